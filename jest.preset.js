@@ -1,0 +1,33 @@
+// Shared jest setup: TypeScript through @swc/jest (no type-check at test time; `tsc -b` does that),
+// workspace packages resolved to their sources so tests never need a prior build.
+const path = require('node:path');
+
+/** @param {string} dir the package directory (pass __dirname) */
+module.exports = function preset(dir) {
+  return {
+    rootDir: dir,
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+    transform: {
+      '^.+\\.(t|j)sx?$': [
+        '@swc/jest',
+        {
+          jsc: {
+            parser: { syntax: 'typescript', decorators: true },
+            transform: { legacyDecorator: true, decoratorMetadata: true },
+            target: 'es2023',
+          },
+          module: { type: 'commonjs' },
+        },
+      ],
+    },
+    // ESM-only dependencies are compiled to CommonJS for jest's module system.
+    transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider|unpdf|@scalar)/)'],
+    moduleNameMapper: {
+      '^@seren/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+      '^(\\.{1,2}/.*)\\.js$': '$1',
+    },
+    testTimeout: 60_000,
+    verbose: false,
+  };
+};
