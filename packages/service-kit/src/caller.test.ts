@@ -1,0 +1,55 @@
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { requirePermission, requireScope, signInternalToken, verifyInternalToken, type Caller } from './caller';
+import { DomainError } from './errors';
+
+const secret = 'a-test-secret-that-is-long-enough-0123456789';
+const caller: Caller = {
+  subject: 'user_1',
+  kind: 'user',
+  organizationId: 'org_1',
+  scopes: ['contacts.readonly'],
+  permissions: ['org.manage_members'],
+  via: 'session',
+};
+
+describe('internal caller token', () => {
+  it('round-trips the caller', async () => {
+    const token = await signInternalToken(caller, secret);
+    await expect(verifyInternalToken(token, secret)).resolves.toEqual(caller);
+  });
+
+  it('rejects a token signed with another key', async () => {
+    const token = await signInternalToken(caller, 'another-secret-that-is-also-long-enough-xx');
+    await expect(verifyInternalToken(token, secret)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('rejects an unsigned token (alg: none)', async () => {
+    const token = new UnsecuredJWT({ kind: 'user', perm: ['org.manage_members'] })
+      .setSubject('user_1')
+      .setIssuer('seren-gateway')
+      .setAudience('seren-services')
+      .setExpirationTime('1m')
+      .encode();
+    await expect(verifyInternalToken(token, secret)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('rejects an expired token', async () => {
+    const token = await new SignJWT({ kind: 'user' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('user_1')
+      .setIssuer('seren-gateway')
+      .setAudience('seren-services')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
+      .sign(new TextEncoder().encode(secret));
+    await expect(verifyInternalToken(token, secret)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('requires scopes and permissions with typed errors', () => {
+    expect(() => requireScope(caller, 'contacts.readonly')).not.toThrow();
+    expect(() => requireScope(caller, 'contacts.write')).toThrow(DomainError);
+    expect(() => requirePermission(caller, 'org.manage_roles')).toThrow(/org.manage_roles/);
+    expect(() => requirePermission({ kind: 'anonymous', scopes: [], permissions: [] }, 'x')).toThrow(
+      expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+    );
+  });
+});

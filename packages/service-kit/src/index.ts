@@ -1,0 +1,9 @@
+import 'reflect-metadata';
+
+export * from './config.js';
+export * from './logger.js';
+export * from './errors.js';
+export * from './caller.js';
+export * from './connections.js';
+export * from './server.js';
+export * from './platform.js';

@@ -1,0 +1,51 @@
+import pino, { type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths pino blanks out on every line. Secrets (passwords, tokens, API keys, webhook and client
+ * secrets, recovery codes) must never reach a log, whichever object carries them.
+ */
+export const redactedPaths = [
+  'password',
+  'new_password',
+  'current_password',
+  'token',
+  'access_token',
+  'refresh_token',
+  'api_key',
+  'apiKey',
+  'secret',
+  'client_secret',
+  'webhook_secret',
+  'recovery_code',
+  'authorization',
+  '*.password',
+  '*.new_password',
+  '*.current_password',
+  '*.token',
+  '*.access_token',
+  '*.refresh_token',
+  '*.api_key',
+  '*.apiKey',
+  '*.secret',
+  '*.client_secret',
+  '*.webhook_secret',
+  '*.recovery_code',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
+
+export function createLogger(service: string, level = 'info', destination?: pino.DestinationStream): Logger {
+  const options: LoggerOptions = {
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: redactedPaths, censor: '[redacted]' },
+    formatters: { level: (label) => ({ level: label }) },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
