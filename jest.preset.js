@@ -27,6 +27,7 @@ module.exports = function preset(dir) {
       '^@seren/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
+    reporters: ['default', path.join(__dirname, 'scripts/jest-results-reporter.cjs')],
     testTimeout: 60_000,
     verbose: false,
   };

@@ -88,7 +88,7 @@ export async function startDomainService(options: DomainServiceOptions): Promise
 }
 
 /** Runs a service as a process: start, log a config error clearly and exit 1, close on signals. */
-export async function runMain(start: () => Promise<DomainService | RunningService & { logger: Logger }>) {
+export async function runMain(start: () => Promise<{ logger: Logger; close(): Promise<void> }>) {
   try {
     const service = await start();
     closeOnSignals(service, service.logger);

@@ -171,7 +171,7 @@ async function callerOf(request: FastifyRequest, secret: string): Promise<Caller
 }
 
 /** Closes the service on SIGINT/SIGTERM; a second signal exits at once. */
-export function closeOnSignals(service: RunningService, logger: Logger): void {
+export function closeOnSignals(service: { close(): Promise<void> }, logger: Logger): void {
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) process.exit(1);

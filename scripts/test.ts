@@ -1,0 +1,54 @@
+// npm test: the real servers (infra/, started if not running), then every package's tests through
+// turbo, then one summary line for the whole suite. Exits non-zero on any failure, on a test suite
+// that could not run, and on a run that executed no test at all.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = join(root, '.data', 'test-results');
+
+function run(command: string, args: string[]): number {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env });
+  return result.status ?? 1;
+}
+
+if (run(process.execPath, [join(root, 'infra', 'cli.ts'), 'up']) !== 0) {
+  console.error('[test] the real servers did not come up; integration tests cannot run');
+  process.exit(1);
+}
+
+rmSync(resultsDir, { recursive: true, force: true });
+const turbo = join(root, 'node_modules', '.bin', 'turbo');
+const extra = process.argv.slice(2);
+const turboStatus = run(turbo, ['run', 'test', '--concurrency=1', '--continue', ...extra]);
+
+interface PackageResult {
+  package: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  failedSuites: string[];
+  suitesFailedToRun: number;
+}
+let results: PackageResult[] = [];
+try {
+  results = readdirSync(resultsDir).map((f) => JSON.parse(readFileSync(join(resultsDir, f), 'utf8')));
+} catch {
+  // no package reported: counted as no tests below
+}
+const sum = (key: 'passed' | 'failed' | 'skipped') => results.reduce((n, r) => n + r[key], 0);
+const passed = sum('passed');
+const failed = sum('failed');
+const skipped = sum('skipped');
+
+console.log('\n[test] per package:');
+for (const r of results.sort((a, b) => a.package.localeCompare(b.package))) {
+  const broken = r.failedSuites.length ? `  failing: ${r.failedSuites.join(', ')}` : '';
+  console.log(`  ${r.package.padEnd(28)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${broken}`);
+}
+console.log(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+
+const suitesBroken = results.some((r) => r.suitesFailedToRun > 0 || r.failedSuites.length > 0);
+if (turboStatus !== 0 || failed > 0 || suitesBroken || passed === 0) process.exit(1);

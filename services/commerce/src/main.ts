@@ -1,0 +1,4 @@
+import { runMain } from '@seren/service-kit';
+import { startCommerceService } from './service.js';
+
+runMain(() => startCommerceService());

@@ -1,0 +1,4 @@
+import { runMain } from '@seren/service-kit';
+import { startContentService } from './service.js';
+
+runMain(() => startContentService());

@@ -1,0 +1,6 @@
+import { startDomainService, type DomainService } from '@seren/service-kit';
+
+// The content service: Serelo: projects, sources and parsing, posts, jobs, internal links, plans and quotas.
+export function startContentService(env?: Record<string, string | undefined>): Promise<DomainService> {
+  return startDomainService({ name: 'content', defaultPort: 4103, env });
+}
