@@ -9,9 +9,19 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { endpointsFromEnv } from '../infra/lib/endpoints.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const env = process.env;
+// The services connect where infra/ put the servers (INFRA_*_PORT moves them), or where the
+// caller's DATABASE_URL / TEMPORAL_ADDRESS / STRIPE_API_BASE point. KAFKA_BROKERS passes through
+// only when the caller set it: without it the services run in the embedded event mode.
+const endpoints = endpointsFromEnv(process.env);
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: endpoints.databaseUrl,
+  TEMPORAL_ADDRESS: endpoints.temporalAddress,
+  STRIPE_API_BASE: endpoints.stripeApiBase,
+};
 const host = env.HOST || '127.0.0.1';
 const logDir = resolve(env.LOG_DIR || join(root, '.data', 'logs'));
 const READY_TIMEOUT_MS = 120_000;
