@@ -21,17 +21,27 @@ export function partLog(name: string): Log {
 }
 
 export function seconds(ms: number): string {
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  return ms < 60_000
+    ? `${(ms / 1000).toFixed(1)}s`
+    : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }
 
 /**
  * Runs a slow step and says so: a line when it starts, a heartbeat while it runs (a cold build of
  * the temporal CLI takes minutes and silence looks like a hang), and its duration when it ends.
  */
-export async function step<T>(log: Log, what: string, work: () => Promise<T>, heartbeatMs = 15_000): Promise<T> {
+export async function step<T>(
+  log: Log,
+  what: string,
+  work: () => Promise<T>,
+  heartbeatMs = 15_000,
+): Promise<T> {
   const startedAt = Date.now();
   log.info(`${what} ...`);
-  const heartbeat = setInterval(() => log.info(`... still ${what} (${seconds(Date.now() - startedAt)})`), heartbeatMs);
+  const heartbeat = setInterval(
+    () => log.info(`... ${what}: ${seconds(Date.now() - startedAt)} so far`),
+    heartbeatMs,
+  );
   try {
     const result = await work();
     log.info(`${what}: done in ${seconds(Date.now() - startedAt)}`);

@@ -39,7 +39,12 @@ export interface WaitOptions {
 }
 
 /** Probes until the server is ready; on timeout the error carries the last probe failure. */
-export async function waitUntilReady({ probe, timeoutMs, check, intervalMs = 250 }: WaitOptions): Promise<void> {
+export async function waitUntilReady({
+  probe,
+  timeoutMs,
+  check,
+  intervalMs = 250,
+}: WaitOptions): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -59,6 +64,10 @@ export async function waitUntilReady({ probe, timeoutMs, check, intervalMs = 250
 
 export function describe(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
-  if (error instanceof Error) return error.message || error.name;
+  if (error instanceof Error) {
+    const message = error.message || error.name;
+    // fetch hides the reason (e.g. ECONNREFUSED) in `cause`
+    return error.cause === undefined ? message : `${message}: ${describe(error.cause)}`;
+  }
   return String(error);
 }

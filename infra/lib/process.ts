@@ -27,7 +27,10 @@ export async function spawnDetached(options: Detached): Promise<number> {
   mkdirSync(dirname(options.logFile), { recursive: true });
   const out = openSync(options.logFile, 'a');
   try {
-    writeFileSync(out, `\n--- started ${new Date().toISOString()}: ${options.command} ${options.args.join(' ')}\n`);
+    writeFileSync(
+      out,
+      `\n--- started ${new Date().toISOString()}: ${options.command} ${options.args.join(' ')}\n`,
+    );
     const child = spawn(options.command, options.args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
@@ -87,7 +90,11 @@ export function runningPid(pidFile: string, marker: string): number | undefined 
 }
 
 /** Asks a process to stop, waits up to `graceMs`, then kills it. */
-export async function stopProcess(pid: number, signal: NodeJS.Signals, graceMs: number): Promise<'stopped' | 'killed'> {
+export async function stopProcess(
+  pid: number,
+  signal: NodeJS.Signals,
+  graceMs: number,
+): Promise<'stopped' | 'killed'> {
   signalIfAlive(pid, signal);
   if (await exited(pid, graceMs)) return 'stopped';
   signalIfAlive(pid, 'SIGKILL');
@@ -139,7 +146,12 @@ export function run(command: string, args: readonly string[], options: RunOption
     });
     child.once('close', (code, signal) => {
       if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${lastLines(output, 30)}`));
+      else
+        reject(
+          new Error(
+            `${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${lastLines(output, 30)}`,
+          ),
+        );
     });
   });
 }

@@ -33,10 +33,15 @@ export function loadSettings(env: Readonly<Record<string, string | undefined>> =
 
 function partsFromEnv(value: string | undefined): PartName[] {
   if (!value || value.trim() === '') return [...PART_NAMES];
-  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = names.filter((name) => !(PART_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    throw new Error(`INFRA_PARTS names unknown part(s) ${unknown.join(', ')}; known: ${PART_NAMES.join(', ')}`);
+    throw new Error(
+      `INFRA_PARTS names unknown part(s) ${unknown.join(', ')}; known: ${PART_NAMES.join(', ')}`,
+    );
   }
   return PART_NAMES.filter((name) => names.includes(name));
 }

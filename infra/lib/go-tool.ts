@@ -1,0 +1,64 @@
+// Servers written in Go (temporal CLI, stripe-mock) are built from the Go module proxy at a pinned
+// version into the cache, once; a `<binary>.version` file beside each records what was built.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { step, type Log } from './log.ts';
+import { run } from './process.ts';
+
+export interface GoTool {
+  /** file name of the installed binary */
+  readonly binary: string;
+  /** package path given to `go install` */
+  readonly pkg: string;
+  /** pinned module version, e.g. v1.5.1 */
+  readonly version: string;
+}
+
+// temporal v1.5.1 declares go 1.25; Go 1.21+ fetches a newer toolchain through the module proxy by itself.
+const GO_MISSING =
+  'Go not found: install Go 1.21 or newer (https://go.dev/dl/ or your package manager; 1.25+ avoids a toolchain download) and put `go` on PATH';
+
+/** Path of the binary, built first if the cache lacks it at the pinned version. */
+export async function ensureGoTool(cacheDir: string, tool: GoTool, log: Log): Promise<string> {
+  const binDir = join(cacheDir, 'bin');
+  const binary = join(binDir, tool.binary);
+  const stampFile = `${binary}.version`;
+  const wanted = `${tool.pkg}@${tool.version}`;
+  if (existsSync(binary) && readStamp(stampFile) === wanted) return binary;
+  if (existsSync(binary) && (await builtVersion(binary)) === wanted) {
+    writeFileSync(stampFile, `${wanted}\n`);
+    return binary;
+  }
+  await run('go', ['version'], { missingHint: `${GO_MISSING} (needed once to build ${wanted})` });
+  mkdirSync(binDir, { recursive: true });
+  log.info(
+    `${tool.binary} ${tool.version} is not in ${binDir} yet: building it once from the Go module proxy (minutes on a cold Go cache)`,
+  );
+  await step(log, `go install ${wanted}`, () =>
+    run('go', ['install', wanted], {
+      env: { ...process.env, GOBIN: binDir, CGO_ENABLED: '0' },
+      missingHint: GO_MISSING,
+    }),
+  );
+  writeFileSync(stampFile, `${wanted}\n`);
+  return binary;
+}
+
+function readStamp(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+}
+
+/**
+ * `pkg@version` read from the build info Go embeds in every binary, when Go is at hand: lets a
+ * binary built by hand (or before stamps existed) be recognised instead of rebuilt.
+ */
+async function builtVersion(binary: string): Promise<string | undefined> {
+  try {
+    const info = await run('go', ['version', '-m', binary]);
+    const pkg = /^\s*path\s+(\S+)/m.exec(info)?.[1];
+    const version = /^\s*mod\s+\S+\s+(\S+)/m.exec(info)?.[1];
+    return pkg && version ? `${pkg}@${version}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
