@@ -17,6 +17,8 @@ export interface Caller {
   permissions: string[];
   /** how the caller authenticated at the edge, e.g. `api_key`, `session`, `oauth`, `x402` */
   via?: string;
+  /** the identity session behind a bearer token (lets identity mark "the current session") */
+  sessionId?: string;
 }
 
 export const anonymous: Caller = { kind: 'anonymous', scopes: [], permissions: [] };
@@ -35,6 +37,7 @@ export async function signInternalToken(caller: Caller, secret: string, ttlSecon
     scp: caller.scopes,
     perm: caller.permissions,
     via: caller.via,
+    sid: caller.sessionId,
   })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(caller.subject ?? 'anonymous')
@@ -61,6 +64,7 @@ export async function verifyInternalToken(token: string, secret: string): Promis
       scopes: Array.isArray(payload.scp) ? payload.scp.map(String) : [],
       permissions: Array.isArray(payload.perm) ? payload.perm.map(String) : [],
       via: typeof payload.via === 'string' ? payload.via : undefined,
+      sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
     };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) throw unauthenticated('invalid internal token');

@@ -28,7 +28,8 @@ export async function ensureDatabase(serverUrl: string, database: string): Promi
   }
 }
 
-export type MigrationList = NonNullable<DataSourceOptions['migrations']>;
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- typeorm's own type for migration classes
+export type MigrationList = (Function | string)[];
 
 /** Opens the service's database with typeorm and runs its migrations (never `synchronize`). */
 export async function openDatabase(options: {

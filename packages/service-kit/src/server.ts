@@ -22,6 +22,10 @@ export interface RequestContext extends BaseContext {
   requestId: string;
   traceparent?: string;
   logger: Logger;
+  /** the end client's address: the first `x-forwarded-for` entry the gateway forwards, else the socket's */
+  clientIp?: string;
+  /** the end client's `user-agent`, as the gateway forwards it */
+  userAgent?: string;
 }
 
 declare module 'fastify' {
@@ -138,6 +142,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
         requestId: request.id,
         traceparent: request.traceparent,
         logger: request.log as Logger,
+        ...clientOf(request),
       }),
     });
   }
@@ -162,6 +167,14 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
     })());
 
   return { app, url, close };
+}
+
+/** The end client as the gateway forwarded it (x-forwarded-for, user-agent). */
+export function clientOf(request: FastifyRequest): { clientIp?: string; userAgent?: string } {
+  const forwarded = request.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  const userAgent = request.headers['user-agent'];
+  return { clientIp: first || request.ip || undefined, userAgent: typeof userAgent === 'string' ? userAgent : undefined };
 }
 
 async function callerOf(request: FastifyRequest, secret: string): Promise<Caller> {
