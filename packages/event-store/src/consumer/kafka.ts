@@ -1,0 +1,165 @@
+import { deadLetterTopicFor } from '@seren/contracts';
+import {
+  Partitioners,
+  type Consumer as KafkaJsConsumer,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+  type Producer,
+} from 'kafkajs';
+import type { Logger } from 'pino';
+import { fromKafkaRecord } from '../cloudevents.js';
+import { InvalidEventError } from '../errors.js';
+import { defaultLogger, kafkaOf } from '../kafka.js';
+import { contractMap, toConsumedEvent } from './event.js';
+import { EventProcessor, type Delivery } from './processing.js';
+import type { ConsumedEvent, Consumer, ConsumerOptions, Handler } from './types.js';
+
+interface Item {
+  message: KafkaMessage;
+  event: ConsumedEvent;
+}
+
+/**
+ * A kafkajs consumer group. Messages go through the EventProcessor (transactions with their
+ * processed-event rows); one that keeps failing goes to `dlq.<groupId>` with the error and the
+ * consumer moves on. An offset is resolved only after the transaction that handled its message
+ * committed, so a crash in between redelivers, and the processed-event row absorbs it.
+ */
+export class KafkaConsumer implements Consumer {
+  readonly transport = 'kafka';
+  private readonly kafka: Kafka;
+  private readonly logger: Logger;
+  private readonly processor: EventProcessor;
+  private readonly contracts;
+  private readonly wanted: ReadonlySet<string> | undefined;
+  private readonly deadLetterTopic: string;
+  private consumer: KafkaJsConsumer | undefined;
+  private producer: Producer | undefined;
+
+  constructor(private readonly options: ConsumerOptions & { kafka: NonNullable<ConsumerOptions['kafka']> }) {
+    this.logger = (options.logger ?? defaultLogger).child({ component: 'consumer', groupId: options.groupId, transport: 'kafka' });
+    this.kafka = kafkaOf(options.kafka, options.groupId, this.logger);
+    this.processor = new EventProcessor(
+      options.groupId,
+      options.dataSource,
+      options.handler as Handler<ConsumedEvent>,
+      this.logger,
+      options.retry,
+      options.maxEventsPerTransaction,
+    );
+    this.contracts = contractMap(options.events);
+    this.wanted = options.events ? new Set(options.events.map((c) => c.type)) : undefined;
+    this.deadLetterTopic = deadLetterTopicFor(options.groupId);
+  }
+
+  async start(): Promise<void> {
+    await this.ensureDeadLetterTopic();
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await this.producer.connect();
+    this.consumer = this.kafka.consumer({ maxWaitTimeInMs: 1_000, ...this.options.kafkaConsumer, groupId: this.options.groupId });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) =>
+      this.logger.warn({ err: payload.error, restart: payload.restart }, 'consumer crashed'),
+    );
+    await this.consumer.connect();
+    // A new group starts at the beginning: events published before its first deployment count too.
+    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+    await this.consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    // disconnect() lets the transaction in hand finish, commits resolved offsets, and leaves the group.
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+    this.consumer = undefined;
+    this.producer = undefined;
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const delivery: Delivery<Item> = {
+      event: (item) => item.event,
+      settled: (item) => resolveOffset(item.message.offset),
+      deadLetter: async (item, error, attempts) => {
+        await this.deadLetter(topic, partition, item.message, error, attempts);
+        // Marked only once the dead letter is safely on the broker (a failure above redelivers).
+        await this.processor.markProcessed(this.options.dataSource.manager, item.event.id);
+      },
+      stopping: () => !isRunning() || isStale(),
+      between: () => heartbeat(),
+    };
+    // Runs of valid events go through the processor together; a message that is not a valid
+    // event is dead-lettered at its place in the partition's order.
+    let run: Item[] = [];
+    const flush = async () => {
+      await this.processor.run(run, delivery);
+      run = [];
+    };
+    for (const message of batch.messages) {
+      if (delivery.stopping()) break;
+      let event: ConsumedEvent;
+      try {
+        event = toConsumedEvent(fromKafkaRecord(message), topic, this.contracts);
+      } catch (error) {
+        if (!(error instanceof InvalidEventError)) throw error;
+        await flush();
+        if (delivery.stopping()) break;
+        this.logger.error({ err: error, topic, partition, offset: message.offset }, 'invalid event dead-lettered');
+        await this.deadLetter(topic, partition, message, error, 1);
+        resolveOffset(message.offset);
+        continue;
+      }
+      if (this.wanted && !this.wanted.has(event.type)) {
+        // Nothing to do, but its offset may only move once the events before it are settled.
+        await flush();
+        if (!delivery.stopping()) resolveOffset(message.offset);
+        continue;
+      }
+      run.push({ message, event });
+    }
+    await flush();
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: Error, attempts: number) {
+    const headers: Record<string, string | Buffer> = {};
+    for (const [name, value] of Object.entries(message.headers ?? {})) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value[0]! : value;
+    }
+    Object.assign(headers, {
+      'x-error': `${error.name}: ${error.message}`.slice(0, 4_000),
+      'x-error-stack': (error.stack ?? '').slice(0, 8_000),
+      'x-original-topic': topic,
+      'x-original-partition': String(partition),
+      'x-original-offset': message.offset,
+      'x-consumer-group': this.options.groupId,
+      'x-attempts': String(attempts),
+      'x-failed-at': new Date().toISOString(),
+    });
+    await this.producer!.send({
+      topic: this.deadLetterTopic,
+      acks: -1,
+      messages: [{ key: message.key, value: message.value, headers }],
+    });
+  }
+
+  private async ensureDeadLetterTopic(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      // Asking first keeps the broker's "topic exists" error out of the logs on every restart.
+      if (!(await admin.listTopics()).includes(this.deadLetterTopic)) {
+        await admin.createTopics({ topics: [{ topic: this.deadLetterTopic }], waitForLeaders: true });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
