@@ -10,6 +10,8 @@ import { anonymous, INTERNAL_TOKEN_HEADER, verifyInternalToken, type Caller } fr
 import { httpStatusOf, isDomainError } from './errors.js';
 import type { Logger } from './logger.js';
 
+export type { GraphQLResolverMap };
+
 /** One dependency `/readyz` waits for: the database, Kafka, Temporal. */
 export interface ReadinessCheck {
   name: string;

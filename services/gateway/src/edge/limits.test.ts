@@ -1,0 +1,102 @@
+import { anonymous, type Caller } from '@seren/service-kit';
+import { hitsFor, serebroLimits, sereloLimits } from './limits';
+import type { WindowState } from './rate-limit';
+
+const user: Caller = {
+  subject: 'user_1',
+  kind: 'user',
+  organizationId: 'org_9',
+  scopes: [],
+  permissions: [],
+  via: 'api_key',
+};
+const state = (over: Partial<WindowState>): WindowState => ({
+  key: 'k',
+  limit: 100,
+  windowMs: 60_000,
+  count: 1,
+  remaining: 99,
+  resetAt: 1_700_000_060_000,
+  exceeded: false,
+  ...over,
+});
+
+describe('product rate limits', () => {
+  it("keys Serelo's limits as its spec says: login and register per IP, refresh per user, the rest per user", () => {
+    const ip = '10.0.0.7';
+    expect(hitsFor('serelo', 'login', { caller: anonymous, ip, body: {} })).toEqual([
+      { key: 'serelo:login:60000:ip:10.0.0.7', limit: 5, windowMs: 60_000 },
+    ]);
+    expect(hitsFor('serelo', 'register', { caller: anonymous, ip, body: {} })[0]).toMatchObject({ limit: 3 });
+    const refreshToken = [
+      'e30',
+      Buffer.from(JSON.stringify({ sub: 'user_5' })).toString('base64url'),
+      'sig',
+    ].join('.');
+    expect(
+      hitsFor('serelo', 'refresh', { caller: anonymous, ip, body: { refresh_token: refreshToken } })[0],
+    ).toMatchObject({
+      key: 'serelo:refresh:60000:user:user_5',
+      limit: 10,
+    });
+    expect(hitsFor('serelo', 'general', { caller: user, ip, body: undefined })).toEqual([
+      { key: 'serelo:general:60000:user:user_1', limit: 100, windowMs: 60_000 },
+      { key: 'serelo:general:3600000:user:user_1', limit: 1000, windowMs: 3_600_000 },
+    ]);
+  });
+
+  it('keys Serebro per app and resource, 100 per 10 s and 200,000 per day', () => {
+    expect(hitsFor('serebro', 'api', { caller: user, ip: '1.2.3.4', body: undefined })).toEqual([
+      { key: 'serebro:api:10000:app:api_key:user_1:res:org_9', limit: 100, windowMs: 10_000 },
+      { key: 'serebro:api:86400000:app:api_key:user_1:res:org_9', limit: 200_000, windowMs: 86_400_000 },
+    ]);
+  });
+
+  it('applies configured overrides', () => {
+    expect(
+      hitsFor(
+        'serelo',
+        'login',
+        { caller: anonymous, ip: '1', body: {} },
+        { 'serelo.login': [{ limit: 1, windowMs: 1000 }] },
+      ),
+    ).toEqual([{ key: 'serelo:login:1000:ip:1', limit: 1, windowMs: 1000 }]);
+    expect(hitsFor('serenai', 'general', { caller: user, ip: '1', body: {} })).toEqual([]);
+  });
+
+  it("advertises Serelo's tightest window and Serebro's five headers", () => {
+    expect(
+      sereloLimits.headers([
+        state({ remaining: 40 }),
+        state({ limit: 1000, remaining: 10, resetAt: 1_700_003_600_000, windowMs: 3_600_000 }),
+      ]),
+    ).toEqual({
+      'x-ratelimit-limit': '1000',
+      'x-ratelimit-remaining': '10',
+      'x-ratelimit-reset': '1700003600',
+    });
+    expect(
+      serebroLimits.headers([
+        state({ limit: 100, remaining: 97, windowMs: 10_000 }),
+        state({ limit: 200_000, remaining: 199_997, windowMs: 86_400_000 }),
+      ]),
+    ).toEqual({
+      'x-ratelimit-limit-daily': '200000',
+      'x-ratelimit-daily-remaining': '199997',
+      'x-ratelimit-interval-milliseconds': '10000',
+      'x-ratelimit-max': '100',
+      'x-ratelimit-remaining': '97',
+    });
+  });
+
+  it("answers Serelo's documented 429 body", () => {
+    expect(
+      sereloLimits.tooMany(state({ exceeded: true, resetAt: 1_700_000_030_000 }), 1_700_000_000_000),
+    ).toEqual({
+      status: 429,
+      code: 'RATE_LIMIT_EXCEEDED',
+      message: 'Too many requests. Try again in 30 seconds.',
+      extra: { retry_after: 30 },
+    });
+  });
+});

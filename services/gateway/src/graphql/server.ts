@@ -1,0 +1,205 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Dispatcher } from 'undici';
+import type { Logger } from '@seren/service-kit';
+import type { SubgraphName } from '../config.js';
+import {
+  bearerOf,
+  IdentityUnavailable,
+  looksLikeJwtCredential,
+  type Authenticator,
+} from '../edge/authenticate.js';
+import type { GatewayContext, GraphExecutor, OperationResult } from './context.js';
+import { EdgeDataSource } from './data-source.js';
+import { graphiqlAssets, graphiqlPage } from './graphiql.js';
+
+export interface GraphOptions {
+  supergraphSdl: string;
+  urls: Record<SubgraphName, string>;
+  dispatcher: Dispatcher;
+  logger: Logger;
+  introspection: boolean;
+  /** how many distinct operations the query plan cache should hold (REST routes + GraphQL clients) */
+  expectedOperations: number;
+}
+
+export interface Graph extends GraphExecutor {
+  apollo: ApolloServer<GatewayContext>;
+  gateway: ApolloGateway;
+  stop(): Promise<void>;
+}
+
+/** Roughly what one cached query plan takes; plans of REST-sized operations are a few KiB. */
+const PLAN_BYTES = 16 * 1024;
+
+/**
+ * The federated graph: @apollo/gateway over the static supergraph, on @apollo/server. Its subgraph
+ * fetches go through one keep-alive pool, carrying the caller's internal token, request id and trace
+ * context; the query plan cache is sized for the operations it will see.
+ */
+export async function startGraph(options: GraphOptions): Promise<Graph> {
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    logger: options.logger,
+    // Each subgraph's URL comes from configuration, not from the URL written into the supergraph.
+    buildService: ({ name }) =>
+      new EdgeDataSource({
+        url: new URL('/graphql', options.urls[name as SubgraphName] ?? 'http://invalid').toString(),
+        dispatcher: options.dispatcher,
+      }),
+    experimental_approximateQueryPlanStoreMiB: Math.max(
+      4,
+      Math.ceil((options.expectedOperations * PLAN_BYTES) / 2 ** 20),
+    ),
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: options.introspection,
+    logger: options.logger,
+    includeStacktraceInErrorResponses: false,
+    // Compact JSON: the default pretty-prints every response (more CPU and bytes, for no client).
+    stringifyResult: (result) => JSON.stringify(result),
+    plugins: [
+      // GraphiQL is served from npm assets instead of Apollo's CDN-hosted landing page.
+      ApolloServerPluginLandingPageDisabled(),
+      // The edge sets no cache headers; computing a cache policy per field would be wasted work.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  return {
+    apollo,
+    gateway,
+    async execute(document, variables, context): Promise<OperationResult> {
+      const response = await apollo.executeOperation(
+        { query: document, variables },
+        { contextValue: context },
+      );
+      if (response.body.kind !== 'single') throw new Error('incremental delivery is not used by REST routes');
+      return response.body.singleResult as OperationResult;
+    },
+    stop: () => apollo.stop(),
+  };
+}
+
+export interface GraphRouteOptions {
+  graph: Graph;
+  authenticator: Authenticator;
+  logger: Logger;
+  graphiql: boolean;
+}
+
+/**
+ * `/graphql`: POST and GET queries over the supergraph, and GraphiQL for a browser (a GET that
+ * accepts HTML). A bearer credential is authenticated once; no credential is an anonymous caller.
+ */
+export function mountGraphQL(app: FastifyInstance, options: GraphRouteOptions): void {
+  const assets = options.graphiql ? graphiqlAssets() : {};
+  const page = graphiqlPage('/graphql');
+
+  app.get('/graphql/assets/:file', async (request, reply) => {
+    const asset = assets[(request.params as { file: string }).file];
+    if (!asset) return reply.status(404).send({ errors: [{ message: 'not found' }] });
+    return reply
+      .header('content-type', asset.contentType)
+      .header('cache-control', 'public, max-age=86400')
+      .send(asset.body);
+  });
+
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const accept = request.headers.accept ?? '';
+    const hasQuery = request.url.includes('?');
+    if (request.method === 'GET' && options.graphiql && !hasQuery && accept.includes('text/html')) {
+      return reply.header('content-type', 'text/html; charset=utf-8').send(page);
+    }
+
+    let body: unknown;
+    const raw = request.body as Buffer | undefined;
+    if (request.method === 'POST') {
+      const contentType = request.headers['content-type'] ?? '';
+      if (!/^application\/(graphql-response\+)?json/i.test(contentType)) {
+        return graphqlError(
+          reply,
+          400,
+          'BAD_REQUEST',
+          'POST bodies must be JSON (Content-Type: application/json)',
+        );
+      }
+      try {
+        body = raw && raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
+      } catch {
+        return graphqlError(reply, 400, 'BAD_REQUEST', 'Malformed JSON body');
+      }
+    }
+
+    let internalToken: string;
+    const credential = bearerOf(request.headers.authorization);
+    try {
+      if (credential) {
+        const answer = await options.authenticator.authenticate(
+          credential,
+          looksLikeJwtCredential(credential) ? 'bearer' : 'api_key',
+        );
+        if (!answer.ok) return graphqlError(reply, 401, 'UNAUTHENTICATED', answer.message);
+        request.edgeCaller = answer.caller;
+        internalToken = answer.internalToken;
+      } else {
+        internalToken = await options.authenticator.anonymousToken();
+      }
+    } catch (error) {
+      if (error instanceof IdentityUnavailable)
+        return graphqlError(reply, 503, 'SERVICE_UNAVAILABLE', 'Service temporarily unavailable');
+      throw error;
+    }
+
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const at = request.url.indexOf('?');
+    const context: GatewayContext = {
+      internalToken,
+      requestId: request.id,
+      traceparent: typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined,
+      tracestate: typeof request.headers.tracestate === 'string' ? request.headers.tracestate : undefined,
+      clientIp: request.ip,
+      userAgent:
+        typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
+    };
+    const response = await options.graph.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method: request.method,
+        headers,
+        search: at === -1 ? '' : request.url.slice(at),
+        body,
+      },
+      context: async () => context,
+    });
+    for (const [name, value] of response.headers) reply.header(name, value);
+    reply.status(response.status ?? 200);
+    if (response.body.kind === 'complete') return reply.send(response.body.string);
+    // Incremental delivery (@defer): stream the parts as they come.
+    const { Readable } = await import('node:stream');
+    return reply.send(Readable.from(response.body.asyncIterator));
+  };
+
+  app.get('/graphql', handler);
+  app.post('/graphql', handler);
+}
+
+function graphqlError(reply: FastifyReply, status: number, code: string, message: string) {
+  return reply
+    .status(status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send({ errors: [{ message, extensions: { code } }] });
+}

@@ -1,0 +1,315 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { anonymous, type Caller, type Logger } from '@seren/service-kit';
+import type { RateWindow } from '../config.js';
+import { bearerOf, IdentityUnavailable, type Authenticator } from '../edge/authenticate.js';
+import { hitsFor, productLimits, type ProductLimits } from '../edge/limits.js';
+import type { RateLimitStore } from '../edge/rate-limit.js';
+import type { GraphExecutor } from '../graphql/context.js';
+import { describeZodError, RestFailure } from './errors.js';
+import type { Forwarder } from './forward.js';
+import { policies, type ProductPolicy } from './products.js';
+import type {
+  ForwardRoute,
+  OperationRoute,
+  Product,
+  ProductRoutes,
+  RestError,
+  RouteDefinition,
+  RouteRequest,
+} from './types.js';
+
+export interface RestEngine {
+  graph: GraphExecutor;
+  authenticator: Authenticator;
+  forwarder: Forwarder;
+  /** undefined when rate limiting is switched off */
+  limiter?: RateLimitStore;
+  limitOverrides?: Record<string, RateWindow[]>;
+  forwardBodyLimit: number;
+  logger: Logger;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the authenticated caller, for the access log */
+    edgeCaller?: Caller;
+  }
+}
+
+/** `/users/{user_id}` → `/users/:user_id`; a greedy last `{path}` of a forward becomes `*`. */
+export function fastifyPath(path: string, greedyLast = false): string {
+  const converted = path.replace(/\{(\w+)\}/g, ':$1');
+  return greedyLast ? converted.replace(/:(\w+)$/, '*') : converted;
+}
+
+/** Where a route is mounted: Serebro serves v1 at `/` and v2 at `/v2`; the others at the spec path. */
+export function mountsOf(
+  product: Product,
+  route: RouteDefinition,
+): Array<{ prefix: string; version?: 'v1' | 'v2' }> {
+  if (product !== 'serebro') return [{ prefix: '' }];
+  return (route.versions ?? ['v1', 'v2']).map((version) => ({
+    prefix: version === 'v1' ? '' : '/v2',
+    version,
+  }));
+}
+
+const isJson = (contentType: string | undefined) =>
+  !!contentType && /^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(contentType);
+
+/** Sends a product error, with `Retry-After` on 429. */
+export function sendError(reply: FastifyReply, policy: ProductPolicy, error: RestError): FastifyReply {
+  const retryAfter = error.extra?.retry_after;
+  if (error.status === 429 && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  return reply.status(error.status).send(policy.errorBody(error));
+}
+
+/** Mounts a product's route table on its listener. */
+export function mountRoutes<P extends Product>(
+  app: FastifyInstance,
+  table: ProductRoutes<P>,
+  engine: RestEngine,
+): void {
+  const policy = policies[table.product];
+  const limits = productLimits[table.product] as ProductLimits<P>;
+  for (const route of table.routes) {
+    for (const mount of mountsOf(table.product, route)) {
+      const greedy = route.kind === 'forward' && /\{path\}$/.test(route.path);
+      app.route({
+        method: route.method,
+        url: mount.prefix + fastifyPath(route.path, greedy),
+        bodyLimit: route.kind === 'forward' ? (route.bodyLimit ?? engine.forwardBodyLimit) : undefined,
+        handler: (request, reply) =>
+          handle(request, reply, {
+            route,
+            version: mount.version,
+            policy,
+            limits,
+            engine,
+            product: table.product,
+          }),
+      });
+    }
+  }
+}
+
+interface Handling<P extends Product> {
+  route: RouteDefinition<P>;
+  version?: 'v1' | 'v2';
+  policy: ProductPolicy;
+  limits: ProductLimits<P>;
+  engine: RestEngine;
+  product: P;
+}
+
+async function handle<P extends Product>(request: FastifyRequest, reply: FastifyReply, h: Handling<P>) {
+  const { route, policy, engine } = h;
+  try {
+    // 1. Who: one authentication per request (cached per credential for at most 5 s).
+    let caller: Caller = anonymous;
+    let internalToken: string | undefined;
+    if (route.auth !== 'none') {
+      const credential = bearerOf(request.headers.authorization);
+      if (credential) {
+        const answer = await engine.authenticator.authenticate(
+          credential,
+          policy.schemeOf(credential, h.version),
+        );
+        if (!answer.ok)
+          return sendError(reply, policy, unauthenticated(policy, answer.message, answer.errorCode));
+        caller = answer.caller;
+        internalToken = answer.internalToken;
+        request.edgeCaller = caller;
+      } else if (route.auth === 'required') {
+        return sendError(reply, policy, unauthenticated(policy, 'Missing or invalid auth token'));
+      }
+    }
+    internalToken ??= await engine.authenticator.anonymousToken();
+
+    // 2. The body: JSON for operation routes that take one; raw bytes for forwards.
+    let body: unknown;
+    if (route.kind === 'operation' && route.request?.body) {
+      const raw = request.body as Buffer | undefined;
+      if (raw && raw.length > 0) {
+        if (!isJson(request.headers['content-type'])) {
+          return sendError(
+            reply,
+            policy,
+            policy.errorOf('VALIDATION_ERROR', 'Content-Type must be application/json'),
+          );
+        }
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch {
+          return sendError(reply, policy, policy.errorOf('VALIDATION_ERROR', 'Malformed JSON body'));
+        }
+      }
+    }
+
+    // 3. Limits, shared across instances; an unavailable limiter lets the request through. A read
+    // (GET operation) whose counters were far from their limits at this instance's last look runs
+    // alongside its count instead of after it, and its answer waits for the count: an exceeded
+    // limit still answers 429. The overshoot this allows is bounded by the requests in flight.
+    let pendingLimit: (() => Promise<boolean>) | undefined;
+    if (engine.limiter) {
+      const hits = hitsFor(
+        h.product,
+        route.rateLimit,
+        { caller, ip: request.ip, body },
+        engine.limitOverrides,
+      );
+      if (hits.length > 0) {
+        const limiter = engine.limiter;
+        const counted = limiter.hit(hits);
+        // Advertises the windows; false when one is exceeded and the 429 has been sent.
+        const admit = async () => {
+          const states = await counted;
+          if (!states) return true;
+          reply.headers(h.limits.headers(states));
+          const exceeded = states.find((s) => s.exceeded);
+          if (exceeded) sendError(reply, policy, h.limits.tooMany(exceeded, Date.now()));
+          return !exceeded;
+        };
+        const readAhead = route.kind === 'operation' && route.method === 'GET' && limiter.farFromLimits(hits);
+        if (readAhead) pendingLimit = admit;
+        else if (!(await admit())) return reply;
+      }
+    }
+
+    // 4. Run it.
+    if (route.kind === 'forward') {
+      return await engine.forwarder.forward(
+        {
+          route: route as ForwardRoute,
+          params: forwardParams(request.params as Record<string, string>, route.path),
+          search: searchOf(request.url),
+          method: request.method,
+          headers: request.headers,
+          body: Buffer.isBuffer(request.body) ? request.body : undefined,
+          internalToken,
+          requestId: request.id,
+          clientIp: request.ip,
+        },
+        reply,
+        policy,
+      );
+    }
+    return await runOperation(
+      request,
+      reply,
+      route as OperationRoute<P>,
+      { caller, internalToken, body, pendingLimit },
+      h,
+    );
+  } catch (error) {
+    if (error instanceof RestFailure) return sendError(reply, policy, error.error);
+    if (error instanceof IdentityUnavailable) {
+      engine.logger.error({ err: error, reqId: request.id }, 'identity unavailable');
+      return sendError(
+        reply,
+        policy,
+        policy.errorOf('SERVICE_UNAVAILABLE', 'Service temporarily unavailable'),
+      );
+    }
+    engine.logger.error(
+      { err: error, reqId: request.id, route: `${route.method} ${route.path}` },
+      'route failed',
+    );
+    return sendError(reply, policy, policy.errorOf('INTERNAL_SERVER_ERROR', 'Internal server error'));
+  }
+}
+
+async function runOperation<P extends Product>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  route: OperationRoute<P>,
+  auth: { caller: Caller; internalToken: string; body: unknown; pendingLimit?: () => Promise<boolean> },
+  h: Handling<P>,
+) {
+  const { policy } = h;
+  const schemas = route.request ?? {};
+  const parsed: Record<'params' | 'query' | 'body', unknown> = {
+    params: request.params,
+    query: request.query,
+    body: auth.body,
+  };
+  for (const part of ['params', 'query', 'body'] as const) {
+    const schema = schemas[part] as z.ZodType | undefined;
+    if (!schema) continue;
+    const result = schema.safeParse(parsed[part]);
+    if (!result.success) {
+      return sendError(
+        reply,
+        policy,
+        policy.errorOf('VALIDATION_ERROR', describeZodError(part, result.error)),
+      );
+    }
+    parsed[part] = result.data;
+  }
+  const routeRequest: RouteRequest = {
+    params: parsed.params as Record<string, string>,
+    query: parsed.query as Record<string, unknown>,
+    body: parsed.body,
+    headers: request.headers,
+    ip: request.ip,
+    caller: auth.caller,
+    requestId: request.id,
+  };
+  const variables = route.variables ? route.variables(routeRequest as never) : {};
+  const result = await h.engine.graph.execute(route.operation, variables, {
+    internalToken: auth.internalToken,
+    requestId: request.id,
+    traceparent: headerOf(request, 'traceparent'),
+    tracestate: headerOf(request, 'tracestate'),
+    clientIp: request.ip,
+    userAgent: headerOf(request, 'user-agent'),
+  });
+  // A read that ran ahead of its count answers only once the count allows it.
+  if (auth.pendingLimit && !(await auth.pendingLimit())) return reply;
+  const error = result.errors?.[0];
+  if (error) {
+    const mapped =
+      route.mapError?.(error) ??
+      policy.errorOf(
+        error.extensions?.code as string | undefined,
+        error.message,
+        productCodeOf(error.extensions),
+      );
+    if (mapped.status >= 500) h.engine.logger.error({ reqId: request.id, error }, 'operation failed');
+    return sendError(reply, policy, mapped);
+  }
+  const data = result.data ?? {};
+  const body = route.response.body ? route.response.body(data, routeRequest as never) : data;
+  if (route.response.headers) reply.headers(route.response.headers(data));
+  reply.status(route.response.status);
+  return route.response.status === 204 ? reply.send() : reply.send(body);
+}
+
+function unauthenticated(policy: ProductPolicy, message: string, reason?: string): RestError {
+  return policy.unauthenticated(message, reason);
+}
+
+function headerOf(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function searchOf(url: string): string {
+  const at = url.indexOf('?');
+  return at === -1 ? '' : url.slice(at);
+}
+
+/** Fastify names a greedy tail `*`; the route's path calls it by its spec name. */
+function forwardParams(params: Record<string, string>, path: string): Record<string, string> {
+  if (!('*' in params)) return params;
+  const last = /\{(\w+)\}$/.exec(path)?.[1];
+  const { '*': tail, ...rest } = params;
+  return last ? { ...rest, [last]: tail ?? '' } : rest;
+}
+
+/** The product error code a subgraph chose: `extensions.reason` (or `errorCode`), e.g. `EMAIL_EXISTS`. */
+export function productCodeOf(extensions: Record<string, unknown> | undefined): string | undefined {
+  const code = extensions?.reason ?? extensions?.errorCode;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
+}

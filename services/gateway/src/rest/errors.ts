@@ -1,0 +1,27 @@
+import type { ZodError } from 'zod';
+import type { RestError } from './types.js';
+
+/** Thrown by a route's mapping to answer with a product error (e.g. a null result → 404). */
+export class RestFailure extends Error {
+  constructor(readonly error: RestError) {
+    super(error.message);
+    this.name = 'RestFailure';
+  }
+}
+
+export const fail = (
+  status: number,
+  code: string,
+  message: string,
+  extra?: Record<string, unknown>,
+): never => {
+  throw new RestFailure({ status, code, message, extra });
+};
+
+/** A zod failure as one readable line: `body.email: Invalid email address; body.name: Too small`. */
+export function describeZodError(where: string, error: ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${[where, ...issue.path.map(String)].join('.')}: ${issue.message}`)
+    .join('; ');
+}

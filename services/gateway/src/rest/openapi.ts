@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { fastifyPath, mountsOf } from './engine.js';
+import { policies } from './products.js';
+import type { Product, ProductRoutes, RouteDefinition } from './types.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+  }) as JsonSchema;
+  return rest;
+};
+
+const statusText: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Missing or invalid credentials',
+  402: 'Payment required',
+  403: 'Forbidden',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Payload too large',
+  422: 'Unprocessable entity',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+/** Path and query parameters from a zod object schema. */
+function parametersOf(
+  schema: z.ZodType | undefined,
+  where: 'path' | 'query',
+  names: string[] = [],
+): JsonSchema[] {
+  const properties: Record<string, JsonSchema> = {};
+  let required: string[] = [];
+  if (schema) {
+    const json = toSchema(schema, 'input');
+    Object.assign(properties, (json.properties as Record<string, JsonSchema>) ?? {});
+    required = (json.required as string[]) ?? [];
+  }
+  // Every `{param}` of the path is a parameter even without a schema.
+  for (const name of names) properties[name] ??= { type: 'string' };
+  return Object.entries(properties).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || required.includes(name),
+    schema: property,
+    ...(typeof property.description === 'string' ? { description: property.description } : {}),
+  }));
+}
+
+function operationOf(product: Product, route: RouteDefinition, version?: 'v1' | 'v2'): JsonSchema {
+  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const request = route.request ?? {};
+  const responses: Record<string, JsonSchema> = {};
+  const contentType = (route.kind === 'forward' && route.response.contentType) || 'application/json';
+  responses[String(route.response.status)] = {
+    description: route.response.description,
+    ...(route.response.schema
+      ? { content: { [contentType]: { schema: toSchema(route.response.schema, 'output') } } }
+      : {}),
+  };
+  const errorStatuses = new Set([
+    ...(route.errors ?? []),
+    ...(route.auth === 'required' ? [401] : []),
+    429,
+    500,
+  ]);
+  if (request.body || request.params || request.query) errorStatuses.add(400);
+  for (const status of [...errorStatuses].sort()) {
+    responses[String(status)] ??= {
+      description: statusText[status] ?? 'Error',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+  }
+  const bodyContentType = (route.kind === 'forward' && route.request?.contentType) || 'application/json';
+  return {
+    operationId: `${product}_${version ? `${version}_` : ''}${route.method.toLowerCase()}_${route.path.replace(/[^\w]+/g, '_').replace(/^_|_$/g, '')}`,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [route.section],
+    parameters: [
+      ...parametersOf(request.params, 'path', pathParams),
+      ...parametersOf(request.query, 'query'),
+    ],
+    ...(request.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { [bodyContentType]: { schema: toSchema(request.body, 'input') } },
+          },
+        }
+      : {}),
+    responses,
+    security:
+      route.auth === 'none' ? [] : route.auth === 'optional' ? [{}, { bearer: [] }] : [{ bearer: [] }],
+    'x-rate-limit-class': route.rateLimit,
+    ...(route.kind === 'forward' ? { 'x-forwarded-to': route.forward.service } : {}),
+  };
+}
+
+const bearerDescriptions: Record<Product, string> = {
+  serenai: 'An organization API key or a session access token: `Authorization: Bearer <credential>`.',
+  serebro:
+    'v1: a location or agency API key; v2: an OAuth 2.0 access token. `Authorization: Bearer <credential>`.',
+  serelo: 'A JWT access token from `POST /api/v1/auth/login`: `Authorization: Bearer <access_token>`.',
+};
+
+/** The OpenAPI 3.1 document of one product, generated from its route table and zod schemas. */
+export function openApiDocument<P extends Product>(table: ProductRoutes<P>): JsonSchema {
+  const policy = policies[table.product];
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const route of table.routes) {
+    for (const mount of mountsOf(table.product, route)) {
+      const path = mount.prefix + route.path;
+      (paths[path] ??= {})[route.method.toLowerCase()] = operationOf(table.product, route, mount.version);
+    }
+  }
+  const sortedPaths = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: policy.title,
+      version: '1.0.0',
+      description: `Served by the Seren gateway. Implemented sections: ${table.implementedSections.join(', ') || 'none yet'}.`,
+    },
+    servers: [{ url: '/' }],
+    paths: sortedPaths,
+    components: {
+      schemas: { Error: toSchema(policy.errorSchema, 'output') },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: bearerDescriptions[table.product] },
+      },
+    },
+  };
+}
+
+/** Fastify paths of a table, for tests that list what is mounted. */
+export const mountedPaths = <P extends Product>(table: ProductRoutes<P>) =>
+  table.routes.flatMap((route) =>
+    mountsOf(table.product, route).map((m) => `${route.method} ${m.prefix}${fastifyPath(route.path)}`),
+  );

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { httpStatusOf, type DomainErrorCode } from '@seren/service-kit';
+import { looksLikeJwtCredential as looksLikeJwt } from '../edge/authenticate.js';
+import type { Product, RestError } from './types.js';
+
+export type CredentialScheme = 'api_key' | 'bearer';
+
+/**
+ * How one product speaks at its edge: its error body, how GraphQL error codes become its statuses
+ * and codes, and which credential its `Authorization: Bearer` header carries.
+ */
+export interface ProductPolicy {
+  product: Product;
+  title: string;
+  /** The error body of the product, exactly as its spec shows it. */
+  errorBody(error: RestError): unknown;
+  /** The same, as a schema for the OpenAPI document. */
+  errorSchema: z.ZodType;
+  /** A GraphQL `extensions.code` (service-kit's DomainErrorCode or an Apollo code) as this product's error. */
+  errorOf(code: string | undefined, message: string, productCode?: string): RestError;
+  /** The 401 for a missing or refused credential; `reason` is identity's refinement (e.g. TOKEN_EXPIRED). */
+  unauthenticated(message: string, reason?: string): RestError;
+  /** What a bearer credential is, for identity's `/internal/authenticate`. */
+  schemeOf(credential: string, version?: 'v1' | 'v2'): CredentialScheme;
+}
+
+/** Apollo's and graphql-js's own codes, beside service-kit's domain codes. */
+const graphqlCodeStatus: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  BAD_REQUEST: 400,
+  GRAPHQL_PARSE_FAILED: 500, // a route's own operation failed to parse: our bug, not the client's
+  GRAPHQL_VALIDATION_FAILED: 500,
+  PERSISTED_QUERY_NOT_FOUND: 500,
+  INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+export function statusOfCode(code: string | undefined): number {
+  if (!code) return 500;
+  if (code in httpStatusOf) return httpStatusOf[code as DomainErrorCode];
+  return graphqlCodeStatus[code] ?? 500;
+}
+
+/** The message shown for a 5xx: never an internal detail. */
+const hideInternal = (status: number, message: string) => (status >= 500 ? 'Internal server error' : message);
+
+// Serelo: {"detail": {"code", "message"}} with the codes of its spec's "Common Error Codes".
+const sereloCodes: Record<string, string> = {
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  UNAUTHENTICATED: 'TOKEN_INVALID',
+  CONFLICT: 'CONFLICT',
+  VALIDATION_ERROR: 'VALIDATION_ERROR',
+  BAD_USER_INPUT: 'VALIDATION_ERROR',
+  BAD_REQUEST: 'VALIDATION_ERROR',
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  PAYMENT_REQUIRED: 'PAYMENT_REQUIRED',
+  RATE_LIMITED: 'RATE_LIMIT_EXCEEDED',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+};
+
+export const serelo: ProductPolicy = {
+  product: 'serelo',
+  title: 'Serelo API',
+  errorBody: (error) => ({ detail: { code: error.code, message: error.message, ...error.extra } }),
+  errorSchema: z.object({
+    detail: z.object({
+      code: z.string().meta({ examples: ['VALIDATION_ERROR'] }),
+      message: z.string(),
+      retry_after: z.number().int().optional().describe('seconds; on 429 only'),
+    }),
+  }),
+  errorOf(code, message, productCode) {
+    const status = statusOfCode(code);
+    return {
+      status,
+      code:
+        productCode ??
+        (status >= 500 && code !== 'SERVICE_UNAVAILABLE'
+          ? 'INTERNAL_ERROR'
+          : (sereloCodes[code ?? ''] ?? 'INTERNAL_ERROR')),
+      message: hideInternal(status, message),
+    };
+  },
+  // Serelo documents TOKEN_EXPIRED and TOKEN_INVALID; any other refusal is TOKEN_INVALID.
+  unauthenticated: (message, reason) => ({
+    status: 401,
+    code: reason === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'TOKEN_INVALID',
+    message,
+  }),
+  schemeOf: () => 'bearer',
+};
+
+// Serebro: "Response bodies include an error object with code and message" → {"error": {"code", "message"}}.
+export const serebro: ProductPolicy = {
+  product: 'serebro',
+  title: 'Serebro AI API',
+  errorBody: (error) => ({ error: { code: error.code, message: error.message, ...error.extra } }),
+  errorSchema: z.object({
+    error: z.object({ code: z.string().meta({ examples: ['NOT_FOUND'] }), message: z.string() }),
+  }),
+  errorOf(code, message, productCode) {
+    const status = statusOfCode(code);
+    return {
+      status,
+      code: productCode ?? (status >= 500 ? 'INTERNAL_ERROR' : (code ?? 'INTERNAL_ERROR')),
+      message: hideInternal(status, message),
+    };
+  },
+  unauthenticated: (message, reason) => ({ status: 401, code: reason ?? 'UNAUTHENTICATED', message }),
+  // v1 takes location/agency API keys; v2 OAuth 2.0 access tokens.
+  schemeOf: (_credential, version) => (version === 'v1' ? 'api_key' : 'bearer'),
+};
+
+// SerenAI: success bodies are `DataResponse` ({data, pagination}); its one documented error type
+// (GeoRestrictedError) is {error, message, ...}, so every error is {"error": "<CODE>", "message": "..."}.
+export const serenai: ProductPolicy = {
+  product: 'serenai',
+  title: 'SerenAI API',
+  errorBody: (error) => ({ error: error.code, message: error.message, ...error.extra }),
+  errorSchema: z.object({ error: z.string().meta({ examples: ['NOT_FOUND'] }), message: z.string() }),
+  errorOf(code, message, productCode) {
+    const status = statusOfCode(code);
+    return {
+      status,
+      code: productCode ?? (status >= 500 ? 'INTERNAL_ERROR' : (code ?? 'INTERNAL_ERROR')),
+      message: hideInternal(status, message),
+    };
+  },
+  unauthenticated: (message, reason) => ({ status: 401, code: reason ?? 'UNAUTHENTICATED', message }),
+  // Organization API keys and session access tokens (JWT) share the bearer header.
+  schemeOf: (credential) => (looksLikeJwt(credential) ? 'bearer' : 'api_key'),
+};
+
+export const policies: Record<Product, ProductPolicy> = { serenai, serebro, serelo };

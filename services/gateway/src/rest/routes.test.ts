@@ -1,0 +1,41 @@
+import { parse, validate } from 'graphql';
+import { apiSchemaOf, readCommittedSupergraph } from '../supergraph/compose';
+import { openApiDocument } from './openapi';
+import { serebroRoutes } from './serebro';
+import { sereloRoutes } from './serelo';
+import { serenaiRoutes } from './serenai';
+import type { Product, ProductRoutes } from './types';
+
+const tables = [serenaiRoutes, serebroRoutes, sereloRoutes] as ProductRoutes<Product>[];
+const schema = apiSchemaOf(readCommittedSupergraph());
+
+describe('the route tables', () => {
+  const rows = tables.flatMap((table) => table.routes.map((route) => ({ product: table.product, route })));
+
+  it.each(
+    rows
+      .filter((r) => r.route.kind === 'operation')
+      .map((r) => [`${r.product} ${r.route.method} ${r.route.path}`, r.route] as const),
+  )('%s runs an operation valid against the supergraph', (_name, route) => {
+    if (route.kind !== 'operation') return;
+    const document = parse(route.operation);
+    expect(validate(schema, document).map((e) => e.message)).toEqual([]);
+    const operations = document.definitions.filter((d) => d.kind === 'OperationDefinition');
+    expect(operations).toHaveLength(1);
+  });
+
+  it('has no two rows with the same method and path', () => {
+    for (const table of tables) {
+      const keys = table.routes.map((r) => `${r.method} ${r.path}`);
+      expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    }
+  });
+
+  it('generates an OpenAPI 3.1 document per product', () => {
+    for (const table of tables) {
+      const document = openApiDocument(table) as { openapi: string; paths: Record<string, unknown> };
+      expect(document.openapi).toBe('3.1.0');
+      expect(JSON.parse(JSON.stringify(document))).toEqual(document);
+    }
+  });
+});

@@ -1,0 +1,9 @@
+import type { ProductRoutes, RouteDefinition } from '../types.js';
+
+// Serebro's REST surface, served at :4002 (v1 at /, v2 at /v2). One import line per spec section file
+// (contacts, opportunities, appointments, workflows).
+export const serebroRoutes: ProductRoutes<'serebro'> = {
+  product: 'serebro',
+  routes: [] as RouteDefinition<'serebro'>[],
+  implementedSections: [],
+};

@@ -1,0 +1,31 @@
+import type { ProductRoutes, RouteDefinition } from '../types.js';
+import { auditLogsRoutes } from './audit-logs.js';
+import { authRoutes } from './auth.js';
+import { organizationsRoutes } from './organizations.js';
+import { permissionsRoutes } from './permissions.js';
+import { rolesRoutes } from './roles.js';
+import { sessionsRoutes } from './sessions.js';
+import { walletRecoveryRoutes } from './wallet-recovery.js';
+
+// SerenAI's REST surface, served at :4001. One import line per spec section file.
+export const serenaiRoutes: ProductRoutes<'serenai'> = {
+  product: 'serenai',
+  routes: [
+    ...authRoutes,
+    ...organizationsRoutes,
+    ...rolesRoutes,
+    ...permissionsRoutes,
+    ...sessionsRoutes,
+    ...walletRecoveryRoutes,
+    ...auditLogsRoutes,
+  ] as RouteDefinition<'serenai'>[],
+  implementedSections: [
+    'auth',
+    'organizations',
+    'roles',
+    'permissions',
+    'sessions',
+    'wallet-recovery',
+    'audit-logs',
+  ],
+};

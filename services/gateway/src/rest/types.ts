@@ -1,0 +1,146 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { GraphQLFormattedError } from 'graphql';
+import type { z } from 'zod';
+import type { Caller } from '@seren/service-kit';
+import type { SubgraphName } from '../config.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Product = 'serenai' | 'serebro' | 'serelo';
+
+/** Rate-limit classes of each product (see ../edge/limits.ts for their windows and keys). */
+export interface RateLimitClasses {
+  serenai: 'general' | 'sensitive';
+  serebro: 'api';
+  serelo: 'general' | 'login' | 'register' | 'refresh';
+}
+
+/** What a route's mapping functions see of the HTTP request, after validation. */
+export interface RouteRequest<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+  params: P;
+  query: Q;
+  body: B;
+  headers: IncomingHttpHeaders;
+  ip: string;
+  /** Who is calling; `anonymous` on public routes. */
+  caller: Caller;
+  requestId: string;
+}
+
+/** An error as a product renders it: status plus the product's code and message. */
+export interface RestError {
+  status: number;
+  code: string;
+  message: string;
+  /** extra fields the product's error body carries (e.g. Serelo's `retry_after`) */
+  extra?: Record<string, unknown>;
+}
+
+interface RouteCommon<P extends Product> {
+  method: HttpMethod;
+  /** The path exactly as the product's spec writes it, with `{param}` segments (e.g. `/api/v1/users/me`). */
+  path: string;
+  /** The spec section the route belongs to; it names the file the row lives in (see README.md). */
+  section: string;
+  summary: string;
+  description?: string;
+  /** `required`: 401 without a valid credential; `optional`: used when present; `none`: never looked at. */
+  auth: 'required' | 'optional' | 'none';
+  rateLimit: RateLimitClasses[P];
+  /** Serebro only: the API versions serving the route (v1 at `/`, v2 at `/v2`). Default: both. */
+  versions?: Array<'v1' | 'v2'>;
+  /** Documented error statuses (OpenAPI), besides the ones every route has (401, 429, 500). */
+  errors?: number[];
+}
+
+/** Request schemas: validated in order params, query, body; a failure answers 400 in the product's shape. */
+export interface RequestSchemas<PS extends z.ZodType, QS extends z.ZodType, BS extends z.ZodType> {
+  params?: PS;
+  query?: QS;
+  /** JSON body; a route with a body schema requires `Content-Type: application/json`. */
+  body?: BS;
+}
+
+/** A route served by running one GraphQL operation over the supergraph in-process. */
+export interface OperationRoute<
+  P extends Product = Product,
+  PS extends z.ZodType = z.ZodType,
+  QS extends z.ZodType = z.ZodType,
+  BS extends z.ZodType = z.ZodType,
+> extends RouteCommon<P> {
+  kind: 'operation';
+  request?: RequestSchemas<PS, QS, BS>;
+  /** The GraphQL document (one named operation). */
+  operation: string;
+  /** Request → operation variables. Default: no variables. */
+  variables?: (request: RouteRequest<z.output<PS>, z.output<QS>, z.output<BS>>) => Record<string, unknown>;
+  response: {
+    status: number;
+    description: string;
+    /** The documented body (OpenAPI); omit for 204. */
+    schema?: z.ZodType;
+    /** Operation data → response body. Default: the data as is. */
+    body?: (data: any, request: RouteRequest<z.output<PS>, z.output<QS>, z.output<BS>>) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+    /** Response headers derived from the data (e.g. Location). */
+    headers?: (data: any) => Record<string, string>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  /** Overrides the product's mapping of a GraphQL error; return undefined to keep the default. */
+  mapError?: (error: GraphQLFormattedError) => RestError | undefined;
+}
+
+/**
+ * A route forwarded as HTTP to the owning service's internal endpoint, for exchanges GraphQL cannot
+ * carry: multipart uploads, raw-body signed webhooks, redirects, server-sent events, CSV downloads,
+ * the publisher proxy with 402. The body and query string travel verbatim.
+ */
+export interface ForwardRoute<P extends Product = Product> extends RouteCommon<P> {
+  kind: 'forward';
+  forward: {
+    service: SubgraphName;
+    /** The internal path; `{param}` segments are filled from the public path. */
+    path: string;
+    /** Request headers passed through besides content-type/accept (e.g. `stripe-signature`, `x-payment`). */
+    headers?: string[];
+    /**
+     * By default an error answered in service-kit's `{code, message}` shape is rendered in the product's
+     * error shape; set to pass every response through untouched (e.g. a 402 with payment requirements).
+     */
+    passThroughErrors?: boolean;
+  };
+  /** For the OpenAPI document only: what the request carries. */
+  request?: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; contentType?: string };
+  response: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  /** Largest accepted body in bytes (default FORWARD_BODY_LIMIT_BYTES). */
+  bodyLimit?: number;
+}
+
+export type RouteDefinition<P extends Product = Product> = OperationRoute<P> | ForwardRoute<P>;
+
+/**
+ * The row builders of one product: `route.operation({...})` infers the request types from the zod
+ * schemas, so `variables` and `response.body` are typed; `route.forward({...})` declares a forward.
+ */
+export function routeBuilder<P extends Product>() {
+  return {
+    operation<
+      PS extends z.ZodType = z.ZodType<Record<string, string>>,
+      QS extends z.ZodType = z.ZodType<Record<string, unknown>>,
+      BS extends z.ZodType = z.ZodType<unknown>,
+    >(route: Omit<OperationRoute<P, PS, QS, BS>, 'kind'>): OperationRoute<P> {
+      return { kind: 'operation', ...route } as unknown as OperationRoute<P>;
+    },
+    forward(route: Omit<ForwardRoute<P>, 'kind'>): ForwardRoute<P> {
+      return { kind: 'forward', ...route };
+    },
+  };
+}
+
+/** The table of one product: its rows, and the spec sections whose every operation must be present. */
+export interface ProductRoutes<P extends Product> {
+  product: P;
+  routes: RouteDefinition<P>[];
+  /**
+   * Sections declared complete: the spec-coverage test fails if one of their spec operations is
+   * missing. A section joins this list when its last route lands.
+   */
+  implementedSections: string[];
+}

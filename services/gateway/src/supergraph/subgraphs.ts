@@ -1,0 +1,20 @@
+import type { DocumentNode } from 'graphql';
+import { typeDefs as content } from '@seren/content/dist/schema.js';
+import { typeDefs as identity } from '@seren/identity/dist/schema.js';
+import type { SubgraphName } from '../config.js';
+
+export interface SubgraphDefinition {
+  name: SubgraphName;
+  /** the default URL written into the supergraph; the running gateway takes each URL from its config */
+  url: string;
+  typeDefs: DocumentNode;
+}
+
+/**
+ * The subgraphs composed into the supergraph. A domain service joins by exporting `typeDefs` from
+ * `services/<svc>/src/schema.ts` and being listed here (crm and commerce join when they have one).
+ */
+export const subgraphs: SubgraphDefinition[] = [
+  { name: 'identity', url: 'http://127.0.0.1:4101/graphql', typeDefs: identity },
+  { name: 'content', url: 'http://127.0.0.1:4103/graphql', typeDefs: content },
+];
