@@ -143,8 +143,23 @@ export async function startDomainService(options: DomainServiceOptions): Promise
   return { ...service, config, logger, dataSource, eventStore, temporal, relay };
 }
 
+/**
+ * kafkajs 2.2.4 sets a timer with a negative delay on Node 24 (tulios/kafkajs#1751); Node clamps it
+ * to 1 ms and prints a TimeoutNegativeWarning each time. Harmless, so it is kept out of the logs.
+ */
+function ignoreKafkajsTimerWarning(): void {
+  const emitWarning = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const option = rest[0] as string | { type?: string } | undefined;
+    const name = typeof warning !== 'string' ? warning.name : typeof option === 'string' ? option : option?.type;
+    if (name === 'TimeoutNegativeWarning') return;
+    (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
 /** Runs a service as a process: start, log a config error clearly and exit 1, close on signals. */
 export async function runMain(start: () => Promise<{ logger: Logger; close(): Promise<void> }>) {
+  ignoreKafkajsTimerWarning();
   try {
     const service = await start();
     closeOnSignals(service, service.logger);
