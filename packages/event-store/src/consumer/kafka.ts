@@ -54,7 +54,7 @@ export class KafkaConsumer implements Consumer {
   }
 
   async start(): Promise<void> {
-    await this.ensureDeadLetterTopic();
+    await this.ensureTopics();
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -150,13 +150,23 @@ export class KafkaConsumer implements Consumer {
     });
   }
 
-  private async ensureDeadLetterTopic(): Promise<void> {
+  /**
+   * Creates the dead-letter topic and any subscribed topic that does not exist yet. On a fresh
+   * broker, subscribing to a topic it is still auto-creating fails ("does not host this
+   * topic-partition") and would stop the service's start.
+   */
+  private async ensureTopics(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       // Asking first keeps the broker's "topic exists" error out of the logs on every restart.
-      if (!(await admin.listTopics()).includes(this.deadLetterTopic)) {
-        await admin.createTopics({ topics: [{ topic: this.deadLetterTopic }], waitForLeaders: true });
+      const existing = new Set(await admin.listTopics());
+      const missing = [this.deadLetterTopic, ...this.options.topics].filter((topic) => !existing.has(topic));
+      if (missing.length > 0) {
+        // Another instance may create them at the same moment: that is fine either way.
+        await admin
+          .createTopics({ topics: [...new Set(missing)].map((topic) => ({ topic })), waitForLeaders: true })
+          .catch((error: unknown) => this.logger.debug({ err: error }, 'topics created concurrently'));
       }
     } finally {
       await admin.disconnect();

@@ -1,0 +1,31 @@
+import { envBoolean, loadConfig } from '@seren/service-kit';
+import { z } from 'zod';
+
+/** Identity's own settings (the platform's are read by service-kit). Every one is optional. */
+export const identityConfigSchema = z.object({
+  /** Base URL of the console: links in mails point at `<CONSOLE_URL>/verify-email?token=...` etc. */
+  CONSOLE_URL: z.url().default('http://localhost:3000'),
+  /** SMTP server (smtp://user:pass@host:port). Unset: mail is written to MAIL_DIR and logged. */
+  SMTP_URL: z.url().optional(),
+  MAIL_DIR: z.string().default('.data/mail'),
+  MAIL_FROM: z.string().default('Seren <no-reply@seren.local>'),
+  /** The `iss` of identity's user tokens. */
+  TOKEN_ISSUER: z.string().default('seren-identity'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+  /** A new signing key after this many days; older keys stay in the JWKS until their tokens expired. */
+  SIGNING_KEY_ROTATION_DAYS: z.coerce.number().positive().default(30),
+  EMAIL_TOKEN_TTL_HOURS: z.coerce.number().positive().default(24),
+  PASSWORD_RESET_TTL_MINUTES: z.coerce.number().positive().default(60),
+  INVITE_TTL_DAYS: z.coerce.number().positive().default(7),
+  /** Run the audit-log consumer in this process (default on). */
+  AUDIT_LOG_CONSUMER: envBoolean(true),
+  /** Its consumer group (tests give each service instance its own). */
+  AUDIT_LOG_GROUP: z.string().min(1).default('identity.audit-log'),
+});
+
+export type IdentityConfig = z.infer<typeof identityConfigSchema>;
+
+export function loadIdentityConfig(env: Record<string, string | undefined> = process.env): IdentityConfig {
+  return loadConfig(identityConfigSchema, env);
+}

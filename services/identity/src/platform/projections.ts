@@ -1,0 +1,7 @@
+import { apiKeysProjection } from '../api-keys/projection.js';
+import { organizationsProjection } from '../organizations/projection.js';
+import { sessionsProjection } from '../sessions/projection.js';
+import { usersProjection } from '../users/projection.js';
+
+/** Identity's inline projections: the read tables every query uses, updated in each append's transaction. */
+export const identityProjections = [usersProjection, organizationsProjection, sessionsProjection, apiKeysProjection];

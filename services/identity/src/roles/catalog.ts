@@ -1,0 +1,81 @@
+/**
+ * The permission catalog and the built-in roles. Names are `<resource_type>.<action>`; every
+ * route of every service checks one of these. Built-in roles have fixed ids (their names), are
+ * shared by all organizations, and can be neither edited nor deleted.
+ */
+export interface PermissionDefinition {
+  name: string;
+  resourceType: string;
+  action: string;
+  description: string;
+}
+
+const p = (name: string, description: string): PermissionDefinition => {
+  const [resourceType, action] = name.split('.') as [string, string];
+  return { name, resourceType, action, description };
+};
+
+export const PERMISSIONS: readonly PermissionDefinition[] = [
+  p('org.read', 'View the organization, its members and invites'),
+  p('org.update', 'Rename the organization and change its settings'),
+  p('org.delete', 'Delete the organization'),
+  p('org.manage_members', 'Invite members and change their roles'),
+  p('org.manage_roles', 'Create, update and delete custom roles'),
+  p('org.manage_api_keys', 'Create and revoke API keys'),
+  p('org.view_audit_logs', 'Read the audit log'),
+  p('org.manage_locations', 'Create and manage locations of an agency'),
+  p('billing.read', 'View invoices, usage and payment methods'),
+  p('billing.manage', 'Manage plans, payment methods and invoices'),
+  p('wallet.read', 'View wallet balance and transactions'),
+  p('wallet.manage', 'Deposit funds and manage the wallet'),
+  p('publisher.read', 'View publishers, earnings and analytics'),
+  p('publisher.manage', 'Create, update and delete publishers and pricing'),
+  p('payout.manage', 'Request publisher payouts'),
+  p('webhook.read', 'View webhooks and deliveries'),
+  p('webhook.manage', 'Create, update and delete webhooks'),
+  p('agent_task.read', 'View agent tasks'),
+  p('agent_task.manage', 'Cancel agent tasks'),
+  p('template.manage', 'Publish agent templates'),
+  p('database.read', 'View databases'),
+  p('database.manage', 'Manage databases and VPC endpoints'),
+  p('contact.read', 'View CRM contacts, opportunities and appointments'),
+  p('contact.manage', 'Manage CRM contacts, opportunities and appointments'),
+  p('workflow.manage', 'Manage CRM workflows'),
+  p('project.read', 'View content projects, sources and posts'),
+  p('project.manage', 'Manage content projects, sources and posts'),
+];
+
+export const PERMISSION_NAMES: ReadonlySet<string> = new Set(PERMISSIONS.map((x) => x.name));
+
+/** When the catalog was first published (its entries' created_at). */
+export const CATALOG_CREATED_AT = '2025-01-01T00:00:00.000Z';
+
+export interface BuiltinRole {
+  id: string;
+  name: string;
+  description: string;
+  permissions: readonly string[];
+}
+
+const all = PERMISSIONS.map((x) => x.name);
+const reads = all.filter((n) => n.endsWith('.read') || n === 'org.view_audit_logs');
+const editorExtra = ['publisher.manage', 'webhook.manage', 'agent_task.manage', 'template.manage', 'database.manage',
+  'contact.manage', 'workflow.manage', 'project.manage', 'wallet.manage'];
+
+export const BUILTIN_ROLES: readonly BuiltinRole[] = [
+  { id: 'owner', name: 'owner', description: 'Full control, including deleting the organization', permissions: all },
+  { id: 'admin', name: 'admin', description: 'Everything but deleting the organization', permissions: all.filter((n) => n !== 'org.delete') },
+  { id: 'editor', name: 'editor', description: 'Read everything and manage resources, not members, roles or keys', permissions: [...reads, ...editorExtra] },
+  { id: 'viewer', name: 'viewer', description: 'Read-only access', permissions: reads },
+];
+
+const builtinById = new Map(BUILTIN_ROLES.map((r) => [r.id, r]));
+
+export function builtinRole(id: string): BuiltinRole | undefined {
+  return builtinById.get(id.toLowerCase());
+}
+
+export const isBuiltinRoleName = (name: string) => builtinById.has(name.trim().toLowerCase());
+
+/** The role invitees get when none is named ("member" in the spec's words; `member` is accepted as its alias). */
+export const DEFAULT_MEMBER_ROLE = 'editor';

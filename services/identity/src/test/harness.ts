@@ -1,0 +1,188 @@
+import { SMTPServer } from 'smtp-server';
+import { signInternalToken, type Caller } from '@seren/service-kit';
+import { TEST_INTERNAL_TOKEN_SECRET, testServiceEnv } from '@seren/testing';
+import { startIdentityService, type IdentityService } from '../service';
+
+export interface CapturedMail {
+  to: string[];
+  raw: string;
+  subject: string;
+  /** the `token` query parameter of the first link, if any */
+  token?: string;
+}
+
+/** A real SMTP server on a free port that keeps what it receives. */
+export async function startMailCatcher() {
+  const mails: CapturedMail[] = [];
+  const waiters: Array<() => void> = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const unfolded = raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+        const subject = /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '';
+        const token = /[?&]token=([A-Za-z0-9_-]+)/.exec(unfolded)?.[1];
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject, token });
+        waiters.splice(0).forEach((w) => w());
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    /** the newest mail to `to` (optionally matching a subject), waiting up to 10 s */
+    async waitFor(to: string, subject?: RegExp, after = 0): Promise<CapturedMail> {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const found = mails.slice(after).reverse().find((m) => m.to.includes(to.toLowerCase()) && (!subject || subject.test(m.subject)));
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no mail to ${to} ${subject ?? ''}`);
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 200);
+        });
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type MailCatcher = Awaited<ReturnType<typeof startMailCatcher>>;
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** Starts identity on the real servers with a fresh database and a mail catcher. */
+export async function startTestIdentity(options: { embedded?: boolean; env?: Record<string, string> } = {}) {
+  const mail = await startMailCatcher();
+  const service: IdentityService = await startIdentityService(
+    testServiceEnv('identity', { embedded: options.embedded, env: { SMTP_URL: mail.url, CONSOLE_URL: 'http://console.test', ...options.env } }),
+  );
+  const client = new IdentityClient(service.url);
+  return {
+    service,
+    mail,
+    client,
+    async close() {
+      await service.close();
+      await mail.close();
+    },
+  };
+}
+
+export type TestIdentity = Awaited<ReturnType<typeof startTestIdentity>>;
+
+let counter = 0;
+export const uniqueEmail = (label = 'user') => `${label}.${Date.now().toString(36)}.${++counter}@example.com`;
+export const STRONG_PASSWORD = 'Correct-Horse-9-battery';
+
+/** Talks to identity the way the gateway does: authenticate the credential, sign the caller, call the subgraph. */
+export class IdentityClient {
+  constructor(readonly url: string) {}
+
+  async authenticate(credential: string, scheme: 'api_key' | 'bearer'): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await fetch(`${this.url}/internal/authenticate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ credential, scheme }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  /** The caller the gateway would build for a credential (throws when it is refused). */
+  async callerFor(credential: string, scheme: 'api_key' | 'bearer' = 'bearer'): Promise<Caller> {
+    const { status, body } = await this.authenticate(credential, scheme);
+    if (status !== 200) throw new Error(`authenticate answered ${status}: ${JSON.stringify(body)}`);
+    return body.caller as Caller;
+  }
+
+  async graphql<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    as?: Caller | { token: string } | { apiKey: string },
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResult<T>> {
+    let caller: Caller | undefined;
+    if (as && 'token' in as) caller = await this.callerFor(as.token, 'bearer');
+    else if (as && 'apiKey' in as) caller = await this.callerFor(as.apiKey, 'api_key');
+    else caller = as as Caller | undefined;
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(caller ? { 'x-internal-token': await signInternalToken(caller, TEST_INTERNAL_TOKEN_SECRET) } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResult<T>;
+  }
+
+  /** Like graphql() but throws on errors and returns data. */
+  async ok<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, as?: Parameters<IdentityClient['graphql']>[2]): Promise<T> {
+    const result = await this.graphql<T>(query, variables, as);
+    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    return result.data!;
+  }
+
+  /** The first error's extensions.code (and reason), for asserting refusals. */
+  async error(query: string, variables: Record<string, unknown> = {}, as?: Parameters<IdentityClient['graphql']>[2]) {
+    const result = await this.graphql(query, variables, as);
+    const error = result.errors?.[0];
+    if (!error) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
+    return { code: error.extensions?.code as string, reason: error.extensions?.reason as string | undefined, message: error.message };
+  }
+
+  // ---- flows ---------------------------------------------------------------------------------
+
+  async register(email = uniqueEmail(), name = 'Ada Lovelace', password = STRONG_PASSWORD) {
+    const data = await this.ok<{ register: { id: string; email: string } }>(
+      `mutation($email: String!, $password: String!, $name: String!) { register(email: $email, password: $password, name: $name) { id email } }`,
+      { email, password, name },
+    );
+    return { ...data.register, email, password };
+  }
+
+  async login(email: string, password = STRONG_PASSWORD, headers: Record<string, string> = {}) {
+    const result = await this.graphql<{ login: { accessToken: string; refreshToken: string; sessionId: string; user: { id: string } } }>(
+      `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken sessionId user { id } } }`,
+      { email, password },
+      undefined,
+      headers,
+    );
+    if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
+    return result.data!.login;
+  }
+
+  /** A registered and logged-in user with their personal organization id. */
+  async user(label = 'user') {
+    const registered = await this.register(uniqueEmail(label));
+    const tokens = await this.login(registered.email);
+    const me = await this.ok<{ me: { defaultOrganization: { id: string } } }>(`{ me { defaultOrganization { id } } }`, {}, { token: tokens.accessToken });
+    return { ...registered, ...tokens, as: { token: tokens.accessToken }, personalOrganizationId: me.me.defaultOrganization.id };
+  }
+
+  async agent(name?: string) {
+    const data = await this.ok<{ registerAgent: { user: { id: string; name: string }; organization: { id: string }; apiKey: { key: string; apiKey: { id: string } } } }>(
+      `mutation($name: String) { registerAgent(name: $name) { user { id name } organization { id } apiKey { key apiKey { id } } } }`,
+      { name },
+    );
+    const r = data.registerAgent;
+    return { id: r.user.id, name: r.user.name, organizationId: r.organization.id, apiKey: r.apiKey.key, apiKeyId: r.apiKey.apiKey.id, as: { apiKey: r.apiKey.key } };
+  }
+
+  /** A team organization owned by the user. */
+  async team(owner: { as: { token: string } }, name = 'Team') {
+    const data = await this.ok<{ createOrganization: { id: string } }>(`mutation($name: String!) { createOrganization(name: $name) { id } }`, { name }, owner.as);
+    return data.createOrganization.id;
+  }
+}
