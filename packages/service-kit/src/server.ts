@@ -81,6 +81,17 @@ async function runCheck(check: ReadinessCheck): Promise<string> {
   }
 }
 
+/** `GET /healthz` (liveness) and `GET /readyz` (200 only when every check answers, else 503 with each state). */
+export function healthRoutes(app: FastifyInstance, service: string, readiness: readonly ReadinessCheck[]): void {
+  app.get('/healthz', async () => ({ status: 'ok', service }));
+  app.get('/readyz', async (_request, reply) => {
+    const results = await Promise.all(readiness.map(runCheck));
+    const checks = Object.fromEntries(readiness.map((c, i) => [c.name, results[i]]));
+    const ready = results.every((r) => r === 'up');
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', service, checks });
+  });
+}
+
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (isDomainError(original)) {
@@ -121,13 +132,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
     return reply.status(500).send({ code: 'INTERNAL', message: 'internal error' });
   });
 
-  app.get('/healthz', async () => ({ status: 'ok', service: name }));
-  app.get('/readyz', async (_request, reply) => {
-    const results = await Promise.all(definition.readiness.map(runCheck));
-    const checks = Object.fromEntries(definition.readiness.map((c, i) => [c.name, results[i]]));
-    const ready = results.every((r) => r === 'up');
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', service: name, checks });
-  });
+  healthRoutes(app, name, definition.readiness);
 
   let apollo: ApolloServer<RequestContext> | undefined;
   if (definition.graphql) {

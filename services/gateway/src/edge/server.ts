@@ -7,7 +7,7 @@ import Fastify, {
   type FastifyInstance,
 } from 'fastify';
 import cors from '@fastify/cors';
-import type { Logger, ReadinessCheck } from '@seren/service-kit';
+import { healthRoutes, type Logger, type ReadinessCheck } from '@seren/service-kit';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -138,15 +138,7 @@ export async function createEdgeApp(options: EdgeAppOptions): Promise<EdgeApp> {
       .send(options.errorBody(clientStatus, status >= 500 ? 'Internal server error' : error.message));
   });
 
-  app.get('/healthz', async () => ({ status: 'ok', service: options.name }));
-  app.get('/readyz', async (_request, reply) => {
-    const results = await Promise.all(options.readiness.map(runCheck));
-    const checks = Object.fromEntries(options.readiness.map((c, i) => [c.name, results[i]]));
-    const ready = results.every((r) => r === 'up');
-    return reply
-      .status(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'not ready', service: options.name, checks });
-  });
+  healthRoutes(app, options.name, options.readiness);
 
   return {
     app,
@@ -158,19 +150,4 @@ export async function createEdgeApp(options: EdgeAppOptions): Promise<EdgeApp> {
       return app.server;
     },
   };
-}
-
-async function runCheck(check: ReadinessCheck): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timed out')), 2_000);
-  });
-  try {
-    await Promise.race([check.check(), timeout]);
-    return 'up';
-  } catch (error) {
-    return `down: ${(error as Error).message}`;
-  } finally {
-    clearTimeout(timer);
-  }
 }
