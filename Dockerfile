@@ -6,10 +6,11 @@
 # --- build: install the whole workspace once and compile every project (tsc -b) ---------------
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# The whole workspace goes in: npm ci needs every workspace's package.json and tsc -b builds the
+# The whole workspace goes in: npm install needs every workspace's package.json and tsc -b builds the
 # packages a service references. .dockerignore keeps node_modules, dist and local state out.
 COPY . .
-RUN npm ci --no-audit --no-fund
+# npm install, not npm ci: npm 11 leaves other platforms' optional packages out of the lock (see .ci/run).
+RUN npm install --no-audit --no-fund
 RUN npx tsc -b
 # The runtime image gets production dependencies only (no TypeScript, jest, embedded PostgreSQL).
 RUN npm prune --omit=dev --no-audit --no-fund
