@@ -56,6 +56,17 @@ describe('shared rate-limit counters in PostgreSQL', () => {
     expect(counts).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   });
 
+  it('gives every request of a shared statement its own exact count', async () => {
+    // 30 requests in one turn of the event loop share one statement; each must still see a
+    // distinct count, in arrival order, so exactly the requests past the limit are refused.
+    const limiter = store();
+    const window = [{ key: `batch:${randomBytes(4).toString('hex')}`, limit: 12, windowMs: 60_000 }];
+    const results = await Promise.all(Array.from({ length: 30 }, () => limiter.hit(window)));
+    const counts = results.map((r) => r![0]!.count);
+    expect(counts).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(results.filter((r) => r![0]!.exceeded)).toHaveLength(18);
+  });
+
   it('starts a new count in the next window', async () => {
     let now = 1_700_000_000_000;
     const limiter = store({ now: () => now });

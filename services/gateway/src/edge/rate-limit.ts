@@ -26,6 +26,19 @@ export interface RateLimitStoreOptions {
   now?: () => number;
 }
 
+/** A window of one request, resolved to its fixed window's start and end. */
+interface CountedWindow extends WindowHit {
+  windowStart: number;
+  resetAt: number;
+}
+
+interface PendingCount {
+  windows: CountedWindow[];
+  resolve(counts: number[] | undefined): void;
+}
+
+const counterId = (window: { key: string; windowStart: number }) => `${window.windowStart}:${window.key}`;
+
 const CLEANUP_EVERY_MS = 60_000;
 const WARN_EVERY_MS = 10_000;
 const RETRY_SETUP_AFTER_MS = 1_000;
@@ -33,8 +46,8 @@ const LAST_SEEN_MAX = 100_000;
 
 /**
  * Fixed-window counters shared by every gateway instance, in an UNLOGGED PostgreSQL table of the
- * gateway's own database: one atomic `insert ... on conflict do update ... returning` per request
- * bumps all of its windows. UNLOGGED because counters are worth less than the WAL they would cost:
+ * gateway's own database: one atomic `insert ... on conflict do update ... returning` bumps the
+ * windows of every request that arrived in the same turn of the event loop. UNLOGGED because counters are worth less than the WAL they would cost:
  * a server crash resets them, which errs on the side of letting requests through.
  *
  * An outage (server down, slow, table missing) never takes the API down: `hit` answers `undefined`
@@ -50,6 +63,8 @@ export class RateLimitStore {
   private readonly lastSeen = new Map<string, { remaining: number; limit: number; resetAt: number }>();
   private readonly now: () => number;
   private readonly timeoutMs: number;
+  private queue: PendingCount[] = [];
+  private flushScheduled = false;
 
   constructor(private readonly options: RateLimitStoreOptions) {
     this.now = options.now ?? Date.now;
@@ -129,41 +144,97 @@ export class RateLimitStore {
     if (hits.length === 0) return [];
     if (!this.setup && this.now() - this.setupFailedAt < RETRY_SETUP_AFTER_MS) return undefined;
     const now = this.now();
-    // A stable order keeps two requests bumping the same rows from deadlocking.
-    const ordered = hits.map((hit) => {
+    const windows = hits.map((hit) => {
       const windowStart = Math.floor(now / hit.windowMs) * hit.windowMs;
       return { ...hit, windowStart, resetAt: windowStart + hit.windowMs };
     });
-    const rows = [...ordered].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const counts = await this.count(windows);
+    if (!counts) return undefined;
+    this.cleanupSometimes(now);
+    // In the caller's order: products read their windows by position (e.g. Serebro's burst, then daily).
+    return windows.map((row, i) => {
+      const count = counts[i]!;
+      const state: WindowState = {
+        key: row.key,
+        limit: row.limit,
+        windowMs: row.windowMs,
+        count,
+        remaining: Math.max(0, row.limit - count),
+        resetAt: row.resetAt,
+        exceeded: count > row.limit,
+      };
+      this.remember(state);
+      return state;
+    });
+  }
+
+  /**
+   * Queues a request's windows for the next flush. Requests that arrive in the same turn of the
+   * event loop share one statement instead of one round trip each, and still get exact counts.
+   */
+  private count(windows: CountedWindow[]): Promise<number[] | undefined> {
+    return new Promise((resolve) => {
+      this.queue.push({ windows, resolve });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    // One row per counter, incremented by the number of queued requests that count in it.
+    const totals = new Map<string, CountedWindow & { requests: number }>();
+    for (const pending of batch) {
+      for (const window of pending.windows) {
+        const total = totals.get(counterId(window));
+        if (total) total.requests += 1;
+        else totals.set(counterId(window), { ...window, requests: 1 });
+      }
+    }
+    // A stable order keeps two flushes bumping the same rows from deadlocking.
+    const rows = [...totals.values()].sort((a, b) =>
+      a.key < b.key ? -1 : a.key > b.key ? 1 : a.windowStart - b.windowStart,
+    );
     try {
       await withTimeout(this.ensureSchema(), this.timeoutMs);
-      const result = await this.pool.query<{ key: string; count: number }>(
+      const result = await this.pool.query<{ key: string; window_start: string; count: number }>(
         `insert into rate_limit_counters as c (key, window_start, count, expires_at)
-         select k, w, 1, to_timestamp(e / 1000.0) from unnest($1::text[], $2::bigint[], $3::bigint[]) as t(k, w, e)
-         on conflict (key, window_start) do update set count = c.count + 1
-         returning key, count`,
-        [rows.map((r) => r.key), rows.map((r) => r.windowStart), rows.map((r) => r.resetAt)],
+         select k, w, n, to_timestamp(e / 1000.0)
+           from unnest($1::text[], $2::bigint[], $3::bigint[], $4::int[]) as t(k, w, e, n)
+         on conflict (key, window_start) do update set count = c.count + excluded.count
+         returning key, window_start, count`,
+        [
+          rows.map((r) => r.key),
+          rows.map((r) => r.windowStart),
+          rows.map((r) => r.resetAt),
+          rows.map((r) => r.requests),
+        ],
       );
-      const counts = new Map(result.rows.map((row) => [row.key, Number(row.count)]));
-      this.cleanupSometimes(now);
-      // In the caller's order: products read their windows by position (e.g. Serebro's burst, then daily).
-      return ordered.map((row) => {
-        const count = counts.get(row.key) ?? 1;
-        const state: WindowState = {
-          key: row.key,
-          limit: row.limit,
-          windowMs: row.windowMs,
-          count,
-          remaining: Math.max(0, row.limit - count),
-          resetAt: row.resetAt,
-          exceeded: count > row.limit,
-        };
-        this.remember(state);
-        return state;
-      });
+      const finalCounts = new Map(
+        result.rows.map((row) => [
+          counterId({ key: row.key, windowStart: Number(row.window_start) }),
+          Number(row.count),
+        ]),
+      );
+      // Hand the counts out in arrival order: the first queued request sees the lowest count.
+      const handedOut = new Map<string, number>();
+      for (const pending of batch) {
+        pending.resolve(
+          pending.windows.map((window) => {
+            const id = counterId(window);
+            const nth = (handedOut.get(id) ?? 0) + 1;
+            handedOut.set(id, nth);
+            return finalCounts.get(id)! - totals.get(id)!.requests + nth;
+          }),
+        );
+      }
     } catch (error) {
       this.warn(error);
-      return undefined;
+      for (const pending of batch) pending.resolve(undefined);
     }
   }
 
