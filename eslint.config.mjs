@@ -3,7 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.infra/**', '.data/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '.infra/**', '.data/**', '**/*.js', '**/*.cjs', '**/*.mjs'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

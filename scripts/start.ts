@@ -77,7 +77,8 @@ function startService(name: string): ChildProcess {
 async function waitReady(name: string, port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}; see ${logDir}/${name}.log`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode}; see ${logDir}/${name}.log`);
     try {
       const response = await fetch(`http://${host}:${port}/readyz`, { signal: AbortSignal.timeout(3_000) });
       if (response.ok) return;

@@ -46,7 +46,9 @@ const skipped = sum('skipped');
 console.log('\n[test] per package:');
 for (const r of results.sort((a, b) => a.package.localeCompare(b.package))) {
   const broken = r.failedSuites.length ? `  failing: ${r.failedSuites.join(', ')}` : '';
-  console.log(`  ${r.package.padEnd(28)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${broken}`);
+  console.log(
+    `  ${r.package.padEnd(28)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${broken}`,
+  );
 }
 console.log(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 

@@ -28,9 +28,15 @@ export async function appendBenchmark(seconds: number): Promise<void> {
     const db = await createTestDatabase('es_bench_append', c.writers + 4);
     try {
       const store = new EventStore({ dataSource: db.dataSource });
-      const payload = { contactId: 'c-0000000001', name: 'Ada Lovelace', email: 'ada@example.com', tags: ['vip', 'newsletter'] };
+      const payload = {
+        contactId: 'c-0000000001',
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+        tags: ['vip', 'newsletter'],
+      };
       // Warm-up: connections, plans, caches.
-      for (let i = 0; i < 200; i++) await store.append(`warm-${i % 10}`, 'contact', [{ type: 'ContactUpdated', data: payload }]);
+      for (let i = 0; i < 200; i++)
+        await store.append(`warm-${i % 10}`, 'contact', [{ type: 'ContactUpdated', data: payload }]);
 
       const latencies: number[] = [];
       let events = 0;
@@ -66,5 +72,16 @@ export async function appendBenchmark(seconds: number): Promise<void> {
     }
   }
   console.log(`### Append throughput (${seconds} s per case)\n`);
-  table(['streams', 'events per append', 'concurrent writers', 'events/s', 'appends/s', 'append p50 ms', 'append p99 ms'], rows);
+  table(
+    [
+      'streams',
+      'events per append',
+      'concurrent writers',
+      'events/s',
+      'appends/s',
+      'append p50 ms',
+      'append p99 ms',
+    ],
+    rows,
+  );
 }

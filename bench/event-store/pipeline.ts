@@ -7,15 +7,34 @@
 //   of the same size and headers sent by a bare kafkajs producer with the relay's settings
 //   (idempotent, acks=all, batches of 500): the relay/raw ratio is the relay's overhead.
 import { randomUUID } from 'node:crypto';
-import { createConsumer, EventStore, Relay, toKafkaRecord, type ConsumedEvent, type Consumer } from '@seren/event-store';
+import {
+  createConsumer,
+  EventStore,
+  Relay,
+  toKafkaRecord,
+  type ConsumedEvent,
+  type Consumer,
+} from '@seren/event-store';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import pino from 'pino';
-import { createTestDatabase, type TestDatabase } from '../../packages/event-store/src/test-support/database.js';
-import { KAFKA_BROKERS, createTopics, uniqueName } from '../../packages/event-store/src/test-support/kafka.js';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../packages/event-store/src/test-support/database.js';
+import {
+  KAFKA_BROKERS,
+  createTopics,
+  uniqueName,
+} from '../../packages/event-store/src/test-support/kafka.js';
 import { fmt, sleep, summary, table } from './stats.js';
 
 const logger = pino({ level: 'error' });
-const payload = { contactId: 'c-0000000001', name: 'Ada Lovelace', email: 'ada@example.com', tags: ['vip', 'newsletter'] };
+const payload = {
+  contactId: 'c-0000000001',
+  name: 'Ada Lovelace',
+  email: 'ada@example.com',
+  tags: ['vip', 'newsletter'],
+};
 
 interface Rig {
   producer: TestDatabase;
@@ -29,12 +48,23 @@ interface Rig {
 }
 
 async function rig(options: { startRelay: boolean; startConsumer: boolean }): Promise<Rig> {
-  const [producer, consumerDb] = await Promise.all([createTestDatabase('es_bench_src', 40), createTestDatabase('es_bench_dst', 10)]);
-  await consumerDb.dataSource.query(`create table contacts (id text primary key, name text not null, updates int not null)`);
+  const [producer, consumerDb] = await Promise.all([
+    createTestDatabase('es_bench_src', 40),
+    createTestDatabase('es_bench_dst', 10),
+  ]);
+  await consumerDb.dataSource.query(
+    `create table contacts (id text primary key, name text not null, updates int not null)`,
+  );
   const topic = uniqueName('bench-contact');
   await createTopics([topic], 3);
   const store = new EventStore({ dataSource: producer.dataSource });
-  const relay = new Relay({ dataSource: producer.dataSource, source: 'bench', kafka: { brokers: KAFKA_BROKERS }, topicFor: () => topic, logger });
+  const relay = new Relay({
+    dataSource: producer.dataSource,
+    source: 'bench',
+    kafka: { brokers: KAFKA_BROKERS },
+    topicFor: () => topic,
+    logger,
+  });
   const handled = new Map<string, number>();
   const consumer = createConsumer({
     groupId: uniqueName('bench-group'),
@@ -112,8 +142,16 @@ async function latencyAt(rate: number, seconds: number, batch: number) {
     await Promise.all(pending);
     const elapsed = (performance.now() - started) / 1_000;
     await waitFor(() => [...committed.keys()].every((id) => r.handled.has(id)), 120_000);
-    const latencies = [...committed].map(([id, at]) => (r.handled.get(id) ?? NaN) - at).filter(Number.isFinite);
-    return { offered: rate, achieved: committed.size / elapsed, delivered: latencies.length, total: committed.size, ...summary(latencies) };
+    const latencies = [...committed]
+      .map(([id, at]) => (r.handled.get(id) ?? NaN) - at)
+      .filter(Number.isFinite);
+    return {
+      offered: rate,
+      achieved: committed.size / elapsed,
+      delivered: latencies.length,
+      total: committed.size,
+      ...summary(latencies),
+    };
   } finally {
     await r.close();
   }
@@ -131,12 +169,18 @@ async function drain(count: number, reps: number) {
       // 100 appends of 10 events at a time: fills the outbox quickly.
       await Promise.all(
         Array.from({ length: 100 }, (_, k) =>
-          r.store.append(`contact-${(i / 10 + k) % 1_000}`, 'contact', Array.from({ length: 10 }, () => ({ type: 'ContactUpdated', data: payload }))),
+          r.store.append(
+            `contact-${(i / 10 + k) % 1_000}`,
+            'contact',
+            Array.from({ length: 10 }, () => ({ type: 'ContactUpdated', data: payload })),
+          ),
         ),
       );
     }
     // The relay's last event is the last in commit order, not the highest position.
-    const [{ last }] = await r.producer.dataSource.query(`select position::int as last from events order by transaction_id desc, position desc limit 1`);
+    const [{ last }] = await r.producer.dataSource.query(
+      `select position::int as last from events order by transaction_id desc, position desc limit 1`,
+    );
     console.error(`[bench] backlog of ${count} events written`);
 
     const relay: number[] = [];
@@ -145,13 +189,22 @@ async function drain(count: number, reps: number) {
       const topic = rep === 0 ? r.topic : uniqueName('bench-relay');
       if (rep > 0) await createTopics([topic], 3);
       const started = performance.now();
-      const instance = new Relay({ dataSource: r.producer.dataSource, source: 'bench', kafka: { brokers: KAFKA_BROKERS }, topicFor: () => topic, name: `bench-${rep}`, logger });
+      const instance = new Relay({
+        dataSource: r.producer.dataSource,
+        source: 'bench',
+        kafka: { brokers: KAFKA_BROKERS },
+        topicFor: () => topic,
+        name: `bench-${rep}`,
+        logger,
+      });
       instance.start();
       await waitFor(() => instance.checkpoint.position === last, 600_000);
       relay.push(count / ((performance.now() - started) / 1_000));
       await instance.stop();
       raw.push(await rawProducer(count));
-      console.error(`[bench] drain ${rep + 1}/${reps}: relay ${fmt(relay.at(-1)!)}/s, raw ${fmt(raw.at(-1)!)}/s`);
+      console.error(
+        `[bench] drain ${rep + 1}/${reps}: relay ${fmt(relay.at(-1)!)}/s, raw ${fmt(raw.at(-1)!)}/s`,
+      );
     }
 
     const consumerStarted = performance.now();
@@ -186,7 +239,11 @@ async function rawProducer(count: number) {
       'bench',
     );
   const kafka = new Kafka({ clientId: 'bench-raw', brokers: KAFKA_BROKERS, logLevel: logLevel.ERROR });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const started = performance.now();
   await producer.connect();
   try {
@@ -200,7 +257,8 @@ async function rawProducer(count: number) {
   }
 }
 
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function latencyBenchmark(seconds: number): Promise<void> {
   const rows: string[][] = [];
@@ -210,7 +268,9 @@ export async function latencyBenchmark(seconds: number): Promise<void> {
     [2_000, 10],
   ] as const) {
     const result = await latencyAt(rate, seconds, batch);
-    console.error(`[bench] pipeline at ${rate}/s in appends of ${batch}: p50 ${fmt(result.p50, 1)} ms, p99 ${fmt(result.p99, 1)} ms`);
+    console.error(
+      `[bench] pipeline at ${rate}/s in appends of ${batch}: p50 ${fmt(result.p50, 1)} ms, p99 ${fmt(result.p99, 1)} ms`,
+    );
     rows.push([
       fmt(result.offered),
       String(batch),
@@ -222,14 +282,28 @@ export async function latencyBenchmark(seconds: number): Promise<void> {
     ]);
   }
   console.log(`### Pipeline latency, commit → consumer handler (${seconds} s per rate)\n`);
-  table(['offered events/s', 'events per append', 'committed events/s', 'delivered', 'p50 ms', 'p99 ms', 'max ms'], rows);
+  table(
+    [
+      'offered events/s',
+      'events per append',
+      'committed events/s',
+      'delivered',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+    ],
+    rows,
+  );
 }
 
 export async function drainBenchmark(backlog: number, reps = 3): Promise<void> {
   const { relay, raw, consumer } = await drain(backlog, reps);
   const ratios = relay.map((r, i) => r / raw[i]!);
-  const range = (xs: number[], digits = 0) => `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
-  console.log(`### Maximum sustained rate (backlog of ${fmt(backlog)} events; producers: median of ${reps} alternating runs)\n`);
+  const range = (xs: number[], digits = 0) =>
+    `${fmt(Math.min(...xs), digits)}–${fmt(Math.max(...xs), digits)}`;
+  console.log(
+    `### Maximum sustained rate (backlog of ${fmt(backlog)} events; producers: median of ${reps} alternating runs)\n`,
+  );
   table(
     ['stage', 'events/s', 'range'],
     [

@@ -14,11 +14,19 @@ async function main() {
     `## @seren/event-store, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
   );
   // The machine is shared with PostgreSQL, Kafka and whatever else runs: say how busy it was.
-  console.log(`Load average at start: ${loadavg().map((l) => l.toFixed(2)).join(', ')}\n`);
+  console.log(
+    `Load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}\n`,
+  );
   if (!only || only === 'append') await appendBenchmark(seconds);
   if (!only || only === 'latency') await latencyBenchmark(Math.max(seconds, 10));
   if (!only || only === 'drain') await drainBenchmark(backlog);
-  console.log(`Load average at end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}\n`);
+  console.log(
+    `Load average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}\n`,
+  );
   // kafkajs and pg leave sockets that would keep the process alive for a while.
   process.exit(0);
 }

@@ -9,7 +9,10 @@ module.exports = {
   ...preset,
   moduleNameMapper: {
     '^@seren/(identity|crm|content|commerce|gateway)$': path.join(root, 'services/$1/src/index.ts'),
-    '^@seren/(identity|crm|content|commerce|gateway)/dist/(.*)\\.js$': path.join(root, 'services/$1/src/$2.ts'),
+    '^@seren/(identity|crm|content|commerce|gateway)/dist/(.*)\\.js$': path.join(
+      root,
+      'services/$1/src/$2.ts',
+    ),
     ...preset.moduleNameMapper,
   },
 };

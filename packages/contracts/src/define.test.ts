@@ -4,7 +4,14 @@ import { allEvents, defineEvent, topicFor, UserRegistered } from './index';
 describe('event contracts', () => {
   it('rejects an event name that is not in the past tense', () => {
     expect(() =>
-      defineEvent({ type: 'CreateUser', version: 1, domain: 'identity', aggregate: 'user', description: '', schema: z.object({}) }),
+      defineEvent({
+        type: 'CreateUser',
+        version: 1,
+        domain: 'identity',
+        aggregate: 'user',
+        description: '',
+        schema: z.object({}),
+      }),
     ).toThrow(/past-tense/);
   });
 
@@ -19,7 +26,12 @@ describe('event contracts', () => {
 
   it('validates event data with the contract schema', () => {
     const ok = UserRegistered.schema.safeParse({
-      userId: 'u1', kind: 'human', email: 'a@b.co', name: 'A', personalOrganizationId: 'o1', registeredAt: new Date().toISOString(),
+      userId: 'u1',
+      kind: 'human',
+      email: 'a@b.co',
+      name: 'A',
+      personalOrganizationId: 'o1',
+      registeredAt: new Date().toISOString(),
     });
     expect(ok.success).toBe(true);
     expect(UserRegistered.schema.safeParse({ userId: 'u1' }).success).toBe(false);

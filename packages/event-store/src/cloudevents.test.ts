@@ -45,13 +45,27 @@ describe('CloudEvents binary mode on Kafka', () => {
   it('omits metadata headers that the event does not carry', () => {
     const record = toKafkaRecord({ ...event, metadata: {} }, 'crm');
     expect(Object.keys(record.headers).sort()).toEqual(
-      ['ce_id', 'ce_schemaversion', 'ce_source', 'ce_specversion', 'ce_subject', 'ce_time', 'ce_type', 'content-type'].sort(),
+      [
+        'ce_id',
+        'ce_schemaversion',
+        'ce_source',
+        'ce_specversion',
+        'ce_subject',
+        'ce_time',
+        'ce_type',
+        'content-type',
+      ].sort(),
     );
   });
 
   it('produces messages the CloudEvents SDK reads as valid 1.0 events', () => {
     const record = toKafkaRecord(event, 'crm');
-    const message: KafkaMessage = { key: record.key, value: Buffer.from(record.value), headers: record.headers, body: undefined };
+    const message: KafkaMessage = {
+      key: record.key,
+      value: Buffer.from(record.value),
+      headers: record.headers,
+      body: undefined,
+    };
     const parsed = CloudEventsKafka.toEvent(message);
     const ce = (Array.isArray(parsed) ? parsed[0] : parsed) as CloudEvent<unknown>;
     expect(ce.validate()).toBe(true);

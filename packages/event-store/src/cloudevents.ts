@@ -64,7 +64,10 @@ export interface ReceivedEvent {
 
 type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
 
-export function fromKafkaRecord(record: { value: Buffer | null; headers?: Record<string, HeaderValue> }): ReceivedEvent {
+export function fromKafkaRecord(record: {
+  value: Buffer | null;
+  headers?: Record<string, HeaderValue>;
+}): ReceivedEvent {
   const headers = record.headers ?? {};
   const get = (name: string): string | undefined => {
     const value = headers[name];
@@ -76,9 +79,11 @@ export function fromKafkaRecord(record: { value: Buffer | null; headers?: Record
     if (!value) throw new InvalidEventError(`missing header ${name}`);
     return value;
   };
-  if (required(HEADERS.specversion) !== '1.0') throw new InvalidEventError(`unsupported ${HEADERS.specversion} ${get(HEADERS.specversion)}`);
+  if (required(HEADERS.specversion) !== '1.0')
+    throw new InvalidEventError(`unsupported ${HEADERS.specversion} ${get(HEADERS.specversion)}`);
   const contentType = get(HEADERS.contentType);
-  if (contentType && !contentType.startsWith('application/json')) throw new InvalidEventError(`unsupported content-type ${contentType}`);
+  if (contentType && !contentType.startsWith('application/json'))
+    throw new InvalidEventError(`unsupported content-type ${contentType}`);
   const time = new Date(required(HEADERS.time));
   if (Number.isNaN(time.getTime())) throw new InvalidEventError(`bad ${HEADERS.time} ${get(HEADERS.time)}`);
   let data: unknown;

@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
  */
 export function clientConfigOf(dataSource: DataSource): ClientConfig {
   const options = dataSource.options;
-  if (options.type !== 'postgres') throw new Error(`@seren/event-store needs a postgres DataSource, got ${options.type}`);
+  if (options.type !== 'postgres')
+    throw new Error(`@seren/event-store needs a postgres DataSource, got ${options.type}`);
   // typeorm types ssl as tls.TlsOptions and pg as tls.ConnectionOptions; pg passes it to tls.connect.
   const ssl = options.ssl as ClientConfig['ssl'];
   if (options.url) return { connectionString: options.url, ssl };
@@ -47,7 +48,9 @@ export async function connectDedicated(
  * that dies (even by SIGKILL) releases it when PostgreSQL sees the socket close.
  */
 export async function tryAdvisoryLock(client: Client, name: string): Promise<boolean> {
-  const { rows } = await client.query(`select pg_try_advisory_lock(hashtextextended($1, 0)) as locked`, [name]);
+  const { rows } = await client.query(`select pg_try_advisory_lock(hashtextextended($1, 0)) as locked`, [
+    name,
+  ]);
   return rows[0].locked === true;
 }
 

@@ -21,7 +21,10 @@ const consumers: Consumer[] = [];
 const children: Child[] = [];
 
 beforeEach(async () => {
-  [producer, consumerDb] = await Promise.all([createTestDatabase('es_fault_src', 20), createTestDatabase('es_fault_dst', 20)]);
+  [producer, consumerDb] = await Promise.all([
+    createTestDatabase('es_fault_src', 20),
+    createTestDatabase('es_fault_dst', 20),
+  ]);
   await consumerDb.dataSource.query(`create table effects (event_id uuid primary key, n int not null)`);
   store = new EventStore({ dataSource: producer.dataSource });
   topic = uniqueName('es-fault');
@@ -39,7 +42,10 @@ afterEach(async () => {
 });
 
 async function recordEffect(event: ConsumedEvent, { manager }: HandlerContext) {
-  await manager.query(`insert into effects (event_id, n) values ($1, 1) on conflict (event_id) do update set n = effects.n + 1`, [event.id]);
+  await manager.query(
+    `insert into effects (event_id, n) values ($1, 1) on conflict (event_id) do update set n = effects.n + 1`,
+    [event.id],
+  );
 }
 
 async function startConsumer(handler = recordEffect) {
@@ -64,7 +70,10 @@ async function startConsumer(handler = recordEffect) {
 async function write(from: number, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = from; i < from + count; i += 10) {
-    const events = Array.from({ length: Math.min(10, from + count - i) }, (_, k) => ({ type: 'Numbered', data: { i: i + k } }));
+    const events = Array.from({ length: Math.min(10, from + count - i) }, (_, k) => ({
+      type: 'Numbered',
+      data: { i: i + k },
+    }));
     const appended = await store.append(`s-${(i / 10) % 50}`, 'thing', events);
     ids.push(...appended.events.map((e) => e.id));
   }
@@ -72,9 +81,12 @@ async function write(from: number, count: number): Promise<string[]> {
 }
 
 async function expectExactlyOnce(ids: readonly string[], timeoutMs = 120_000) {
-  const count = async () => Number((await consumerDb.dataSource.query(`select count(*) as n from effects`))[0].n);
+  const count = async () =>
+    Number((await consumerDb.dataSource.query(`select count(*) as n from effects`))[0].n);
   await eventually(`${ids.length} effects`, async () => (await count()) >= ids.length, timeoutMs, 250);
-  const rows: { event_id: string; n: number }[] = await consumerDb.dataSource.query(`select event_id, n from effects`);
+  const rows: { event_id: string; n: number }[] = await consumerDb.dataSource.query(
+    `select event_id, n from effects`,
+  );
   expect(rows.filter((r) => r.n !== 1)).toEqual([]);
   expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(ids));
 }
@@ -151,7 +163,11 @@ describe('faults', () => {
     const writer = (async () => {
       for (let i = 0; writing; i++) {
         try {
-          written.push(...(await store.append(`s-${i % 20}`, 'thing', [{ type: 'Numbered', data: { i } }])).events.map((e) => e.id));
+          written.push(
+            ...(await store.append(`s-${i % 20}`, 'thing', [{ type: 'Numbered', data: { i } }])).events.map(
+              (e) => e.id,
+            ),
+          );
         } catch (error) {
           failures.push(error);
         }
@@ -159,7 +175,11 @@ describe('faults', () => {
       }
     })();
     try {
-      await eventually('delivery before the outage', async () => Number((await consumerDb.dataSource.query(`select count(*) as n from effects`))[0].n) >= 20);
+      await eventually(
+        'delivery before the outage',
+        async () =>
+          Number((await consumerDb.dataSource.query(`select count(*) as n from effects`))[0].n) >= 20,
+      );
 
       await infra('down', 'kafka');
       const writtenAtStop = written.length;
@@ -180,7 +200,13 @@ describe('faults', () => {
   });
 
   it('a poison message lands in the dead-letter topic and does not stop the consumer', async () => {
-    const relay = new Relay({ dataSource: producer.dataSource, source: 'producer', kafka: { brokers: KAFKA_BROKERS }, topicFor: () => topic, logger: testLogger });
+    const relay = new Relay({
+      dataSource: producer.dataSource,
+      source: 'producer',
+      kafka: { brokers: KAFKA_BROKERS },
+      topicFor: () => topic,
+      logger: testLogger,
+    });
     relay.start();
     let poisonAttempts = 0;
     await startConsumer(async (event, context) => {
@@ -194,7 +220,9 @@ describe('faults', () => {
     const poisonId = ids[50]!;
     await expectExactlyOnce(ids.filter((id) => id !== poisonId));
     const letters = await readTopic(`dlq.${groupId}`, 1);
-    expect(letters.map((m) => [m.headers.ce_id, m.headers['x-error'], m.headers['x-original-topic']])).toEqual([[poisonId, 'Error: poison', topic]]);
+    expect(
+      letters.map((m) => [m.headers.ce_id, m.headers['x-error'], m.headers['x-original-topic']]),
+    ).toEqual([[poisonId, 'Error: poison', topic]]);
     expect(poisonAttempts).toBe(3);
     // More events after the poison still flow.
     const more = await write(100, 10);

@@ -45,7 +45,9 @@ describe('reading the outbox in commit order', () => {
 
   it('does not read events of transactions at or above the oldest one still running', async () => {
     // A transaction id the server has not reached yet stands for one that is still running.
-    const { rows } = await client.query(`select (pg_snapshot_xmin(pg_current_snapshot())::text::bigint + 1000)::text as ahead`);
+    const { rows } = await client.query(
+      `select (pg_snapshot_xmin(pg_current_snapshot())::text::bigint + 1000)::text as ahead`,
+    );
     await insert(rows[0].ahead, 10);
     expect((await readCommitted(client, ORIGIN, 10)).map((e) => e.position)).not.toContain(10);
   });

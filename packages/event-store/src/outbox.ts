@@ -43,8 +43,16 @@ export const READ_COMMITTED_SQL = `
 // (The text copy of the transaction id is named xid: an output column named transaction_id would
 // make ORDER BY sort by the text, which is both the wrong order and not the index's.)
 
-export async function readCommitted(client: ClientBase, after: Checkpoint, limit: number): Promise<OutboxEvent[]> {
-  const { rows } = await client.query({ name: 'seren_read_committed', text: READ_COMMITTED_SQL, values: [after.transactionId, after.position, limit] });
+export async function readCommitted(
+  client: ClientBase,
+  after: Checkpoint,
+  limit: number,
+): Promise<OutboxEvent[]> {
+  const { rows } = await client.query({
+    name: 'seren_read_committed',
+    text: READ_COMMITTED_SQL,
+    values: [after.transactionId, after.position, limit],
+  });
   return rows.map((row) => ({
     position: Number(row.position),
     transactionId: row.xid,

@@ -8,8 +8,16 @@ describe('ProjectionRegistry', () => {
   it('applies each event, in order, to the projections that handle its type', async () => {
     const seen: string[] = [];
     const registry = new ProjectionRegistry([
-      defineProjection({ name: 'a', handles: ['X', 'Y'], apply: async (e) => void seen.push(`a:${e.type}${(e.data as { n: number }).n}`) }),
-      defineProjection({ name: 'b', handles: ['Y'], apply: async (e) => void seen.push(`b:${e.type}${(e.data as { n: number }).n}`) }),
+      defineProjection({
+        name: 'a',
+        handles: ['X', 'Y'],
+        apply: async (e) => void seen.push(`a:${e.type}${(e.data as { n: number }).n}`),
+      }),
+      defineProjection({
+        name: 'b',
+        handles: ['Y'],
+        apply: async (e) => void seen.push(`b:${e.type}${(e.data as { n: number }).n}`),
+      }),
     ]);
     expect(registry.handlesAny([stored('Z', 0)])).toBe(false);
     expect(registry.handlesAny([stored('Z', 0), stored('Y', 0)])).toBe(true);

@@ -53,15 +53,31 @@ async function retryOnConflict<T>(work: () => Promise<T>): Promise<T> {
 }
 
 const checkpointRow = async () =>
-  ((await db.dataSource.query(`select transaction_id::text as tx, position from relay_checkpoints`)) as { tx: string; position: string }[])[0];
+  (
+    (await db.dataSource.query(`select transaction_id::text as tx, position from relay_checkpoints`)) as {
+      tx: string;
+      position: string;
+    }[]
+  )[0];
 
 describe('Relay (outbox to Kafka)', () => {
   it('publishes committed events as CloudEvents in binary mode, keyed by stream id, then stores its checkpoint', async () => {
     const topic = uniqueName('es-relay');
     await createTopics([topic]);
-    const appended = await store.append('order-1', 'order', [{ type: 'OrderPlaced', data: { total: 12.5 } }, { type: 'OrderPaid', data: { ok: true } }], {
-      metadata: { correlationId: 'corr-9', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
-    });
+    const appended = await store.append(
+      'order-1',
+      'order',
+      [
+        { type: 'OrderPlaced', data: { total: 12.5 } },
+        { type: 'OrderPaid', data: { ok: true } },
+      ],
+      {
+        metadata: {
+          correlationId: 'corr-9',
+          traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        },
+      },
+    );
     await startRelay(topic);
 
     const messages = await readTopic(topic, 2);
@@ -80,11 +96,19 @@ describe('Relay (outbox to Kafka)', () => {
       ce_correlationid: 'corr-9',
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
     });
-    const message: KafkaMessage = { key: first!.key!, value: Buffer.from(first!.value!), headers: first!.headers, body: undefined };
+    const message: KafkaMessage = {
+      key: first!.key!,
+      value: Buffer.from(first!.value!),
+      headers: first!.headers,
+      body: undefined,
+    };
     const ce = CloudEventsKafka.toEvent(message);
     expect(((Array.isArray(ce) ? ce[0] : ce) as CloudEvent<unknown>).validate()).toBe(true);
 
-    await eventually('checkpoint at the last event', async () => Number((await checkpointRow())?.position) === appended.events[1]!.position);
+    await eventually(
+      'checkpoint at the last event',
+      async () => Number((await checkpointRow())?.position) === appended.events[1]!.position,
+    );
   });
 
   it('routes contract events to <domain>.<aggregate> topics', async () => {
@@ -92,13 +116,25 @@ describe('Relay (outbox to Kafka)', () => {
     const appended = await store.append(userId, 'user', [
       {
         type: 'UserRegistered',
-        data: { userId, kind: 'agent', email: null, name: 'Bot', personalOrganizationId: 'o-1', registeredAt: '2026-11-22T00:00:00Z' },
+        data: {
+          userId,
+          kind: 'agent',
+          email: null,
+          name: 'Bot',
+          personalOrganizationId: 'o-1',
+          registeredAt: '2026-11-22T00:00:00Z',
+        },
       },
     ]);
     await createTopics(['identity.user']);
     await startRelay('unused');
-    const messages = await readTopic('identity.user', (m) => m.some((x) => x.headers.ce_id === appended.events[0]!.id));
-    expect(messages.find((x) => x.headers.ce_id === appended.events[0]!.id)).toMatchObject({ topic: 'identity.user', key: userId });
+    const messages = await readTopic('identity.user', (m) =>
+      m.some((x) => x.headers.ce_id === appended.events[0]!.id),
+    );
+    expect(messages.find((x) => x.headers.ce_id === appended.events[0]!.id)).toMatchObject({
+      topic: 'identity.user',
+      key: userId,
+    });
   });
 
   it('waits for an early transaction that commits last, then relays it: nothing skipped, transaction order kept', async () => {
@@ -109,10 +145,13 @@ describe('Relay (outbox to Kafka)', () => {
     // The early transaction takes the lowest position and transaction id, and stays open.
     const early = db.dataSource.createQueryRunner();
     await early.startTransaction();
-    const earlyEvent = await store.append('early', 'thing', [{ type: 'Made', data: { early: true } }], { manager: early.manager });
+    const earlyEvent = await store.append('early', 'thing', [{ type: 'Made', data: { early: true } }], {
+      manager: early.manager,
+    });
 
     const later = [];
-    for (let i = 0; i < 20; i++) later.push(...(await store.append(`later-${i % 4}`, 'thing', [{ type: 'Made', data: { i } }])).events);
+    for (let i = 0; i < 20; i++)
+      later.push(...(await store.append(`later-${i % 4}`, 'thing', [{ type: 'Made', data: { i } }])).events);
     expect(later[0]!.position).toBeGreaterThan(earlyEvent.events[0]!.position);
 
     // Reading by position would have relayed the later events and moved past the early one.
@@ -137,9 +176,17 @@ describe('Relay (outbox to Kafka)', () => {
       for (let t = 0; t < 15; t++) {
         const appended = await retryOnConflict(() =>
           db.dataSource.transaction(async (manager) => {
-            const result = await store.append(`stream-${(w + t) % 5}`, 'thing', [{ type: 'Made', data: { w, t } }, { type: 'Made', data: { w, t } }], {
-              manager,
-            });
+            const result = await store.append(
+              `stream-${(w + t) % 5}`,
+              'thing',
+              [
+                { type: 'Made', data: { w, t } },
+                { type: 'Made', data: { w, t } },
+              ],
+              {
+                manager,
+              },
+            );
             // Hold some transactions open so that commit order differs from position order.
             await new Promise((r) => setTimeout(r, Math.random() * 40));
             return result;
@@ -150,11 +197,17 @@ describe('Relay (outbox to Kafka)', () => {
       return ids;
     });
     const written = (await Promise.all(writers)).flat();
-    await eventually(`${written.length} events relayed`, async () => published.length >= written.length, 60_000);
+    await eventually(
+      `${written.length} events relayed`,
+      async () => published.length >= written.length,
+      60_000,
+    );
 
     expect(published).toHaveLength(written.length);
     expect(new Set(published.map((e) => e.id))).toEqual(new Set(written));
-    const sorted = [...published].sort((a, b) => Number(BigInt(a.transactionId) - BigInt(b.transactionId)) || a.position - b.position);
+    const sorted = [...published].sort(
+      (a, b) => Number(BigInt(a.transactionId) - BigInt(b.transactionId)) || a.position - b.position,
+    );
     expect(published.map((e) => e.id)).toEqual(sorted.map((e) => e.id));
     // Per stream, Kafka sees versions in order.
     const lastVersion = new Map<string, number>();
@@ -167,7 +220,10 @@ describe('Relay (outbox to Kafka)', () => {
   it('stores the checkpoint only after the broker acknowledged: a failure after the send resends the batch', async () => {
     const topic = uniqueName('es-ack');
     await createTopics([topic]);
-    await store.append('s', 'thing', [{ type: 'Made', data: {} }, { type: 'Made', data: {} }]);
+    await store.append('s', 'thing', [
+      { type: 'Made', data: {} },
+      { type: 'Made', data: {} },
+    ]);
     let failures = 1;
     const { published } = await startRelay(topic, {
       retryDelayMs: 100,
@@ -177,14 +233,20 @@ describe('Relay (outbox to Kafka)', () => {
     });
     await eventually('the batch sent twice', async () => published.length >= 4);
     expect((await readTopic(topic, 4)).map((m) => m.headers.ce_type)).toHaveLength(4);
-    await eventually('checkpoint stored', async () => Number((await checkpointRow())?.position) === published.at(-1)!.position);
+    await eventually(
+      'checkpoint stored',
+      async () => Number((await checkpointRow())?.position) === published.at(-1)!.position,
+    );
   });
 
   it('stops at an event it cannot route instead of skipping it', async () => {
     const topic = uniqueName('es-unroutable');
     await createTopics([topic]);
     await store.append('s', 'thing', [{ type: 'Made', data: {} }]);
-    const { published } = await startRelay(topic, { topicFor: (e) => (e.type === 'Made' ? topic : undefined), retryDelayMs: 100 });
+    const { published } = await startRelay(topic, {
+      topicFor: (e) => (e.type === 'Made' ? topic : undefined),
+      retryDelayMs: 100,
+    });
     await eventually('the routable event', async () => published.length === 1);
     await store.append('s', 'thing', [{ type: 'Mystery', data: {} }]);
     await store.append('s', 'thing', [{ type: 'Made', data: {} }]);

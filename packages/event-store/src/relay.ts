@@ -99,12 +99,16 @@ export class Relay {
     while (!this.stopping) {
       let client: Client | undefined;
       try {
-        client = await connectDedicated(clientConfigOf(this.options.dataSource), `seren-relay:${this.options.source}`, logger, () =>
-          this.wakeup.notify(),
+        client = await connectDedicated(
+          clientConfigOf(this.options.dataSource),
+          `seren-relay:${this.options.source}`,
+          logger,
+          () => this.wakeup.notify(),
         );
         if (await this.acquireLock(client)) await this.pump(client);
       } catch (error) {
-        if (error instanceof UnroutableEventError) logger.error({ err: error }, 'relay blocked by an event it cannot route; retrying');
+        if (error instanceof UnroutableEventError)
+          logger.error({ err: error }, 'relay blocked by an event it cannot route; retrying');
         else logger.warn({ err: error }, 'relay interrupted; reconnecting');
         await sleep(retryDelayMs);
       } finally {
@@ -123,7 +127,8 @@ export class Relay {
         this.options.logger.info({ name: this.options.name }, 'relay active');
         return true;
       }
-      if (!waiting) this.options.logger.info({ name: this.options.name }, 'another relay is active; standing by');
+      if (!waiting)
+        this.options.logger.info({ name: this.options.name }, 'another relay is active; standing by');
       waiting = true;
       await this.wakeup.wait(this.options.lockRetryMs);
     }
@@ -155,7 +160,11 @@ export class Relay {
       next = read(checkpoint);
       if (!(await this.publish(events))) return;
       await this.options.afterSend?.(events);
-      await client.query({ name: 'seren_relay_checkpoint', text: SAVE_CHECKPOINT_SQL, values: [this.options.name, checkpoint.transactionId, checkpoint.position] });
+      await client.query({
+        name: 'seren_relay_checkpoint',
+        text: SAVE_CHECKPOINT_SQL,
+        values: [this.options.name, checkpoint.transactionId, checkpoint.position],
+      });
       this._checkpoint = checkpoint;
     }
   }
@@ -214,6 +223,8 @@ export class Relay {
       `select transaction_id::text as transaction_id, position from relay_checkpoints where name = $1`,
       [this.options.name],
     );
-    return rows.length === 0 ? ORIGIN : { transactionId: rows[0].transaction_id, position: Number(rows[0].position) };
+    return rows.length === 0
+      ? ORIGIN
+      : { transactionId: rows[0].transaction_id, position: Number(rows[0].position) };
   }
 }

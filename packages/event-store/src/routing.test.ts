@@ -16,7 +16,9 @@ describe('topic routing', () => {
 
   it('refuses an unknown type without a fallback', () => {
     expect(() => topicOf({ type: 'WidgetMade', streamId: 'w1' })).toThrow(UnroutableEventError);
-    expect(() => topicOf({ type: 'WidgetMade', streamId: 'w1' }, () => undefined)).toThrow(UnroutableEventError);
+    expect(() => topicOf({ type: 'WidgetMade', streamId: 'w1' }, () => undefined)).toThrow(
+      UnroutableEventError,
+    );
   });
 });
 

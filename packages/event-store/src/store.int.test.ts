@@ -4,7 +4,8 @@ import { defineProjection } from './projections.js';
 import { EVENTS_CHANNEL, EventStore, type Decider } from './store.js';
 import { createTestDatabase, type TestDatabase } from './test-support/database.js';
 
-type CounterEvent = { type: 'Incremented'; data: { by: number } } | { type: 'Reset'; data: Record<string, never> };
+type CounterEvent =
+  { type: 'Incremented'; data: { by: number } } | { type: 'Reset'; data: Record<string, never> };
 type Increment = { by: number; max: number };
 
 const counter: Decider<number, Increment, CounterEvent> = {
@@ -56,7 +57,8 @@ beforeAll(async () => {
 afterAll(() => db?.drop());
 
 const total = async (id: string) =>
-  ((await db.dataSource.query(`select total from counters where id = $1`, [id])) as { total: number }[])[0]?.total;
+  ((await db.dataSource.query(`select total from counters where id = $1`, [id])) as { total: number }[])[0]
+    ?.total;
 
 describe('EventStore against PostgreSQL', () => {
   it('creates its tables by migrations, and reverts them', async () => {
@@ -64,7 +66,14 @@ describe('EventStore against PostgreSQL', () => {
       `select table_name from information_schema.tables where table_schema = 'public' order by 1`,
     );
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(['dead_letters', 'events', 'feed_checkpoints', 'processed_events', 'relay_checkpoints', 'streams']),
+      expect.arrayContaining([
+        'dead_letters',
+        'events',
+        'feed_checkpoints',
+        'processed_events',
+        'relay_checkpoints',
+        'streams',
+      ]),
     );
     const other = await createTestDatabase('es_migr');
     try {
@@ -80,10 +89,15 @@ describe('EventStore against PostgreSQL', () => {
   });
 
   it('appends events, numbers them in the stream and reads them back in order', async () => {
-    const result = await store.append('s-1', 'thing', [
-      { type: 'Made', data: { a: 1 } },
-      { type: 'Painted', data: { colour: 'red' }, metadata: { causationId: 'c-2' } },
-    ], { expectedVersion: 0, metadata: { correlationId: 'corr-1', causationId: 'c-1', actor: 'user:u1' } });
+    const result = await store.append(
+      's-1',
+      'thing',
+      [
+        { type: 'Made', data: { a: 1 } },
+        { type: 'Painted', data: { colour: 'red' }, metadata: { causationId: 'c-2' } },
+      ],
+      { expectedVersion: 0, metadata: { correlationId: 'corr-1', causationId: 'c-1', actor: 'user:u1' } },
+    );
     expect(result.version).toBe(2);
     expect(result.events.map((e) => [e.streamVersion, e.type])).toEqual([
       [1, 'Made'],
@@ -93,13 +107,35 @@ describe('EventStore against PostgreSQL', () => {
 
     const read = await store.readStream('s-1');
     expect(read.version).toBe(2);
-    expect(read.events.map((e) => ({ type: e.type, data: e.data, metadata: e.metadata, id: e.id, schemaVersion: e.schemaVersion }))).toEqual([
-      { type: 'Made', data: { a: 1 }, metadata: { correlationId: 'corr-1', causationId: 'c-1', actor: 'user:u1' }, id: result.events[0]!.id, schemaVersion: 1 },
-      { type: 'Painted', data: { colour: 'red' }, metadata: { correlationId: 'corr-1', causationId: 'c-2', actor: 'user:u1' }, id: result.events[1]!.id, schemaVersion: 1 },
+    expect(
+      read.events.map((e) => ({
+        type: e.type,
+        data: e.data,
+        metadata: e.metadata,
+        id: e.id,
+        schemaVersion: e.schemaVersion,
+      })),
+    ).toEqual([
+      {
+        type: 'Made',
+        data: { a: 1 },
+        metadata: { correlationId: 'corr-1', causationId: 'c-1', actor: 'user:u1' },
+        id: result.events[0]!.id,
+        schemaVersion: 1,
+      },
+      {
+        type: 'Painted',
+        data: { colour: 'red' },
+        metadata: { correlationId: 'corr-1', causationId: 'c-2', actor: 'user:u1' },
+        id: result.events[1]!.id,
+        schemaVersion: 1,
+      },
     ]);
     const [stream] = await db.dataSource.query(`select type, version from streams where id = 's-1'`);
     expect(stream).toEqual({ type: 'thing', version: '2' });
-    const [row] = await db.dataSource.query(`select transaction_id is not null as has_tx, recorded_at from events where stream_id = 's-1' limit 1`);
+    const [row] = await db.dataSource.query(
+      `select transaction_id is not null as has_tx, recorded_at from events where stream_id = 's-1' limit 1`,
+    );
     expect(row.has_tx).toBe(true);
   });
 
@@ -109,14 +145,20 @@ describe('EventStore against PostgreSQL', () => {
 
   it('refuses a stale expected version with a ConcurrencyError naming both versions, and writes nothing', async () => {
     await store.append('s-2', 'thing', [{ type: 'Made', data: {} }], { expectedVersion: 0 });
-    await expect(store.append('s-2', 'thing', [{ type: 'Painted', data: {} }], { expectedVersion: 0 })).rejects.toMatchObject({
+    await expect(
+      store.append('s-2', 'thing', [{ type: 'Painted', data: {} }], { expectedVersion: 0 }),
+    ).rejects.toMatchObject({
       name: 'ConcurrencyError',
       streamId: 's-2',
       expected: 0,
       actual: 1,
     });
-    await expect(store.append('s-2', 'thing', [{ type: 'Painted', data: {} }], { expectedVersion: 5 })).rejects.toBeInstanceOf(ConcurrencyError);
-    await expect(store.append('s-missing', 'thing', [{ type: 'Painted', data: {} }], { expectedVersion: 1 })).rejects.toMatchObject({
+    await expect(
+      store.append('s-2', 'thing', [{ type: 'Painted', data: {} }], { expectedVersion: 5 }),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(
+      store.append('s-missing', 'thing', [{ type: 'Painted', data: {} }], { expectedVersion: 1 }),
+    ).rejects.toMatchObject({
       actual: 0,
     });
     expect((await store.readStream('s-2')).version).toBe(1);
@@ -126,14 +168,25 @@ describe('EventStore against PostgreSQL', () => {
   it('lets exactly one of many concurrent writers with the same expected version win', async () => {
     await store.append('s-race', 'thing', [{ type: 'Made', data: {} }]);
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => store.append('s-race', 'thing', [{ type: 'Painted', data: { i } }], { expectedVersion: 1 })),
+      Array.from({ length: 10 }, (_, i) =>
+        store.append('s-race', 'thing', [{ type: 'Painted', data: { i } }], { expectedVersion: 1 }),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof ConcurrencyError)).toHaveLength(9);
+    expect(
+      results.filter((r) => r.status === 'rejected' && r.reason instanceof ConcurrencyError),
+    ).toHaveLength(9);
   });
 
   it('numbers concurrent appends without an expected version gap-free', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.append('s-any', 'thing', [{ type: 'Made', data: { i } }, { type: 'Made', data: { i } }])));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.append('s-any', 'thing', [
+          { type: 'Made', data: { i } },
+          { type: 'Made', data: { i } },
+        ]),
+      ),
+    );
     const { version, events } = await store.readStream('s-any');
     expect(version).toBe(40);
     expect(events.map((e) => e.streamVersion)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
@@ -149,7 +202,11 @@ describe('EventStore against PostgreSQL', () => {
     try {
       await early.query(`select pg_current_xact_id()`);
       await store.append('s-order', 'thing', [{ type: 'Painted', data: { by: 'late' } }]);
-      await expect(store.append('s-order', 'thing', [{ type: 'Painted', data: { by: 'early' } }], { manager: early.manager })).rejects.toMatchObject({
+      await expect(
+        store.append('s-order', 'thing', [{ type: 'Painted', data: { by: 'early' } }], {
+          manager: early.manager,
+        }),
+      ).rejects.toMatchObject({
         name: 'ConcurrencyError',
         expected: 'any',
         actual: 2,
@@ -169,12 +226,26 @@ describe('EventStore against PostgreSQL', () => {
       await store.append('s-order-2', 'thing', [{ type: 'Painted', data: { by: 'late' } }]);
       const { version } = await store.readStream('s-order-2', { manager: early.manager });
       expect(version).toBe(2);
-      const refused = store.append('s-order-2', 'thing', [{ type: 'Painted', data: { by: 'early' } }], { manager: early.manager, expectedVersion: 2 });
-      await expect(refused).rejects.toMatchObject({ name: 'ConcurrencyError', expected: 2, actual: 2, inOrder: false });
+      const refused = store.append('s-order-2', 'thing', [{ type: 'Painted', data: { by: 'early' } }], {
+        manager: early.manager,
+        expectedVersion: 2,
+      });
+      await expect(refused).rejects.toMatchObject({
+        name: 'ConcurrencyError',
+        expected: 2,
+        actual: 2,
+        inOrder: false,
+      });
       // handle() in the caller's transaction gives up at once: only a new transaction can succeed.
       let decisions = 0;
-      const counting: Decider<number, Increment, CounterEvent> = { ...counter, streamType: 'thing', decide: (c, st) => (decisions++, counter.decide(c, st)) };
-      await expect(store.handle('s-order-2', counting, { by: 1, max: 10 }, { manager: early.manager })).rejects.toMatchObject({ inOrder: false });
+      const counting: Decider<number, Increment, CounterEvent> = {
+        ...counter,
+        streamType: 'thing',
+        decide: (c, st) => (decisions++, counter.decide(c, st)),
+      };
+      await expect(
+        store.handle('s-order-2', counting, { by: 1, max: 10 }, { manager: early.manager }),
+      ).rejects.toMatchObject({ inOrder: false });
       expect(decisions).toBe(1);
     } finally {
       await early.rollbackTransaction();
@@ -184,26 +255,41 @@ describe('EventStore against PostgreSQL', () => {
   });
 
   it('validates contract events on append', async () => {
-    await expect(store.append('u-1', 'user', [{ type: 'UserRegistered', data: { userId: 'u-1' } }])).rejects.toBeInstanceOf(InvalidEventError);
+    await expect(
+      store.append('u-1', 'user', [{ type: 'UserRegistered', data: { userId: 'u-1' } }]),
+    ).rejects.toBeInstanceOf(InvalidEventError);
     const ok = await store.append('u-1', 'user', [
       {
         type: 'UserRegistered',
-        data: { userId: 'u-1', kind: 'human', email: 'a@example.com', name: 'A', personalOrganizationId: 'o-1', registeredAt: '2026-11-22T00:00:00Z' },
+        data: {
+          userId: 'u-1',
+          kind: 'human',
+          email: 'a@example.com',
+          name: 'A',
+          personalOrganizationId: 'o-1',
+          registeredAt: '2026-11-22T00:00:00Z',
+        },
       },
     ]);
     expect(ok.events[0]!.schemaVersion).toBe(1);
   });
 
   it('runs inline projections in the append transaction: readers see them at once', async () => {
-    await store.append('c-1', 'counter', [{ type: 'Incremented', data: { by: 2 } }, { type: 'Incremented', data: { by: 3 } }]);
+    await store.append('c-1', 'counter', [
+      { type: 'Incremented', data: { by: 2 } },
+      { type: 'Incremented', data: { by: 3 } },
+    ]);
     expect(await total('c-1')).toBe(5);
   });
 
   it('rolls the append back when a projection fails', async () => {
     await store.append('c-2', 'counter', [{ type: 'Incremented', data: { by: 1 } }]);
-    await expect(store.append('c-2', 'counter', [{ type: 'Incremented', data: { by: 1 } }, { type: 'Incremented', data: { by: -1 } }])).rejects.toThrow(
-      'projection refuses negative increments',
-    );
+    await expect(
+      store.append('c-2', 'counter', [
+        { type: 'Incremented', data: { by: 1 } },
+        { type: 'Incremented', data: { by: -1 } },
+      ]),
+    ).rejects.toThrow('projection refuses negative increments');
     expect((await store.readStream('c-2')).version).toBe(1);
     expect(await total('c-2')).toBe(1);
   });
@@ -212,7 +298,10 @@ describe('EventStore against PostgreSQL', () => {
     await expect(
       db.dataSource.transaction(async (manager) => {
         await store.append('c-a', 'counter', [{ type: 'Incremented', data: { by: 1 } }], { manager });
-        await store.append('c-b', 'counter', [{ type: 'Incremented', data: { by: 1 } }], { manager, expectedVersion: 0 });
+        await store.append('c-b', 'counter', [{ type: 'Incremented', data: { by: 1 } }], {
+          manager,
+          expectedVersion: 0,
+        });
         throw new Error('the command fails after both appends');
       }),
     ).rejects.toThrow('the command fails');
@@ -267,7 +356,11 @@ describe('EventStore against PostgreSQL', () => {
     });
 
     it('retries on conflict so that concurrent commands all land exactly once', async () => {
-      const results = await Promise.all(Array.from({ length: 8 }, () => store.handle('h-3', counter, { by: 1, max: 100 }, { maxAttempts: 20 })));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          store.handle('h-3', counter, { by: 1, max: 100 }, { maxAttempts: 20 }),
+        ),
+      );
       expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(await total('h-3')).toBe(8);
     });
@@ -291,7 +384,9 @@ describe('EventStore against PostgreSQL', () => {
         return read as never;
       });
       try {
-        await expect(store.handle('h-4', meddling, { by: 1, max: 100 }, { maxAttempts: 3 })).rejects.toBeInstanceOf(ConcurrencyError);
+        await expect(
+          store.handle('h-4', meddling, { by: 1, max: 100 }, { maxAttempts: 3 }),
+        ).rejects.toBeInstanceOf(ConcurrencyError);
         expect(sneaky).toBe(3);
       } finally {
         spy.mockRestore();

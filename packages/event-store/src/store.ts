@@ -125,7 +125,9 @@ export class EventStore {
     if (events.length === 0) return this.appendNothing(streamId, expected, options.manager);
     const prepared = events.map((event) => prepare(event, options.metadata));
 
-    const callerTransaction = options.manager?.queryRunner?.isTransactionActive ? options.manager.queryRunner : undefined;
+    const callerTransaction = options.manager?.queryRunner?.isTransactionActive
+      ? options.manager.queryRunner
+      : undefined;
     if (callerTransaction) {
       const result = await this.insert(options.manager!, streamId, streamType, prepared, expected);
       await this.projections.apply(result.events, options.manager!);
@@ -227,11 +229,18 @@ export class EventStore {
     events: readonly Prepared<E>[],
     expected: number | 'any',
   ): Promise<AppendResult<E>> {
-    const json = JSON.stringify(events.map((e) => ({ i: e.id, t: e.type, v: e.schemaVersion, d: e.data, m: e.metadata })));
+    const json = JSON.stringify(
+      events.map((e) => ({ i: e.id, t: e.type, v: e.schemaVersion, d: e.data, m: e.metadata })),
+    );
     const variant = expected === 'any' ? 'any' : expected === 0 ? 'new' : 'exact';
     const fourth = variant === 'exact' ? expected : streamType;
-    const rows = await this.run(manager, { name: `seren_append_${variant}`, text: APPEND_SQL[variant], values: [streamId, events.length, json, fourth] });
-    if (rows.length === 0) throw new ConcurrencyError(streamId, expected, await this.versionOf(manager, streamId));
+    const rows = await this.run(manager, {
+      name: `seren_append_${variant}`,
+      text: APPEND_SQL[variant],
+      values: [streamId, events.length, json, fourth],
+    });
+    if (rows.length === 0)
+      throw new ConcurrencyError(streamId, expected, await this.versionOf(manager, streamId));
     const stored = rows.map((row, i) => {
       const event = events[i]!;
       return {
@@ -269,11 +278,11 @@ export class EventStore {
     const rows: Row[] = await manager.query(`select version from streams where id = $1`, [streamId]);
     return rows.length === 0 ? 0 : Number(rows[0]!.version);
   }
-
 }
 
 /** A random pause before retrying a conflict: spreads out writers that keep colliding on one stream. */
-const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+const jitter = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
 
 type Prepared<E extends EventShape> = E & { id: string; schemaVersion: number; metadata: EventMetadata };
 
@@ -283,7 +292,8 @@ function prepare<E extends EventShape>(event: NewEvent<E>, metadata: EventMetada
   // Validate on the way in: a consumer should never be the first to find that an event breaks its contract.
   if (contract && contract.version === schemaVersion) {
     const parsed = contract.schema.safeParse(event.data);
-    if (!parsed.success) throw new InvalidEventError(`${event.type} does not match its contract: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new InvalidEventError(`${event.type} does not match its contract: ${parsed.error.message}`);
   }
   return {
     ...event,

@@ -1,5 +1,11 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { requirePermission, requireScope, signInternalToken, verifyInternalToken, type Caller } from './caller';
+import {
+  requirePermission,
+  requireScope,
+  signInternalToken,
+  verifyInternalToken,
+  type Caller,
+} from './caller';
 import { DomainError } from './errors';
 
 const secret = 'a-test-secret-that-is-long-enough-0123456789';

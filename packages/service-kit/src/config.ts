@@ -3,9 +3,7 @@ import { z } from 'zod';
 /** Thrown when the environment does not satisfy a service's config schema; names every bad variable. */
 export class ConfigError extends Error {
   constructor(readonly issues: { variable: string; problem: string }[]) {
-    super(
-      'invalid configuration:\n' + issues.map((i) => `  ${i.variable}: ${i.problem}`).join('\n'),
-    );
+    super('invalid configuration:\n' + issues.map((i) => `  ${i.variable}: ${i.problem}`).join('\n'));
     this.name = 'ConfigError';
   }
 }

@@ -14,7 +14,13 @@ import type { DataSource } from 'typeorm';
 import { loadServiceConfig, type ServiceConfig } from './config.js';
 import { createKafka, databaseUrl, openDatabase, type MigrationList } from './connections.js';
 import { createLogger, type Logger } from './logger.js';
-import { closeOnSignals, startService, type ReadinessCheck, type RunningService, type ServiceDefinition } from './server.js';
+import {
+  closeOnSignals,
+  startService,
+  type ReadinessCheck,
+  type RunningService,
+  type ServiceDefinition,
+} from './server.js';
 
 export interface DomainServiceOptions {
   name: 'identity' | 'crm' | 'content' | 'commerce';
@@ -54,7 +60,10 @@ const DOMAIN_SERVICES = ['identity', 'crm', 'content', 'commerce'] as const;
  * The embedded mode's event sources: every domain service's database on the same server, named
  * as each service names it (`<SERVICE>_DATABASE`, default `seren_<service>`).
  */
-export function feedSources(config: ServiceConfig, env: Record<string, string | undefined> = process.env): FeedSource[] {
+export function feedSources(
+  config: ServiceConfig,
+  env: Record<string, string | undefined> = process.env,
+): FeedSource[] {
   return DOMAIN_SERVICES.map((name) => ({
     name,
     url: databaseUrl(config.DATABASE_URL, env[`${name.toUpperCase()}_DATABASE`] || `seren_${name}`),
@@ -76,7 +85,9 @@ export async function startDomainService(options: DomainServiceOptions): Promise
       port,
       database,
       databaseServer: redactUrl(config.DATABASE_URL),
-      events: config.KAFKA_BROKERS ? `kafka ${config.KAFKA_BROKERS}` : 'embedded (postgres feed, one machine only)',
+      events: config.KAFKA_BROKERS
+        ? `kafka ${config.KAFKA_BROKERS}`
+        : 'embedded (postgres feed, one machine only)',
       temporal: `${config.TEMPORAL_ADDRESS}/${config.TEMPORAL_NAMESPACE}`,
     },
     'configuration',
@@ -105,7 +116,12 @@ export async function startDomainService(options: DomainServiceOptions): Promise
     const admin = kafka.admin();
     kafkaAdmin = admin;
     readiness.push({ name: 'kafka', check: () => admin.connect().then(() => admin.describeCluster()) });
-    relay = new Relay({ dataSource, source: options.name, kafka, logger: logger.child({ component: 'relay' }) });
+    relay = new Relay({
+      dataSource,
+      source: options.name,
+      kafka,
+      logger: logger.child({ component: 'relay' }),
+    });
   } else {
     // Embedded mode: events travel through this same PostgreSQL, so the postgres check covers it.
     readiness.push({ name: 'events', check: () => dataSource.query('select 1') });
@@ -151,7 +167,8 @@ function ignoreKafkajsTimerWarning(): void {
   const emitWarning = process.emitWarning.bind(process);
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     const option = rest[0] as string | { type?: string } | undefined;
-    const name = typeof warning !== 'string' ? warning.name : typeof option === 'string' ? option : option?.type;
+    const name =
+      typeof warning !== 'string' ? warning.name : typeof option === 'string' ? option : option?.type;
     if (name === 'TimeoutNegativeWarning') return;
     (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
   }) as typeof process.emitWarning;

@@ -26,7 +26,8 @@ describe('service bootstrap', () => {
         `,
         resolvers: {
           Query: {
-            whoami: (_: unknown, __: unknown, context: RequestContext) => context.caller.subject ?? 'anonymous',
+            whoami: (_: unknown, __: unknown, context: RequestContext) =>
+              context.caller.subject ?? 'anonymous',
             secretThing: () => {
               throw forbidden('not yours');
             },
@@ -63,7 +64,10 @@ describe('service bootstrap', () => {
   });
 
   it('echoes the request id and serves the subgraph with the caller from the internal token', async () => {
-    const token = await signInternalToken({ subject: 'user_7', kind: 'user', scopes: [], permissions: [] }, secret);
+    const token = await signInternalToken(
+      { subject: 'user_7', kind: 'user', scopes: [], permissions: [] },
+      secret,
+    );
     const response = await fetch(`${service.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-internal-token': token, 'x-request-id': 'req-123' },

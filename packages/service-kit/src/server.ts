@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
@@ -82,7 +87,11 @@ async function runCheck(check: ReadinessCheck): Promise<string> {
 }
 
 /** `GET /healthz` (liveness) and `GET /readyz` (200 only when every check answers, else 503 with each state). */
-export function healthRoutes(app: FastifyInstance, service: string, readiness: readonly ReadinessCheck[]): void {
+export function healthRoutes(
+  app: FastifyInstance,
+  service: string,
+  readiness: readonly ReadinessCheck[],
+): void {
   app.get('/healthz', async () => ({ status: 'ok', service }));
   app.get('/readyz', async (_request, reply) => {
     const results = await Promise.all(readiness.map(runCheck));
@@ -127,7 +136,8 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
       return reply.status(httpStatusOf[error.code]).send({ code: error.code, message: error.message });
     }
     const status = (error as { statusCode?: number }).statusCode;
-    if (status && status < 500) return reply.status(status).send({ code: 'BAD_REQUEST', message: error.message });
+    if (status && status < 500)
+      return reply.status(status).send({ code: 'BAD_REQUEST', message: error.message });
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({ code: 'INTERNAL', message: 'internal error' });
   });
@@ -181,7 +191,10 @@ export function clientOf(request: FastifyRequest): { clientIp?: string; userAgen
   const forwarded = request.headers['x-forwarded-for'];
   const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
   const userAgent = request.headers['user-agent'];
-  return { clientIp: first || request.ip || undefined, userAgent: typeof userAgent === 'string' ? userAgent : undefined };
+  return {
+    clientIp: first || request.ip || undefined,
+    userAgent: typeof userAgent === 'string' ? userAgent : undefined,
+  };
 }
 
 async function callerOf(request: FastifyRequest, secret: string): Promise<Caller> {

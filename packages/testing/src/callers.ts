@@ -2,7 +2,9 @@ import { signInternalToken, type Caller } from '@seren/service-kit';
 import { TEST_INTERNAL_TOKEN_SECRET } from './service-env.js';
 
 /** Headers that make a direct call to a service look like one the gateway authenticated. */
-export async function asCaller(caller: Partial<Caller> & { subject: string }): Promise<Record<string, string>> {
+export async function asCaller(
+  caller: Partial<Caller> & { subject: string },
+): Promise<Record<string, string>> {
   const token = await signInternalToken(
     { kind: 'user', scopes: [], permissions: [], ...caller },
     TEST_INTERNAL_TOKEN_SECRET,

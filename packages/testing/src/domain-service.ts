@@ -32,7 +32,9 @@ export function describeDomainService(
     });
 
     it('created its own database on demand', async () => {
-      const rows = (await service.dataSource.query('select current_database() as name')) as { name: string }[];
+      const rows = (await service.dataSource.query('select current_database() as name')) as {
+        name: string;
+      }[];
       expect(rows).toEqual([{ name: service.config.database }]);
       expect(service.config.database).toMatch(new RegExp(`^test_${name}_`));
     });

@@ -16,7 +16,10 @@ export interface ReceivedEvent {
 
 function headersOf(headers: IHeaders | undefined): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(headers ?? {}).map(([name, value]) => [name, Array.isArray(value) ? String(value[0]) : String(value)]),
+    Object.entries(headers ?? {}).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? String(value[0]) : String(value),
+    ]),
   );
 }
 

@@ -24,7 +24,10 @@ const userNames: InlineProjection = {
   handles: [UserRegistered.type],
   apply: async (event, { manager }) => {
     const data = event.data as { userId: string; name: string };
-    await manager.query('insert into test_user_names (user_id, name) values ($1, $2)', [data.userId, data.name]);
+    await manager.query('insert into test_user_names (user_id, name) values ($1, $2)', [
+      data.userId,
+      data.name,
+    ]);
   },
 };
 
@@ -33,7 +36,10 @@ async function startWith(embedded: boolean, seen: string[]): Promise<DomainServi
     name: 'identity',
     defaultPort: 0,
     // A producer whose database does not exist yet (a service not started) must not block the feed.
-    env: testServiceEnv('identity', { embedded, env: { CRM_DATABASE: `test_not_started_${randomUUID().slice(0, 8)}` } }),
+    env: testServiceEnv('identity', {
+      embedded,
+      env: { CRM_DATABASE: `test_not_started_${randomUUID().slice(0, 8)}` },
+    }),
     migrations: [
       class CreateTestUserNames1795305700000 {
         async up(runner: { query(sql: string): Promise<unknown> }) {
@@ -80,7 +86,9 @@ describe.each([
   it('reads its own writes at once through the inline projection', async () => {
     const userId = `u_${randomUUID()}`;
     await service.eventStore.append(`user-${userId}`, 'user', [registration(userId)], { expectedVersion: 0 });
-    const rows = await service.dataSource.query('select name from test_user_names where user_id = $1', [userId]);
+    const rows = await service.dataSource.query('select name from test_user_names where user_id = $1', [
+      userId,
+    ]);
     expect(rows).toEqual([{ name: 'Ada' }]);
   });
 

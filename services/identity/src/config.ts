@@ -11,8 +11,16 @@ export const identityConfigSchema = z.object({
   MAIL_FROM: z.string().default('Seren <no-reply@seren.local>'),
   /** The `iss` of identity's user tokens. */
   TOKEN_ISSUER: z.string().default('seren-identity'),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
-  REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 3600),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30 * 24 * 3600),
   /** A new signing key after this many days; older keys stay in the JWKS until their tokens expired. */
   SIGNING_KEY_ROTATION_DAYS: z.coerce.number().positive().default(30),
   EMAIL_TOKEN_TTL_HOURS: z.coerce.number().positive().default(24),

@@ -264,7 +264,13 @@ export const typeDefs = gql`
     acceptInvite(token: String!): Member!
     assignRole(organizationId: ID!, memberId: ID!, roleId: ID, roleName: String): Member!
     createRole(organizationId: ID!, name: String!, description: String, permissions: [String!]!): Role!
-    updateRole(organizationId: ID!, roleId: ID!, name: String, description: String, permissions: [String!]): Role!
+    updateRole(
+      organizationId: ID!
+      roleId: ID!
+      name: String
+      description: String
+      permissions: [String!]
+    ): Role!
     deleteRole(organizationId: ID!, roleId: ID!): Boolean!
 
     createApiKey(organizationId: ID!, name: String!, expiresInDays: Int): CreatedApiKey!

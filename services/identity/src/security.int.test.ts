@@ -20,10 +20,22 @@ describe('security', () => {
     beforeAll(async () => {
       a = await restUser(s, 'alice');
       b = await restUser(s, 'bob');
-      aKey = (await s.serenai('POST', '/organizations/default/api-keys', { token: a.token, body: { name: 'a' } })).body.data.key;
-      const bKey = await s.serenai('POST', '/organizations/default/api-keys', { token: b.token, body: { name: 'b' } });
-      const bRole = await s.serenai('POST', '/organizations/default/roles', { token: b.token, body: { name: 'B role', permissions: ['org.read'] } });
-      const bTeam = await s.client.ok<{ createOrganization: { id: string } }>(`mutation { createOrganization(name: "B team") { id } }`, {}, { token: b.token });
+      aKey = (
+        await s.serenai('POST', '/organizations/default/api-keys', { token: a.token, body: { name: 'a' } })
+      ).body.data.key;
+      const bKey = await s.serenai('POST', '/organizations/default/api-keys', {
+        token: b.token,
+        body: { name: 'b' },
+      });
+      const bRole = await s.serenai('POST', '/organizations/default/roles', {
+        token: b.token,
+        body: { name: 'B role', permissions: ['org.read'] },
+      });
+      const bTeam = await s.client.ok<{ createOrganization: { id: string } }>(
+        `mutation { createOrganization(name: "B team") { id } }`,
+        {},
+        { token: b.token },
+      );
       let logId = '';
       await eventually(async () => {
         const logs = await s.serenai('GET', '/organizations/default/audit-logs', { token: b.token });
@@ -31,7 +43,16 @@ describe('security', () => {
         return Boolean(logId);
       }, 15_000);
       const bSession = (await s.serenai('GET', '/sessions', { token: b.token })).body[0].id;
-      fixture = { org: b.organizationId, team: bTeam.createOrganization.id, key: bKey.body.data.id, bKey: bKey.body.data.key, role: bRole.body.data.id, member: b.id, log: logId, session: bSession };
+      fixture = {
+        org: b.organizationId,
+        team: bTeam.createOrganization.id,
+        key: bKey.body.data.id,
+        bKey: bKey.body.data.key,
+        role: bRole.body.data.id,
+        member: b.id,
+        log: logId,
+        session: bSession,
+      };
     });
 
     const routes: [method: string, path: string, body?: unknown][] = [
@@ -65,10 +86,15 @@ describe('security', () => {
       const answers: string[] = [];
       for (const [method, template, body] of routes) {
         const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => fixture[name]!);
-        for (const [who, token] of [['session', a.token], ['api key', aKey]] as const) {
+        for (const [who, token] of [
+          ['session', a.token],
+          ['api key', aKey],
+        ] as const) {
           const r = await s.serenai(method, path, { token, body });
           const shaped = typeof r.body?.error === 'string' && typeof r.body?.message === 'string';
-          answers.push(`${method} ${template} as ${who}: ${[403, 404].includes(r.status) && shaped ? 'refused' : `${r.status} ${r.text}`}`);
+          answers.push(
+            `${method} ${template} as ${who}: ${[403, 404].includes(r.status) && shaped ? 'refused' : `${r.status} ${r.text}`}`,
+          );
         }
       }
       expect(answers).toEqual(answers.map((line) => line.replace(/: .*$/, ': refused')));
@@ -77,8 +103,13 @@ describe('security', () => {
 
     it("left B's resources untouched", async () => {
       expect((await s.serenai('GET', '/auth/me', { token: fixture.bKey })).status).toBe(200);
-      expect((await s.serenai('GET', `/organizations/default/roles/${fixture.role}`, { token: b.token })).body.data.name).toBe('B role');
-      expect((await s.serenai('GET', '/organizations/default/members', { token: b.token })).body.data).toHaveLength(1);
+      expect(
+        (await s.serenai('GET', `/organizations/default/roles/${fixture.role}`, { token: b.token })).body.data
+          .name,
+      ).toBe('B role');
+      expect(
+        (await s.serenai('GET', '/organizations/default/members', { token: b.token })).body.data,
+      ).toHaveLength(1);
       expect((await s.serenai('GET', '/sessions', { token: b.token })).body).toHaveLength(1);
     });
   });
@@ -89,16 +120,23 @@ describe('security', () => {
     await s.serelo('POST', '/api/v1/auth/register', { body: { email, password, name: 'Secret' } });
     const verification = await s.mail.waitFor(email, /verify/i);
     const login = await s.serelo('POST', '/api/v1/auth/login', { body: { email, password } });
-    const refreshed = await s.serelo('POST', '/api/v1/auth/refresh', { body: { refresh_token: login.body.refresh_token } });
+    const refreshed = await s.serelo('POST', '/api/v1/auth/refresh', {
+      body: { refresh_token: login.body.refresh_token },
+    });
     const token = refreshed.body.access_token as string;
-    const key = (await s.serenai('POST', '/organizations/default/api-keys', { token, body: { name: 'secret' } })).body.data.key as string;
+    const key = (
+      await s.serenai('POST', '/organizations/default/api-keys', { token, body: { name: 'secret' } })
+    ).body.data.key as string;
     const count = s.mail.mails.length;
     await s.serenai('POST', '/auth/forgot-password', { body: { email } });
     const reset = await s.mail.waitFor(email, /reset/i, count);
     const agent = await restAgent(s);
-    const code = (await s.serenai('POST', '/wallet/recovery', { token: agent.token, body: {} })).body.data.recovery_code as string;
+    const code = (await s.serenai('POST', '/wallet/recovery', { token: agent.token, body: {} })).body.data
+      .recovery_code as string;
     const recovered = await s.serenai('POST', '/wallet/recover', { body: { recovery_code: code } });
-    await s.serenai('POST', '/auth/reset-password', { body: { token: reset.token, new_password: 'Another-Secret-43' } });
+    await s.serenai('POST', '/auth/reset-password', {
+      body: { token: reset.token, new_password: 'Another-Secret-43' },
+    });
 
     const secrets: Record<string, string> = {
       password,
@@ -117,12 +155,23 @@ describe('security', () => {
       'reset token': reset.token!,
     };
 
-    await eventually(async () => (await s.serenai('GET', '/organizations/default/audit-logs?action=api_key.create', { token: agent.token })).status !== 0);
-    const [{ events }] = await s.identity.dataSource.query(`select string_agg(data::text || metadata::text, ' ') as events from events`);
+    await eventually(
+      async () =>
+        (
+          await s.serenai('GET', '/organizations/default/audit-logs?action=api_key.create', {
+            token: agent.token,
+          })
+        ).status !== 0,
+    );
+    const [{ events }] = await s.identity.dataSource.query(
+      `select string_agg(data::text || metadata::text, ' ') as events from events`,
+    );
     const gets = [
       await s.serenai('GET', '/auth/me', { token: recovered.body.data.api_key }),
       await s.serenai('GET', '/organizations/default/api-keys', { token: recovered.body.data.api_key }),
-      await s.serenai('GET', '/organizations/default/audit-logs?limit=100', { token: recovered.body.data.api_key }),
+      await s.serenai('GET', '/organizations/default/audit-logs?limit=100', {
+        token: recovered.body.data.api_key,
+      }),
       await s.serenai('GET', '/sessions', { token }),
       await s.serelo('GET', '/api/v1/users/me', { token }),
     ]
@@ -131,7 +180,12 @@ describe('security', () => {
     const logs = s.logs.text;
     expect(logs.length).toBeGreaterThan(1000);
     for (const [name, secret] of Object.entries(secrets)) {
-      expect({ name, inLogs: logs.includes(secret), inEvents: events.includes(secret), inGets: gets.includes(secret) }).toEqual({
+      expect({
+        name,
+        inLogs: logs.includes(secret),
+        inEvents: events.includes(secret),
+        inGets: gets.includes(secret),
+      }).toEqual({
         name,
         inLogs: false,
         inEvents: false,
@@ -139,16 +193,23 @@ describe('security', () => {
       });
     }
     // what is stored: hashes only
-    const credentials: { kind: string; hash: string }[] = await s.identity.dataSource.query(`select kind, hash from credentials`);
-    for (const c of credentials) for (const secret of Object.values(secrets)) expect(c.hash).not.toContain(secret);
-    expect(credentials.filter((c) => c.kind === 'password').every((c) => c.hash.startsWith('$argon2id$'))).toBe(true);
+    const credentials: { kind: string; hash: string }[] = await s.identity.dataSource.query(
+      `select kind, hash from credentials`,
+    );
+    for (const c of credentials)
+      for (const secret of Object.values(secrets)) expect(c.hash).not.toContain(secret);
+    expect(
+      credentials.filter((c) => c.kind === 'password').every((c) => c.hash.startsWith('$argon2id$')),
+    ).toBe(true);
   });
 
   it('no user enumeration: login, forgot-password and resend-verification answer alike, in similar time', async () => {
     const user = await restUser(s);
     const attempt = async (email: string) => {
       const started = process.hrtime.bigint();
-      const r = await s.serelo('POST', '/api/v1/auth/login', { body: { email, password: 'Wrong-Password-1' } });
+      const r = await s.serelo('POST', '/api/v1/auth/login', {
+        body: { email, password: 'Wrong-Password-1' },
+      });
       return { r, ms: Number(process.hrtime.bigint() - started) / 1e6 };
     };
     const known: number[] = [];
@@ -184,17 +245,31 @@ describe('brute-force login is stopped by the gateway limits', () => {
     const email = uniqueEmail('victim');
     await s.client.register(email);
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await s.serelo('POST', '/api/v1/auth/login', { body: { email, password: `Guess-${i}-Aa!` } })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push(
+        (await s.serelo('POST', '/api/v1/auth/login', { body: { email, password: `Guess-${i}-Aa!` } }))
+          .status,
+      );
     expect(statuses).toEqual([401, 401, 401, 401, 401]);
-    const blocked = await s.serelo('POST', '/api/v1/auth/login', { body: { email, password: STRONG_PASSWORD } });
+    const blocked = await s.serelo('POST', '/api/v1/auth/login', {
+      body: { email, password: STRONG_PASSWORD },
+    });
     expect(blocked.status).toBe(429);
-    expect(blocked.body).toMatchObject({ detail: { code: 'RATE_LIMIT_EXCEEDED', retry_after: expect.any(Number) } });
+    expect(blocked.body).toMatchObject({
+      detail: { code: 'RATE_LIMIT_EXCEEDED', retry_after: expect.any(Number) },
+    });
   });
 
   it('SerenAI credential routes (wallet recovery, password reset) are limited per IP', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
-      statuses.push((await s.serenai('POST', '/wallet/recover', { body: { recovery_code: `ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZ${String(i).padStart(2, '0')}` } })).status);
+      statuses.push(
+        (
+          await s.serenai('POST', '/wallet/recover', {
+            body: { recovery_code: `ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZ${String(i).padStart(2, '0')}` },
+          })
+        ).status,
+      );
     }
     expect(statuses.slice(0, 10).every((x) => x === 401)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);

@@ -83,7 +83,10 @@ export async function startIdentityService(
       Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.REFRESH_TOKEN_TTL_SECONDS) * 1000,
     );
     await signingKeys.current();
-    const mailer = createMailer({ smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM }, service.logger);
+    const mailer = createMailer(
+      { smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM },
+      service.logger,
+    );
     Object.assign(identity, {
       dataSource: service.dataSource,
       logger: service.logger,
@@ -96,11 +99,16 @@ export async function startIdentityService(
       }),
     });
     identity.store = service.eventStore;
-    service.logger.info({ mail: mailer.transport, consoleUrl: config.CONSOLE_URL, auditLog: config.AUDIT_LOG_CONSUMER }, 'identity configuration');
+    service.logger.info(
+      { mail: mailer.transport, consoleUrl: config.CONSOLE_URL, auditLog: config.AUDIT_LOG_CONSUMER },
+      'identity configuration',
+    );
 
     // Rotation is checked hourly; `current()` makes a new key once the newest is old enough.
     const rotation = setInterval(() => {
-      signingKeys.current().catch((error: unknown) => service.logger.error({ err: error }, 'signing key rotation failed'));
+      signingKeys
+        .current()
+        .catch((error: unknown) => service.logger.error({ err: error }, 'signing key rotation failed'));
     }, HOUR);
     rotation.unref();
 

@@ -99,7 +99,8 @@ export const RecoveryCodeIssued = defineEvent({
   version: 1,
   domain: 'identity',
   aggregate: 'user',
-  description: 'A wallet recovery code was issued (set up, or rotated by a recovery); the code itself never travels.',
+  description:
+    'A wallet recovery code was issued (set up, or rotated by a recovery); the code itself never travels.',
   schema: z.object({ userId: id, codeId: id, reason: z.enum(['setup', 'rotated']), issuedAt: at }),
 });
 
@@ -117,8 +118,16 @@ export const AccountRecovered = defineEvent({
   version: 1,
   domain: 'identity',
   aggregate: 'user',
-  description: 'An agent recovered its account with its recovery code: keys revoked, a new key and code issued.',
-  schema: z.object({ userId: id, usedCodeId: id, newCodeId: id, newApiKeyId: id, revokedApiKeyIds: z.array(id), recoveredAt: at }),
+  description:
+    'An agent recovered its account with its recovery code: keys revoked, a new key and code issued.',
+  schema: z.object({
+    userId: id,
+    usedCodeId: id,
+    newCodeId: id,
+    newApiKeyId: id,
+    revokedApiKeyIds: z.array(id),
+    recoveredAt: at,
+  }),
 });
 
 // ---- session ---------------------------------------------------------------------------------
@@ -162,7 +171,8 @@ export const SessionRevoked = defineEvent({
   version: 1,
   domain: 'identity',
   aggregate: 'session',
-  description: 'A session ended: logout, revocation, or reuse of a spent refresh token (the whole family dies).',
+  description:
+    'A session ended: logout, revocation, or reuse of a spent refresh token (the whole family dies).',
   schema: z.object({
     sessionId: id,
     userId: id,

@@ -3,7 +3,14 @@ import { Partitioners, type Admin } from 'kafkajs';
 import { Relay } from '../relay.js';
 import { EventStore } from '../store.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/database.js';
-import { KAFKA_BROKERS, createTopics, eventually, readTopic, testKafka, uniqueName } from '../test-support/kafka.js';
+import {
+  KAFKA_BROKERS,
+  createTopics,
+  eventually,
+  readTopic,
+  testKafka,
+  uniqueName,
+} from '../test-support/kafka.js';
 import { testLogger } from '../test-support/quiet.js';
 import { createConsumer } from './index.js';
 import type { ConsumedEvent, Consumer, ConsumerOptions, HandlerContext } from './types.js';
@@ -23,15 +30,26 @@ interface Rig {
 }
 
 async function rig(transport: Transport): Promise<Rig> {
-  const [producer, consumer] = await Promise.all([createTestDatabase('es_src'), createTestDatabase('es_dst')]);
-  await consumer.dataSource.query(`create table effects (event_id uuid primary key, subject text not null, i int, n int not null)`);
+  const [producer, consumer] = await Promise.all([
+    createTestDatabase('es_src'),
+    createTestDatabase('es_dst'),
+  ]);
+  await consumer.dataSource.query(
+    `create table effects (event_id uuid primary key, subject text not null, i int, n int not null)`,
+  );
   const topic = uniqueName('es-consume');
   const groupId = uniqueName('group');
   const store = new EventStore({ dataSource: producer.dataSource });
   let relay: Relay | undefined;
   if (transport === 'kafka') {
     await createTopics([topic]);
-    relay = new Relay({ dataSource: producer.dataSource, source: 'producer', kafka: { brokers: KAFKA_BROKERS }, topicFor: () => topic, logger: testLogger });
+    relay = new Relay({
+      dataSource: producer.dataSource,
+      source: 'producer',
+      kafka: { brokers: KAFKA_BROKERS },
+      topicFor: () => topic,
+      logger: testLogger,
+    });
     relay.start();
   }
   return {
@@ -68,12 +86,22 @@ async function recordEffect(event: ConsumedEvent, { manager }: HandlerContext) {
 }
 
 const effects = async (r: Rig) =>
-  (await r.consumer.dataSource.query(`select event_id, subject, i, n from effects order by i`)) as { event_id: string; subject: string; i: number; n: number }[];
+  (await r.consumer.dataSource.query(`select event_id, subject, i, n from effects order by i`)) as {
+    event_id: string;
+    subject: string;
+    i: number;
+    n: number;
+  }[];
 
 async function appendNumbered(r: Rig, from: number, count: number, streams = 3) {
   const ids: string[] = [];
   for (let i = from; i < from + count; i++) {
-    const { events } = await r.store.append(`s-${i % streams}`, 'thing', [{ type: 'Numbered', data: { i } }], { metadata: { correlationId: `c-${i}` } });
+    const { events } = await r.store.append(
+      `s-${i % streams}`,
+      'thing',
+      [{ type: 'Numbered', data: { i } }],
+      { metadata: { correlationId: `c-${i}` } },
+    );
     ids.push(events[0]!.id);
   }
   return ids;
@@ -161,7 +189,10 @@ describe.each<Transport>(['kafka', 'postgres'])('consumer over %s', (transport) 
       r.options(async (event, context) => {
         if ((event.data as { poison?: boolean }).poison) {
           poisonCalls++;
-          await context.manager.query(`insert into effects (event_id, subject, i, n) values ($1, 'poison', -1, 1)`, [event.id]);
+          await context.manager.query(
+            `insert into effects (event_id, subject, i, n) values ($1, 'poison', -1, 1)`,
+            [event.id],
+          );
           throw new Error('this handler cannot take poison');
         }
         await recordEffect(event, context);
@@ -188,7 +219,9 @@ describe.each<Transport>(['kafka', 'postgres'])('consumer over %s', (transport) 
       });
       expect(letter!.headers['x-original-offset']).toBeDefined();
     } else {
-      const letters = await r.consumer.dataSource.query(`select group_id, event_id, topic, error, attempts, event from dead_letters`);
+      const letters = await r.consumer.dataSource.query(
+        `select group_id, event_id, topic, error, attempts, event from dead_letters`,
+      );
       expect(letters).toEqual([
         expect.objectContaining({
           group_id: r.groupId,
@@ -216,23 +249,36 @@ describe.each<Transport>(['kafka', 'postgres'])('consumer over %s', (transport) 
           {
             key: 'u-1',
             value: '{"userId": 7}',
-            headers: { ce_specversion: '1.0', ce_id: badId, ce_type: 'UserRegistered', ce_source: 'buggy', ce_time: new Date().toISOString() },
+            headers: {
+              ce_specversion: '1.0',
+              ce_id: badId,
+              ce_type: 'UserRegistered',
+              ce_source: 'buggy',
+              ce_time: new Date().toISOString(),
+            },
           },
         ],
       });
       await producer.disconnect();
       const [letter] = await readTopic(`dlq.${r.groupId}`, 1);
-      expect(letter!.headers['x-error']).toMatch(/^InvalidEventError: UserRegistered does not match its contract/);
+      expect(letter!.headers['x-error']).toMatch(
+        /^InvalidEventError: UserRegistered does not match its contract/,
+      );
       expect(letter!.headers['x-attempts']).toBe('1');
     } else {
-      await start(r.options(async () => void calls++, { events: [UserRegistered], topics: ['identity.user'] }));
+      await start(
+        r.options(async () => void calls++, { events: [UserRegistered], topics: ['identity.user'] }),
+      );
       // The store validates on append, so the bad event is written past it, as a buggy producer might.
       await r.producer.dataSource.query(
         `with s as (insert into streams (id, type, version, last_transaction_id) values ('u-1', 'user', 1, pg_current_xact_id()) returning 1)
          insert into events (stream_id, stream_version, event_id, type, schema_version, data) select 'u-1', 1, $1, 'UserRegistered', 1, '{"userId": 7}' from s`,
         [badId],
       );
-      await eventually('a dead letter', async () => (await r.consumer.dataSource.query(`select 1 from dead_letters`)).length === 1);
+      await eventually(
+        'a dead letter',
+        async () => (await r.consumer.dataSource.query(`select 1 from dead_letters`)).length === 1,
+      );
       const [letter] = await r.consumer.dataSource.query(`select error, attempts, topic from dead_letters`);
       expect(letter.error).toMatch(/^InvalidEventError: UserRegistered does not match its contract/);
       expect(letter).toMatchObject({ attempts: 1, topic: 'identity.user' });
@@ -260,4 +306,3 @@ describe.each<Transport>(['kafka', 'postgres'])('consumer over %s', (transport) 
     expect((await effects(r)).every((e) => e.n === 1)).toBe(true);
   });
 });
-

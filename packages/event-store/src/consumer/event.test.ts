@@ -26,7 +26,9 @@ const user = {
 
 describe('consumed events', () => {
   it('passes a contract event whose data matches, with the topic', () => {
-    expect(toConsumedEvent(received('UserRegistered', user), 'identity.user', contractMap(undefined))).toMatchObject({
+    expect(
+      toConsumedEvent(received('UserRegistered', user), 'identity.user', contractMap(undefined)),
+    ).toMatchObject({
       type: 'UserRegistered',
       data: user,
       topic: 'identity.user',
@@ -34,17 +36,25 @@ describe('consumed events', () => {
   });
 
   it('refuses data that breaks the contract', () => {
-    expect(() => toConsumedEvent(received('UserRegistered', { ...user, kind: 'robot' }), 't', contractMap([UserRegistered]))).toThrow(
-      InvalidEventError,
-    );
+    expect(() =>
+      toConsumedEvent(
+        received('UserRegistered', { ...user, kind: 'robot' }),
+        't',
+        contractMap([UserRegistered]),
+      ),
+    ).toThrow(InvalidEventError);
   });
 
   it('refuses a schema version the consumer does not know', () => {
-    expect(() => toConsumedEvent(received('UserRegistered', user, 2), 't', contractMap(undefined))).toThrow(/v2 is not known/);
+    expect(() => toConsumedEvent(received('UserRegistered', user, 2), 't', contractMap(undefined))).toThrow(
+      /v2 is not known/,
+    );
   });
 
   it('passes a type outside the contracts unchecked', () => {
-    expect(toConsumedEvent(received('WidgetMade', { any: 1 }), 't', contractMap(undefined)).data).toEqual({ any: 1 });
+    expect(toConsumedEvent(received('WidgetMade', { any: 1 }), 't', contractMap(undefined)).data).toEqual({
+      any: 1,
+    });
   });
 });
 

@@ -16,10 +16,13 @@ export function toConsumedEvent(
   if (!contract) return { ...received, topic };
   if (contract.version !== received.schemaVersion) {
     // No upcasting yet: a version this consumer does not know is a dead letter, not a guess.
-    throw new InvalidEventError(`${received.type} v${received.schemaVersion} is not known here (contract is v${contract.version})`);
+    throw new InvalidEventError(
+      `${received.type} v${received.schemaVersion} is not known here (contract is v${contract.version})`,
+    );
   }
   const parsed = contract.schema.safeParse(received.data);
-  if (!parsed.success) throw new InvalidEventError(`${received.type} does not match its contract: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new InvalidEventError(`${received.type} does not match its contract: ${parsed.error.message}`);
   return { ...received, data: parsed.data, topic };
 }
 

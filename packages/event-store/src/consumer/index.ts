@@ -16,7 +16,9 @@ export function createConsumer<const Cs extends readonly EventContract[] = reado
   const base = options as unknown as ConsumerOptions;
   if (base.kafka) return new KafkaConsumer({ ...base, kafka: base.kafka });
   if (!base.sources?.length) {
-    throw new Error(`consumer ${options.groupId}: set kafka (KAFKA_BROKERS) or sources (the producing services' databases)`);
+    throw new Error(
+      `consumer ${options.groupId}: set kafka (KAFKA_BROKERS) or sources (the producing services' databases)`,
+    );
   }
   return new PostgresFeedConsumer({ ...base, sources: base.sources });
 }

@@ -38,7 +38,11 @@ export class KafkaConsumer implements Consumer {
   private producer: Producer | undefined;
 
   constructor(private readonly options: ConsumerOptions & { kafka: NonNullable<ConsumerOptions['kafka']> }) {
-    this.logger = (options.logger ?? defaultLogger).child({ component: 'consumer', groupId: options.groupId, transport: 'kafka' });
+    this.logger = (options.logger ?? defaultLogger).child({
+      component: 'consumer',
+      groupId: options.groupId,
+      transport: 'kafka',
+    });
     this.kafka = kafkaOf(options.kafka, options.groupId, this.logger);
     this.processor = new EventProcessor(
       options.groupId,
@@ -61,7 +65,11 @@ export class KafkaConsumer implements Consumer {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.producer.connect();
-    this.consumer = this.kafka.consumer({ maxWaitTimeInMs: 1_000, ...this.options.kafkaConsumer, groupId: this.options.groupId });
+    this.consumer = this.kafka.consumer({
+      maxWaitTimeInMs: 1_000,
+      ...this.options.kafkaConsumer,
+      groupId: this.options.groupId,
+    });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) =>
       this.logger.warn({ err: payload.error, restart: payload.restart }, 'consumer crashed'),
     );
@@ -83,7 +91,13 @@ export class KafkaConsumer implements Consumer {
     this.producer = undefined;
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const delivery: Delivery<Item> = {
       event: (item) => item.event,
@@ -112,7 +126,10 @@ export class KafkaConsumer implements Consumer {
         if (!(error instanceof InvalidEventError)) throw error;
         await flush();
         if (delivery.stopping()) break;
-        this.logger.error({ err: error, topic, partition, offset: message.offset }, 'invalid event dead-lettered');
+        this.logger.error(
+          { err: error, topic, partition, offset: message.offset },
+          'invalid event dead-lettered',
+        );
         await this.deadLetter(topic, partition, message, error, 1);
         resolveOffset(message.offset);
         continue;
@@ -128,7 +145,13 @@ export class KafkaConsumer implements Consumer {
     await flush();
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: Error, attempts: number) {
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    error: Error,
+    attempts: number,
+  ) {
     const headers: Record<string, string | Buffer> = {};
     for (const [name, value] of Object.entries(message.headers ?? {})) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value[0]! : value;

@@ -15,7 +15,11 @@ let target: TestDatabase;
 const consumers: Consumer[] = [];
 
 beforeEach(async () => {
-  [target, ...sources] = await Promise.all([createTestDatabase('es_feed_dst'), createTestDatabase('es_feed_a'), createTestDatabase('es_feed_b')]);
+  [target, ...sources] = await Promise.all([
+    createTestDatabase('es_feed_dst'),
+    createTestDatabase('es_feed_a'),
+    createTestDatabase('es_feed_b'),
+  ]);
 });
 
 afterEach(async () => {
@@ -78,7 +82,9 @@ describe('consumer fed from PostgreSQL (no KAFKA_BROKERS)', () => {
 
   it('reads several source databases, each in its commit order, with a checkpoint per source', async () => {
     const handled: ConsumedEvent[] = [];
-    await start(options(handled, { sources: sources.map((db, i) => ({ name: `service-${'ab'[i]}`, url: db.url })) }));
+    await start(
+      options(handled, { sources: sources.map((db, i) => ({ name: `service-${'ab'[i]}`, url: db.url })) }),
+    );
     const [storeA, storeB] = sources.map((db) => new EventStore({ dataSource: db.dataSource }));
 
     await storeB!.append('b', 'thing', [{ type: 'Made', data: { b: true } }]);
@@ -88,16 +94,23 @@ describe('consumer fed from PostgreSQL (no KAFKA_BROKERS)', () => {
     // nothing newer is read from ANY database of the server: the horizon is cluster-wide.)
     const early = sources[0]!.dataSource.createQueryRunner();
     await early.startTransaction();
-    await storeA!.append('early', 'thing', [{ type: 'Made', data: { early: true } }], { manager: early.manager });
+    await storeA!.append('early', 'thing', [{ type: 'Made', data: { early: true } }], {
+      manager: early.manager,
+    });
     await storeA!.append('late', 'thing', [{ type: 'Made', data: { late: true } }]);
     await new Promise((r) => setTimeout(r, 500));
     expect(handled.filter((e) => e.source === 'service-a')).toHaveLength(0);
 
     await early.commitTransaction();
     await early.release();
-    await eventually('source A delivered', async () => handled.filter((e) => e.source === 'service-a').length === 2);
+    await eventually(
+      'source A delivered',
+      async () => handled.filter((e) => e.source === 'service-a').length === 2,
+    );
     expect(handled.filter((e) => e.source === 'service-a').map((e) => e.subject)).toEqual(['early', 'late']);
-    const checkpoints = await target.dataSource.query(`select source from feed_checkpoints where group_id = 'billing' order by source`);
+    const checkpoints = await target.dataSource.query(
+      `select source from feed_checkpoints where group_id = 'billing' order by source`,
+    );
     expect(checkpoints).toEqual([{ source: 'service-a' }, { source: 'service-b' }]);
   });
 
@@ -105,7 +118,11 @@ describe('consumer fed from PostgreSQL (no KAFKA_BROKERS)', () => {
     const store = new EventStore({ dataSource: sources[0]!.dataSource });
     const handled: ConsumedEvent[] = [];
     await start(options(handled, { topicFor: (e) => (e.type === 'Wanted' ? 'test.thing' : 'test.other') }));
-    await store.append('s', 'thing', [{ type: 'Unwanted', data: {} }, { type: 'Wanted', data: {} }, { type: 'Unwanted', data: {} }]);
+    await store.append('s', 'thing', [
+      { type: 'Unwanted', data: {} },
+      { type: 'Wanted', data: {} },
+      { type: 'Unwanted', data: {} },
+    ]);
     await eventually('the wanted event', async () => handled.length === 1);
     await eventually('checkpoint at the last event', async () => {
       const [row] = await target.dataSource.query(`select position from feed_checkpoints`);

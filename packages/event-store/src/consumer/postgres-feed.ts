@@ -35,7 +35,11 @@ export class PostgresFeedConsumer implements Consumer {
   private running: Promise<void>[] = [];
 
   constructor(private readonly options: ConsumerOptions & { sources: readonly FeedSource[] }) {
-    this.logger = (options.logger ?? defaultLogger).child({ component: 'consumer', groupId: options.groupId, transport: 'postgres' });
+    this.logger = (options.logger ?? defaultLogger).child({
+      component: 'consumer',
+      groupId: options.groupId,
+      transport: 'postgres',
+    });
     this.processor = new EventProcessor(
       options.groupId,
       options.dataSource,
@@ -53,7 +57,7 @@ export class PostgresFeedConsumer implements Consumer {
     if (!warned) {
       warned = true;
       this.logger.warn(
-        'KAFKA_BROKERS is not set: consumers read the producing services\' events tables in PostgreSQL directly. ' +
+        "KAFKA_BROKERS is not set: consumers read the producing services' events tables in PostgreSQL directly. " +
           'This mode is for ONE MACHINE ONLY (development, demos); set KAFKA_BROKERS for anything shared or scaled.',
       );
     }
@@ -88,7 +92,11 @@ export class PostgresFeedConsumer implements Consumer {
    * transaction as the effects; events for other topics only move it. Returns the checkpoint that
    * is stored once this returns (the last event settled).
    */
-  async deliver(source: string, events: readonly OutboxEvent[], stopping: () => boolean): Promise<Checkpoint | undefined> {
+  async deliver(
+    source: string,
+    events: readonly OutboxEvent[],
+    stopping: () => boolean,
+  ): Promise<Checkpoint | undefined> {
     const { options } = this;
     let settled: Checkpoint | undefined;
     let stored = true;
@@ -99,7 +107,8 @@ export class PostgresFeedConsumer implements Consumer {
         settled = checkpointOf(item.row);
         stored = true;
       },
-      deadLetter: (item, error, attempts) => this.deadLetter(source, item.row, item.consumed.topic, error, attempts),
+      deadLetter: (item, error, attempts) =>
+        this.deadLetter(source, item.row, item.consumed.topic, error, attempts),
       stopping,
     };
     let run: Item[] = [];
@@ -123,7 +132,10 @@ export class PostgresFeedConsumer implements Consumer {
         if (!(error instanceof InvalidEventError)) throw error;
         await flush();
         if (stopping()) break;
-        this.logger.error({ err: error, source, eventId: row.id, type: row.type }, 'invalid event dead-lettered');
+        this.logger.error(
+          { err: error, source, eventId: row.id, type: row.type },
+          'invalid event dead-lettered',
+        );
         await this.deadLetter(source, row, topic, error, 1);
         settled = checkpointOf(row);
         stored = true;
@@ -131,7 +143,8 @@ export class PostgresFeedConsumer implements Consumer {
     }
     await flush();
     // Skipped events moved no checkpoint in a handler transaction.
-    if (settled && !stored) await saveFeedCheckpoint(options.dataSource.manager, options.groupId, source, settled);
+    if (settled && !stored)
+      await saveFeedCheckpoint(options.dataSource.manager, options.groupId, source, settled);
     return settled;
   }
 
@@ -146,7 +159,13 @@ export class PostgresFeedConsumer implements Consumer {
   }
 
   /** Dead letter, processed-event row and checkpoint in one transaction. */
-  private async deadLetter(source: string, row: OutboxEvent, topic: string, error: Error, attempts: number): Promise<void> {
+  private async deadLetter(
+    source: string,
+    row: OutboxEvent,
+    topic: string,
+    error: Error,
+    attempts: number,
+  ): Promise<void> {
     await this.options.dataSource.transaction(async (manager) => {
       await manager.query(
         `insert into dead_letters (group_id, event_id, topic, event, error, attempts) values ($1, $2, $3, $4, $5, $6)`,
@@ -189,7 +208,12 @@ function received(source: string, row: OutboxEvent): ReceivedEvent {
   };
 }
 
-async function saveFeedCheckpoint(manager: EntityManager, groupId: string, source: string, checkpoint: Checkpoint) {
+async function saveFeedCheckpoint(
+  manager: EntityManager,
+  groupId: string,
+  source: string,
+  checkpoint: Checkpoint,
+) {
   await manager.query(
     `insert into feed_checkpoints (group_id, source, transaction_id, position) values ($1, $2, $3::xid8, $4)
      on conflict (group_id, source) do update
@@ -267,7 +291,9 @@ class SourceFeed {
         await this.wakeup.wait(pollIntervalMs);
         continue;
       }
-      checkpoint = (await this.consumer.deliver(this.source.name, events, () => this.stopping || this.lost)) ?? checkpoint;
+      checkpoint =
+        (await this.consumer.deliver(this.source.name, events, () => this.stopping || this.lost)) ??
+        checkpoint;
     }
   }
 

@@ -27,17 +27,32 @@ const event = (i: number, id: string = randomUUID()): ConsumedEvent => ({
 });
 
 async function effect(e: ConsumedEvent, { manager }: HandlerContext) {
-  await manager.query(`insert into effects (event_id, n) values ($1, 1) on conflict (event_id) do update set n = effects.n + 1`, [e.id]);
+  await manager.query(
+    `insert into effects (event_id, n) values ($1, 1) on conflict (event_id) do update set n = effects.n + 1`,
+    [e.id],
+  );
 }
 
 const effectsOf = async (events: readonly ConsumedEvent[]) =>
-  (await db.dataSource.query(`select event_id, n from effects where event_id = any($1::uuid[])`, [events.map((e) => e.id)])) as { event_id: string; n: number }[];
+  (await db.dataSource.query(`select event_id, n from effects where event_id = any($1::uuid[])`, [
+    events.map((e) => e.id),
+  ])) as { event_id: string; n: number }[];
 
 function delivery(overrides: Partial<Delivery<ConsumedEvent>> = {}) {
   const settled: number[] = [];
   const deadLetters: { i: number; error: string; attempts: number }[] = [];
-  const processor = (handler: (e: ConsumedEvent, c: HandlerContext) => Promise<void>, maxPerTransaction = 100) =>
-    new EventProcessor(randomUUID(), db.dataSource, handler, testLogger, { attempts: 3, initialDelayMs: 5 }, maxPerTransaction);
+  const processor = (
+    handler: (e: ConsumedEvent, c: HandlerContext) => Promise<void>,
+    maxPerTransaction = 100,
+  ) =>
+    new EventProcessor(
+      randomUUID(),
+      db.dataSource,
+      handler,
+      testLogger,
+      { attempts: 3, initialDelayMs: 5 },
+      maxPerTransaction,
+    );
   const d: Delivery<ConsumedEvent> = {
     event: (e) => e,
     settled: (e) => void settled.push((e.data as { i: number }).i),

@@ -100,12 +100,18 @@ export class EventProcessor {
   }
 
   /** One transaction for the group; on failure, which item's handler threw (-1: not a handler). */
-  private async together<T>(group: readonly T[], delivery: Delivery<T>): Promise<{ index: number } | undefined> {
+  private async together<T>(
+    group: readonly T[],
+    delivery: Delivery<T>,
+  ): Promise<{ index: number } | undefined> {
     let index = -1;
     try {
       await this.dataSource.transaction(async (manager) => {
         const events = group.map((item) => delivery.event(item));
-        const fresh = await this.markAllProcessed(manager, events.map((e) => e.id));
+        const fresh = await this.markAllProcessed(
+          manager,
+          events.map((e) => e.id),
+        );
         for (let i = 0; i < events.length; i++) {
           // delete: a resent batch can put the same event twice in one group.
           if (!fresh.delete(events[i]!.id)) continue;
@@ -117,7 +123,8 @@ export class EventProcessor {
       });
       return undefined;
     } catch (error) {
-      if (group.length === 1 || index < 0) this.logger.debug({ err: error }, 'group transaction failed; going one by one');
+      if (group.length === 1 || index < 0)
+        this.logger.debug({ err: error }, 'group transaction failed; going one by one');
       return { index };
     }
   }
@@ -139,7 +146,10 @@ export class EventProcessor {
         // later instead of spending the event's attempts and dead-lettering it.
         if (!(await this.databaseReachable())) throw err;
         if (attempt >= this.policy.attempts) {
-          this.logger.error({ err, eventId: event.id, type: event.type, attempts: attempt }, 'event dead-lettered');
+          this.logger.error(
+            { err, eventId: event.id, type: event.type, attempts: attempt },
+            'event dead-lettered',
+          );
           await delivery.deadLetter(item, err, attempt);
           return;
         }

@@ -14,10 +14,14 @@ export interface Child {
 }
 
 export function runScript(script: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--require', resolve(__dirname, 'register.js'), resolve(__dirname, script)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', resolve(__dirname, 'register.js'), resolve(__dirname, script)],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   let buffer = '';
@@ -41,7 +45,10 @@ export function runScript(script: string, env: Record<string, string>): Child {
     exited,
     waitFor(pattern, timeoutMs = 60_000) {
       return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${script}: no line matching ${pattern} in ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`${script}: no line matching ${pattern} in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({
           pattern,
           resolve: (line) => {
@@ -62,6 +69,8 @@ export function infra(command: 'up' | 'down' | 'status', parts: string): Promise
       env: { ...process.env, INFRA_PARTS: parts },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    child.once('exit', (code) => (code === 0 ? resolvePromise() : reject(new Error(`infra ${command} (${parts}) exited with ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolvePromise() : reject(new Error(`infra ${command} (${parts}) exited with ${code}`)),
+    );
   });
 }

@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { eventStoreMigrations } from '../migrations/index.js';
 
 /** The server the tests use; they fail (never skip) when it is down. */
-export const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres:postgres@127.0.0.1:54329/postgres';
+export const DATABASE_URL =
+  process.env.DATABASE_URL || 'postgres://postgres:postgres@127.0.0.1:54329/postgres';
 
 export interface TestDatabase {
   name: string;
@@ -18,7 +19,9 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`PostgreSQL is not reachable at ${DATABASE_URL} (start it with \`npm run infra:up\`): ${(error as Error).message}`);
+    throw new Error(
+      `PostgreSQL is not reachable at ${DATABASE_URL} (start it with \`npm run infra:up\`): ${(error as Error).message}`,
+    );
   }
   try {
     return await work(client);

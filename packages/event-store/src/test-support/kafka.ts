@@ -18,10 +18,15 @@ export async function createTopics(topics: readonly string[], partitions = 3): P
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(`Kafka is not reachable at ${KAFKA_BROKERS.join(',')} (start it with \`npm run infra:up\`): ${(error as Error).message}`);
+    throw new Error(
+      `Kafka is not reachable at ${KAFKA_BROKERS.join(',')} (start it with \`npm run infra:up\`): ${(error as Error).message}`,
+    );
   }
   try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+    await admin.createTopics({
+      topics: topics.map((topic) => ({ topic, numPartitions: partitions })),
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -52,7 +57,10 @@ export async function readTopic(
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read only ${messages.length} messages of ${topic} in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`read only ${messages.length} messages of ${topic} in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       void consumer.run({
         eachMessage: async ({ topic: t, partition, message }) => {
           messages.push({
@@ -85,7 +93,12 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
 }
 
 /** Polls until `check` returns true, or throws after `timeoutMs` with `what` in the message. */
-export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 100): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

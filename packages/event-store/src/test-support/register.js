@@ -20,7 +20,12 @@ registerHooks({
       const entry = join(repoRoot, 'packages', pkg[1], 'src/index.ts');
       if (existsSync(entry)) return { url: pathToFileURL(entry).href, shortCircuit: true };
     }
-    if ((specifier.startsWith('.') || specifier.startsWith('/')) && specifier.endsWith('.js') && context.parentURL && context.parentURL.endsWith('.ts')) {
+    if (
+      (specifier.startsWith('.') || specifier.startsWith('/')) &&
+      specifier.endsWith('.js') &&
+      context.parentURL &&
+      context.parentURL.endsWith('.ts')
+    ) {
       const candidate = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
       if (existsSync(fileURLToPath(candidate))) return { url: candidate.href, shortCircuit: true };
     }

@@ -12,7 +12,10 @@ describe('content subgraph: User plan and quota', () => {
   afterAll(() => service?.close());
 
   it('resolves a User reference with the free plan and its monthly quota', async () => {
-    const token = await signInternalToken({ kind: 'anonymous', scopes: [], permissions: [] }, TEST_INTERNAL_TOKEN_SECRET);
+    const token = await signInternalToken(
+      { kind: 'anonymous', scopes: [], permissions: [] },
+      TEST_INTERNAL_TOKEN_SECRET,
+    );
     const response = await fetch(`${service.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-internal-token': token },
@@ -27,7 +30,11 @@ describe('content subgraph: User plan and quota', () => {
       {
         id: 'user_42',
         subscriptionTier: 'free',
-        quota: { postsUsed: 0, postsLimit: 10, resetDate: expect.stringMatching(/^\d{4}-\d{2}-01T00:00:00\.000Z$/) },
+        quota: {
+          postsUsed: 0,
+          postsLimit: 10,
+          resetDate: expect.stringMatching(/^\d{4}-\d{2}-01T00:00:00\.000Z$/),
+        },
       },
     ]);
   });

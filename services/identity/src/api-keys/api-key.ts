@@ -13,7 +13,12 @@ export const initialApiKeyState = (): ApiKeyState => ({ status: 'none' });
 export function evolveApiKey(state: ApiKeyState, event: ApiKeyEvent): ApiKeyState {
   switch (event.type) {
     case 'ApiKeyCreated':
-      return { status: 'active', apiKeyId: event.data.apiKeyId, organizationId: event.data.organizationId, userId: event.data.userId };
+      return {
+        status: 'active',
+        apiKeyId: event.data.apiKeyId,
+        organizationId: event.data.organizationId,
+        userId: event.data.userId,
+      };
     case 'ApiKeyRevoked':
       return state.status === 'none' ? state : { ...state, status: 'revoked' };
     default: {

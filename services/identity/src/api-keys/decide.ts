@@ -23,14 +23,33 @@ export function decideApiKey(command: ApiKeyCommand, state: ApiKeyState): ApiKey
     case 'CreateApiKey': {
       if (state.status !== 'none') throw conflict('API key already exists');
       const name = command.name.trim();
-      if (name.length < 1 || name.length > 100) throw validationError('name must be 1 to 100 characters', { field: 'name' });
+      if (name.length < 1 || name.length > 100)
+        throw validationError('name must be 1 to 100 characters', { field: 'name' });
       const days = command.expiresInDays;
       if (days !== null && (!Number.isInteger(days) || days < 1 || days > MAX_EXPIRES_IN_DAYS)) {
-        throw validationError(`expires_in_days must be an integer from 1 to ${MAX_EXPIRES_IN_DAYS}`, { field: 'expires_in_days' });
+        throw validationError(`expires_in_days must be an integer from 1 to ${MAX_EXPIRES_IN_DAYS}`, {
+          field: 'expires_in_days',
+        });
       }
-      const expiresAt = days === null ? null : new Date(Date.parse(command.now) + days * 86_400_000).toISOString();
+      const expiresAt =
+        days === null ? null : new Date(Date.parse(command.now) + days * 86_400_000).toISOString();
       const { apiKeyId, organizationId, userId, roleId, prefix, createdBy, now } = command;
-      return [{ type: 'ApiKeyCreated', data: { apiKeyId, organizationId, userId, roleId, name, prefix, createdBy, createdAt: now, expiresAt } }];
+      return [
+        {
+          type: 'ApiKeyCreated',
+          data: {
+            apiKeyId,
+            organizationId,
+            userId,
+            roleId,
+            name,
+            prefix,
+            createdBy,
+            createdAt: now,
+            expiresAt,
+          },
+        },
+      ];
     }
     case 'RevokeApiKey':
       if (state.status === 'none') throw notFound('API key');
@@ -38,7 +57,13 @@ export function decideApiKey(command: ApiKeyCommand, state: ApiKeyState): ApiKey
       return [
         {
           type: 'ApiKeyRevoked',
-          data: { apiKeyId: state.apiKeyId, organizationId: state.organizationId, reason: command.reason, revokedBy: command.revokedBy, revokedAt: command.now },
+          data: {
+            apiKeyId: state.apiKeyId,
+            organizationId: state.organizationId,
+            reason: command.reason,
+            revokedBy: command.revokedBy,
+            revokedAt: command.now,
+          },
         },
       ];
     default: {

@@ -12,7 +12,17 @@ export const apiKeysProjection = defineProjection<ApiKeyEvent>({
         await manager.query(
           `insert into api_keys (id, organization_id, user_id, role_id, name, prefix, created_by, created_at, expires_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [d.apiKeyId, d.organizationId, d.userId, d.roleId, d.name, d.prefix, d.createdBy, d.createdAt, d.expiresAt],
+          [
+            d.apiKeyId,
+            d.organizationId,
+            d.userId,
+            d.roleId,
+            d.name,
+            d.prefix,
+            d.createdBy,
+            d.createdAt,
+            d.expiresAt,
+          ],
         );
         return;
       }

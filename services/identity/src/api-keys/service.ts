@@ -42,12 +42,33 @@ const toView = (r: Row): ApiKeyView => ({
   revokedAt: iso(r.revoked_at as Date | null),
 });
 
-export function handleApiKey(identity: Identity, manager: EntityManager | undefined, apiKeyId: string, organizationId: string, command: ApiKeyCommand, request: RequestInfo) {
-  return handle(identity, manager, apiKeyStream(apiKeyId), apiKeyDecider, command, metadataOf(request, { organizationId }));
+export function handleApiKey(
+  identity: Identity,
+  manager: EntityManager | undefined,
+  apiKeyId: string,
+  organizationId: string,
+  command: ApiKeyCommand,
+  request: RequestInfo,
+) {
+  return handle(
+    identity,
+    manager,
+    apiKeyStream(apiKeyId),
+    apiKeyDecider,
+    command,
+    metadataOf(request, { organizationId }),
+  );
 }
 
-async function findKey(identity: Identity, apiKeyId: string, manager?: EntityManager): Promise<ApiKeyView | undefined> {
-  const rows: Row[] = await (manager ?? identity.dataSource.manager).query(`select * from api_keys where id = $1`, [apiKeyId]);
+async function findKey(
+  identity: Identity,
+  apiKeyId: string,
+  manager?: EntityManager,
+): Promise<ApiKeyView | undefined> {
+  const rows: Row[] = await (manager ?? identity.dataSource.manager).query(
+    `select * from api_keys where id = $1`,
+    [apiKeyId],
+  );
   return rows[0] && toView(rows[0]);
 }
 
@@ -55,18 +76,36 @@ async function findKey(identity: Identity, apiKeyId: string, manager?: EntityMan
 export async function issueApiKey(
   identity: Identity,
   manager: EntityManager,
-  input: { organizationId: string; userId: string; roleId: string; name: string; createdBy: string | null; expiresInDays: number | null },
+  input: {
+    organizationId: string;
+    userId: string;
+    roleId: string;
+    name: string;
+    createdBy: string | null;
+    expiresInDays: number | null;
+  },
   request: RequestInfo,
   apiKeyId: string = randomUUID(),
 ): Promise<CreatedApiKey> {
   const { key, prefix, hash } = newApiKey();
-  await handleApiKey(identity, manager, apiKeyId, input.organizationId, { type: 'CreateApiKey', apiKeyId, prefix, ...input, now: identity.now().toISOString() }, request);
+  await handleApiKey(
+    identity,
+    manager,
+    apiKeyId,
+    input.organizationId,
+    { type: 'CreateApiKey', apiKeyId, prefix, ...input, now: identity.now().toISOString() },
+    request,
+  );
   await storeCredential(manager, { kind: 'api_key', id: apiKeyId, subjectId: input.userId, hash });
   return { apiKey: (await findKey(identity, apiKeyId, manager))!, key };
 }
 
 /** Active (unrevoked) keys first, newest first; revoked ones stay listed with their revocation time. */
-export async function listApiKeys(identity: Identity, request: RequestInfo, idOrDefault: string): Promise<ApiKeyView[]> {
+export async function listApiKeys(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+): Promise<ApiKeyView[]> {
   const membership = await authorize(identity, request, idOrDefault, 'org.manage_api_keys', 'not_found');
   const rows: Row[] = await identity.dataSource.query(
     `select * from api_keys where organization_id = $1 order by (revoked_at is null) desc, created_at desc, id`,
@@ -101,16 +140,39 @@ export async function createApiKey(
   );
 }
 
-export async function revokeApiKey(identity: Identity, request: RequestInfo, idOrDefault: string, apiKeyId: string): Promise<ApiKeyView> {
+export async function revokeApiKey(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+  apiKeyId: string,
+): Promise<ApiKeyView> {
   const membership = await authorize(identity, request, idOrDefault, 'org.manage_api_keys', 'not_found');
   const key = await findKey(identity, apiKeyId);
   if (!key || key.organizationId !== membership.organizationId) throw notFound('API key');
-  await handleApiKey(identity, undefined, apiKeyId, key.organizationId, { type: 'RevokeApiKey', reason: 'revoked', revokedBy: membership.userId, now: identity.now().toISOString() }, request);
+  await handleApiKey(
+    identity,
+    undefined,
+    apiKeyId,
+    key.organizationId,
+    {
+      type: 'RevokeApiKey',
+      reason: 'revoked',
+      revokedBy: membership.userId,
+      now: identity.now().toISOString(),
+    },
+    request,
+  );
   return (await findKey(identity, apiKeyId))!;
 }
 
 /** Every active key that acts as the user (wallet recovery revokes them all). */
-export async function activeKeysOfUser(manager: EntityManager, userId: string): Promise<{ id: string; organizationId: string }[]> {
-  const rows: Row[] = await manager.query(`select id, organization_id from api_keys where user_id = $1 and revoked_at is null`, [userId]);
+export async function activeKeysOfUser(
+  manager: EntityManager,
+  userId: string,
+): Promise<{ id: string; organizationId: string }[]> {
+  const rows: Row[] = await manager.query(
+    `select id, organization_id from api_keys where user_id = $1 and revoked_at is null`,
+    [userId],
+  );
   return rows.map((r) => ({ id: r.id as string, organizationId: r.organization_id as string }));
 }

@@ -4,20 +4,51 @@ import { auditActionOf } from './actions';
 describe('audit actions', () => {
   it('names identity events as the spec does (e.g. api_key.create)', () => {
     expect(
-      auditActionOf({ type: 'ApiKeyCreated', data: { apiKeyId: 'k1', organizationId: 'o1' }, subject: 'api-key-k1', topic: 'identity.api_key' }),
-    ).toMatchObject({ action: 'api_key.create', category: 'api_key', resourceType: 'api_key', resourceId: 'k1', status: 'success', organizationId: 'o1' });
-    expect(auditActionOf({ type: 'UserLoginFailed', data: { userId: 'u1' }, subject: 'user-u1', topic: 'identity.user' })).toMatchObject({
+      auditActionOf({
+        type: 'ApiKeyCreated',
+        data: { apiKeyId: 'k1', organizationId: 'o1' },
+        subject: 'api-key-k1',
+        topic: 'identity.api_key',
+      }),
+    ).toMatchObject({
+      action: 'api_key.create',
+      category: 'api_key',
+      resourceType: 'api_key',
+      resourceId: 'k1',
+      status: 'success',
+      organizationId: 'o1',
+    });
+    expect(
+      auditActionOf({
+        type: 'UserLoginFailed',
+        data: { userId: 'u1' },
+        subject: 'user-u1',
+        topic: 'identity.user',
+      }),
+    ).toMatchObject({
       action: 'auth.login',
       status: 'failure',
       userId: 'u1',
     });
     expect(
-      auditActionOf({ type: 'UserRegistered', data: { userId: 'u1', personalOrganizationId: 'o1' }, subject: 'user-u1', topic: 'identity.user' }),
+      auditActionOf({
+        type: 'UserRegistered',
+        data: { userId: 'u1', personalOrganizationId: 'o1' },
+        subject: 'user-u1',
+        topic: 'identity.user',
+      }),
     ).toMatchObject({ action: 'user.register', organizationId: 'o1' });
   });
 
   it("derives an action for other services' events", () => {
-    expect(auditActionOf({ type: 'ContactCreated', data: { organizationId: 'o1' }, subject: 'contact-1', topic: 'crm.contact' })).toMatchObject({
+    expect(
+      auditActionOf({
+        type: 'ContactCreated',
+        data: { organizationId: 'o1' },
+        subject: 'contact-1',
+        topic: 'crm.contact',
+      }),
+    ).toMatchObject({
       action: 'contact.created',
       category: 'crm',
       resourceType: 'contact',
@@ -29,7 +60,10 @@ describe('audit actions', () => {
   it('every identity event has its own audit line (nothing that changes state escapes the log)', () => {
     for (const contract of identityEvents) {
       const entry = auditActionOf({ type: contract.type, data: {}, subject: 's', topic: topicFor(contract) });
-      expect({ type: contract.type, generic: entry.category === 'identity' }).toEqual({ type: contract.type, generic: false });
+      expect({ type: contract.type, generic: entry.category === 'identity' }).toEqual({
+        type: contract.type,
+        generic: false,
+      });
     }
   });
 });

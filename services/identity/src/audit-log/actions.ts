@@ -17,15 +17,28 @@ type Data = Record<string, unknown>;
 const str = (value: unknown) => (typeof value === 'string' ? value : null);
 
 // Identity's events, one line each: action, category, resource type, the data field with its id.
-const IDENTITY: Record<string, [action: string | ((d: Data) => string), category: string, resourceType: string, idField: string]> = {
+const IDENTITY: Record<
+  string,
+  [action: string | ((d: Data) => string), category: string, resourceType: string, idField: string]
+> = {
   UserRegistered: ['user.register', 'auth', 'user', 'userId'],
   UserProfileUpdated: ['user.update', 'user', 'user', 'userId'],
   EmailVerificationRequested: ['user.request_email_verification', 'auth', 'user', 'userId'],
   UserEmailVerified: ['user.verify_email', 'auth', 'user', 'userId'],
   PasswordResetRequested: ['user.request_password_reset', 'auth', 'user', 'userId'],
-  UserPasswordChanged: [(d) => (d.reason === 'reset' ? 'user.reset_password' : 'user.change_password'), 'auth', 'user', 'userId'],
+  UserPasswordChanged: [
+    (d) => (d.reason === 'reset' ? 'user.reset_password' : 'user.change_password'),
+    'auth',
+    'user',
+    'userId',
+  ],
   UserLoginFailed: ['auth.login', 'auth', 'user', 'userId'],
-  RecoveryCodeIssued: [(d) => (d.reason === 'rotated' ? 'wallet.rotate_recovery_code' : 'wallet.setup_recovery'), 'wallet', 'user', 'userId'],
+  RecoveryCodeIssued: [
+    (d) => (d.reason === 'rotated' ? 'wallet.rotate_recovery_code' : 'wallet.setup_recovery'),
+    'wallet',
+    'user',
+    'userId',
+  ],
   RecoveryEmailChanged: ['wallet.update_recovery_email', 'wallet', 'user', 'userId'],
   AccountRecovered: ['wallet.recover', 'wallet', 'user', 'userId'],
   SessionStarted: ['auth.login', 'auth', 'session', 'sessionId'],
@@ -50,16 +63,24 @@ const FAILURES = new Set(['UserLoginFailed']);
  * past tense is kept: turning verbs back into the present by rule gets English wrong too often).
  */
 function genericAction(type: string): { action: string; resourceType: string } {
-  const words = type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split('_');
+  const words = type
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split('_');
   const verb = words.pop() ?? 'changed';
   const resourceType = words.join('_') || 'event';
   return { action: `${resourceType}.${verb}`, resourceType };
 }
 
-export function auditActionOf(event: Pick<ConsumedEvent, 'type' | 'data' | 'subject' | 'topic'>): AuditAction {
+export function auditActionOf(
+  event: Pick<ConsumedEvent, 'type' | 'data' | 'subject' | 'topic'>,
+): AuditAction {
   const data = (event.data ?? {}) as Data;
   const known = IDENTITY[event.type];
-  const organizationId = str(data.organizationId) ?? (event.type === 'UserRegistered' ? str(data.personalOrganizationId) : null) ?? undefined;
+  const organizationId =
+    str(data.organizationId) ??
+    (event.type === 'UserRegistered' ? str(data.personalOrganizationId) : null) ??
+    undefined;
   const userId = str(data.userId) ?? undefined;
   const status = FAILURES.has(event.type) ? 'failure' : 'success';
   if (known) {
@@ -76,5 +97,13 @@ export function auditActionOf(event: Pick<ConsumedEvent, 'type' | 'data' | 'subj
   }
   const { action, resourceType } = genericAction(event.type);
   const domain = event.topic.split('.')[0] ?? 'event';
-  return { action, category: domain, resourceType, resourceId: event.subject || null, status, organizationId, userId };
+  return {
+    action,
+    category: domain,
+    resourceType,
+    resourceId: event.subject || null,
+    status,
+    organizationId,
+    userId,
+  };
 }

@@ -8,12 +8,19 @@ const LIST = `query($o: ID!, $f: AuditLogFilter, $l: Int, $off: Int) {
 
 type Page = { auditLogs: { total: number; limit: number; offset: number; items: Record<string, string>[] } };
 
-async function waitForEntries(client: IdentityClient, as: { token: string } | { apiKey: string }, organizationId: string, filter: Record<string, string>, count = 1): Promise<Page> {
+async function waitForEntries(
+  client: IdentityClient,
+  as: { token: string } | { apiKey: string },
+  organizationId: string,
+  filter: Record<string, string>,
+  count = 1,
+): Promise<Page> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     const page = await client.ok<Page>(LIST, { o: organizationId, f: filter }, as);
     if (page.auditLogs.total >= count) return page;
-    if (Date.now() > deadline) throw new Error(`audit log has ${page.auditLogs.total} of ${count} ${JSON.stringify(filter)}`);
+    if (Date.now() > deadline)
+      throw new Error(`audit log has ${page.auditLogs.total} of ${count} ${JSON.stringify(filter)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -62,34 +69,64 @@ describe.each([
 
   it('filters by action, category, status, resource and dates, and pages (limit default 50, max 100)', async () => {
     const user = await t.client.user();
-    for (let i = 0; i < 3; i++) await t.client.ok(`mutation($n: String!) { createApiKey(organizationId: "default", name: $n) { key } }`, { n: `k${i}` }, user.as);
-    await t.client.graphql(`mutation($e: String!) { login(email: $e, password: "Wrong-Password-1") { accessToken } }`, { e: user.email });
+    for (let i = 0; i < 3; i++)
+      await t.client.ok(
+        `mutation($n: String!) { createApiKey(organizationId: "default", name: $n) { key } }`,
+        { n: `k${i}` },
+        user.as,
+      );
+    await t.client.graphql(
+      `mutation($e: String!) { login(email: $e, password: "Wrong-Password-1") { accessToken } }`,
+      { e: user.email },
+    );
     await waitForEntries(t.client, user.as, 'default', { action: 'api_key.create' }, 3);
     const failures = await waitForEntries(t.client, user.as, 'default', { status: 'failure' });
     expect(failures.auditLogs.items.map((i) => i.action)).toEqual(['auth.login']);
     const all = await t.client.ok<Page>(LIST, { o: 'default' }, user.as);
     expect(all.auditLogs.limit).toBe(50);
-    expect(all.auditLogs.items.map((i) => i.action)).toEqual(expect.arrayContaining(['user.register', 'organization.create', 'auth.login', 'api_key.create']));
-    const paged = await t.client.ok<Page>(LIST, { o: 'default', f: { actionCategory: 'api_key' }, l: 2, off: 1 }, user.as);
+    expect(all.auditLogs.items.map((i) => i.action)).toEqual(
+      expect.arrayContaining(['user.register', 'organization.create', 'auth.login', 'api_key.create']),
+    );
+    const paged = await t.client.ok<Page>(
+      LIST,
+      { o: 'default', f: { actionCategory: 'api_key' }, l: 2, off: 1 },
+      user.as,
+    );
     expect(paged.auditLogs).toMatchObject({ total: 3, limit: 2, offset: 1 });
     expect(paged.auditLogs.items).toHaveLength(2);
     expect((await t.client.ok<Page>(LIST, { o: 'default', l: 1000 }, user.as)).auditLogs.limit).toBe(100);
-    const future = await t.client.ok<Page>(LIST, { o: 'default', f: { startDate: new Date(Date.now() + 3_600_000).toISOString() } }, user.as);
+    const future = await t.client.ok<Page>(
+      LIST,
+      { o: 'default', f: { startDate: new Date(Date.now() + 3_600_000).toISOString() } },
+      user.as,
+    );
     expect(future.auditLogs.total).toBe(0);
-    const byResource = await t.client.ok<Page>(LIST, { o: 'default', f: { resourceType: 'organization', resourceId: user.personalOrganizationId } }, user.as);
+    const byResource = await t.client.ok<Page>(
+      LIST,
+      { o: 'default', f: { resourceType: 'organization', resourceId: user.personalOrganizationId } },
+      user.as,
+    );
     expect(byResource.auditLogs.items.map((i) => i.action)).toContain('organization.create');
     const byActor = await t.client.ok<Page>(LIST, { o: 'default', f: { actorId: 'nobody' } }, user.as);
     expect(byActor.auditLogs.total).toBe(0);
-    expect(await t.client.error(LIST, { o: 'default', f: { startDate: 'yesterday' } }, user.as)).toMatchObject({ code: 'VALIDATION_ERROR' });
+    expect(
+      await t.client.error(LIST, { o: 'default', f: { startDate: 'yesterday' } }, user.as),
+    ).toMatchObject({ code: 'VALIDATION_ERROR' });
   });
 
   it("another organization's log is forbidden, and its entries are not found", async () => {
     const alice = await t.client.user();
     const bob = await t.client.user();
     const page = await waitForEntries(t.client, bob.as, 'default', { action: 'user.register' });
-    expect(await t.client.error(LIST, { o: bob.personalOrganizationId }, alice.as)).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await t.client.error(LIST, { o: bob.personalOrganizationId }, alice.as)).toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect(
-      await t.client.error(`query($o: ID!, $id: ID!) { auditLog(organizationId: $o, id: $id) { id } }`, { o: 'default', id: page.auditLogs.items[0]!.id }, alice.as),
+      await t.client.error(
+        `query($o: ID!, $id: ID!) { auditLog(organizationId: $o, id: $id) { id } }`,
+        { o: 'default', id: page.auditLogs.items[0]!.id },
+        alice.as,
+      ),
     ).toMatchObject({ code: 'NOT_FOUND' });
   });
 });
@@ -102,7 +139,11 @@ describe('identity events on Kafka', () => {
   afterAll(() => t?.close());
 
   it('reach their topics as CloudEvents keyed by aggregate, without secrets', async () => {
-    const kafka = new Kafka({ clientId: 'identity-test', brokers: infraEndpoints().kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'identity-test',
+      brokers: infraEndpoints().kafkaBrokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
     const consumer = kafka.consumer({ groupId: `identity-test-${Date.now()}` });
     await consumer.connect();
     await consumer.subscribe({ topics: ['identity.api_key'], fromBeginning: true });
@@ -118,10 +159,16 @@ describe('identity events on Kafka', () => {
       },
     });
     const deadline = Date.now() + 30_000;
-    while (!seen.some((m) => m.key === `api-key-${agent.apiKeyId}`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (!seen.some((m) => m.key === `api-key-${agent.apiKeyId}`) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     await consumer.disconnect();
     const message = seen.find((m) => m.key === `api-key-${agent.apiKeyId}`)!;
-    expect(message.headers).toMatchObject({ ce_type: 'ApiKeyCreated', ce_source: 'identity', ce_specversion: '1.0', ce_actor: `agent:${agent.id}` });
+    expect(message.headers).toMatchObject({
+      ce_type: 'ApiKeyCreated',
+      ce_source: 'identity',
+      ce_specversion: '1.0',
+      ce_actor: `agent:${agent.id}`,
+    });
     expect(JSON.parse(message.value)).toMatchObject({ apiKeyId: agent.apiKeyId, name: 'agent' });
     expect(message.value).not.toContain(agent.apiKey);
     expect(message.value).not.toContain(agent.apiKey.slice(17));

@@ -21,14 +21,18 @@ export async function recordAuditEntry(event: ConsumedEvent, manager: EntityMana
   // The CloudEvents headers carry the actor but not the client address or user agent; for our own
   // events the full metadata is one lookup away in our events table.
   if (event.source === 'identity' && (!metadata.ipAddress || !metadata.userAgent)) {
-    const rows: { metadata: Metadata }[] = await manager.query(`select metadata from events where event_id = $1`, [event.id]);
+    const rows: { metadata: Metadata }[] = await manager.query(
+      `select metadata from events where event_id = $1`,
+      [event.id],
+    );
     if (rows[0]) metadata = { ...rows[0].metadata, ...metadata };
   }
   let organizationId = entry.organizationId ?? metadata.organizationId;
   if (!organizationId && entry.userId) {
-    const rows: { personal_organization_id: string }[] = await manager.query(`select personal_organization_id from users where id = $1`, [
-      entry.userId,
-    ]);
+    const rows: { personal_organization_id: string }[] = await manager.query(
+      `select personal_organization_id from users where id = $1`,
+      [entry.userId],
+    );
     organizationId = rows[0]?.personal_organization_id;
   }
   if (!organizationId) return;

@@ -66,7 +66,8 @@ function date(value: string | null | undefined, field: string): Date | undefined
 
 function pageArg(value: number | null | undefined, field: string, fallback: number, max: number): number {
   if (value === undefined || value === null) return fallback;
-  if (!Number.isInteger(value) || value < 0) throw validationError(`${field} must be a non-negative integer`, { field });
+  if (!Number.isInteger(value) || value < 0)
+    throw validationError(`${field} must be a non-negative integer`, { field });
   return Math.min(value, max);
 }
 
@@ -97,7 +98,10 @@ export async function listAuditLogs(
   add('created_at >= ?', date(filter.startDate, 'start_date'));
   add('created_at <= ?', date(filter.endDate, 'end_date'));
   const clause = where.join(' and ');
-  const [{ total }] = (await identity.dataSource.query(`select count(*)::int as total from audit_logs where ${clause}`, params)) as [{ total: number }];
+  const [{ total }] = (await identity.dataSource.query(
+    `select count(*)::int as total from audit_logs where ${clause}`,
+    params,
+  )) as [{ total: number }];
   const rows: Row[] = await identity.dataSource.query(
     `select * from audit_logs where ${clause} order by created_at desc, id desc limit ${limit} offset ${offset}`,
     params,
@@ -105,13 +109,18 @@ export async function listAuditLogs(
   return { items: rows.map(toView), total, limit, offset };
 }
 
-export async function getAuditLog(identity: Identity, request: RequestInfo, idOrDefault: string, logId: string): Promise<AuditLogView> {
+export async function getAuditLog(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+  logId: string,
+): Promise<AuditLogView> {
   const membership = await authorize(identity, request, idOrDefault, 'org.view_audit_logs');
   if (!/^[0-9a-f-]{36}$/i.test(logId)) throw notFound('audit log');
-  const rows: Row[] = await identity.dataSource.query(`select * from audit_logs where id = $1 and organization_id = $2`, [
-    logId,
-    membership.organizationId,
-  ]);
+  const rows: Row[] = await identity.dataSource.query(
+    `select * from audit_logs where id = $1 and organization_id = $2`,
+    [logId, membership.organizationId],
+  );
   if (!rows[0]) throw notFound('audit log');
   return toView(rows[0]);
 }

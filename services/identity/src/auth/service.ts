@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, forbidden, notFound, validationError } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
-import { deleteCredential, emailExists, findCredentialByHash, storeCredential, transaction, uniquely, type Identity } from '../platform/app.js';
+import {
+  deleteCredential,
+  emailExists,
+  findCredentialByHash,
+  storeCredential,
+  transaction,
+  uniquely,
+  type Identity,
+} from '../platform/app.js';
 import { burnPasswordCheck, hashPassword, randomToken, sha256, verifyPassword } from '../platform/crypto.js';
 import { callerUserId, type RequestInfo } from '../platform/request.js';
 import { passwordResetMail, verificationMail } from '../mail/messages.js';
-import { createPersonalOrganization, findOrganization, type OrganizationView } from '../organizations/service.js';
+import {
+  createPersonalOrganization,
+  findOrganization,
+  type OrganizationView,
+} from '../organizations/service.js';
 import { issueApiKey, type CreatedApiKey } from '../api-keys/service.js';
 import { revokeSessionsOfUser, startSession, type AuthTokens } from '../sessions/service.js';
 import {
@@ -20,9 +32,11 @@ import {
 } from '../users/service.js';
 import { celestialName } from './celestial.js';
 
-export const invalidCredentials = () => new DomainError('UNAUTHENTICATED', 'invalid email or password', { reason: 'INVALID_CREDENTIALS' });
+export const invalidCredentials = () =>
+  new DomainError('UNAUTHENTICATED', 'invalid email or password', { reason: 'INVALID_CREDENTIALS' });
 
-const actorOf = (user: { id: string; kind: string }) => `${user.kind === 'agent' ? 'agent' : 'user'}:${user.id}`;
+const actorOf = (user: { id: string; kind: string }) =>
+  `${user.kind === 'agent' ? 'agent' : 'user'}:${user.id}`;
 const asActor = (request: RequestInfo, user: { id: string; kind: string }): RequestInfo => ({
   ...request,
   caller: { ...request.caller, kind: user.kind === 'agent' ? 'agent' : 'user', subject: user.id },
@@ -33,22 +47,48 @@ function inBackground(identity: Identity, what: string, work: () => Promise<unkn
   void work().catch((error: unknown) => identity.logger.error({ err: error }, `${what} failed`));
 }
 
-async function requestEmailVerification(identity: Identity, manager: EntityManager, user: { id: string }, request: RequestInfo) {
+async function requestEmailVerification(
+  identity: Identity,
+  manager: EntityManager,
+  user: { id: string },
+  request: RequestInfo,
+) {
   const tokenId = randomUUID();
   const token = randomToken();
   const now = identity.now();
   const expiresAt = new Date(now.getTime() + identity.config.EMAIL_TOKEN_TTL_HOURS * 3_600_000).toISOString();
-  const result = await handleUser(identity, manager, user.id, { type: 'RequestEmailVerification', tokenId, now: now.toISOString(), expiresAt }, request);
+  const result = await handleUser(
+    identity,
+    manager,
+    user.id,
+    { type: 'RequestEmailVerification', tokenId, now: now.toISOString(), expiresAt },
+    request,
+  );
   if (result.events.length === 0) return undefined;
   // only the newest link works: older hashes go
-  await manager.query(`delete from credentials where kind = 'email_verification' and subject_id = $1`, [user.id]);
-  await storeCredential(manager, { kind: 'email_verification', id: tokenId, subjectId: user.id, hash: sha256(token) });
+  await manager.query(`delete from credentials where kind = 'email_verification' and subject_id = $1`, [
+    user.id,
+  ]);
+  await storeCredential(manager, {
+    kind: 'email_verification',
+    id: tokenId,
+    subjectId: user.id,
+    hash: sha256(token),
+  });
   return token;
 }
 
 /** Serelo's POST /auth/register: a human account with a personal organization; a verification mail follows. */
-export async function register(identity: Identity, request: RequestInfo, input: { email: string; password: string; name: string }): Promise<UserView> {
-  const email = valid(emailSchema, typeof input.email === 'string' ? input.email.trim() : input.email, 'email');
+export async function register(
+  identity: Identity,
+  request: RequestInfo,
+  input: { email: string; password: string; name: string },
+): Promise<UserView> {
+  const email = valid(
+    emailSchema,
+    typeof input.email === 'string' ? input.email.trim() : input.email,
+    'email',
+  );
   const password = valid(passwordSchema, input.password, 'password');
   const name = valid(nameSchema, input.name, 'name');
   if (await findUserByEmail(identity, email)) throw emailExists();
@@ -60,25 +100,63 @@ export async function register(identity: Identity, request: RequestInfo, input: 
     () =>
       transaction(identity, async (manager) => {
         const now = identity.now().toISOString();
-        await handleUser(identity, manager, userId, { type: 'RegisterUser', userId, kind: 'human', email, name, personalOrganizationId: organizationId, now }, actor);
-        await createPersonalOrganization(identity, manager, { organizationId, ownerUserId: userId, name: `${name}'s organization` }, actor);
-        await storeCredential(manager, { kind: 'password', id: userId, subjectId: userId, hash: passwordHash });
+        await handleUser(
+          identity,
+          manager,
+          userId,
+          {
+            type: 'RegisterUser',
+            userId,
+            kind: 'human',
+            email,
+            name,
+            personalOrganizationId: organizationId,
+            now,
+          },
+          actor,
+        );
+        await createPersonalOrganization(
+          identity,
+          manager,
+          { organizationId, ownerUserId: userId, name: `${name}'s organization` },
+          actor,
+        );
+        await storeCredential(manager, {
+          kind: 'password',
+          id: userId,
+          subjectId: userId,
+          hash: passwordHash,
+        });
         return requestEmailVerification(identity, manager, { id: userId }, actor);
       }),
     () => emailExists(),
   );
-  if (token) inBackground(identity, 'verification mail', () => identity.mailer.send(verificationMail(identity.config.CONSOLE_URL, email, token)));
+  if (token)
+    inBackground(identity, 'verification mail', () =>
+      identity.mailer.send(verificationMail(identity.config.CONSOLE_URL, email, token)),
+    );
   return getUser(identity, userId);
 }
 
 /** Email + password login. Unknown email, agent without password and wrong password answer alike, in the same time. */
-export async function login(identity: Identity, request: RequestInfo, input: { email: string; password: string }): Promise<AuthTokens> {
-  if (typeof input.email !== 'string' || typeof input.password !== 'string' || !input.email || !input.password) {
+export async function login(
+  identity: Identity,
+  request: RequestInfo,
+  input: { email: string; password: string },
+): Promise<AuthTokens> {
+  if (
+    typeof input.email !== 'string' ||
+    typeof input.password !== 'string' ||
+    !input.email ||
+    !input.password
+  ) {
     throw validationError('email and password are required', { reason: 'VALIDATION_ERROR' });
   }
   const user = await findUserByEmail(identity, input.email);
   const rows: { hash: string }[] = user
-    ? await identity.dataSource.query(`select hash from credentials where kind = 'password' and id = $1`, [user.id])
+    ? await identity.dataSource.query(`select hash from credentials where kind = 'password' and id = $1`, [
+        user.id,
+      ])
     : [];
   const stored = rows[0]?.hash;
   if (!user || !stored) {
@@ -88,7 +166,13 @@ export async function login(identity: Identity, request: RequestInfo, input: { e
   if (!(await verifyPassword(stored, input.password))) {
     // recorded for the audit log, off the answer's path so its time matches the unknown-email case
     inBackground(identity, 'recording a failed login', () =>
-      handleUser(identity, undefined, user.id, { type: 'RecordLoginFailure', now: identity.now().toISOString() }, request),
+      handleUser(
+        identity,
+        undefined,
+        user.id,
+        { type: 'RecordLoginFailure', now: identity.now().toISOString() },
+        request,
+      ),
     );
     throw invalidCredentials();
   }
@@ -101,10 +185,13 @@ export async function registerAgent(
   request: RequestInfo,
   input: { name?: string | null },
 ): Promise<{ user: UserView; organization: OrganizationView; apiKey: CreatedApiKey }> {
-  let name = input.name === undefined || input.name === null ? undefined : valid(nameSchema, input.name, 'name');
+  let name =
+    input.name === undefined || input.name === null ? undefined : valid(nameSchema, input.name, 'name');
   for (let attempt = 0; !name && attempt < 20; attempt++) {
     const candidate = celestialName();
-    const taken: unknown[] = await identity.dataSource.query(`select 1 from users where name = $1`, [candidate]);
+    const taken: unknown[] = await identity.dataSource.query(`select 1 from users where name = $1`, [
+      candidate,
+    ]);
     if (taken.length === 0) name = candidate;
   }
   if (!name) throw new Error('could not draw a unique agent name');
@@ -113,23 +200,61 @@ export async function registerAgent(
   const actor = asActor(request, { id: userId, kind: 'agent' });
   const apiKey = await transaction(identity, async (manager) => {
     const now = identity.now().toISOString();
-    await handleUser(identity, manager, userId, { type: 'RegisterUser', userId, kind: 'agent', email: null, name, personalOrganizationId: organizationId, now }, actor);
+    await handleUser(
+      identity,
+      manager,
+      userId,
+      {
+        type: 'RegisterUser',
+        userId,
+        kind: 'agent',
+        email: null,
+        name,
+        personalOrganizationId: organizationId,
+        now,
+      },
+      actor,
+    );
     await createPersonalOrganization(identity, manager, { organizationId, ownerUserId: userId, name }, actor);
-    return issueApiKey(identity, manager, { organizationId, userId, roleId: 'owner', name: 'agent', createdBy: userId, expiresInDays: null }, actor);
+    return issueApiKey(
+      identity,
+      manager,
+      { organizationId, userId, roleId: 'owner', name: 'agent', createdBy: userId, expiresInDays: null },
+      actor,
+    );
   });
-  return { user: await getUser(identity, userId), organization: (await findOrganization(identity, organizationId))!, apiKey };
+  return {
+    user: await getUser(identity, userId),
+    organization: (await findOrganization(identity, organizationId))!,
+    apiKey,
+  };
 }
 
 /** PATCH /auth/agent: a new email becomes unverified and a verification link is mailed to it. */
-export async function updateAgent(identity: Identity, request: RequestInfo, input: { email: string }): Promise<UserView> {
+export async function updateAgent(
+  identity: Identity,
+  request: RequestInfo,
+  input: { email: string },
+): Promise<UserView> {
   const userId = callerUserId(request);
-  const email = valid(emailSchema, typeof input.email === 'string' ? input.email.trim() : input.email, 'email');
+  const email = valid(
+    emailSchema,
+    typeof input.email === 'string' ? input.email.trim() : input.email,
+    'email',
+  );
   const existing = await findUserByEmail(identity, email);
-  if (existing && existing.id !== userId) throw validationError('this email is already in use', { reason: 'EMAIL_EXISTS', field: 'email' });
+  if (existing && existing.id !== userId)
+    throw validationError('this email is already in use', { reason: 'EMAIL_EXISTS', field: 'email' });
   const token = await uniquely(
     () =>
       transaction(identity, async (manager) => {
-        await handleUser(identity, manager, userId, { type: 'UpdateProfile', email, now: identity.now().toISOString() }, request);
+        await handleUser(
+          identity,
+          manager,
+          userId,
+          { type: 'UpdateProfile', email, now: identity.now().toISOString() },
+          request,
+        );
         return requestEmailVerification(identity, manager, { id: userId }, request);
       }),
     () => validationError('this email is already in use', { reason: 'EMAIL_EXISTS', field: 'email' }),
@@ -139,19 +264,42 @@ export async function updateAgent(identity: Identity, request: RequestInfo, inpu
 }
 
 /** Always the same answer, at once; a reset link is mailed only when the account exists. */
-export async function forgotPassword(identity: Identity, request: RequestInfo, input: { email: string }): Promise<true> {
-  const email = valid(emailSchema, typeof input.email === 'string' ? input.email.trim() : input.email, 'email');
+export async function forgotPassword(
+  identity: Identity,
+  request: RequestInfo,
+  input: { email: string },
+): Promise<true> {
+  const email = valid(
+    emailSchema,
+    typeof input.email === 'string' ? input.email.trim() : input.email,
+    'email',
+  );
   inBackground(identity, 'password reset', async () => {
     const user = await findUserByEmail(identity, email);
     if (!user?.email) return;
     const tokenId = randomUUID();
     const token = randomToken();
     const now = identity.now();
-    const expiresAt = new Date(now.getTime() + identity.config.PASSWORD_RESET_TTL_MINUTES * 60_000).toISOString();
+    const expiresAt = new Date(
+      now.getTime() + identity.config.PASSWORD_RESET_TTL_MINUTES * 60_000,
+    ).toISOString();
     await transaction(identity, async (manager) => {
-      await handleUser(identity, manager, user.id, { type: 'RequestPasswordReset', tokenId, now: now.toISOString(), expiresAt }, asActor(request, user));
-      await manager.query(`delete from credentials where kind = 'password_reset' and subject_id = $1`, [user.id]);
-      await storeCredential(manager, { kind: 'password_reset', id: tokenId, subjectId: user.id, hash: sha256(token) });
+      await handleUser(
+        identity,
+        manager,
+        user.id,
+        { type: 'RequestPasswordReset', tokenId, now: now.toISOString(), expiresAt },
+        asActor(request, user),
+      );
+      await manager.query(`delete from credentials where kind = 'password_reset' and subject_id = $1`, [
+        user.id,
+      ]);
+      await storeCredential(manager, {
+        kind: 'password_reset',
+        id: tokenId,
+        subjectId: user.id,
+        hash: sha256(token),
+      });
     });
     await identity.mailer.send(passwordResetMail(identity.config.CONSOLE_URL, user.email, token));
   });
@@ -159,28 +307,53 @@ export async function forgotPassword(identity: Identity, request: RequestInfo, i
 }
 
 /** Always the same answer, at once; a new link is mailed only to an existing, unverified account. */
-export async function resendVerification(identity: Identity, request: RequestInfo, input: { email: string }): Promise<true> {
-  const email = valid(emailSchema, typeof input.email === 'string' ? input.email.trim() : input.email, 'email');
+export async function resendVerification(
+  identity: Identity,
+  request: RequestInfo,
+  input: { email: string },
+): Promise<true> {
+  const email = valid(
+    emailSchema,
+    typeof input.email === 'string' ? input.email.trim() : input.email,
+    'email',
+  );
   inBackground(identity, 'verification mail', async () => {
     const user = await findUserByEmail(identity, email);
     if (!user?.email || user.emailVerified) return;
-    const token = await transaction(identity, (manager) => requestEmailVerification(identity, manager, user, asActor(request, user)));
+    const token = await transaction(identity, (manager) =>
+      requestEmailVerification(identity, manager, user, asActor(request, user)),
+    );
     if (token) await identity.mailer.send(verificationMail(identity.config.CONSOLE_URL, user.email, token));
   });
   return true;
 }
 
 /** POST /auth/reset-password: 404 for a token never issued, 400 for a used, superseded or expired one. */
-export async function resetPassword(identity: Identity, request: RequestInfo, input: { token: string; newPassword: string }): Promise<true> {
-  if (typeof input.token !== 'string' || input.token === '') throw validationError('token is required', { field: 'token' });
+export async function resetPassword(
+  identity: Identity,
+  request: RequestInfo,
+  input: { token: string; newPassword: string },
+): Promise<true> {
+  if (typeof input.token !== 'string' || input.token === '')
+    throw validationError('token is required', { field: 'token' });
   const password = valid(passwordSchema, input.newPassword, 'new_password');
-  const credential = await findCredentialByHash(identity.dataSource.manager, 'password_reset', sha256(input.token));
+  const credential = await findCredentialByHash(
+    identity.dataSource.manager,
+    'password_reset',
+    sha256(input.token),
+  );
   if (!credential) throw notFound('token');
   const passwordHash = await hashPassword(password);
   await transaction(identity, async (manager) => {
     const user = await getUser(identity, credential.subjectId, manager);
     const actor = asActor(request, user);
-    await handleUser(identity, manager, user.id, { type: 'ResetPassword', tokenId: credential.id, now: identity.now().toISOString() }, actor);
+    await handleUser(
+      identity,
+      manager,
+      user.id,
+      { type: 'ResetPassword', tokenId: credential.id, now: identity.now().toISOString() },
+      actor,
+    );
     await storeCredential(manager, { kind: 'password', id: user.id, subjectId: user.id, hash: passwordHash });
     await deleteCredential(manager, 'password_reset', credential.id);
     await revokeSessionsOfUser(identity, manager, actor, user.id);
@@ -189,34 +362,70 @@ export async function resetPassword(identity: Identity, request: RequestInfo, in
 }
 
 /** POST /auth/verify-email: verifies and logs in (a new session). */
-export async function verifyEmail(identity: Identity, request: RequestInfo, input: { token: string }): Promise<AuthTokens> {
-  if (typeof input.token !== 'string' || input.token === '') throw validationError('token is required', { field: 'token' });
+export async function verifyEmail(
+  identity: Identity,
+  request: RequestInfo,
+  input: { token: string },
+): Promise<AuthTokens> {
+  if (typeof input.token !== 'string' || input.token === '')
+    throw validationError('token is required', { field: 'token' });
   return transaction(identity, async (manager) => {
     const credential = await findCredentialByHash(manager, 'email_verification', sha256(input.token));
     if (!credential) throw validationError('invalid or expired token', { reason: 'TOKEN_INVALID' });
     const user = await getUser(identity, credential.subjectId, manager);
     const actor = asActor(request, user);
-    await handleUser(identity, manager, user.id, { type: 'VerifyEmail', tokenId: credential.id, now: identity.now().toISOString() }, actor);
+    await handleUser(
+      identity,
+      manager,
+      user.id,
+      { type: 'VerifyEmail', tokenId: credential.id, now: identity.now().toISOString() },
+      actor,
+    );
     await deleteCredential(manager, 'email_verification', credential.id);
-    return startSession(identity, manager, await getUser(identity, user.id, manager), 'email_verification', actor);
+    return startSession(
+      identity,
+      manager,
+      await getUser(identity, user.id, manager),
+      'email_verification',
+      actor,
+    );
   });
 }
 
 /** Serelo's POST /users/change-password: other sessions end; the current one stays. */
-export async function changePassword(identity: Identity, request: RequestInfo, input: { currentPassword: string; newPassword: string }): Promise<true> {
+export async function changePassword(
+  identity: Identity,
+  request: RequestInfo,
+  input: { currentPassword: string; newPassword: string },
+): Promise<true> {
   const userId = callerUserId(request);
   if (typeof input.currentPassword !== 'string' || input.currentPassword === '') {
-    throw validationError('current_password is required', { reason: 'VALIDATION_ERROR', field: 'current_password' });
+    throw validationError('current_password is required', {
+      reason: 'VALIDATION_ERROR',
+      field: 'current_password',
+    });
   }
-  const rows: { hash: string }[] = await identity.dataSource.query(`select hash from credentials where kind = 'password' and id = $1`, [userId]);
+  const rows: { hash: string }[] = await identity.dataSource.query(
+    `select hash from credentials where kind = 'password' and id = $1`,
+    [userId],
+  );
   if (!rows[0]) throw forbidden('this account has no password');
   if (!(await verifyPassword(rows[0].hash, input.currentPassword))) {
-    throw validationError('current password is incorrect', { reason: 'INVALID_CREDENTIALS', field: 'current_password' });
+    throw validationError('current password is incorrect', {
+      reason: 'INVALID_CREDENTIALS',
+      field: 'current_password',
+    });
   }
   const password = valid(passwordSchema, input.newPassword, 'new_password');
   const passwordHash = await hashPassword(password);
   await transaction(identity, async (manager) => {
-    await handleUser(identity, manager, userId, { type: 'ChangePassword', now: identity.now().toISOString() }, request);
+    await handleUser(
+      identity,
+      manager,
+      userId,
+      { type: 'ChangePassword', now: identity.now().toISOString() },
+      request,
+    );
     await storeCredential(manager, { kind: 'password', id: userId, subjectId: userId, hash: passwordHash });
     await revokeSessionsOfUser(identity, manager, request, userId, request.caller.sessionId);
   });

@@ -17,7 +17,8 @@ const TOUCH_INTERVAL = `interval '60 seconds'`;
  * which bounds how long a revoked key or session keeps working.
  */
 export async function authenticate(identity: Identity, credential: string, scheme: Scheme): Promise<Caller> {
-  if (typeof credential !== 'string' || credential === '') throw rejected('missing credential', 'TOKEN_INVALID');
+  if (typeof credential !== 'string' || credential === '')
+    throw rejected('missing credential', 'TOKEN_INVALID');
   // Serebro v1 sends API keys as bearer tokens: the shape tells them apart.
   if (scheme === 'api_key' || apiKeyPrefixOf(credential)) return authenticateApiKey(identity, credential);
   return authenticateAccessToken(identity, credential);
@@ -44,13 +45,14 @@ async function authenticateApiKey(identity: Identity, key: string): Promise<Call
   const organizationId = row.organization_id as string;
   const userId = row.user_id as string;
   const membership = await membershipOf(identity, userId, organizationId);
-  if (!membership) throw rejected('API key owner is no longer a member of its organization', 'INVALID_API_KEY');
+  if (!membership)
+    throw rejected('API key owner is no longer a member of its organization', 'INVALID_API_KEY');
   const keyPermissions = await permissionsOfRole(identity, organizationId, row.role_id as string);
   void identity.dataSource
-    .query(`update api_keys set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2::timestamptz - ${TOUCH_INTERVAL})`, [
-      row.id,
-      now,
-    ])
+    .query(
+      `update api_keys set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2::timestamptz - ${TOUCH_INTERVAL})`,
+      [row.id, now],
+    )
     .catch((error: unknown) => identity.logger.warn({ err: error }, 'could not record API key use'));
   return {
     subject: userId,
@@ -65,16 +67,19 @@ async function authenticateApiKey(identity: Identity, key: string): Promise<Call
 async function authenticateAccessToken(identity: Identity, token: string): Promise<Caller> {
   const claims = await identity.tokens.verifyAccess(token);
   const now = identity.now();
-  const rows: { user_id: string; revoked_at: Date | null; expires_at: Date }[] = await identity.dataSource.query(
-    `select user_id, revoked_at, expires_at from sessions where id = $1`,
-    [claims.sessionId],
-  );
+  const rows: { user_id: string; revoked_at: Date | null; expires_at: Date }[] =
+    await identity.dataSource.query(`select user_id, revoked_at, expires_at from sessions where id = $1`, [
+      claims.sessionId,
+    ]);
   const session = rows[0];
   if (!session || session.user_id !== claims.userId || session.revoked_at || session.expires_at <= now) {
     throw rejected('session is no longer active', 'TOKEN_INVALID');
   }
   void identity.dataSource
-    .query(`update sessions set last_active_at = $2 where id = $1 and last_active_at < $2::timestamptz - ${TOUCH_INTERVAL}`, [claims.sessionId, now])
+    .query(
+      `update sessions set last_active_at = $2 where id = $1 and last_active_at < $2::timestamptz - ${TOUCH_INTERVAL}`,
+      [claims.sessionId, now],
+    )
     .catch((error: unknown) => identity.logger.warn({ err: error }, 'could not record session activity'));
   const organizationId = await defaultOrganizationOf(identity, claims.userId);
   const membership = organizationId ? await membershipOf(identity, claims.userId, organizationId) : undefined;

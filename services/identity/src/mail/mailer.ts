@@ -23,7 +23,10 @@ export interface Mailer {
  * written to MAIL_DIR as an .eml file and logged (recipient, subject and file; never the body,
  * whose links carry one-time tokens).
  */
-export function createMailer(options: { smtpUrl?: string; mailDir: string; from: string }, logger: Logger): Mailer {
+export function createMailer(
+  options: { smtpUrl?: string; mailDir: string; from: string },
+  logger: Logger,
+): Mailer {
   if (options.smtpUrl) {
     const transporter: Transporter = nodemailer.createTransport(options.smtpUrl);
     const target = new URL(options.smtpUrl);
@@ -43,7 +46,10 @@ export function createMailer(options: { smtpUrl?: string; mailDir: string; from:
     async send(mail) {
       const info = await transporter.sendMail({ from: options.from, ...mail });
       await mkdir(dir, { recursive: true });
-      const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`);
+      const file = join(
+        dir,
+        `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.eml`,
+      );
       await writeFile(file, info.message as Buffer);
       logger.info({ to: mail.to, subject: mail.subject, file }, 'mail written to folder (no SMTP_URL)');
     },

@@ -163,11 +163,25 @@ export class CreateIdentityTables1795400000000 implements MigrationInterface {
         details jsonb not null,
         created_at timestamptz not null
       )`);
-    await q.query(`create index audit_logs_organization_idx on audit_logs (organization_id, created_at desc, id)`);
+    await q.query(
+      `create index audit_logs_organization_idx on audit_logs (organization_id, created_at desc, id)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['audit_logs', 'signing_keys', 'credentials', 'refresh_tokens', 'sessions', 'api_keys', 'invites', 'roles', 'members', 'organizations', 'users']) {
+    for (const table of [
+      'audit_logs',
+      'signing_keys',
+      'credentials',
+      'refresh_tokens',
+      'sessions',
+      'api_keys',
+      'invites',
+      'roles',
+      'members',
+      'organizations',
+      'users',
+    ]) {
       await q.query(`drop table ${table}`);
     }
   }

@@ -16,10 +16,15 @@ export interface Membership {
 /** How a route answers a caller who is not a member: the spec says 403 for most, 404 for some. */
 export type Denial = 'forbidden' | 'not_found';
 
-const deny = (how: Denial) => (how === 'not_found' ? notFound('organization') : forbidden('not a member of this organization'));
+const deny = (how: Denial) =>
+  how === 'not_found' ? notFound('organization') : forbidden('not a member of this organization');
 
 /** The user's default organization: the first one they joined (their personal one). */
-export async function defaultOrganizationOf(identity: Identity, userId: string, manager?: EntityManager): Promise<string | undefined> {
+export async function defaultOrganizationOf(
+  identity: Identity,
+  userId: string,
+  manager?: EntityManager,
+): Promise<string | undefined> {
   const rows: { organization_id: string }[] = await (manager ?? identity.dataSource.manager).query(
     `select m.organization_id from members m join users u on u.id = m.user_id
      where m.user_id = $1 order by (m.organization_id = u.personal_organization_id) desc, m.joined_at limit 1`,
@@ -32,7 +37,11 @@ export async function defaultOrganizationOf(identity: Identity, userId: string, 
  * Resolves `default` in a path: an API key's own organization, else the user's default one.
  * A 400 "User has no organization" when there is none.
  */
-export async function resolveOrganizationId(identity: Identity, request: RequestInfo, idOrDefault: string): Promise<string> {
+export async function resolveOrganizationId(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+): Promise<string> {
   if (idOrDefault !== 'default') return idOrDefault;
   if (request.caller.via === 'api_key' && request.caller.organizationId) return request.caller.organizationId;
   const found = await defaultOrganizationOf(identity, callerUserId(request));
@@ -40,7 +49,12 @@ export async function resolveOrganizationId(identity: Identity, request: Request
   return found;
 }
 
-export async function permissionsOfRole(identity: Identity, organizationId: string, roleId: string, manager?: EntityManager): Promise<string[]> {
+export async function permissionsOfRole(
+  identity: Identity,
+  organizationId: string,
+  roleId: string,
+  manager?: EntityManager,
+): Promise<string[]> {
   const builtin = builtinRole(roleId);
   if (builtin) return [...builtin.permissions];
   const rows: { permissions: string[] }[] = await (manager ?? identity.dataSource.manager).query(
@@ -51,8 +65,15 @@ export async function permissionsOfRole(identity: Identity, organizationId: stri
 }
 
 /** A user's membership in an organization, or in its parent agency for a location. */
-export async function membershipOf(identity: Identity, userId: string, organizationId: string, manager?: EntityManager): Promise<Membership | undefined> {
-  const rows: { organization_id: string; role_id: string; direct: boolean }[] = await (manager ?? identity.dataSource.manager).query(
+export async function membershipOf(
+  identity: Identity,
+  userId: string,
+  organizationId: string,
+  manager?: EntityManager,
+): Promise<Membership | undefined> {
+  const rows: { organization_id: string; role_id: string; direct: boolean }[] = await (
+    manager ?? identity.dataSource.manager
+  ).query(
     `select m.organization_id, m.role_id, m.organization_id = $2 as direct
      from organizations o join members m on m.organization_id in (o.id, o.parent_id) and m.user_id = $1
      where o.id = $2 order by direct desc limit 1`,
@@ -73,23 +94,36 @@ export async function membershipOf(identity: Identity, userId: string, organizat
  * The caller's membership in the organization named by the path (`default` allowed). An API key
  * works only in its own organization and never beyond the permissions the gateway put on it.
  */
-export async function accessTo(identity: Identity, request: RequestInfo, idOrDefault: string, denial: Denial = 'forbidden'): Promise<Membership> {
+export async function accessTo(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+  denial: Denial = 'forbidden',
+): Promise<Membership> {
   const userId = callerUserId(request);
   const organizationId = await resolveOrganizationId(identity, request, idOrDefault);
   const { caller } = request;
   if (caller.via === 'api_key' && caller.organizationId !== organizationId) throw deny(denial);
   const membership = await membershipOf(identity, userId, organizationId);
   if (!membership) throw deny(denial);
-  if (caller.via === 'api_key') membership.permissions = membership.permissions.filter((p) => caller.permissions.includes(p));
+  if (caller.via === 'api_key')
+    membership.permissions = membership.permissions.filter((p) => caller.permissions.includes(p));
   return membership;
 }
 
 export function requireOrgPermission(membership: Membership, permission: string): void {
-  if (!membership.permissions.includes(permission)) throw forbidden(`requires ${permission} permission`, { permission });
+  if (!membership.permissions.includes(permission))
+    throw forbidden(`requires ${permission} permission`, { permission });
 }
 
 /** accessTo + requireOrgPermission. */
-export async function authorize(identity: Identity, request: RequestInfo, idOrDefault: string, permission: string, denial: Denial = 'forbidden') {
+export async function authorize(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+  permission: string,
+  denial: Denial = 'forbidden',
+) {
   const membership = await accessTo(identity, request, idOrDefault, denial);
   requireOrgPermission(membership, permission);
   return membership;

@@ -18,38 +18,76 @@ export type OrganizationCommand =
       ownerUserId: string;
       now: string;
     }
-  | { type: 'CreateInvite'; inviteId: string; email: string; roleId: string; invitedBy: string; now: string; expiresAt: string }
+  | {
+      type: 'CreateInvite';
+      inviteId: string;
+      email: string;
+      roleId: string;
+      invitedBy: string;
+      now: string;
+      expiresAt: string;
+    }
   | { type: 'AcceptInvite'; inviteId: string; userId: string; now: string }
   | { type: 'AssignRole'; userId: string; roleId: string; now: string }
-  | { type: 'CreateRole'; roleId: string; name: string; description: string | null; permissions: string[]; now: string }
-  | { type: 'UpdateRole'; roleId: string; name?: string; description?: string | null; permissions?: string[]; now: string }
+  | {
+      type: 'CreateRole';
+      roleId: string;
+      name: string;
+      description: string | null;
+      permissions: string[];
+      now: string;
+    }
+  | {
+      type: 'UpdateRole';
+      roleId: string;
+      name?: string;
+      description?: string | null;
+      permissions?: string[];
+      now: string;
+    }
   | { type: 'DeleteRole'; roleId: string; now: string };
 
 type Active = Extract<OrganizationState, { status: 'active' }>;
 
 /** True when the role exists in this organization: a built-in one or one of its custom roles. */
-export const roleExists = (state: Active, roleId: string) => Boolean(builtinRole(roleId) ?? state.roles[roleId]);
+export const roleExists = (state: Active, roleId: string) =>
+  Boolean(builtinRole(roleId) ?? state.roles[roleId]);
 
 function checkRoleFields(state: Active, roleId: string, name: string, permissions: string[]) {
   const trimmed = name.trim();
-  if (trimmed.length < 1 || trimmed.length > 100) throw validationError('name must be 1 to 100 characters', { field: 'name' });
-  if (isBuiltinRoleName(trimmed)) throw validationError(`"${trimmed}" is a built-in role name`, { field: 'name' });
-  const clash = Object.entries(state.roles).find(([id, r]) => id !== roleId && r.name.toLowerCase() === trimmed.toLowerCase());
+  if (trimmed.length < 1 || trimmed.length > 100)
+    throw validationError('name must be 1 to 100 characters', { field: 'name' });
+  if (isBuiltinRoleName(trimmed))
+    throw validationError(`"${trimmed}" is a built-in role name`, { field: 'name' });
+  const clash = Object.entries(state.roles).find(
+    ([id, r]) => id !== roleId && r.name.toLowerCase() === trimmed.toLowerCase(),
+  );
   if (clash) throw validationError(`a role named "${trimmed}" already exists`, { field: 'name' });
   const unknown = permissions.filter((p) => !PERMISSION_NAMES.has(p));
-  if (unknown.length) throw validationError(`unknown permissions: ${unknown.join(', ')}`, { field: 'permissions', unknown });
+  if (unknown.length)
+    throw validationError(`unknown permissions: ${unknown.join(', ')}`, { field: 'permissions', unknown });
   return trimmed;
 }
 
-export function decideOrganization(command: OrganizationCommand, state: OrganizationState): OrganizationEvent[] {
+export function decideOrganization(
+  command: OrganizationCommand,
+  state: OrganizationState,
+): OrganizationEvent[] {
   if (command.type === 'CreateOrganization') {
     if (state.status !== 'none') throw conflict('organization already exists');
     const { organizationId, kind, parentOrganizationId, ownerUserId, now } = command;
     const name = command.name.trim();
-    if (name.length < 1 || name.length > 200) throw validationError('name must be 1 to 200 characters', { field: 'name' });
+    if (name.length < 1 || name.length > 200)
+      throw validationError('name must be 1 to 200 characters', { field: 'name' });
     return [
-      { type: 'OrganizationCreated', data: { organizationId, kind, name, parentOrganizationId, ownerUserId, createdAt: now } },
-      { type: 'MemberAdded', data: { organizationId, userId: ownerUserId, roleId: 'owner', inviteId: null, addedAt: now } },
+      {
+        type: 'OrganizationCreated',
+        data: { organizationId, kind, name, parentOrganizationId, ownerUserId, createdAt: now },
+      },
+      {
+        type: 'MemberAdded',
+        data: { organizationId, userId: ownerUserId, roleId: 'owner', inviteId: null, addedAt: now },
+      },
     ];
   }
   if (state.status === 'none') throw notFound('organization');
@@ -57,11 +95,18 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
 
   switch (command.type) {
     case 'CreateInvite': {
-      if (state.kind === 'personal') throw validationError('a personal organization cannot have other members');
+      if (state.kind === 'personal')
+        throw validationError('a personal organization cannot have other members');
       if (!roleExists(state, command.roleId)) throw notFound('role');
-      if (command.roleId === 'owner') throw validationError('invitees cannot be made owners', { field: 'role' });
+      if (command.roleId === 'owner')
+        throw validationError('invitees cannot be made owners', { field: 'role' });
       const { inviteId, email, roleId, invitedBy, now, expiresAt } = command;
-      return [{ type: 'InviteCreated', data: { organizationId, inviteId, email, roleId, invitedBy, createdAt: now, expiresAt } }];
+      return [
+        {
+          type: 'InviteCreated',
+          data: { organizationId, inviteId, email, roleId, invitedBy, createdAt: now, expiresAt },
+        },
+      ];
     }
     case 'AcceptInvite': {
       const invite = state.invites[command.inviteId];
@@ -77,7 +122,16 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       const roleId = roleExists(state, invite.roleId) ? invite.roleId : 'viewer';
       return [
         accepted,
-        { type: 'MemberAdded', data: { organizationId, userId: command.userId, roleId, inviteId: command.inviteId, addedAt: command.now } },
+        {
+          type: 'MemberAdded',
+          data: {
+            organizationId,
+            userId: command.userId,
+            roleId,
+            inviteId: command.inviteId,
+            addedAt: command.now,
+          },
+        },
       ];
     }
     case 'AssignRole': {
@@ -92,7 +146,13 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return [
         {
           type: 'MemberRoleChanged',
-          data: { organizationId, userId: command.userId, roleId: command.roleId, previousRoleId, changedAt: command.now },
+          data: {
+            organizationId,
+            userId: command.userId,
+            roleId: command.roleId,
+            previousRoleId,
+            changedAt: command.now,
+          },
         },
       ];
     }
@@ -103,27 +163,53 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return [
         {
           type: 'RoleCreated',
-          data: { organizationId, roleId: command.roleId, name, description: command.description, permissions, createdAt: command.now },
+          data: {
+            organizationId,
+            roleId: command.roleId,
+            name,
+            description: command.description,
+            permissions,
+            createdAt: command.now,
+          },
         },
       ];
     }
     case 'UpdateRole': {
-      if (builtinRole(command.roleId)) throw validationError('cannot modify a built-in role', { reason: 'BUILTIN_ROLE' });
+      if (builtinRole(command.roleId))
+        throw validationError('cannot modify a built-in role', { reason: 'BUILTIN_ROLE' });
       const role = state.roles[command.roleId];
       if (!role) throw notFound('role');
       const permissions = [...new Set(command.permissions ?? role.permissions)];
       const name = checkRoleFields(state, command.roleId, command.name ?? role.name, permissions);
       const description = command.description === undefined ? role.description : command.description;
-      if (name === role.name && description === role.description && sameSet(permissions, role.permissions)) return [];
-      return [{ type: 'RoleUpdated', data: { organizationId, roleId: command.roleId, name, description, permissions, updatedAt: command.now } }];
+      if (name === role.name && description === role.description && sameSet(permissions, role.permissions))
+        return [];
+      return [
+        {
+          type: 'RoleUpdated',
+          data: {
+            organizationId,
+            roleId: command.roleId,
+            name,
+            description,
+            permissions,
+            updatedAt: command.now,
+          },
+        },
+      ];
     }
     case 'DeleteRole': {
-      if (builtinRole(command.roleId)) throw validationError('cannot delete a built-in role', { reason: 'BUILTIN_ROLE' });
+      if (builtinRole(command.roleId))
+        throw validationError('cannot delete a built-in role', { reason: 'BUILTIN_ROLE' });
       if (!state.roles[command.roleId]) throw notFound('role');
       if (Object.values(state.members).includes(command.roleId)) {
-        throw validationError('the role is assigned to members; give them another role first', { reason: 'ROLE_IN_USE' });
+        throw validationError('the role is assigned to members; give them another role first', {
+          reason: 'ROLE_IN_USE',
+        });
       }
-      return [{ type: 'RoleDeleted', data: { organizationId, roleId: command.roleId, deletedAt: command.now } }];
+      return [
+        { type: 'RoleDeleted', data: { organizationId, roleId: command.roleId, deletedAt: command.now } },
+      ];
     }
     default: {
       const unknown: never = command;

@@ -23,28 +23,51 @@ export function organizationsResolvers(identity: Identity): Resolvers {
   return {
     Query: {
       organizations: resolver(identity, (i, request) => listOrganizations(i, request)),
-      organization: resolver<{ id: string }>(identity, (i, request, args) => getOrganization(i, request, args.id)),
-      members: resolver<{ organizationId: string }>(identity, (i, request, args) => listMembers(i, request, args.organizationId)),
-      invites: resolver<{ organizationId: string }>(identity, (i, request, args) => listInvites(i, request, args.organizationId)),
+      organization: resolver<{ id: string }>(identity, (i, request, args) =>
+        getOrganization(i, request, args.id),
+      ),
+      members: resolver<{ organizationId: string }>(identity, (i, request, args) =>
+        listMembers(i, request, args.organizationId),
+      ),
+      invites: resolver<{ organizationId: string }>(identity, (i, request, args) =>
+        listInvites(i, request, args.organizationId),
+      ),
     },
     Mutation: {
-      createOrganization: resolver<{ name: string }>(identity, (i, request, args) => createOrganization(i, request, { name: args.name, kind: 'team' })),
-      createAgency: resolver<{ name: string }>(identity, (i, request, args) => createOrganization(i, request, { name: args.name, kind: 'agency' })),
+      createOrganization: resolver<{ name: string }>(identity, (i, request, args) =>
+        createOrganization(i, request, { name: args.name, kind: 'team' }),
+      ),
+      createAgency: resolver<{ name: string }>(identity, (i, request, args) =>
+        createOrganization(i, request, { name: args.name, kind: 'agency' }),
+      ),
       createLocation: resolver<{ agencyId: string; name: string }>(identity, (i, request, args) =>
         createOrganization(i, request, { name: args.name, kind: 'location', parentId: args.agencyId }),
       ),
-      createInvite: resolver<{ organizationId: string; email: string; role?: string | null }>(identity, (i, request, args) =>
-        createInvite(i, request, args.organizationId, { email: args.email, role: args.role }),
+      createInvite: resolver<{ organizationId: string; email: string; role?: string | null }>(
+        identity,
+        (i, request, args) =>
+          createInvite(i, request, args.organizationId, { email: args.email, role: args.role }),
       ),
-      acceptInvite: resolver<{ token: string }>(identity, (i, request, args) => acceptInvite(i, request, args.token)),
-      assignRole: resolver<{ organizationId: string; memberId: string; roleId?: string | null; roleName?: string | null }>(identity, (i, request, args) =>
-        assignRole(i, request, args.organizationId, args.memberId, { roleId: args.roleId, roleName: args.roleName }),
+      acceptInvite: resolver<{ token: string }>(identity, (i, request, args) =>
+        acceptInvite(i, request, args.token),
+      ),
+      assignRole: resolver<{
+        organizationId: string;
+        memberId: string;
+        roleId?: string | null;
+        roleName?: string | null;
+      }>(identity, (i, request, args) =>
+        assignRole(i, request, args.organizationId, args.memberId, {
+          roleId: args.roleId,
+          roleName: args.roleName,
+        }),
       ),
     },
     Organization: {
       __resolveReference: (reference: { id: string }) => findOrganization(identity, reference.id),
       kind: (organization: OrganizationView) => upper(organization.kind),
-      parent: (organization: OrganizationView) => (organization.parentId ? findOrganization(identity, organization.parentId) : null),
+      parent: (organization: OrganizationView) =>
+        organization.parentId ? findOrganization(identity, organization.parentId) : null,
       children: (organization: OrganizationView) => childrenOf(identity, organization.id),
       myRole: resolver<unknown, OrganizationView>(identity, async (i, request, _args, organization) => {
         if (!request.caller.subject) return null;

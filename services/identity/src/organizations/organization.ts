@@ -79,12 +79,18 @@ export function evolveOrganization(state: OrganizationState, event: Organization
       return { ...state, members: { ...state.members, [event.data.userId]: event.data.roleId } };
     case 'InviteCreated': {
       const { inviteId, email, roleId, expiresAt } = event.data;
-      return { ...state, invites: { ...state.invites, [inviteId]: { email, roleId, expiresAt, status: 'pending' } } };
+      return {
+        ...state,
+        invites: { ...state.invites, [inviteId]: { email, roleId, expiresAt, status: 'pending' } },
+      };
     }
     case 'InviteAccepted': {
       const invite = state.invites[event.data.inviteId];
       if (!invite) return state;
-      return { ...state, invites: { ...state.invites, [event.data.inviteId]: { ...invite, status: 'accepted' } } };
+      return {
+        ...state,
+        invites: { ...state.invites, [event.data.inviteId]: { ...invite, status: 'accepted' } },
+      };
     }
     case 'RoleCreated':
     case 'RoleUpdated': {

@@ -4,7 +4,16 @@ import type { OrganizationEvent } from './organization.js';
 /** `organizations`, `members`, `invites` and `roles` (custom ones; built-ins live in code). */
 export const organizationsProjection = defineProjection<OrganizationEvent>({
   name: 'organizations',
-  handles: ['OrganizationCreated', 'MemberAdded', 'MemberRoleChanged', 'InviteCreated', 'InviteAccepted', 'RoleCreated', 'RoleUpdated', 'RoleDeleted'],
+  handles: [
+    'OrganizationCreated',
+    'MemberAdded',
+    'MemberRoleChanged',
+    'InviteCreated',
+    'InviteAccepted',
+    'RoleCreated',
+    'RoleUpdated',
+    'RoleDeleted',
+  ],
   async apply(event, { manager }) {
     switch (event.type) {
       case 'OrganizationCreated': {
@@ -41,11 +50,10 @@ export const organizationsProjection = defineProjection<OrganizationEvent>({
         return;
       }
       case 'InviteAccepted':
-        await manager.query(`update invites set status = 'accepted', accepted_at = $2, accepted_by = $3 where id = $1`, [
-          event.data.inviteId,
-          event.data.acceptedAt,
-          event.data.userId,
-        ]);
+        await manager.query(
+          `update invites set status = 'accepted', accepted_at = $2, accepted_by = $3 where id = $1`,
+          [event.data.inviteId, event.data.acceptedAt, event.data.userId],
+        );
         return;
       case 'RoleCreated': {
         const d = event.data;
@@ -57,13 +65,10 @@ export const organizationsProjection = defineProjection<OrganizationEvent>({
       }
       case 'RoleUpdated': {
         const d = event.data;
-        await manager.query(`update roles set name = $2, description = $3, permissions = $4, updated_at = $5 where id = $1`, [
-          d.roleId,
-          d.name,
-          d.description,
-          d.permissions,
-          d.updatedAt,
-        ]);
+        await manager.query(
+          `update roles set name = $2, description = $3, permissions = $4, updated_at = $5 where id = $1`,
+          [d.roleId, d.name, d.description, d.permissions, d.updatedAt],
+        );
         return;
       }
       case 'RoleDeleted':

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { forbidden, notFound, validationError } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
-import { deleteCredential, findCredentialByHash, handle, iso, storeCredential, transaction, type Identity } from '../platform/app.js';
+import {
+  deleteCredential,
+  findCredentialByHash,
+  handle,
+  iso,
+  storeCredential,
+  transaction,
+  type Identity,
+} from '../platform/app.js';
 import { randomToken, sha256 } from '../platform/crypto.js';
 import { callerUserId, metadataOf, type RequestInfo } from '../platform/request.js';
 import { inviteMail } from '../mail/messages.js';
@@ -64,7 +72,10 @@ const toInvite = (r: Row, now: Date): InviteView => ({
   organizationId: r.organization_id as string,
   email: r.email as string,
   roleId: r.role_id as string,
-  status: r.status === 'pending' && (r.expires_at as Date) <= now ? 'expired' : (r.status as 'pending' | 'accepted'),
+  status:
+    r.status === 'pending' && (r.expires_at as Date) <= now
+      ? 'expired'
+      : (r.status as 'pending' | 'accepted'),
   invitedBy: (r.invited_by as string | null) ?? null,
   createdAt: iso(r.created_at as Date)!,
   expiresAt: iso(r.expires_at as Date)!,
@@ -78,24 +89,46 @@ export function handleOrganization(
   command: OrganizationCommand,
   request: RequestInfo,
 ) {
-  return handle(identity, manager, organizationStream(organizationId), organizationDecider, command, metadataOf(request, { organizationId }));
+  return handle(
+    identity,
+    manager,
+    organizationStream(organizationId),
+    organizationDecider,
+    command,
+    metadataOf(request, { organizationId }),
+  );
 }
 
 // ---- reads ---------------------------------------------------------------------------------
 
-export async function findOrganization(identity: Identity, id: string, manager?: EntityManager): Promise<OrganizationView | undefined> {
-  const rows: Row[] = await (manager ?? identity.dataSource.manager).query(`select * from organizations where id = $1`, [id]);
+export async function findOrganization(
+  identity: Identity,
+  id: string,
+  manager?: EntityManager,
+): Promise<OrganizationView | undefined> {
+  const rows: Row[] = await (manager ?? identity.dataSource.manager).query(
+    `select * from organizations where id = $1`,
+    [id],
+  );
   return rows[0] && toOrganization(rows[0]);
 }
 
-export async function organizationsByIds(identity: Identity, ids: readonly string[]): Promise<Map<string, OrganizationView>> {
+export async function organizationsByIds(
+  identity: Identity,
+  ids: readonly string[],
+): Promise<Map<string, OrganizationView>> {
   if (ids.length === 0) return new Map();
-  const rows: Row[] = await identity.dataSource.query(`select * from organizations where id = any($1)`, [ids]);
+  const rows: Row[] = await identity.dataSource.query(`select * from organizations where id = any($1)`, [
+    ids,
+  ]);
   return new Map(rows.map((r) => [r.id as string, toOrganization(r)]));
 }
 
 /** GET /organizations: where the caller is a member (and the locations of their agencies); an API key sees its own. */
-export async function listOrganizations(identity: Identity, request: RequestInfo): Promise<OrganizationView[]> {
+export async function listOrganizations(
+  identity: Identity,
+  request: RequestInfo,
+): Promise<OrganizationView[]> {
   const userId = callerUserId(request);
   const { caller } = request;
   const rows: Row[] = await identity.dataSource.query(
@@ -111,29 +144,46 @@ export async function listOrganizations(identity: Identity, request: RequestInfo
 }
 
 /** One organization the caller belongs to (403 otherwise). */
-export async function getOrganization(identity: Identity, request: RequestInfo, idOrDefault: string): Promise<OrganizationView> {
+export async function getOrganization(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+): Promise<OrganizationView> {
   const membership = await accessTo(identity, request, idOrDefault);
   return (await findOrganization(identity, membership.organizationId))!;
 }
 
 export async function childrenOf(identity: Identity, organizationId: string): Promise<OrganizationView[]> {
-  const rows: Row[] = await identity.dataSource.query(`select * from organizations where parent_id = $1 order by created_at, id`, [organizationId]);
+  const rows: Row[] = await identity.dataSource.query(
+    `select * from organizations where parent_id = $1 order by created_at, id`,
+    [organizationId],
+  );
   return rows.map(toOrganization);
 }
 
-export async function listMembers(identity: Identity, request: RequestInfo, idOrDefault: string): Promise<MemberView[]> {
+export async function listMembers(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+): Promise<MemberView[]> {
   const membership = await authorize(identity, request, idOrDefault, 'org.read');
-  const rows: Row[] = await identity.dataSource.query(`select * from members where organization_id = $1 order by joined_at, user_id`, [
-    membership.organizationId,
-  ]);
+  const rows: Row[] = await identity.dataSource.query(
+    `select * from members where organization_id = $1 order by joined_at, user_id`,
+    [membership.organizationId],
+  );
   return rows.map(toMember);
 }
 
-export async function listInvites(identity: Identity, request: RequestInfo, idOrDefault: string): Promise<InviteView[]> {
+export async function listInvites(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+): Promise<InviteView[]> {
   const membership = await authorize(identity, request, idOrDefault, 'org.manage_members');
-  const rows: Row[] = await identity.dataSource.query(`select * from invites where organization_id = $1 order by created_at desc, id`, [
-    membership.organizationId,
-  ]);
+  const rows: Row[] = await identity.dataSource.query(
+    `select * from invites where organization_id = $1 order by created_at desc, id`,
+    [membership.organizationId],
+  );
   const now = identity.now();
   return rows.map((r) => toInvite(r, now));
 }
@@ -171,12 +221,14 @@ export async function createOrganization(
   input: { name: string; kind: 'team' | 'agency' | 'location'; parentId?: string },
 ): Promise<OrganizationView> {
   const userId = callerUserId(request);
-  if (request.caller.via === 'api_key' && input.kind !== 'location') throw forbidden('API keys cannot create organizations');
+  if (request.caller.via === 'api_key' && input.kind !== 'location')
+    throw forbidden('API keys cannot create organizations');
   let parentId: string | null = null;
   if (input.kind === 'location') {
     const parent = await authorize(identity, request, input.parentId ?? '', 'org.manage_locations');
     const agency = await findOrganization(identity, parent.organizationId);
-    if (agency?.kind !== 'agency') throw validationError('locations belong to an agency', { field: 'agencyId' });
+    if (agency?.kind !== 'agency')
+      throw validationError('locations belong to an agency', { field: 'agencyId' });
     parentId = agency.id;
   }
   const organizationId = randomUUID();
@@ -184,17 +236,32 @@ export async function createOrganization(
     identity,
     undefined,
     organizationId,
-    { type: 'CreateOrganization', organizationId, kind: input.kind, name: input.name, parentOrganizationId: parentId, ownerUserId: userId, now: identity.now().toISOString() },
+    {
+      type: 'CreateOrganization',
+      organizationId,
+      kind: input.kind,
+      name: input.name,
+      parentOrganizationId: parentId,
+      ownerUserId: userId,
+      now: identity.now().toISOString(),
+    },
     request,
   );
   return (await findOrganization(identity, organizationId))!;
 }
 
 /** A role named by id or name (built-in names, `member`, or a custom role of the organization). */
-export async function resolveRole(identity: Identity, organizationId: string, ref: { roleId?: string | null; roleName?: string | null }): Promise<string> {
+export async function resolveRole(
+  identity: Identity,
+  organizationId: string,
+  ref: { roleId?: string | null; roleName?: string | null },
+): Promise<string> {
   if (ref.roleId) {
     if (builtinRole(ref.roleId)) return builtinRole(ref.roleId)!.id;
-    const rows: Row[] = await identity.dataSource.query(`select id from roles where id = $1 and organization_id = $2`, [ref.roleId, organizationId]);
+    const rows: Row[] = await identity.dataSource.query(
+      `select id from roles where id = $1 and organization_id = $2`,
+      [ref.roleId, organizationId],
+    );
     if (!rows[0]) throw notFound('role');
     return ref.roleId;
   }
@@ -203,10 +270,10 @@ export async function resolveRole(identity: Identity, organizationId: string, re
   if (name.toLowerCase() === 'member') return DEFAULT_MEMBER_ROLE;
   const builtin = BUILTIN_ROLES.find((r) => r.name === name.toLowerCase());
   if (builtin) return builtin.id;
-  const rows: Row[] = await identity.dataSource.query(`select id from roles where organization_id = $1 and lower(name) = lower($2)`, [
-    organizationId,
-    name,
-  ]);
+  const rows: Row[] = await identity.dataSource.query(
+    `select id from roles where organization_id = $1 and lower(name) = lower($2)`,
+    [organizationId, name],
+  );
   if (!rows[0]) throw notFound('role');
   return rows[0].id as string;
 }
@@ -220,8 +287,12 @@ export async function createInvite(
 ): Promise<InviteView> {
   const membership = await authorize(identity, request, idOrDefault, 'org.manage_members');
   const email = valid(emailSchema, input.email?.trim(), 'email');
-  const roleId = await resolveRole(identity, membership.organizationId, { roleName: input.role ?? DEFAULT_MEMBER_ROLE }).catch((error) => {
-    throw (error as { code?: string }).code === 'NOT_FOUND' ? validationError('unknown role', { field: 'role' }) : error;
+  const roleId = await resolveRole(identity, membership.organizationId, {
+    roleName: input.role ?? DEFAULT_MEMBER_ROLE,
+  }).catch((error) => {
+    throw (error as { code?: string }).code === 'NOT_FOUND'
+      ? validationError('unknown role', { field: 'role' })
+      : error;
   });
   const inviteId = randomUUID();
   const token = randomToken();
@@ -233,19 +304,38 @@ export async function createInvite(
       identity,
       manager,
       membership.organizationId,
-      { type: 'CreateInvite', inviteId, email, roleId, invitedBy: membership.userId, now: now.toISOString(), expiresAt },
+      {
+        type: 'CreateInvite',
+        inviteId,
+        email,
+        roleId,
+        invitedBy: membership.userId,
+        now: now.toISOString(),
+        expiresAt,
+      },
       request,
     );
-    await storeCredential(manager, { kind: 'invite', id: inviteId, subjectId: membership.organizationId, hash: sha256(token) });
+    await storeCredential(manager, {
+      kind: 'invite',
+      id: inviteId,
+      subjectId: membership.organizationId,
+      hash: sha256(token),
+    });
   });
   const inviter = await getUser(identity, membership.userId);
-  await identity.mailer.send(inviteMail(identity.config.CONSOLE_URL, email, organization.name, inviter.name, token));
+  await identity.mailer.send(
+    inviteMail(identity.config.CONSOLE_URL, email, organization.name, inviter.name, token),
+  );
   const rows: Row[] = await identity.dataSource.query(`select * from invites where id = $1`, [inviteId]);
   return toInvite(rows[0]!, identity.now());
 }
 
 /** Accepts an invite with the token from its mail; the caller becomes a member. */
-export async function acceptInvite(identity: Identity, request: RequestInfo, token: string): Promise<MemberView> {
+export async function acceptInvite(
+  identity: Identity,
+  request: RequestInfo,
+  token: string,
+): Promise<MemberView> {
   const userId = callerUserId(request);
   return transaction(identity, async (manager) => {
     const credential = await findCredentialByHash(manager, 'invite', sha256(token));
@@ -258,7 +348,10 @@ export async function acceptInvite(identity: Identity, request: RequestInfo, tok
       request,
     );
     await deleteCredential(manager, 'invite', credential.id);
-    const rows: Row[] = await manager.query(`select * from members where organization_id = $1 and user_id = $2`, [credential.subjectId, userId]);
+    const rows: Row[] = await manager.query(
+      `select * from members where organization_id = $1 and user_id = $2`,
+      [credential.subjectId, userId],
+    );
     return toMember(rows[0]!);
   });
 }
@@ -277,10 +370,21 @@ export async function assignRole(
   const target = await membershipOf(identity, memberId, organizationId);
   if (!target || target.via) throw notFound('member');
   if ((roleId === 'owner' || target.roleId === 'owner') && membership.roleId !== 'owner') {
-    throw forbidden('only an owner can grant or take away the owner role', { permission: 'org.manage_members' });
+    throw forbidden('only an owner can grant or take away the owner role', {
+      permission: 'org.manage_members',
+    });
   }
-  await handleOrganization(identity, undefined, organizationId, { type: 'AssignRole', userId: memberId, roleId, now: identity.now().toISOString() }, request);
-  const rows: Row[] = await identity.dataSource.query(`select * from members where organization_id = $1 and user_id = $2`, [organizationId, memberId]);
+  await handleOrganization(
+    identity,
+    undefined,
+    organizationId,
+    { type: 'AssignRole', userId: memberId, roleId, now: identity.now().toISOString() },
+    request,
+  );
+  const rows: Row[] = await identity.dataSource.query(
+    `select * from members where organization_id = $1 and user_id = $2`,
+    [organizationId, memberId],
+  );
   return toMember(rows[0]!);
 }
 

@@ -38,18 +38,26 @@ export async function handle<State, Command, E extends EventShape>(
 }
 
 /** Maps a unique-index violation of a read model to a domain conflict. */
-export async function uniquely<T>(work: () => Promise<T>, onViolation: (constraint: string) => Error): Promise<T> {
+export async function uniquely<T>(
+  work: () => Promise<T>,
+  onViolation: (constraint: string) => Error,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const pg = (error as { driverError?: { code?: string; constraint?: string }; code?: string; constraint?: string });
+    const pg = error as {
+      driverError?: { code?: string; constraint?: string };
+      code?: string;
+      constraint?: string;
+    };
     const code = pg.driverError?.code ?? pg.code;
     if (code === '23505') throw onViolation(pg.driverError?.constraint ?? pg.constraint ?? '');
     throw error;
   }
 }
 
-export const emailExists = () => conflict('an account with this email already exists', { reason: 'EMAIL_EXISTS' });
+export const emailExists = () =>
+  conflict('an account with this email already exists', { reason: 'EMAIL_EXISTS' });
 
 export const iso = (date: Date | string | null | undefined): string | null =>
   date === null || date === undefined ? null : new Date(date).toISOString();
@@ -66,7 +74,8 @@ export async function storeCredential(
   );
 }
 
-export type CredentialKind = 'password' | 'api_key' | 'recovery_code' | 'email_verification' | 'password_reset' | 'invite';
+export type CredentialKind =
+  'password' | 'api_key' | 'recovery_code' | 'email_verification' | 'password_reset' | 'invite';
 
 /** The credential a presented one-time secret belongs to (looked up by its SHA-256). */
 export async function findCredentialByHash(
@@ -81,6 +90,10 @@ export async function findCredentialByHash(
   return rows[0] && { id: rows[0].id, subjectId: rows[0].subject_id };
 }
 
-export async function deleteCredential(manager: EntityManager, kind: CredentialKind, id: string): Promise<void> {
+export async function deleteCredential(
+  manager: EntityManager,
+  kind: CredentialKind,
+  id: string,
+): Promise<void> {
   await manager.query(`delete from credentials where kind = $1 and id = $2`, [kind, id]);
 }

@@ -1,4 +1,13 @@
-import { apiKeyPrefixOf, digestsEqual, hashPassword, newApiKey, newRecoveryCode, normalizeRecoveryCode, sha256, verifyPassword } from './crypto';
+import {
+  apiKeyPrefixOf,
+  digestsEqual,
+  hashPassword,
+  newApiKey,
+  newRecoveryCode,
+  normalizeRecoveryCode,
+  sha256,
+  verifyPassword,
+} from './crypto';
 
 describe('secrets', () => {
   it('hashes passwords with argon2id', async () => {

@@ -70,6 +70,10 @@ export function newRecoveryCode(): string {
 
 /** The canonical form of a typed code, or undefined when it is not 24 valid characters. */
 export function normalizeRecoveryCode(input: string): string | undefined {
-  const code = input.replace(/[\s-]+/g, '').toUpperCase().replace(/[IL]/g, '1').replace(/O/g, '0');
+  const code = input
+    .replace(/[\s-]+/g, '')
+    .toUpperCase()
+    .replace(/[IL]/g, '1')
+    .replace(/O/g, '0');
   return /^[0-9A-HJKMNP-TV-Z]{24}$/.test(code) ? code : undefined;
 }

@@ -10,7 +10,8 @@ export function resolver<Args = Record<string, never>, Parent = unknown, Result 
   identity: Identity,
   fn: (identity: Identity, request: RequestInfo, args: Args, parent: Parent) => Result | Promise<Result>,
 ) {
-  return (parent: Parent, args: Args, context: RequestContext) => fn(identity, requestInfoOf(context), args, parent);
+  return (parent: Parent, args: Args, context: RequestContext) =>
+    fn(identity, requestInfoOf(context), args, parent);
 }
 
 export function mergeResolvers(...maps: Resolvers[]): Resolvers {

@@ -4,4 +4,9 @@ import { sessionsProjection } from '../sessions/projection.js';
 import { usersProjection } from '../users/projection.js';
 
 /** Identity's inline projections: the read tables every query uses, updated in each append's transaction. */
-export const identityProjections = [usersProjection, organizationsProjection, sessionsProjection, apiKeysProjection];
+export const identityProjections = [
+  usersProjection,
+  organizationsProjection,
+  sessionsProjection,
+  apiKeysProjection,
+];

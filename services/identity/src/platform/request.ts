@@ -13,7 +13,11 @@ export interface RequestInfo {
   userAgent?: string;
 }
 
-export type AuditMetadata = EventMetadata & { organizationId?: string; ipAddress?: string; userAgent?: string };
+export type AuditMetadata = EventMetadata & {
+  organizationId?: string;
+  ipAddress?: string;
+  userAgent?: string;
+};
 
 export function requestInfoOf(context: RequestContext): RequestInfo {
   return {
@@ -25,7 +29,10 @@ export function requestInfoOf(context: RequestContext): RequestInfo {
   };
 }
 
-export function metadataOf(request: RequestInfo, extra: { actor?: string; organizationId?: string } = {}): AuditMetadata {
+export function metadataOf(
+  request: RequestInfo,
+  extra: { actor?: string; organizationId?: string } = {},
+): AuditMetadata {
   const { caller } = request;
   const metadata: AuditMetadata = {
     actor: extra.actor ?? (caller.subject ? `${caller.kind}:${caller.subject}` : 'anonymous'),
@@ -36,7 +43,8 @@ export function metadataOf(request: RequestInfo, extra: { actor?: string; organi
     userAgent: request.userAgent,
   };
   // jsonb drops undefined anyway; keeping the object small keeps the Kafka headers small.
-  for (const key of Object.keys(metadata) as (keyof AuditMetadata)[]) if (metadata[key] === undefined) delete metadata[key];
+  for (const key of Object.keys(metadata) as (keyof AuditMetadata)[])
+    if (metadata[key] === undefined) delete metadata[key];
   return metadata;
 }
 

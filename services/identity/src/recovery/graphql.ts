@@ -5,8 +5,12 @@ import { recoverWallet, setupRecovery } from './service.js';
 export function recoveryResolvers(identity: Identity): Resolvers {
   return {
     Mutation: {
-      setupRecovery: resolver<{ email?: string | null }>(identity, (i, request, args) => setupRecovery(i, request, args)),
-      recoverWallet: resolver<{ recoveryCode: string }>(identity, (i, request, args) => recoverWallet(i, request, args)),
+      setupRecovery: resolver<{ email?: string | null }>(identity, (i, request, args) =>
+        setupRecovery(i, request, args),
+      ),
+      recoverWallet: resolver<{ recoveryCode: string }>(identity, (i, request, args) =>
+        recoverWallet(i, request, args),
+      ),
     },
   };
 }

@@ -59,13 +59,37 @@ export interface BuiltinRole {
 
 const all = PERMISSIONS.map((x) => x.name);
 const reads = all.filter((n) => n.endsWith('.read') || n === 'org.view_audit_logs');
-const editorExtra = ['publisher.manage', 'webhook.manage', 'agent_task.manage', 'template.manage', 'database.manage',
-  'contact.manage', 'workflow.manage', 'project.manage', 'wallet.manage'];
+const editorExtra = [
+  'publisher.manage',
+  'webhook.manage',
+  'agent_task.manage',
+  'template.manage',
+  'database.manage',
+  'contact.manage',
+  'workflow.manage',
+  'project.manage',
+  'wallet.manage',
+];
 
 export const BUILTIN_ROLES: readonly BuiltinRole[] = [
-  { id: 'owner', name: 'owner', description: 'Full control, including deleting the organization', permissions: all },
-  { id: 'admin', name: 'admin', description: 'Everything but deleting the organization', permissions: all.filter((n) => n !== 'org.delete') },
-  { id: 'editor', name: 'editor', description: 'Read everything and manage resources, not members, roles or keys', permissions: [...reads, ...editorExtra] },
+  {
+    id: 'owner',
+    name: 'owner',
+    description: 'Full control, including deleting the organization',
+    permissions: all,
+  },
+  {
+    id: 'admin',
+    name: 'admin',
+    description: 'Everything but deleting the organization',
+    permissions: all.filter((n) => n !== 'org.delete'),
+  },
+  {
+    id: 'editor',
+    name: 'editor',
+    description: 'Read everything and manage resources, not members, roles or keys',
+    permissions: [...reads, ...editorExtra],
+  },
   { id: 'viewer', name: 'viewer', description: 'Read-only access', permissions: reads },
 ];
 

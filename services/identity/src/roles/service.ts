@@ -4,7 +4,13 @@ import { iso, type Identity } from '../platform/app.js';
 import { callerUserId, type RequestInfo } from '../platform/request.js';
 import { accessTo, authorize } from '../organizations/access.js';
 import { handleOrganization } from '../organizations/service.js';
-import { BUILTIN_ROLES, CATALOG_CREATED_AT, PERMISSIONS, builtinRole, type PermissionDefinition } from './catalog.js';
+import {
+  BUILTIN_ROLES,
+  CATALOG_CREATED_AT,
+  PERMISSIONS,
+  builtinRole,
+  type PermissionDefinition,
+} from './catalog.js';
 
 export interface RoleView {
   id: string;
@@ -47,22 +53,39 @@ const toRole = (r: Row): RoleView => ({
 });
 
 /** A role of an organization (built-in or custom), without access checks. */
-export async function findRole(identity: Identity, organizationId: string, roleId: string): Promise<RoleView | undefined> {
+export async function findRole(
+  identity: Identity,
+  organizationId: string,
+  roleId: string,
+): Promise<RoleView | undefined> {
   const builtin = builtinViews.find((r) => r.id === roleId);
   if (builtin) return builtin;
-  const rows: Row[] = await identity.dataSource.query(`select * from roles where id = $1 and organization_id = $2`, [roleId, organizationId]);
+  const rows: Row[] = await identity.dataSource.query(
+    `select * from roles where id = $1 and organization_id = $2`,
+    [roleId, organizationId],
+  );
   return rows[0] && toRole(rows[0]);
 }
 
-export async function listRoles(identity: Identity, request: RequestInfo, idOrDefault: string): Promise<RoleView[]> {
+export async function listRoles(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+): Promise<RoleView[]> {
   const membership = await accessTo(identity, request, idOrDefault);
-  const rows: Row[] = await identity.dataSource.query(`select * from roles where organization_id = $1 order by created_at, id`, [
-    membership.organizationId,
-  ]);
+  const rows: Row[] = await identity.dataSource.query(
+    `select * from roles where organization_id = $1 order by created_at, id`,
+    [membership.organizationId],
+  );
   return [...builtinViews, ...rows.map(toRole)];
 }
 
-export async function getRole(identity: Identity, request: RequestInfo, idOrDefault: string, roleId: string): Promise<RoleView> {
+export async function getRole(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+  roleId: string,
+): Promise<RoleView> {
   const membership = await accessTo(identity, request, idOrDefault);
   const role = await findRole(identity, membership.organizationId, roleId);
   if (!role) throw notFound('role');
@@ -114,7 +137,8 @@ export async function updateRole(
   input: { name?: string | null; description?: string | null; permissions?: string[] | null },
 ): Promise<RoleView> {
   const membership = await authorize(identity, request, idOrDefault, 'org.manage_roles');
-  if (input.name !== undefined && input.name !== null && typeof input.name !== 'string') throw validationError('name must be a string', { field: 'name' });
+  if (input.name !== undefined && input.name !== null && typeof input.name !== 'string')
+    throw validationError('name must be a string', { field: 'name' });
   await handleOrganization(
     identity,
     undefined,
@@ -132,9 +156,20 @@ export async function updateRole(
   return (await findRole(identity, membership.organizationId, roleId))!;
 }
 
-export async function deleteRole(identity: Identity, request: RequestInfo, idOrDefault: string, roleId: string): Promise<void> {
+export async function deleteRole(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+  roleId: string,
+): Promise<void> {
   const membership = await authorize(identity, request, idOrDefault, 'org.manage_roles');
-  await handleOrganization(identity, undefined, membership.organizationId, { type: 'DeleteRole', roleId, now: identity.now().toISOString() }, request);
+  await handleOrganization(
+    identity,
+    undefined,
+    membership.organizationId,
+    { type: 'DeleteRole', roleId, now: identity.now().toISOString() },
+    request,
+  );
 }
 
 /** GET /permissions: the catalog (any authenticated caller). */
@@ -143,11 +178,20 @@ export function listPermissions(request: RequestInfo): PermissionView[] {
   return PERMISSIONS.map((p) => ({ ...p, id: p.name, createdAt: CATALOG_CREATED_AT }));
 }
 
-export async function myPermissions(identity: Identity, request: RequestInfo, idOrDefault: string): Promise<string[]> {
+export async function myPermissions(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+): Promise<string[]> {
   return (await accessTo(identity, request, idOrDefault)).permissions;
 }
 
-export async function checkPermission(identity: Identity, request: RequestInfo, idOrDefault: string, permission: string) {
+export async function checkPermission(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+  permission: string,
+) {
   const membership = await accessTo(identity, request, idOrDefault);
   return { permission, allowed: membership.permissions.includes(permission) };
 }

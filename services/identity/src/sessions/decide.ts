@@ -17,7 +17,13 @@ export type SessionCommand =
       now: string;
       expiresAt: string;
     }
-  | { type: 'RefreshSession'; presentedRefreshTokenId: string; newRefreshTokenId: string; now: string; expiresAt: string }
+  | {
+      type: 'RefreshSession';
+      presentedRefreshTokenId: string;
+      newRefreshTokenId: string;
+      now: string;
+      expiresAt: string;
+    }
   | { type: 'RevokeSession'; reason: RevokeReason; now: string };
 
 export const tokenInvalid = (message = 'invalid refresh token') =>
@@ -56,13 +62,23 @@ export function decideSession(command: SessionCommand, state: SessionState): Ses
       // A spent token came back: it leaked (or a client raced itself). Either way the family is
       // no longer trustworthy, so the whole session ends; the caller reports 401 after committing.
       if (state.spentRefreshTokenIds.includes(command.presentedRefreshTokenId)) {
-        return [{ type: 'SessionRevoked', data: { sessionId, userId, reason: 'refresh_token_reused', revokedAt: command.now } }];
+        return [
+          {
+            type: 'SessionRevoked',
+            data: { sessionId, userId, reason: 'refresh_token_reused', revokedAt: command.now },
+          },
+        ];
       }
       throw tokenInvalid();
     }
     case 'RevokeSession':
       if (state.status === 'revoked') return [];
-      return [{ type: 'SessionRevoked', data: { sessionId, userId, reason: command.reason, revokedAt: command.now } }];
+      return [
+        {
+          type: 'SessionRevoked',
+          data: { sessionId, userId, reason: command.reason, revokedAt: command.now },
+        },
+      ];
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${(unknown as { type: string }).type}`);

@@ -1,6 +1,12 @@
 import type { Identity } from '../platform/app.js';
 import { resolver, type Resolvers } from '../platform/graphql.js';
-import { listSessions, refreshSession, revokeAllSessions, revokeOtherSessions, revokeSession } from './service.js';
+import {
+  listSessions,
+  refreshSession,
+  revokeAllSessions,
+  revokeOtherSessions,
+  revokeSession,
+} from './service.js';
 
 export function sessionsResolvers(identity: Identity): Resolvers {
   return {
@@ -8,9 +14,15 @@ export function sessionsResolvers(identity: Identity): Resolvers {
       sessions: resolver(identity, (i, request) => listSessions(i, request)),
     },
     Mutation: {
-      refreshTokens: resolver<{ refreshToken: string }>(identity, (i, request, args) => refreshSession(i, request, args.refreshToken)),
-      revokeSession: resolver<{ sessionId: string }>(identity, async (i, request, args) => ({ revokedCount: await revokeSession(i, request, args.sessionId) })),
-      revokeAllSessions: resolver(identity, async (i, request) => ({ revokedCount: await revokeAllSessions(i, request) })),
+      refreshTokens: resolver<{ refreshToken: string }>(identity, (i, request, args) =>
+        refreshSession(i, request, args.refreshToken),
+      ),
+      revokeSession: resolver<{ sessionId: string }>(identity, async (i, request, args) => ({
+        revokedCount: await revokeSession(i, request, args.sessionId),
+      })),
+      revokeAllSessions: resolver(identity, async (i, request) => ({
+        revokedCount: await revokeAllSessions(i, request),
+      })),
       revokeOtherSessions: resolver<{ sessionId: string }>(identity, async (i, request, args) => ({
         revokedCount: await revokeOtherSessions(i, request, args.sessionId),
       })),

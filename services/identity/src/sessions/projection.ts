@@ -12,7 +12,16 @@ export const sessionsProjection = defineProjection<SessionEvent>({
         await manager.query(
           `insert into sessions (id, user_id, method, ip_address, user_agent, current_refresh_token_id, created_at, last_active_at, expires_at)
            values ($1, $2, $3, $4, $5, $6, $7, $7, $8)`,
-          [d.sessionId, d.userId, d.method, d.ipAddress, d.userAgent, d.refreshTokenId, d.startedAt, d.expiresAt],
+          [
+            d.sessionId,
+            d.userId,
+            d.method,
+            d.ipAddress,
+            d.userAgent,
+            d.refreshTokenId,
+            d.startedAt,
+            d.expiresAt,
+          ],
         );
         await manager.query(
           `insert into refresh_tokens (id, session_id, user_id, issued_at, expires_at) values ($1, $2, $3, $4, $5)`,

@@ -29,8 +29,22 @@ export interface AuthTokens {
 
 type Row = Record<string, unknown>;
 
-export function handleSession(identity: Identity, manager: EntityManager | undefined, sessionId: string, command: SessionCommand, request: RequestInfo, actor?: string) {
-  return handle(identity, manager, sessionStream(sessionId), sessionDecider, command, metadataOf(request, { actor }));
+export function handleSession(
+  identity: Identity,
+  manager: EntityManager | undefined,
+  sessionId: string,
+  command: SessionCommand,
+  request: RequestInfo,
+  actor?: string,
+) {
+  return handle(
+    identity,
+    manager,
+    sessionStream(sessionId),
+    sessionDecider,
+    command,
+    metadataOf(request, { actor }),
+  );
 }
 
 /** Logs a user in: a new session (one refresh-token family) and its first pair of tokens. */
@@ -65,7 +79,13 @@ export async function startSession(
   return issueTokens(identity, user, sessionId, refreshTokenId, now);
 }
 
-async function issueTokens(identity: Identity, user: UserView, sessionId: string, refreshTokenId: string, now: Date): Promise<AuthTokens> {
+async function issueTokens(
+  identity: Identity,
+  user: UserView,
+  sessionId: string,
+  refreshTokenId: string,
+  now: Date,
+): Promise<AuthTokens> {
   const kind = user.kind === 'agent' ? 'agent' : 'user';
   return {
     accessToken: await identity.tokens.issueAccess({ userId: user.id, kind, sessionId }, now),
@@ -81,8 +101,13 @@ async function issueTokens(identity: Identity, user: UserView, sessionId: string
  * Spends a refresh token for a new pair. The token must be its family's newest; presenting a spent
  * one revokes the whole session (committed), then answers 401 like any invalid token.
  */
-export async function refreshSession(identity: Identity, request: RequestInfo, refreshToken: string): Promise<AuthTokens> {
-  if (typeof refreshToken !== 'string' || refreshToken === '') throw invalidToken('refresh_token is required');
+export async function refreshSession(
+  identity: Identity,
+  request: RequestInfo,
+  refreshToken: string,
+): Promise<AuthTokens> {
+  if (typeof refreshToken !== 'string' || refreshToken === '')
+    throw invalidToken('refresh_token is required');
   const claims = await identity.tokens.verifyRefresh(refreshToken);
   const now = identity.now();
   const newRefreshTokenId = randomUUID();
@@ -104,7 +129,10 @@ export async function refreshSession(identity: Identity, request: RequestInfo, r
     throw error;
   });
   if (result.events.some((e) => e.type === 'SessionRevoked')) {
-    identity.logger.warn({ sessionId: claims.sessionId, userId: claims.userId }, 'spent refresh token presented again: session revoked');
+    identity.logger.warn(
+      { sessionId: claims.sessionId, userId: claims.userId },
+      'spent refresh token presented again: session revoked',
+    );
     throw tokenInvalid('refresh token was already used; the session has been revoked');
   }
   const user = await getUser(identity, claims.userId);
@@ -121,7 +149,11 @@ const toView = (r: Row, currentSessionId: string | undefined): SessionView => ({
   isCurrent: r.id === currentSessionId,
 });
 
-async function activeSessionRows(identity: Identity, userId: string, manager?: EntityManager): Promise<Row[]> {
+async function activeSessionRows(
+  identity: Identity,
+  userId: string,
+  manager?: EntityManager,
+): Promise<Row[]> {
   return (manager ?? identity.dataSource.manager).query(
     `select * from sessions where user_id = $1 and revoked_at is null and expires_at > $2 order by created_at desc, id`,
     [userId, identity.now()],
@@ -133,11 +165,24 @@ export async function listSessions(identity: Identity, request: RequestInfo): Pr
   return (await activeSessionRows(identity, userId)).map((r) => toView(r, request.caller.sessionId));
 }
 
-async function revokeMany(identity: Identity, request: RequestInfo, userId: string, ids: string[], reason: RevokeReason, manager?: EntityManager) {
+async function revokeMany(
+  identity: Identity,
+  request: RequestInfo,
+  userId: string,
+  ids: string[],
+  reason: RevokeReason,
+  manager?: EntityManager,
+) {
   const work = async (m: EntityManager) => {
     let count = 0;
     for (const id of ids) {
-      const result = await handleSession(identity, m, id, { type: 'RevokeSession', reason, now: identity.now().toISOString() }, request);
+      const result = await handleSession(
+        identity,
+        m,
+        id,
+        { type: 'RevokeSession', reason, now: identity.now().toISOString() },
+        request,
+      );
       count += result.events.length;
     }
     return count;
@@ -145,7 +190,11 @@ async function revokeMany(identity: Identity, request: RequestInfo, userId: stri
   return manager ? work(manager) : transaction(identity, work);
 }
 
-export async function revokeSession(identity: Identity, request: RequestInfo, sessionId: string): Promise<number> {
+export async function revokeSession(
+  identity: Identity,
+  request: RequestInfo,
+  sessionId: string,
+): Promise<number> {
   const userId = callerUserId(request);
   const rows = await activeSessionRows(identity, userId);
   if (!rows.some((r) => r.id === sessionId)) throw notFound('session');
@@ -155,18 +204,40 @@ export async function revokeSession(identity: Identity, request: RequestInfo, se
 export async function revokeAllSessions(identity: Identity, request: RequestInfo): Promise<number> {
   const userId = callerUserId(request);
   const rows = await activeSessionRows(identity, userId);
-  return revokeMany(identity, request, userId, rows.map((r) => r.id as string), 'revoked_all');
+  return revokeMany(
+    identity,
+    request,
+    userId,
+    rows.map((r) => r.id as string),
+    'revoked_all',
+  );
 }
 
-export async function revokeOtherSessions(identity: Identity, request: RequestInfo, keepSessionId: string): Promise<number> {
+export async function revokeOtherSessions(
+  identity: Identity,
+  request: RequestInfo,
+  keepSessionId: string,
+): Promise<number> {
   const userId = callerUserId(request);
   const rows = await activeSessionRows(identity, userId);
   if (!rows.some((r) => r.id === keepSessionId)) throw notFound('session');
-  return revokeMany(identity, request, userId, rows.filter((r) => r.id !== keepSessionId).map((r) => r.id as string), 'revoked_others');
+  return revokeMany(
+    identity,
+    request,
+    userId,
+    rows.filter((r) => r.id !== keepSessionId).map((r) => r.id as string),
+    'revoked_others',
+  );
 }
 
 /** Ends every session of a user (password changed or reset), inside the caller's transaction. */
-export async function revokeSessionsOfUser(identity: Identity, manager: EntityManager, request: RequestInfo, userId: string, except?: string) {
+export async function revokeSessionsOfUser(
+  identity: Identity,
+  manager: EntityManager,
+  request: RequestInfo,
+  userId: string,
+  except?: string,
+) {
   const rows = await activeSessionRows(identity, userId, manager);
   const ids = rows.map((r) => r.id as string).filter((id) => id !== except);
   return revokeMany(identity, request, userId, ids, 'password_changed', manager);

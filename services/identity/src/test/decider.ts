@@ -25,7 +25,10 @@ export function specOf<S, C, E extends EventShape>(decider: PureDecider<S, C, E>
           } catch (e) {
             error = e;
           }
-          expect(error).toMatchObject({ code: match.code, ...(match.reason ? { details: expect.objectContaining({ reason: match.reason }) } : {}) });
+          expect(error).toMatchObject({
+            code: match.code,
+            ...(match.reason ? { details: expect.objectContaining({ reason: match.reason }) } : {}),
+          });
         },
       };
     },

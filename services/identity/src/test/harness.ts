@@ -41,7 +41,10 @@ export async function startMailCatcher() {
     async waitFor(to: string, subject?: RegExp, after = 0): Promise<CapturedMail> {
       const deadline = Date.now() + 10_000;
       for (;;) {
-        const found = mails.slice(after).reverse().find((m) => m.to.includes(to.toLowerCase()) && (!subject || subject.test(m.subject)));
+        const found = mails
+          .slice(after)
+          .reverse()
+          .find((m) => m.to.includes(to.toLowerCase()) && (!subject || subject.test(m.subject)));
         if (found) return found;
         if (Date.now() > deadline) throw new Error(`no mail to ${to} ${subject ?? ''}`);
         await new Promise<void>((resolve) => {
@@ -65,7 +68,10 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 export async function startTestIdentity(options: { embedded?: boolean; env?: Record<string, string> } = {}) {
   const mail = await startMailCatcher();
   const service: IdentityService = await startIdentityService(
-    testServiceEnv('identity', { embedded: options.embedded, env: { SMTP_URL: mail.url, CONSOLE_URL: 'http://console.test', ...options.env } }),
+    testServiceEnv('identity', {
+      embedded: options.embedded,
+      env: { SMTP_URL: mail.url, CONSOLE_URL: 'http://console.test', ...options.env },
+    }),
   );
   const client = new IdentityClient(service.url);
   return {
@@ -89,7 +95,10 @@ export const STRONG_PASSWORD = 'Correct-Horse-9-battery';
 export class IdentityClient {
   constructor(readonly url: string) {}
 
-  async authenticate(credential: string, scheme: 'api_key' | 'bearer'): Promise<{ status: number; body: Record<string, unknown> }> {
+  async authenticate(
+    credential: string,
+    scheme: 'api_key' | 'bearer',
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const response = await fetch(`${this.url}/internal/authenticate`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -119,7 +128,9 @@ export class IdentityClient {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        ...(caller ? { 'x-internal-token': await signInternalToken(caller, TEST_INTERNAL_TOKEN_SECRET) } : {}),
+        ...(caller
+          ? { 'x-internal-token': await signInternalToken(caller, TEST_INTERNAL_TOKEN_SECRET) }
+          : {}),
         ...headers,
       },
       body: JSON.stringify({ query, variables }),
@@ -128,18 +139,30 @@ export class IdentityClient {
   }
 
   /** Like graphql() but throws on errors and returns data. */
-  async ok<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, as?: Parameters<IdentityClient['graphql']>[2]): Promise<T> {
+  async ok<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    as?: Parameters<IdentityClient['graphql']>[2],
+  ): Promise<T> {
     const result = await this.graphql<T>(query, variables, as);
     if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
     return result.data!;
   }
 
   /** The first error's extensions.code (and reason), for asserting refusals. */
-  async error(query: string, variables: Record<string, unknown> = {}, as?: Parameters<IdentityClient['graphql']>[2]) {
+  async error(
+    query: string,
+    variables: Record<string, unknown> = {},
+    as?: Parameters<IdentityClient['graphql']>[2],
+  ) {
     const result = await this.graphql(query, variables, as);
     const error = result.errors?.[0];
     if (!error) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
-    return { code: error.extensions?.code as string, reason: error.extensions?.reason as string | undefined, message: error.message };
+    return {
+      code: error.extensions?.code as string,
+      reason: error.extensions?.reason as string | undefined,
+      message: error.message,
+    };
   }
 
   // ---- flows ---------------------------------------------------------------------------------
@@ -153,7 +176,9 @@ export class IdentityClient {
   }
 
   async login(email: string, password = STRONG_PASSWORD, headers: Record<string, string> = {}) {
-    const result = await this.graphql<{ login: { accessToken: string; refreshToken: string; sessionId: string; user: { id: string } } }>(
+    const result = await this.graphql<{
+      login: { accessToken: string; refreshToken: string; sessionId: string; user: { id: string } };
+    }>(
       `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken sessionId user { id } } }`,
       { email, password },
       undefined,
@@ -167,22 +192,48 @@ export class IdentityClient {
   async user(label = 'user') {
     const registered = await this.register(uniqueEmail(label));
     const tokens = await this.login(registered.email);
-    const me = await this.ok<{ me: { defaultOrganization: { id: string } } }>(`{ me { defaultOrganization { id } } }`, {}, { token: tokens.accessToken });
-    return { ...registered, ...tokens, as: { token: tokens.accessToken }, personalOrganizationId: me.me.defaultOrganization.id };
+    const me = await this.ok<{ me: { defaultOrganization: { id: string } } }>(
+      `{ me { defaultOrganization { id } } }`,
+      {},
+      { token: tokens.accessToken },
+    );
+    return {
+      ...registered,
+      ...tokens,
+      as: { token: tokens.accessToken },
+      personalOrganizationId: me.me.defaultOrganization.id,
+    };
   }
 
   async agent(name?: string) {
-    const data = await this.ok<{ registerAgent: { user: { id: string; name: string }; organization: { id: string }; apiKey: { key: string; apiKey: { id: string } } } }>(
+    const data = await this.ok<{
+      registerAgent: {
+        user: { id: string; name: string };
+        organization: { id: string };
+        apiKey: { key: string; apiKey: { id: string } };
+      };
+    }>(
       `mutation($name: String) { registerAgent(name: $name) { user { id name } organization { id } apiKey { key apiKey { id } } } }`,
       { name },
     );
     const r = data.registerAgent;
-    return { id: r.user.id, name: r.user.name, organizationId: r.organization.id, apiKey: r.apiKey.key, apiKeyId: r.apiKey.apiKey.id, as: { apiKey: r.apiKey.key } };
+    return {
+      id: r.user.id,
+      name: r.user.name,
+      organizationId: r.organization.id,
+      apiKey: r.apiKey.key,
+      apiKeyId: r.apiKey.apiKey.id,
+      as: { apiKey: r.apiKey.key },
+    };
   }
 
   /** A team organization owned by the user. */
   async team(owner: { as: { token: string } }, name = 'Team') {
-    const data = await this.ok<{ createOrganization: { id: string } }>(`mutation($name: String!) { createOrganization(name: $name) { id } }`, { name }, owner.as);
+    const data = await this.ok<{ createOrganization: { id: string } }>(
+      `mutation($name: String!) { createOrganization(name: $name) { id } }`,
+      { name },
+      owner.as,
+    );
     return data.createOrganization.id;
   }
 }

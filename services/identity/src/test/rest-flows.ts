@@ -4,7 +4,9 @@ import { STRONG_PASSWORD, uniqueEmail } from './harness';
 /** A Serelo-registered user logged in through the gateway: `token` works on every product. */
 export async function restUser(s: RestSuite, label = 'rest') {
   const email = uniqueEmail(label);
-  const registered = await s.serelo('POST', '/api/v1/auth/register', { body: { email, password: STRONG_PASSWORD, name: 'Rest User' } });
+  const registered = await s.serelo('POST', '/api/v1/auth/register', {
+    body: { email, password: STRONG_PASSWORD, name: 'Rest User' },
+  });
   if (registered.status !== 201) throw new Error(`register: ${registered.status} ${registered.text}`);
   const login = await s.serelo('POST', '/api/v1/auth/login', { body: { email, password: STRONG_PASSWORD } });
   if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text}`);
@@ -22,7 +24,13 @@ export async function restAgent(s: RestSuite, name?: string) {
   const response = await s.serenai('POST', '/auth/agent', { body: name ? { name } : {} });
   if (response.status !== 201) throw new Error(`agent: ${response.status} ${response.text}`);
   const d = response.body.data;
-  return { id: d.user.id as string, name: d.user.name as string, token: d.api_key as string, keyId: d.api_key_id as string, organizationId: d.organization.id as string };
+  return {
+    id: d.user.id as string,
+    name: d.user.name as string,
+    token: d.api_key as string,
+    keyId: d.api_key_id as string,
+    organizationId: d.organization.id as string,
+  };
 }
 
 /** Polls until `check` holds (the gateway caches authentication answers for up to 5 s). */

@@ -25,8 +25,16 @@ export interface RestSuite {
   mail: MailCatcher;
   logs: LogCapture;
   client: IdentityClient;
-  serenai: (method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }) => Promise<RestResponse>;
-  serelo: (method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }) => Promise<RestResponse>;
+  serenai: (
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; headers?: Record<string, string> },
+  ) => Promise<RestResponse>;
+  serelo: (
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; headers?: Record<string, string> },
+  ) => Promise<RestResponse>;
   close(): Promise<void>;
 }
 
@@ -42,9 +50,14 @@ export async function startRestSuite(options: { rateLimits?: boolean } = {}): Pr
   const mail = await startMailCatcher();
   const logs = new LogCapture();
   const [identity, content] = await Promise.all([
-    startIdentityService(testServiceEnv('identity', { env: { SMTP_URL: mail.url, CONSOLE_URL: 'http://console.test', LOG_LEVEL: 'debug' } }), {
-      logDestination: logs,
-    }),
+    startIdentityService(
+      testServiceEnv('identity', {
+        env: { SMTP_URL: mail.url, CONSOLE_URL: 'http://console.test', LOG_LEVEL: 'debug' },
+      }),
+      {
+        logDestination: logs,
+      },
+    ),
     startContentService(testServiceEnv('content')),
   ]);
   const gateway = await startGateway(
@@ -61,11 +74,19 @@ export async function startRestSuite(options: { rateLimits?: boolean } = {}): Pr
   );
   const call =
     (base: string) =>
-    async (method: string, path: string, opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<RestResponse> => {
+    async (
+      method: string,
+      path: string,
+      opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+    ): Promise<RestResponse> => {
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.body !== undefined) headers['content-type'] = 'application/json';
       if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-      const response = await fetch(`${base}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      });
       const text = await response.text();
       let body: unknown;
       try {

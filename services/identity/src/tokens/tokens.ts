@@ -15,8 +15,10 @@ export interface RefreshClaims {
 }
 
 /** 401 with the Serelo reason the gateway maps to TOKEN_EXPIRED / TOKEN_INVALID. */
-export const invalidToken = (message = 'invalid token') => new DomainError('UNAUTHENTICATED', message, { reason: 'TOKEN_INVALID' });
-export const expiredToken = (message = 'token expired') => new DomainError('UNAUTHENTICATED', message, { reason: 'TOKEN_EXPIRED' });
+export const invalidToken = (message = 'invalid token') =>
+  new DomainError('UNAUTHENTICATED', message, { reason: 'TOKEN_INVALID' });
+export const expiredToken = (message = 'token expired') =>
+  new DomainError('UNAUTHENTICATED', message, { reason: 'TOKEN_EXPIRED' });
 
 /**
  * User tokens: JWTs signed with identity's current ES256 key (`kid` in the header). Access tokens
@@ -72,7 +74,8 @@ export class Tokens {
 
   async verifyRefresh(token: string): Promise<RefreshClaims> {
     const payload = await this.verify(token, 'refresh');
-    if (typeof payload.sid !== 'string' || !payload.sub || !payload.jti) throw invalidToken('invalid refresh token');
+    if (typeof payload.sid !== 'string' || !payload.sub || !payload.jti)
+      throw invalidToken('invalid refresh token');
     return { userId: payload.sub, sessionId: payload.sid, refreshTokenId: payload.jti };
   }
 
@@ -88,11 +91,15 @@ export class Tokens {
     const key = kid ? await this.keys.find(kid) : undefined;
     if (!key) throw invalidToken();
     try {
-      const { payload } = await jwtVerify(token, key.publicKey, { issuer: this.options.issuer, algorithms: [SIGNING_ALGORITHM] });
+      const { payload } = await jwtVerify(token, key.publicKey, {
+        issuer: this.options.issuer,
+        algorithms: [SIGNING_ALGORITHM],
+      });
       if (payload.typ !== typ) throw invalidToken();
       return payload;
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw expiredToken(typ === 'refresh' ? 'refresh token expired' : 'token expired');
+      if (error instanceof joseErrors.JWTExpired)
+        throw expiredToken(typ === 'refresh' ? 'refresh token expired' : 'token expired');
       if (error instanceof DomainError) throw error;
       throw invalidToken();
     }

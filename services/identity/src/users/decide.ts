@@ -37,7 +37,12 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
   if (command.type === 'RegisterUser') {
     if (state.status !== 'none') throw conflict('user already exists');
     const { userId, kind, email, name, personalOrganizationId, now } = command;
-    return [{ type: 'UserRegistered', data: { userId, kind, email, name, personalOrganizationId, registeredAt: now } }];
+    return [
+      {
+        type: 'UserRegistered',
+        data: { userId, kind, email, name, personalOrganizationId, registeredAt: now },
+      },
+    ];
   }
   if (state.status === 'none') throw notFound('user');
   const userId = state.userId;
@@ -50,7 +55,13 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       return [
         {
           type: 'UserProfileUpdated',
-          data: { userId, name, email, emailVerified: email !== undefined ? false : state.emailVerified, updatedAt: command.now },
+          data: {
+            userId,
+            name,
+            email,
+            emailVerified: email !== undefined ? false : state.emailVerified,
+            updatedAt: command.now,
+          },
         },
       ];
     }
@@ -60,36 +71,72 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       return [
         {
           type: 'EmailVerificationRequested',
-          data: { userId, tokenId: command.tokenId, email: state.email, requestedAt: command.now, expiresAt: command.expiresAt },
+          data: {
+            userId,
+            tokenId: command.tokenId,
+            email: state.email,
+            requestedAt: command.now,
+            expiresAt: command.expiresAt,
+          },
         },
       ];
     case 'VerifyEmail': {
       const link = state.verification;
-      if (!link || link.tokenId !== command.tokenId || link.email !== state.email || link.expiresAt <= command.now) {
+      if (
+        !link ||
+        link.tokenId !== command.tokenId ||
+        link.email !== state.email ||
+        link.expiresAt <= command.now
+      ) {
         throw invalidLink();
       }
-      return [{ type: 'UserEmailVerified', data: { userId, email: link.email, tokenId: link.tokenId, verifiedAt: command.now } }];
+      return [
+        {
+          type: 'UserEmailVerified',
+          data: { userId, email: link.email, tokenId: link.tokenId, verifiedAt: command.now },
+        },
+      ];
     }
     case 'RequestPasswordReset':
       return [
-        { type: 'PasswordResetRequested', data: { userId, tokenId: command.tokenId, requestedAt: command.now, expiresAt: command.expiresAt } },
+        {
+          type: 'PasswordResetRequested',
+          data: { userId, tokenId: command.tokenId, requestedAt: command.now, expiresAt: command.expiresAt },
+        },
       ];
     case 'ChangePassword':
-      return [{ type: 'UserPasswordChanged', data: { userId, reason: 'changed', resetTokenId: null, changedAt: command.now } }];
+      return [
+        {
+          type: 'UserPasswordChanged',
+          data: { userId, reason: 'changed', resetTokenId: null, changedAt: command.now },
+        },
+      ];
     case 'ResetPassword': {
       const link = state.reset;
       if (!link || link.tokenId !== command.tokenId || link.expiresAt <= command.now) throw invalidLink();
-      return [{ type: 'UserPasswordChanged', data: { userId, reason: 'reset', resetTokenId: link.tokenId, changedAt: command.now } }];
+      return [
+        {
+          type: 'UserPasswordChanged',
+          data: { userId, reason: 'reset', resetTokenId: link.tokenId, changedAt: command.now },
+        },
+      ];
     }
     case 'RecordLoginFailure':
       return [{ type: 'UserLoginFailed', data: { userId, reason: 'wrong_password', failedAt: command.now } }];
     case 'IssueRecoveryCode':
       // shown once: an existing code is never replaced here, only by a recovery
       if (state.recoveryCodeId) return [];
-      return [{ type: 'RecoveryCodeIssued', data: { userId, codeId: command.codeId, reason: 'setup', issuedAt: command.now } }];
+      return [
+        {
+          type: 'RecoveryCodeIssued',
+          data: { userId, codeId: command.codeId, reason: 'setup', issuedAt: command.now },
+        },
+      ];
     case 'ChangeRecoveryEmail':
       if (state.recoveryEmail === command.email) return [];
-      return [{ type: 'RecoveryEmailChanged', data: { userId, email: command.email, changedAt: command.now } }];
+      return [
+        { type: 'RecoveryEmailChanged', data: { userId, email: command.email, changedAt: command.now } },
+      ];
     case 'RecoverAccount':
       if (!state.recoveryCodeId || state.recoveryCodeId !== command.usedCodeId) {
         throw validationError('invalid recovery code', { reason: 'INVALID_RECOVERY_CODE' });
@@ -106,7 +153,10 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
             recoveredAt: command.now,
           },
         },
-        { type: 'RecoveryCodeIssued', data: { userId, codeId: command.newCodeId, reason: 'rotated', issuedAt: command.now } },
+        {
+          type: 'RecoveryCodeIssued',
+          data: { userId, codeId: command.newCodeId, reason: 'rotated', issuedAt: command.now },
+        },
       ];
     default: {
       const unknown: never = command;

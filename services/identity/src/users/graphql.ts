@@ -5,7 +5,8 @@ import { findOrganization, listOrganizations } from '../organizations/service.js
 import { findUser, me, updateMe, type UserView } from './service.js';
 
 /** The owner's private fields show only to the owner. */
-const isSelf = (request: { caller: { subject?: string } }, user: UserView) => request.caller.subject === user.id;
+const isSelf = (request: { caller: { subject?: string } }, user: UserView) =>
+  request.caller.subject === user.id;
 
 export function usersResolvers(identity: Identity): Resolvers {
   return {
@@ -13,7 +14,9 @@ export function usersResolvers(identity: Identity): Resolvers {
       me: resolver(identity, async (i, request) => (request.caller.subject ? me(i, request) : null)),
     },
     Mutation: {
-      updateMe: resolver<{ name?: string | null }>(identity, (i, request, args) => updateMe(i, request, args)),
+      updateMe: resolver<{ name?: string | null }>(identity, (i, request, args) =>
+        updateMe(i, request, args),
+      ),
     },
     User: {
       __resolveReference: (reference: { id: string }) => findUser(identity, reference.id),
@@ -23,9 +26,16 @@ export function usersResolvers(identity: Identity): Resolvers {
         const id = await defaultOrganizationOf(i, user.id);
         return id ? findOrganization(i, id) : null;
       }),
-      organizations: resolver<unknown, UserView>(identity, (i, request, _args, user) => (isSelf(request, user) ? listOrganizations(i, request) : [])),
-      hasRecoveryCode: resolver<unknown, UserView>(identity, (_i, request, _args, user) => isSelf(request, user) && user.hasRecoveryCode),
-      recoveryEmail: resolver<unknown, UserView>(identity, (_i, request, _args, user) => (isSelf(request, user) ? user.recoveryEmail : null)),
+      organizations: resolver<unknown, UserView>(identity, (i, request, _args, user) =>
+        isSelf(request, user) ? listOrganizations(i, request) : [],
+      ),
+      hasRecoveryCode: resolver<unknown, UserView>(
+        identity,
+        (_i, request, _args, user) => isSelf(request, user) && user.hasRecoveryCode,
+      ),
+      recoveryEmail: resolver<unknown, UserView>(identity, (_i, request, _args, user) =>
+        isSelf(request, user) ? user.recoveryEmail : null,
+      ),
     },
   };
 }

@@ -4,7 +4,13 @@ import type { UserEvent } from './user.js';
 /** `users`: the profile as queries read it. */
 export const usersProjection = defineProjection<UserEvent>({
   name: 'users',
-  handles: ['UserRegistered', 'UserProfileUpdated', 'UserEmailVerified', 'RecoveryCodeIssued', 'RecoveryEmailChanged'],
+  handles: [
+    'UserRegistered',
+    'UserProfileUpdated',
+    'UserEmailVerified',
+    'RecoveryCodeIssued',
+    'RecoveryEmailChanged',
+  ],
   async apply(event, { manager }) {
     const at = event.recordedAt;
     switch (event.type) {
@@ -26,13 +32,23 @@ export const usersProjection = defineProjection<UserEvent>({
         return;
       }
       case 'UserEmailVerified':
-        await manager.query(`update users set email_verified = true, updated_at = $2 where id = $1`, [event.data.userId, event.data.verifiedAt]);
+        await manager.query(`update users set email_verified = true, updated_at = $2 where id = $1`, [
+          event.data.userId,
+          event.data.verifiedAt,
+        ]);
         return;
       case 'RecoveryCodeIssued':
-        await manager.query(`update users set has_recovery_code = true, updated_at = $2 where id = $1`, [event.data.userId, at]);
+        await manager.query(`update users set has_recovery_code = true, updated_at = $2 where id = $1`, [
+          event.data.userId,
+          at,
+        ]);
         return;
       case 'RecoveryEmailChanged':
-        await manager.query(`update users set recovery_email = $2, updated_at = $3 where id = $1`, [event.data.userId, event.data.email, at]);
+        await manager.query(`update users set recovery_email = $2, updated_at = $3 where id = $1`, [
+          event.data.userId,
+          event.data.email,
+          at,
+        ]);
         return;
       default:
         return;

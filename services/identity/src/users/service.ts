@@ -47,7 +47,9 @@ const toView = (r: UserRow): UserView => ({
 
 // ---- Serelo's validation rules -------------------------------------------------------------
 
-export const emailSchema = z.email('email must be a valid address').max(255, 'email must be at most 255 characters');
+export const emailSchema = z
+  .email('email must be a valid address')
+  .max(255, 'email must be at most 255 characters');
 export const nameSchema = z
   .string()
   .trim()
@@ -67,28 +69,47 @@ export const passwordSchema = z
 export function valid<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw validationError(result.error.issues[0]?.message ?? `${field} is invalid`, { reason: 'VALIDATION_ERROR', field });
+  throw validationError(result.error.issues[0]?.message ?? `${field} is invalid`, {
+    reason: 'VALIDATION_ERROR',
+    field,
+  });
 }
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 // ---- reads ---------------------------------------------------------------------------------
 
-export async function findUser(identity: Identity, userId: string, manager?: EntityManager): Promise<UserView | undefined> {
-  const rows: UserRow[] = await (manager ?? identity.dataSource.manager).query(`select * from users where id = $1`, [userId]);
+export async function findUser(
+  identity: Identity,
+  userId: string,
+  manager?: EntityManager,
+): Promise<UserView | undefined> {
+  const rows: UserRow[] = await (manager ?? identity.dataSource.manager).query(
+    `select * from users where id = $1`,
+    [userId],
+  );
   return rows[0] && toView(rows[0]);
 }
 
-export async function getUser(identity: Identity, userId: string, manager?: EntityManager): Promise<UserView> {
+export async function getUser(
+  identity: Identity,
+  userId: string,
+  manager?: EntityManager,
+): Promise<UserView> {
   const user = await findUser(identity, userId, manager);
   if (!user) throw notFound('user');
   return user;
 }
 
-export async function findUserByEmail(identity: Identity, email: string, manager?: EntityManager): Promise<UserView | undefined> {
-  const rows: UserRow[] = await (manager ?? identity.dataSource.manager).query(`select * from users where lower(email) = lower($1)`, [
-    email.trim(),
-  ]);
+export async function findUserByEmail(
+  identity: Identity,
+  email: string,
+  manager?: EntityManager,
+): Promise<UserView | undefined> {
+  const rows: UserRow[] = await (manager ?? identity.dataSource.manager).query(
+    `select * from users where lower(email) = lower($1)`,
+    [email.trim()],
+  );
   return rows[0] && toView(rows[0]);
 }
 
@@ -105,16 +126,32 @@ export async function me(identity: Identity, request: RequestInfo): Promise<User
 
 // ---- writes --------------------------------------------------------------------------------
 
-export function handleUser(identity: Identity, manager: EntityManager | undefined, userId: string, command: UserCommand, request: RequestInfo) {
+export function handleUser(
+  identity: Identity,
+  manager: EntityManager | undefined,
+  userId: string,
+  command: UserCommand,
+  request: RequestInfo,
+) {
   return handle(identity, manager, userStream(userId), userDecider, command, metadataOf(request));
 }
 
 /** PATCH /api/v1/users/me: the caller's display name. */
-export async function updateMe(identity: Identity, request: RequestInfo, input: { name?: string | null }): Promise<UserView> {
+export async function updateMe(
+  identity: Identity,
+  request: RequestInfo,
+  input: { name?: string | null },
+): Promise<UserView> {
   const userId = callerUserId(request);
   if (input.name !== undefined && input.name !== null) {
     const name = valid(nameSchema, input.name, 'name');
-    await handleUser(identity, undefined, userId, { type: 'UpdateProfile', name, now: identity.now().toISOString() }, request);
+    await handleUser(
+      identity,
+      undefined,
+      userId,
+      { type: 'UpdateProfile', name, now: identity.now().toISOString() },
+      request,
+    );
   }
   return getUser(identity, userId);
 }

@@ -81,7 +81,14 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       };
     }
     case 'EmailVerificationRequested':
-      return { ...state, verification: { tokenId: event.data.tokenId, email: event.data.email, expiresAt: event.data.expiresAt } };
+      return {
+        ...state,
+        verification: {
+          tokenId: event.data.tokenId,
+          email: event.data.email,
+          expiresAt: event.data.expiresAt,
+        },
+      };
     case 'UserEmailVerified':
       return { ...state, emailVerified: true, verification: null };
     case 'PasswordResetRequested':
