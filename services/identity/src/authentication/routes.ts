@@ -14,24 +14,20 @@ export function authenticationRoutes(identity: Identity) {
       const body = (request.body ?? {}) as { credential?: unknown; scheme?: unknown };
       const scheme: Scheme = body.scheme === 'api_key' ? 'api_key' : 'bearer';
       if (typeof body.credential !== 'string' || (body.scheme !== 'api_key' && body.scheme !== 'bearer')) {
-        return reply
-          .status(400)
-          .send({
-            code: 'VALIDATION_ERROR',
-            message: 'credential (string) and scheme (api_key | bearer) are required',
-          });
+        return reply.status(400).send({
+          code: 'VALIDATION_ERROR',
+          message: 'credential (string) and scheme (api_key | bearer) are required',
+        });
       }
       try {
         return { caller: await authenticate(identity, body.credential, scheme) };
       } catch (error) {
         if (isDomainError(error) && error.code === 'UNAUTHENTICATED') {
-          return reply
-            .status(401)
-            .send({
-              code: 'UNAUTHENTICATED',
-              message: error.message,
-              reason: error.details.reason ?? 'TOKEN_INVALID',
-            });
+          return reply.status(401).send({
+            code: 'UNAUTHENTICATED',
+            message: error.message,
+            reason: error.details.reason ?? 'TOKEN_INVALID',
+          });
         }
         throw error;
       }
