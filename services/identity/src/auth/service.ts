@@ -84,11 +84,7 @@ export async function register(
   request: RequestInfo,
   input: { email: string; password: string; name: string },
 ): Promise<UserView> {
-  const email = valid(
-    emailSchema,
-    typeof input.email === 'string' ? input.email.trim() : input.email,
-    'email',
-  );
+  const email = valid(emailSchema, input.email, 'email');
   const password = valid(passwordSchema, input.password, 'password');
   const name = valid(nameSchema, input.name, 'name');
   if (await findUserByEmail(identity, email)) throw emailExists();
@@ -237,11 +233,7 @@ export async function updateAgent(
   input: { email: string },
 ): Promise<UserView> {
   const userId = callerUserId(request);
-  const email = valid(
-    emailSchema,
-    typeof input.email === 'string' ? input.email.trim() : input.email,
-    'email',
-  );
+  const email = valid(emailSchema, input.email, 'email');
   const existing = await findUserByEmail(identity, email);
   if (existing && existing.id !== userId)
     throw validationError('this email is already in use', { reason: 'EMAIL_EXISTS', field: 'email' });
@@ -269,11 +261,7 @@ export async function forgotPassword(
   request: RequestInfo,
   input: { email: string },
 ): Promise<true> {
-  const email = valid(
-    emailSchema,
-    typeof input.email === 'string' ? input.email.trim() : input.email,
-    'email',
-  );
+  const email = valid(emailSchema, input.email, 'email');
   inBackground(identity, 'password reset', async () => {
     const user = await findUserByEmail(identity, email);
     if (!user?.email) return;
@@ -312,11 +300,7 @@ export async function resendVerification(
   request: RequestInfo,
   input: { email: string },
 ): Promise<true> {
-  const email = valid(
-    emailSchema,
-    typeof input.email === 'string' ? input.email.trim() : input.email,
-    'email',
-  );
+  const email = valid(emailSchema, input.email, 'email');
   inBackground(identity, 'verification mail', async () => {
     const user = await findUserByEmail(identity, email);
     if (!user?.email || user.emailVerified) return;

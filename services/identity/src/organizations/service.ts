@@ -286,7 +286,7 @@ export async function createInvite(
   input: { email: string; role?: string | null },
 ): Promise<InviteView> {
   const membership = await authorize(identity, request, idOrDefault, 'org.manage_members');
-  const email = valid(emailSchema, input.email?.trim(), 'email');
+  const email = valid(emailSchema, input.email, 'email');
   const roleId = await resolveRole(identity, membership.organizationId, {
     roleName: input.role ?? DEFAULT_MEMBER_ROLE,
   }).catch((error) => {

@@ -36,9 +36,7 @@ export async function setupRecovery(
 ): Promise<RecoverySetup> {
   const userId = callerUserId(request);
   const email =
-    input.email === undefined || input.email === null
-      ? undefined
-      : valid(emailSchema, String(input.email).trim(), 'email');
+    input.email === undefined || input.email === null ? undefined : valid(emailSchema, input.email, 'email');
   const code = newRecoveryCode();
   const codeId = randomUUID();
   const issued = await transaction(identity, async (manager) => {

@@ -47,9 +47,11 @@ const toView = (r: UserRow): UserView => ({
 
 // ---- Serelo's validation rules -------------------------------------------------------------
 
+/** Surrounding spaces are forgiven: every route that takes an email trims it here, once. */
 export const emailSchema = z
-  .email('email must be a valid address')
-  .max(255, 'email must be at most 255 characters');
+  .string('email must be a valid address')
+  .trim()
+  .pipe(z.email('email must be a valid address').max(255, 'email must be at most 255 characters'));
 export const nameSchema = z
   .string()
   .trim()
