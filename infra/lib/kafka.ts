@@ -17,7 +17,7 @@ const JAVA_MISSING =
 const MAVEN_MISSING =
   'Maven not found: install it (e.g. apt-get install maven); it is needed once to fetch the Kafka jars from Maven Central';
 
-interface KafkaFiles {
+export interface KafkaFiles {
   serverProperties: string;
   log4jProperties: string;
   clusterId: string;
@@ -116,7 +116,7 @@ async function fetchJars(repoRoot: string, libs: string, log: Log): Promise<void
 }
 
 /** Formats the KRaft log directory once; the cluster id is kept beside it for later runs. */
-async function formatStorage(libs: string, files: KafkaFiles, log: Log): Promise<void> {
+export async function formatStorage(libs: string, files: KafkaFiles, log: Log): Promise<void> {
   if (existsSync(join(files.logDirs, 'meta.properties'))) return;
   mkdirSync(files.logDirs, { recursive: true });
   const clusterId = existsSync(files.clusterId)
@@ -130,8 +130,8 @@ async function formatStorage(libs: string, files: KafkaFiles, log: Log): Promise
       `${libs}/*`,
       'kafka.tools.StorageTool',
       'format',
-      '-t',
-      clusterId,
+      // One argument with `=`: a base64url id may begin with '-', which argparse would read as an option.
+      `--cluster-id=${clusterId}`,
       '-c',
       files.serverProperties,
       '--ignore-formatted',
@@ -140,7 +140,7 @@ async function formatStorage(libs: string, files: KafkaFiles, log: Log): Promise
 }
 
 /** Kafka's own format (`StorageTool random-uuid`): 16 random bytes, base64url without padding. */
-function newClusterId(): string {
+export function newClusterId(): string {
   return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
 }
 

@@ -2,7 +2,8 @@
 // client library production code uses. No server, no pass: these tests fail rather than skip,
 // so run `npm run infra:up` first (npm test does).
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -10,6 +11,8 @@ import { Kafka, logLevel, Partitioners, type KafkaMessage } from 'kafkajs';
 import pg from 'pg';
 import Stripe from 'stripe';
 import { DEFAULT_ENDPOINTS } from '../../../infra/lib/endpoints.ts';
+import { formatStorage, KAFKA_VERSION, newClusterId, type KafkaFiles } from '../../../infra/lib/kafka.ts';
+import { loadSettings } from '../../../infra/lib/settings.ts';
 import { infraEndpoints } from './endpoints.js';
 import * as activities from './fixtures/activities.js';
 import type { greet } from './fixtures/workflows.js';
@@ -29,6 +32,47 @@ describe('PostgreSQL', () => {
       await client.end();
     }
   });
+});
+
+describe('Kafka storage format (infra/)', () => {
+  // A cluster id is base64url, so about one in 32 begins with '-'; passed as a separate argument it was
+  // read as an option and formatting failed (a CI run once died of it). Formats a scratch directory with
+  // the cached jars that infra:up fetched.
+  it('formats storage for a cluster id that begins with a dash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafka-format-'));
+    try {
+      const files: KafkaFiles = {
+        serverProperties: join(dir, 'server.properties'),
+        log4jProperties: join(dir, 'log4j.properties'),
+        clusterId: join(dir, 'cluster-id'),
+        logDirs: join(dir, 'data'),
+        pidFile: join(dir, 'kafka.pid'),
+        logFile: join(dir, 'kafka.log'),
+      };
+      const clusterId = `-${newClusterId().slice(1)}`;
+      writeFileSync(files.clusterId, `${clusterId}\n`);
+      writeFileSync(files.log4jProperties, 'log4j.rootLogger=ERROR\n');
+      writeFileSync(
+        files.serverProperties,
+        [
+          'process.roles=broker,controller',
+          'node.id=1',
+          'controller.quorum.voters=1@127.0.0.1:1',
+          'listeners=PLAINTEXT://127.0.0.1:2,CONTROLLER://127.0.0.1:1',
+          'controller.listener.names=CONTROLLER',
+          `log.dirs=${files.logDirs}`,
+        ].join('\n'),
+      );
+      const libs = join(loadSettings().cacheDir, `kafka-${KAFKA_VERSION}`, 'libs');
+      const quiet = { info() {}, ok() {}, warn() {}, fail() {} };
+      await formatStorage(libs, files, quiet);
+      expect(readFileSync(join(files.logDirs, 'meta.properties'), 'utf8')).toContain(
+        `cluster.id=${clusterId}`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('Kafka', () => {
