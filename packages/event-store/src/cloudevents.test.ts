@@ -16,6 +16,9 @@ const event: OutboxEvent = {
     correlationId: 'corr-1',
     causationId: 'cmd-1',
     actor: 'user:u_1',
+    organizationId: 'org_9',
+    ipAddress: '198.51.100.7',
+    userAgent: 'integration/2.1 (+https://example.com)',
     traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
   },
   recordedAt: new Date('2026-11-22T10:00:00.123Z'),
@@ -38,6 +41,9 @@ describe('CloudEvents binary mode on Kafka', () => {
       ce_correlationid: 'corr-1',
       ce_causationid: 'cmd-1',
       ce_actor: 'user:u_1',
+      ce_organizationid: 'org_9',
+      ce_ipaddress: '198.51.100.7',
+      ce_useragent: 'integration/2.1 (+https://example.com)',
       traceparent: event.metadata.traceparent,
     });
   });
@@ -78,6 +84,7 @@ describe('CloudEvents binary mode on Kafka', () => {
       datacontenttype: 'application/json',
       schemaversion: '2',
       correlationid: 'corr-1',
+      ipaddress: '198.51.100.7',
     });
     expect(ce.data).toEqual({ contactId: 'contact-7', name: 'Ada' });
   });

@@ -20,9 +20,24 @@ export const HEADERS = {
   correlationid: 'ce_correlationid',
   causationid: 'ce_causationid',
   actor: 'ce_actor',
+  organizationid: 'ce_organizationid',
+  ipaddress: 'ce_ipaddress',
+  useragent: 'ce_useragent',
   traceparent: 'traceparent',
   tracestate: 'tracestate',
 } as const;
+
+/** Each metadata field and the header that carries it (every field of EventMetadata has one). */
+const METADATA_HEADERS: Record<keyof EventMetadata, string> = {
+  correlationId: HEADERS.correlationid,
+  causationId: HEADERS.causationid,
+  actor: HEADERS.actor,
+  organizationId: HEADERS.organizationid,
+  ipAddress: HEADERS.ipaddress,
+  userAgent: HEADERS.useragent,
+  traceparent: HEADERS.traceparent,
+  tracestate: HEADERS.tracestate,
+};
 
 export interface KafkaRecord {
   key: string;
@@ -41,12 +56,10 @@ export function toKafkaRecord(event: OutboxEvent, source: string): KafkaRecord {
     [HEADERS.contentType]: 'application/json',
     [HEADERS.schemaversion]: String(event.schemaVersion),
   };
-  const m = event.metadata;
-  if (m.correlationId) headers[HEADERS.correlationid] = m.correlationId;
-  if (m.causationId) headers[HEADERS.causationid] = m.causationId;
-  if (m.actor) headers[HEADERS.actor] = m.actor;
-  if (m.traceparent) headers[HEADERS.traceparent] = m.traceparent;
-  if (m.tracestate) headers[HEADERS.tracestate] = m.tracestate;
+  for (const [key, header] of Object.entries(METADATA_HEADERS)) {
+    const value = event.metadata[key as keyof EventMetadata];
+    if (value) headers[header] = value;
+  }
   return { key: event.streamId, value: event.data, headers };
 }
 
@@ -93,15 +106,10 @@ export function fromKafkaRecord(record: {
     throw new InvalidEventError(`value is not JSON: ${(error as Error).message}`);
   }
   const metadata: EventMetadata = {};
-  const put = (key: keyof EventMetadata, header: string) => {
+  for (const [key, header] of Object.entries(METADATA_HEADERS)) {
     const value = get(header);
-    if (value !== undefined) metadata[key] = value;
-  };
-  put('correlationId', HEADERS.correlationid);
-  put('causationId', HEADERS.causationid);
-  put('actor', HEADERS.actor);
-  put('traceparent', HEADERS.traceparent);
-  put('tracestate', HEADERS.tracestate);
+    if (value !== undefined) metadata[key as keyof EventMetadata] = value;
+  }
   return {
     id: required(HEADERS.id),
     type: required(HEADERS.type),

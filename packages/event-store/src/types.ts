@@ -6,12 +6,17 @@ export interface EventShape<Type extends string = string, Data = unknown> {
 
 /**
  * Context carried with every event. `actor` names who caused it as `<kind>:<id>` (e.g. `user:u_1`,
- * `agent:a_2`, `system:relay`); `traceparent`/`tracestate` are W3C trace context.
+ * `agent:a_2`, `system:relay`); `traceparent`/`tracestate` are W3C trace context. `organizationId`,
+ * `ipAddress` and `userAgent` say where the request that caused it came from: the audit log, a
+ * consumer in another service, needs them, so they travel on Kafka like the rest (cloudevents.ts).
  */
 export interface EventMetadata {
   causationId?: string;
   correlationId?: string;
   actor?: string;
+  organizationId?: string;
+  ipAddress?: string;
+  userAgent?: string;
   traceparent?: string;
   tracestate?: string;
 }

@@ -7,3 +7,4 @@ export * from './caller.js';
 export * from './connections.js';
 export * from './server.js';
 export * from './platform.js';
+export * from './metadata.js';

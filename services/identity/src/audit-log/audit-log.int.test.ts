@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { fromKafkaRecord, toKafkaRecord } from '@seren/event-store';
 import { infraEndpoints } from '@seren/testing';
+import { recordAuditEntry } from './consumer';
 import { startTestIdentity, type IdentityClient, type TestIdentity } from '../test/harness';
 
 const LIST = `query($o: ID!, $f: AuditLogFilter, $l: Int, $off: Int) {
@@ -128,6 +131,58 @@ describe.each([
         alice.as,
       ),
     ).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe("another service's events in the audit log", () => {
+  let t: TestIdentity;
+  beforeAll(async () => {
+    t = await startTestIdentity({ embedded: true });
+  });
+  afterAll(() => t?.close());
+
+  it('take actor, organization, IP and user agent from the CloudEvents headers alone', async () => {
+    const user = await t.client.user();
+    const eventId = randomUUID();
+    // What crm's relay would publish: identity's events table knows nothing of this event.
+    const record = toKafkaRecord(
+      {
+        position: 1,
+        transactionId: '1',
+        streamId: 'contact-77',
+        streamVersion: 1,
+        id: eventId,
+        type: 'ContactCreated',
+        schemaVersion: 1,
+        data: JSON.stringify({ contactId: 'contact-77' }),
+        metadata: {
+          actor: `user:${user.id}`,
+          organizationId: user.personalOrganizationId,
+          ipAddress: '192.0.2.44',
+          userAgent: 'crm-integration/3.0',
+        },
+        recordedAt: new Date(),
+      },
+      'crm',
+    );
+    const received = fromKafkaRecord({
+      value: Buffer.from(record.value),
+      headers: Object.fromEntries(Object.entries(record.headers).map(([k, v]) => [k, Buffer.from(v)])),
+    });
+    await t.service.dataSource.transaction((manager) =>
+      recordAuditEntry({ ...received, topic: 'crm.contact' }, manager),
+    );
+    const page = await waitForEntries(t.client, user.as, 'default', { action: 'contact.created' });
+    expect(page.auditLogs.items[0]).toMatchObject({
+      action: 'contact.created',
+      actionCategory: 'crm',
+      resourceType: 'contact',
+      resourceId: 'contact-77',
+      actorId: user.id,
+      actorType: 'user',
+      ipAddress: '192.0.2.44',
+      userAgent: 'crm-integration/3.0',
+    });
   });
 });
 

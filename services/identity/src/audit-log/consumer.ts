@@ -9,24 +9,15 @@ export const AUDIT_LOG_GROUP = 'identity.audit-log';
 /** Every topic of the suite's contracts: the audit log covers every service's events as they land. */
 export const auditTopics = () => [...new Set(allEvents.map(topicFor))];
 
-type Metadata = { actor?: string; ipAddress?: string; userAgent?: string; organizationId?: string };
-
 /**
  * Writes one audit entry per event. Events that name an organization land in it; user-level events
  * (logins, password changes) land in the user's personal organization.
  */
 export async function recordAuditEntry(event: ConsumedEvent, manager: EntityManager): Promise<void> {
   const entry = auditActionOf(event);
-  let metadata = event.metadata as Metadata;
-  // The CloudEvents headers carry the actor but not the client address or user agent; for our own
-  // events the full metadata is one lookup away in our events table.
-  if (event.source === 'identity' && (!metadata.ipAddress || !metadata.userAgent)) {
-    const rows: { metadata: Metadata }[] = await manager.query(
-      `select metadata from events where event_id = $1`,
-      [event.id],
-    );
-    if (rows[0]) metadata = { ...rows[0].metadata, ...metadata };
-  }
+  // actor, organization, client address and user agent: CloudEvents extension headers on Kafka, the
+  // events' metadata column in PostgreSQL mode; the same for every service's events.
+  const { metadata } = event;
   let organizationId = entry.organizationId ?? metadata.organizationId;
   if (!organizationId && entry.userId) {
     const rows: { personal_organization_id: string }[] = await manager.query(

@@ -1,11 +1,10 @@
-import type { Decider, EventShape, EventStore } from '@seren/event-store';
+import type { Decider, EventMetadata, EventShape, EventStore } from '@seren/event-store';
 import { conflict, type Logger } from '@seren/service-kit';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { IdentityConfig } from '../config.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Tokens } from '../tokens/tokens.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
-import type { AuditMetadata } from './request.js';
 
 /** What the application layer works with; built once in service.ts. */
 export interface Identity {
@@ -32,7 +31,7 @@ export async function handle<State, Command, E extends EventShape>(
   streamId: string,
   decider: Decider<State, Command, E>,
   command: Command,
-  metadata: AuditMetadata,
+  metadata: EventMetadata,
 ) {
   return identity.store.handle(streamId, decider, command, { manager, metadata });
 }
