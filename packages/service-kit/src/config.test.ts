@@ -31,4 +31,17 @@ describe('service configuration', () => {
       /INTERNAL_TOKEN_SECRET/,
     );
   });
+
+  it('refuses the development default of a secret in production, naming the variable', () => {
+    expect(() => loadServiceConfig('crm', 4102, {})).not.toThrow();
+    const load = () => loadServiceConfig('crm', 4102, { NODE_ENV: 'production' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/INTERNAL_TOKEN_SECRET: must be set in production/);
+    expect(() =>
+      loadServiceConfig('crm', 4102, {
+        NODE_ENV: 'production',
+        INTERNAL_TOKEN_SECRET: 'a-real-secret-from-the-deployment-0123456789',
+      }),
+    ).not.toThrow();
+  });
 });

@@ -19,13 +19,33 @@ export function loadConfig<S extends z.ZodObject>(
   // Empty strings count as unset, so `FOO= npm start` falls back to the default.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
-  if (result.success) return result.data;
+  if (result.success) {
+    if (cleaned.NODE_ENV === 'production') refuseDevelopmentSecrets(result.data as Record<string, unknown>);
+    return result.data;
+  }
   throw new ConfigError(
     result.error.issues.map((issue) => ({
       variable: String(issue.path[0] ?? '(root)'),
       problem: issue.message,
     })),
   );
+}
+
+/** The prefix of every secret's built-in default: fine on a laptop, refused when NODE_ENV=production. */
+export const DEVELOPMENT_SECRET_PREFIX = 'development-only-';
+
+/** A secret variable (at least 32 characters) with a development default, `development-only-<what>`. */
+export const envSecret = (what: string) =>
+  z.string().min(32, 'must be at least 32 characters').default(`${DEVELOPMENT_SECRET_PREFIX}${what}`);
+
+function refuseDevelopmentSecrets(config: Record<string, unknown>): void {
+  const issues = Object.entries(config)
+    .filter(([, value]) => typeof value === 'string' && value.startsWith(DEVELOPMENT_SECRET_PREFIX))
+    .map(([variable]) => ({
+      variable,
+      problem: 'must be set in production (the default is for development only)',
+    }));
+  if (issues.length > 0) throw new ConfigError(issues);
 }
 
 /** `true`/`false`/`1`/`0` as a boolean environment variable. */
@@ -47,10 +67,7 @@ export const platformConfigSchema = z.object({
   KAFKA_BROKERS: z.string().optional(),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
-  INTERNAL_TOKEN_SECRET: z
-    .string()
-    .min(32, 'must be at least 32 characters')
-    .default('development-only-internal-token-secret-change-me'),
+  INTERNAL_TOKEN_SECRET: envSecret('internal-token-secret-change-me'),
 });
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;

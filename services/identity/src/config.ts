@@ -1,4 +1,4 @@
-import { envBoolean, loadConfig } from '@seren/service-kit';
+import { envBoolean, envSecret, loadConfig } from '@seren/service-kit';
 import { z } from 'zod';
 
 /** Identity's own settings (the platform's are read by service-kit). Every one is optional. */
@@ -23,6 +23,11 @@ export const identityConfigSchema = z.object({
     .default(30 * 24 * 3600),
   /** A new signing key after this many days; older keys stay in the JWKS until their tokens expired. */
   SIGNING_KEY_ROTATION_DAYS: z.coerce.number().positive().default(30),
+  /**
+   * The private signing keys are encrypted with a key derived from this secret. The default is for
+   * development only; changing it makes the stored keys unreadable (identity then refuses to start).
+   */
+  SIGNING_KEY_ENCRYPTION_SECRET: envSecret('signing-key-secret-change-me'),
   EMAIL_TOKEN_TTL_HOURS: z.coerce.number().positive().default(24),
   PASSWORD_RESET_TTL_MINUTES: z.coerce.number().positive().default(60),
   INVITE_TTL_DAYS: z.coerce.number().positive().default(7),

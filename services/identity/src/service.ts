@@ -76,12 +76,12 @@ export async function startIdentityService(
   });
 
   try {
-    const signingKeys = new SigningKeys(
-      service.dataSource,
-      config.SIGNING_KEY_ROTATION_DAYS * 24 * HOUR,
+    const signingKeys = new SigningKeys(service.dataSource, {
+      rotationMs: config.SIGNING_KEY_ROTATION_DAYS * 24 * HOUR,
       // a retired key verifies for as long as the longest token it signed may live
-      Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.REFRESH_TOKEN_TTL_SECONDS) * 1000,
-    );
+      graceMs: Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.REFRESH_TOKEN_TTL_SECONDS) * 1000,
+      encryptionSecret: config.SIGNING_KEY_ENCRYPTION_SECRET,
+    });
     await signingKeys.current();
     const mailer = createMailer(
       { smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM },

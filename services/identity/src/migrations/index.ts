@@ -1,3 +1,4 @@
 import { CreateIdentityTables1795400000000 } from './1795400000000-create-identity-tables.js';
+import { EncryptSigningKeys1795500000000 } from './1795500000000-encrypt-signing-keys.js';
 
-export const identityMigrations = [CreateIdentityTables1795400000000];
+export const identityMigrations = [CreateIdentityTables1795400000000, EncryptSigningKeys1795500000000];
