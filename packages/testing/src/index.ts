@@ -3,3 +3,4 @@ export { testServiceEnv, TEST_INTERNAL_TOKEN_SECRET } from './service-env.js';
 export { waitForEvent, type ReceivedEvent } from './events.js';
 export { asCaller, graphql } from './callers.js';
 export { describeDomainService } from './domain-service.js';
+export { withinOneWindow } from './windows.js';

@@ -1,3 +1,4 @@
+import { withinOneWindow } from '@seren/testing';
 import { startRestSuite, type RestSuite } from './test/suite';
 import { eventually, restAgent, restUser } from './test/rest-flows';
 import { STRONG_PASSWORD, uniqueEmail } from './test/harness';
@@ -244,6 +245,7 @@ describe('brute-force login is stopped by the gateway limits', () => {
   it('Serelo login: after 5 attempts a minute per IP, 429 RATE_LIMIT_EXCEEDED even with the right password', async () => {
     const email = uniqueEmail('victim');
     await s.client.register(email);
+    await withinOneWindow(60_000, 20_000);
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++)
       statuses.push(
@@ -261,6 +263,7 @@ describe('brute-force login is stopped by the gateway limits', () => {
   });
 
   it('SerenAI credential routes (wallet recovery, password reset) are limited per IP', async () => {
+    await withinOneWindow(60_000, 20_000);
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
       statuses.push(

@@ -48,9 +48,11 @@ describe('shared rate-limit counters in PostgreSQL', () => {
   });
 
   it('shares counters between instances, also under concurrency', async () => {
-    const a = store();
-    const b = store();
-    const window = [{ key: `shared:${Date.now()}`, limit: 1000, windowMs: 60_000 }];
+    // one fixed instant: a window turning mid-test would split the counts
+    const now = () => 1_700_000_030_000;
+    const a = store({ now });
+    const b = store({ now });
+    const window = [{ key: `shared:${randomBytes(4).toString('hex')}`, limit: 1000, windowMs: 60_000 }];
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).hit(window)));
     const counts = results.map((r) => r![0]!.count).sort((x, y) => x - y);
     expect(counts).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
@@ -59,7 +61,7 @@ describe('shared rate-limit counters in PostgreSQL', () => {
   it('gives every request of a shared statement its own exact count', async () => {
     // 30 requests in one turn of the event loop share one statement; each must still see a
     // distinct count, in arrival order, so exactly the requests past the limit are refused.
-    const limiter = store();
+    const limiter = store({ now: () => 1_700_000_030_000 });
     const window = [{ key: `batch:${randomBytes(4).toString('hex')}`, limit: 12, windowMs: 60_000 }];
     const results = await Promise.all(Array.from({ length: 30 }, () => limiter.hit(window)));
     const counts = results.map((r) => r![0]!.count);
