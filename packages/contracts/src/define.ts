@@ -12,6 +12,20 @@ export interface EventContract<Type extends string = string, Data extends z.ZodT
   readonly aggregate: string;
   readonly description: string;
   readonly schema: Data;
+  /**
+   * Schema evolution: `upcasters[n]` turns data written at version `n` into data of version `n + 1`.
+   * Events are never rewritten; readers (the event store's `readStream`, consumers) upcast old
+   * versions on the way in, so `evolve` and handlers only ever see the current version.
+   */
+  readonly upcasters?: Readonly<Record<number, (data: unknown) => unknown>>;
+}
+
+/** An event's schema version that its contract cannot bring to the current version. */
+export class UnknownSchemaVersionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownSchemaVersionError';
+  }
 }
 
 export type Domain = 'identity' | 'crm' | 'content' | 'commerce';
@@ -23,7 +37,35 @@ export function defineEvent<Type extends string, Data extends z.ZodType>(
     // Event names are facts in the past tense; the pattern catches most slips (e.g. "CreateUser").
     throw new Error(`event type "${contract.type}" should be a past-tense name such as "ContactCreated"`);
   }
+  if (!Number.isInteger(contract.version) || contract.version < 1)
+    throw new Error(`${contract.type}: version must be a positive integer`);
+  for (const from of Object.keys(contract.upcasters ?? {}).map(Number)) {
+    if (!Number.isInteger(from) || from < 1 || from >= contract.version)
+      throw new Error(`${contract.type}: an upcaster from v${from} does not lead to v${contract.version}`);
+  }
   return contract;
+}
+
+/**
+ * Brings data written at `fromVersion` up to the contract's version, one upcaster at a time. Throws
+ * UnknownSchemaVersionError for a version newer than the contract (a producer ahead of this reader)
+ * or a gap in the chain; the result is not validated here (callers parse it with the schema).
+ */
+export function upcast(contract: EventContract, data: unknown, fromVersion: number): unknown {
+  if (fromVersion > contract.version)
+    throw new UnknownSchemaVersionError(
+      `${contract.type} v${fromVersion} is newer than this reader's contract (v${contract.version})`,
+    );
+  let current = data;
+  for (let version = fromVersion; version < contract.version; version++) {
+    const step = contract.upcasters?.[version];
+    if (!step)
+      throw new UnknownSchemaVersionError(
+        `${contract.type} v${version} cannot be read: no upcaster from v${version} to v${version + 1}`,
+      );
+    current = step(current);
+  }
+  return current;
 }
 
 /** The data type of an event contract. */

@@ -1,4 +1,6 @@
+import { defineEvent } from '@seren/contracts';
 import { Client } from 'pg';
+import { z } from 'zod';
 import { ConcurrencyError, InvalidEventError } from './errors.js';
 import { defineProjection } from './projections.js';
 import { EVENTS_CHANNEL, EventStore, type Decider } from './store.js';
@@ -272,6 +274,57 @@ describe('EventStore against PostgreSQL', () => {
       },
     ]);
     expect(ok.events[0]!.schemaVersion).toBe(1);
+  });
+
+  it('reads events of an older schema version upcast to the current contract, for evolve too', async () => {
+    // v1 stored a float `amount`; v2 stores integer cents. The v1 event stays as written.
+    const PriceChanged = defineEvent({
+      type: 'PriceChanged',
+      version: 2,
+      domain: 'commerce',
+      aggregate: 'price',
+      description: 'test contract',
+      schema: z.object({ cents: z.number().int() }),
+      upcasters: { 1: (d) => ({ cents: Math.round((d as { amount: number }).amount * 100) }) },
+    });
+    const versioned = new EventStore({ dataSource: db.dataSource, contracts: [PriceChanged] });
+    await versioned.append('price-1', 'price', [
+      { type: 'PriceChanged', schemaVersion: 1, data: { amount: 2.5 } },
+    ]);
+    await versioned.append('price-1', 'price', [{ type: 'PriceChanged', data: { cents: 300 } }]);
+    await expect(
+      versioned.append('price-1', 'price', [{ type: 'PriceChanged', data: { amount: 1 } }]),
+    ).rejects.toBeInstanceOf(InvalidEventError);
+
+    const { events } = await versioned.readStream('price-1');
+    expect(events.map((e) => [e.schemaVersion, e.data])).toEqual([
+      [2, { cents: 250 }],
+      [2, { cents: 300 }],
+    ]);
+    const [stored] = await db.dataSource.query(
+      `select schema_version, data from events where stream_id = 'price-1' order by stream_version limit 1`,
+    );
+    expect(stored).toEqual({ schema_version: 1, data: { amount: 2.5 } });
+
+    const total = await versioned.handle(
+      'price-1',
+      {
+        streamType: 'price',
+        initialState: () => [] as number[],
+        evolve: (state: number[], event: { type: 'PriceChanged'; data: { cents: number } }) => [
+          ...state,
+          event.data.cents,
+        ],
+        decide: () => [],
+      },
+      {},
+    );
+    expect(total.state).toEqual([250, 300]);
+
+    await versioned.append('price-2', 'price', [
+      { type: 'PriceChanged', schemaVersion: 3, data: { cents: 1 } },
+    ]);
+    await expect(versioned.readStream('price-2')).rejects.toThrow(/v3 is newer than this reader's contract/);
   });
 
   it('runs inline projections in the append transaction: readers see them at once', async () => {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { contractOf } from '@seren/contracts';
+import type { EventContract } from '@seren/contracts';
 import type { Pool, PoolClient, QueryConfig } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner.js';
 import { CommitNotifier } from './commit-notifier.js';
+import { contractLookup, upcastEvent, type ContractLookup } from './contracts.js';
 import { ConcurrencyError, InvalidEventError } from './errors.js';
 import { ProjectionRegistry, type InlineProjection } from './projections.js';
 import type { EventMetadata, EventShape, NewEvent, StoredEvent } from './types.js';
@@ -14,6 +15,11 @@ export { EVENTS_CHANNEL } from './commit-notifier.js';
 export interface EventStoreOptions {
   dataSource: DataSource;
   projections?: readonly InlineProjection[];
+  /**
+   * Contracts beyond the suite's registry (@seren/contracts), looked up first: appends are validated
+   * against the contract of their type, and `readStream` upcasts older schema versions to it.
+   */
+  contracts?: readonly EventContract[];
 }
 
 export interface AppendOptions {
@@ -108,9 +114,11 @@ export class EventStore {
   private readonly dataSource: DataSource;
   private readonly projections: ProjectionRegistry;
   private readonly notifier: CommitNotifier;
+  private readonly contracts: ContractLookup;
 
   constructor(options: EventStoreOptions) {
     this.dataSource = options.dataSource;
+    this.contracts = contractLookup(options.contracts);
     this.projections = new ProjectionRegistry(options.projections);
     this.notifier = new CommitNotifier(options.dataSource);
   }
@@ -123,7 +131,7 @@ export class EventStore {
   ): Promise<AppendResult<E>> {
     const expected = options.expectedVersion ?? 'any';
     if (events.length === 0) return this.appendNothing(streamId, expected, options.manager);
-    const prepared = events.map((event) => prepare(event, options.metadata));
+    const prepared = events.map((event) => prepare(event, this.contracts(event.type), options.metadata));
 
     const callerTransaction = options.manager?.queryRunner?.isTransactionActive
       ? options.manager.queryRunner
@@ -169,9 +177,10 @@ export class EventStore {
        from events where stream_id = $1 order by stream_version`,
       [streamId],
     );
-    const events = rows.map(
-      (row) =>
-        ({
+    // Events written at an older schema version reach `evolve` upcast to the current one.
+    const events = rows.map((row) =>
+      upcastEvent(
+        {
           id: row.event_id,
           type: row.type,
           data: row.data,
@@ -181,7 +190,9 @@ export class EventStore {
           schemaVersion: row.schema_version,
           metadata: row.metadata,
           recordedAt: row.recorded_at,
-        }) as StoredEvent<E>,
+        } as StoredEvent<E>,
+        this.contracts(row.type as string),
+      ),
     );
     return { version: events.at(-1)?.streamVersion ?? 0, events };
   }
@@ -286,8 +297,11 @@ const jitter = (attempt: number) =>
 
 type Prepared<E extends EventShape> = E & { id: string; schemaVersion: number; metadata: EventMetadata };
 
-function prepare<E extends EventShape>(event: NewEvent<E>, metadata: EventMetadata | undefined): Prepared<E> {
-  const contract = contractOf(event.type);
+function prepare<E extends EventShape>(
+  event: NewEvent<E>,
+  contract: EventContract | undefined,
+  metadata: EventMetadata | undefined,
+): Prepared<E> {
   const schemaVersion = event.schemaVersion ?? contract?.version ?? 1;
   // Validate on the way in: a consumer should never be the first to find that an event breaks its contract.
   if (contract && contract.version === schemaVersion) {

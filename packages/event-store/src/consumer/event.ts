@@ -1,31 +1,23 @@
-import { contractOf, type EventContract } from '@seren/contracts';
 import type { ReceivedEvent } from '../cloudevents.js';
+import { upcastEvent, type ContractLookup } from '../contracts.js';
 import { InvalidEventError } from '../errors.js';
 import type { ConsumedEvent } from './types.js';
 
 /**
- * Turns a received event into what the handler gets, checking its data against the contract (the
- * consumer's own list first, then the registry). A type neither knows passes through unchecked.
+ * Turns a received event into what the handler gets: data of an older schema version is upcast to
+ * the contract's version, then checked against the contract (the consumer's own list first, then
+ * the registry). A type neither knows passes through unchecked.
  */
 export function toConsumedEvent(
   received: ReceivedEvent,
   topic: string,
-  contracts: ReadonlyMap<string, EventContract>,
+  contracts: ContractLookup,
 ): ConsumedEvent {
-  const contract = contracts.get(received.type) ?? contractOf(received.type);
+  const contract = contracts(received.type);
   if (!contract) return { ...received, topic };
-  if (contract.version !== received.schemaVersion) {
-    // No upcasting yet: a version this consumer does not know is a dead letter, not a guess.
-    throw new InvalidEventError(
-      `${received.type} v${received.schemaVersion} is not known here (contract is v${contract.version})`,
-    );
-  }
-  const parsed = contract.schema.safeParse(received.data);
+  const current = upcastEvent(received, contract);
+  const parsed = contract.schema.safeParse(current.data);
   if (!parsed.success)
     throw new InvalidEventError(`${received.type} does not match its contract: ${parsed.error.message}`);
-  return { ...received, data: parsed.data, topic };
-}
-
-export function contractMap(contracts: readonly EventContract[] | undefined): Map<string, EventContract> {
-  return new Map((contracts ?? []).map((c) => [c.type, c]));
+  return { ...current, data: parsed.data, topic };
 }

@@ -11,7 +11,8 @@ import type { Logger } from 'pino';
 import { fromKafkaRecord } from '../cloudevents.js';
 import { InvalidEventError } from '../errors.js';
 import { defaultLogger, kafkaOf } from '../kafka.js';
-import { contractMap, toConsumedEvent } from './event.js';
+import { contractLookup } from '../contracts.js';
+import { toConsumedEvent } from './event.js';
 import { EventProcessor, type Delivery } from './processing.js';
 import type { ConsumedEvent, Consumer, ConsumerOptions, Handler } from './types.js';
 
@@ -52,7 +53,7 @@ export class KafkaConsumer implements Consumer {
       options.retry,
       options.maxEventsPerTransaction,
     );
-    this.contracts = contractMap(options.events);
+    this.contracts = contractLookup(options.events);
     this.wanted = options.events ? new Set(options.events.map((c) => c.type)) : undefined;
     this.deadLetterTopic = deadLetterTopicFor(options.groupId);
   }

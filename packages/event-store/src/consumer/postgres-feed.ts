@@ -9,7 +9,8 @@ import { ORIGIN, checkpointOf, readCommitted, type Checkpoint, type OutboxEvent 
 import { topicOf } from '../routing.js';
 import { EVENTS_CHANNEL } from '../commit-notifier.js';
 import { Wakeup } from '../wakeup.js';
-import { contractMap, toConsumedEvent } from './event.js';
+import { contractLookup } from '../contracts.js';
+import { toConsumedEvent } from './event.js';
 import { EventProcessor, type Delivery } from './processing.js';
 import type { ConsumedEvent, Consumer, ConsumerOptions, FeedSource, Handler } from './types.js';
 
@@ -48,7 +49,7 @@ export class PostgresFeedConsumer implements Consumer {
       options.retry,
       options.maxEventsPerTransaction,
     );
-    this.contracts = contractMap(options.events);
+    this.contracts = contractLookup(options.events);
     this.wanted = options.events ? new Set(options.events.map((c) => c.type)) : undefined;
     this.topics = new Set(options.topics);
   }
