@@ -2,6 +2,7 @@ import { defineEvent } from '@seren/contracts';
 import { Client } from 'pg';
 import { z } from 'zod';
 import { ConcurrencyError, InvalidEventError } from './errors.js';
+import { eventStoreMigrations } from './migrations/index.js';
 import { defineProjection } from './projections.js';
 import { EVENTS_CHANNEL, EventStore, type Decider } from './store.js';
 import { createTestDatabase, type TestDatabase } from './test-support/database.js';
@@ -79,8 +80,7 @@ describe('EventStore against PostgreSQL', () => {
     );
     const other = await createTestDatabase('es_migr');
     try {
-      await other.dataSource.undoLastMigration();
-      await other.dataSource.undoLastMigration();
+      for (let i = 0; i < eventStoreMigrations.length; i++) await other.dataSource.undoLastMigration();
       const left: unknown[] = await other.dataSource.query(
         `select 1 from information_schema.tables where table_schema = 'public' and table_name in ('events', 'streams', 'processed_events')`,
       );

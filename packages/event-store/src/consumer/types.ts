@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { KafkaConnection } from '../kafka.js';
 import type { TopicFallback } from '../routing.js';
 import type { EventMetadata } from '../types.js';
+import type { RetentionPolicy } from './retention.js';
 
 /** What a handler receives, whichever transport fed it. */
 export interface ConsumedEvent<Type extends string = string, Data = unknown> {
@@ -88,6 +89,8 @@ export interface ConsumerOptions<Cs extends readonly EventContract[] = readonly 
   pollIntervalMs?: number;
   /** PostgreSQL mode: how often a standby process tries to take a source (default 1000 ms). */
   lockRetryMs?: number;
+  /** How long processed-event ids are kept against redelivery (default 7 days; pruned hourly). */
+  retention?: RetentionPolicy;
 }
 
 export interface Consumer {
