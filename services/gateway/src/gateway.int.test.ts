@@ -247,6 +247,84 @@ describe('gateway in front of identity and content', () => {
     }
   });
 
+  describe('limits of /graphql', () => {
+    let limited: Gateway;
+    beforeAll(async () => {
+      limited = await startTestGateway(
+        gatewayEnv(subgraphs, {
+          RATE_LIMIT_OVERRIDES: JSON.stringify({
+            'graphql.credentials': [{ limit: 2, windowMs: 60_000 }],
+            'graphql.general': [{ limit: 50, windowMs: 60_000 }],
+          }),
+        }),
+      );
+    });
+    afterAll(() => limited?.close());
+
+    const login = (password: string) =>
+      graphql(
+        limited,
+        'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+        {
+          e: user.email,
+          p: password,
+        },
+      );
+
+    it('stops password guessing through the graph: credential mutations per IP, 429 with Retry-After', async () => {
+      await withinOneWindow(60_000, 10_000);
+      const first = await login('Wrong-guess-1!');
+      expect(first.status).toBe(200);
+      expect(first.body.errors?.[0]?.extensions?.code).toBeDefined();
+      expect(first.headers.get('x-ratelimit-limit')).toBe('2');
+      expect((await login('Wrong-guess-2!')).status).toBe(200);
+      const blocked = await login(STRONG_PASSWORD);
+      expect(blocked.status).toBe(429);
+      expect(blocked.body).toEqual({
+        errors: [
+          {
+            message: expect.stringMatching(/Try again in \d+ seconds/),
+            extensions: { code: 'RATE_LIMITED', retryAfter: expect.any(Number) },
+          },
+        ],
+      });
+      expect(blocked.headers.get('retry-after')).toBe(String(blocked.body.errors![0].extensions.retryAfter));
+      expect(blocked.headers.get('x-ratelimit-remaining')).toBe('0');
+      // other operations of the same client are not credential calls
+      const me = await graphql(limited, '{ me { id } }', {}, bearer());
+      expect(me.status).toBe(200);
+      expect(me.body.data.me.id).toBe(user.userId);
+    });
+
+    it('refuses several credential mutations in one request, so aliases cannot multiply guesses', async () => {
+      const { status, body } = await graphql(
+        limited,
+        `
+          mutation {
+            a: login(email: "x@example.com", password: "1") {
+              accessToken
+            }
+            b: login(email: "x@example.com", password: "2") {
+              accessToken
+            }
+          }
+        `,
+      );
+      expect(status).toBe(400);
+      expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_REQUEST' } });
+    });
+
+    it('counts every request per caller and advertises what is left', async () => {
+      await withinOneWindow(60_000, 5_000);
+      const first = await graphql(limited, '{ me { id } }', {}, bearer());
+      const second = await graphql(limited, '{ me { id } }', {}, bearer());
+      expect(first.headers.get('x-ratelimit-limit')).toBe('50');
+      expect(Number(second.headers.get('x-ratelimit-remaining'))).toBeLessThan(
+        Number(first.headers.get('x-ratelimit-remaining')),
+      );
+    });
+  });
+
   it('lets requests through, with a logged warning, when the limiter is down', async () => {
     const lines: string[] = [];
     const logger = createLogger(

@@ -150,7 +150,14 @@ export async function startGateway(
       errors: [{ message: `No route for ${method} ${url.split('?')[0]}`, extensions: { code: 'NOT_FOUND' } }],
     }),
   );
-  mountGraphQL(graphqlApp.app, { graph, authenticator, logger, graphiql: introspectionEnabled(config) });
+  mountGraphQL(graphqlApp.app, {
+    graph,
+    authenticator,
+    logger,
+    graphiql: introspectionEnabled(config),
+    limiter,
+    limitOverrides: config.RATE_LIMIT_OVERRIDES,
+  });
   const asyncapi = JSON.stringify(asyncApiDocument());
   graphqlApp.app.get('/asyncapi.json', async (_request, reply) =>
     reply.header('content-type', 'application/json; charset=utf-8').send(asyncapi),

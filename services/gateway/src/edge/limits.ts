@@ -27,7 +27,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 const userOrIp = ({ caller, ip }: LimitSubject) => (caller.subject ? `user:${caller.subject}` : `ip:${ip}`);
-const retryAfterSeconds = (state: WindowState, now: number) =>
+export const retryAfterSeconds = (state: WindowState, now: number) =>
   Math.max(1, Math.ceil((state.resetAt - now) / 1000));
 
 /** The window a client should hear about: an exceeded one, else the one with the fewest requests left. */
@@ -39,7 +39,7 @@ function tightest(states: WindowState[]): WindowState | undefined {
 }
 
 /** `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset` (epoch seconds), as Serelo documents them. */
-function limitRemainingReset(states: WindowState[]): Record<string, string> {
+export function limitRemainingReset(states: WindowState[]): Record<string, string> {
   const state = tightest(states);
   if (!state) return {};
   return {
@@ -179,11 +179,24 @@ export function hitsFor<P extends Product>(
   overrides: Record<string, RateWindow[]> = {},
 ): WindowHit[] {
   const limits = productLimits[product] as ProductLimits<P>;
-  const windows = overrides[`${product}.${limitClass}`] ?? limits.windows[limitClass];
-  if (windows.length === 0) return [];
-  const who = limits.keyOf(limitClass, subject);
-  return windows.map((w) => ({
-    key: `${product}:${limitClass}:${w.windowMs}:${who}`,
+  const windows = limits.windows[limitClass];
+  if ((overrides[`${product}.${limitClass}`] ?? windows).length === 0) return [];
+  return windowHits(product, limitClass, limits.keyOf(limitClass, subject), windows, overrides);
+}
+
+/**
+ * The counters of one limit class for one subject (`who`): its default windows, or the ones
+ * RATE_LIMIT_OVERRIDES gives for `<scope>.<class>`, each keyed `<scope>:<class>:<window ms>:<who>`.
+ */
+export function windowHits(
+  scope: string,
+  limitClass: string,
+  who: string,
+  windows: RateWindow[],
+  overrides: Record<string, RateWindow[]> = {},
+): WindowHit[] {
+  return (overrides[`${scope}.${limitClass}`] ?? windows).map((w) => ({
+    key: `${scope}:${limitClass}:${w.windowMs}:${who}`,
     limit: w.limit,
     windowMs: w.windowMs,
   }));

@@ -16,9 +16,14 @@ import {
   looksLikeJwtCredential,
   type Authenticator,
 } from '../edge/authenticate.js';
+import { anonymous } from '@seren/service-kit';
+import type { RateWindow } from '../config.js';
+import type { RateLimitStore } from '../edge/rate-limit.js';
 import type { GatewayContext, GraphExecutor, OperationResult } from './context.js';
 import { EdgeDataSource } from './data-source.js';
 import { graphiqlAssets, graphiqlPage } from './graphiql.js';
+import { retryAfterSeconds } from '../edge/limits.js';
+import { credentialMutationsOf, graphqlHits, graphqlLimitHeaders } from './limits.js';
 
 export interface GraphOptions {
   supergraphSdl: string;
@@ -97,6 +102,9 @@ export interface GraphRouteOptions {
   authenticator: Authenticator;
   logger: Logger;
   graphiql: boolean;
+  /** shared counters (see limits.ts); absent when RATE_LIMITS_ENABLED=false */
+  limiter?: RateLimitStore;
+  limitOverrides?: Record<string, RateWindow[]>;
 }
 
 /**
@@ -162,11 +170,14 @@ export function mountGraphQL(app: FastifyInstance, options: GraphRouteOptions): 
       throw error;
     }
 
+    const at = request.url.indexOf('?');
+    const search = at === -1 ? '' : request.url.slice(at);
+    if (options.limiter && !(await admit(request, reply, body, search, options))) return reply;
+
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const at = request.url.indexOf('?');
     const context: GatewayContext = {
       internalToken,
       requestId: request.id,
@@ -180,7 +191,7 @@ export function mountGraphQL(app: FastifyInstance, options: GraphRouteOptions): 
       httpGraphQLRequest: {
         method: request.method,
         headers,
-        search: at === -1 ? '' : request.url.slice(at),
+        search,
         body,
       },
       context: async () => context,
@@ -197,9 +208,54 @@ export function mountGraphQL(app: FastifyInstance, options: GraphRouteOptions): 
   app.post('/graphql', handler);
 }
 
-function graphqlError(reply: FastifyReply, status: number, code: string, message: string) {
+/**
+ * Counts the request against the graph's limits and advertises them (X-RateLimit-Limit, -Remaining,
+ * -Reset); false once a 429 or 400 has been sent. A limiter outage lets the request through.
+ */
+async function admit(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: unknown,
+  search: string,
+  options: GraphRouteOptions,
+): Promise<boolean> {
+  const credentialCalls = credentialMutationsOf(body, search);
+  if (credentialCalls.length > 1) {
+    graphqlError(
+      reply,
+      400,
+      'BAD_REQUEST',
+      `At most one of ${[...new Set(credentialCalls)].join(', ')} per request`,
+    );
+    return false;
+  }
+  const hits = graphqlHits(
+    { caller: request.edgeCaller ?? anonymous, ip: request.ip, body },
+    credentialCalls.length,
+    options.limitOverrides,
+  );
+  const states = await options.limiter!.hit(hits);
+  if (!states) return true;
+  reply.headers(graphqlLimitHeaders(states));
+  const exceeded = states.find((s) => s.exceeded);
+  if (!exceeded) return true;
+  const seconds = retryAfterSeconds(exceeded, Date.now());
+  reply.header('retry-after', String(seconds));
+  graphqlError(reply, 429, 'RATE_LIMITED', `Too many requests. Try again in ${seconds} seconds.`, {
+    retryAfter: seconds,
+  });
+  return false;
+}
+
+function graphqlError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  extensions: Record<string, unknown> = {},
+) {
   return reply
     .status(status)
     .header('content-type', 'application/json; charset=utf-8')
-    .send({ errors: [{ message, extensions: { code } }] });
+    .send({ errors: [{ message, extensions: { code, ...extensions } }] });
 }
