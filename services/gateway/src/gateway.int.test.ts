@@ -323,6 +323,15 @@ describe('gateway in front of identity and content', () => {
         Number(first.headers.get('x-ratelimit-remaining')),
       );
     });
+
+    it('answers 429 once over the limit, also to reads that ran ahead of their count', async () => {
+      await withinOneWindow(60_000, 20_000);
+      const statuses: number[] = [];
+      for (let i = 0; i < 60 && !statuses.includes(429); i++)
+        statuses.push((await graphql(limited, '{ me { id } }', {}, bearer())).status);
+      expect(statuses.at(-1)).toBe(429);
+      expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(50);
+    });
   });
 
   it('lets requests through, with a logged warning, when the limiter is down', async () => {

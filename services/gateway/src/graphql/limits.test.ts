@@ -1,5 +1,5 @@
 import { anonymous, type Caller } from '@seren/service-kit';
-import { credentialMutationsOf, graphqlHits } from './limits';
+import { credentialMutationsOf, graphqlHits, mayWrite } from './limits';
 
 const post = (query: string) => ({ query });
 
@@ -39,6 +39,15 @@ describe("the graph's credential mutations", () => {
   it('reads a GET query string too', () => {
     const search = `?query=${encodeURIComponent('mutation { verifyEmail(token: "t") { accessToken } }')}`;
     expect(credentialMutationsOf(undefined, search)).toEqual(['verifyEmail']);
+  });
+});
+
+describe('mayWrite', () => {
+  it('is false only for a document that names no mutation', () => {
+    expect(mayWrite(post('{ me { id } }'), '')).toBe(false);
+    expect(mayWrite(undefined, `?query=${encodeURIComponent('{ me { id } }')}`)).toBe(false);
+    expect(mayWrite(post('mutation { updateMe(name: "x") { id } }'), '')).toBe(true);
+    expect(mayWrite({ extensions: { persistedQuery: {} } }, '')).toBe(true);
   });
 });
 

@@ -70,6 +70,12 @@ export function credentialMutationsOf(body: unknown, search: string): string[] {
   return found;
 }
 
+/** Whether a request may change state: it names a mutation, or its document is not in the request. */
+export function mayWrite(body: unknown, search: string): boolean {
+  const query = queryOf(body, search);
+  return query === undefined || query.includes('mutation');
+}
+
 function queryOf(body: unknown, search: string): string | undefined {
   if (body && typeof body === 'object' && typeof (body as { query?: unknown }).query === 'string')
     return (body as { query: string }).query;

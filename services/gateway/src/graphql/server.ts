@@ -18,12 +18,12 @@ import {
 } from '../edge/authenticate.js';
 import { anonymous } from '@seren/service-kit';
 import type { RateWindow } from '../config.js';
-import type { RateLimitStore } from '../edge/rate-limit.js';
+import type { RateLimitStore, WindowState } from '../edge/rate-limit.js';
 import type { GatewayContext, GraphExecutor, OperationResult } from './context.js';
 import { EdgeDataSource } from './data-source.js';
 import { graphiqlAssets, graphiqlPage } from './graphiql.js';
 import { retryAfterSeconds } from '../edge/limits.js';
-import { credentialMutationsOf, graphqlHits, graphqlLimitHeaders } from './limits.js';
+import { credentialMutationsOf, graphqlHits, graphqlLimitHeaders, mayWrite } from './limits.js';
 
 export interface GraphOptions {
   supergraphSdl: string;
@@ -172,7 +172,14 @@ export function mountGraphQL(app: FastifyInstance, options: GraphRouteOptions): 
 
     const at = request.url.indexOf('?');
     const search = at === -1 ? '' : request.url.slice(at);
-    if (options.limiter && !(await admit(request, reply, body, search, options))) return reply;
+    // A read far from its limits runs alongside its count (as REST GETs do) and its answer waits for
+    // the count; anything that may write is counted first.
+    let pendingLimit: (() => Promise<boolean>) | undefined;
+    if (options.limiter) {
+      const limit = limitRequest(request, reply, body, search, options);
+      if (limit.readAhead) pendingLimit = limit.admit;
+      else if (!(await limit.admit())) return reply;
+    }
 
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
@@ -196,6 +203,7 @@ export function mountGraphQL(app: FastifyInstance, options: GraphRouteOptions): 
       },
       context: async () => context,
     });
+    if (pendingLimit && !(await pendingLimit())) return reply;
     for (const [name, value] of response.headers) reply.header(name, value);
     reply.status(response.status ?? 200);
     if (response.body.kind === 'complete') return reply.send(response.body.string);
@@ -209,32 +217,49 @@ export function mountGraphQL(app: FastifyInstance, options: GraphRouteOptions): 
 }
 
 /**
- * Counts the request against the graph's limits and advertises them (X-RateLimit-Limit, -Remaining,
- * -Reset); false once a 429 or 400 has been sent. A limiter outage lets the request through.
+ * Counts the request against the graph's limits. `admit()` advertises them (X-RateLimit-Limit,
+ * -Remaining, -Reset) and answers false once it has sent a 429 or 400; a limiter outage lets the
+ * request through. `readAhead`: the request only reads and was far from its limits at this
+ * instance's last look, so it may run before `admit()` settles.
  */
-async function admit(
+function limitRequest(
   request: FastifyRequest,
   reply: FastifyReply,
   body: unknown,
   search: string,
   options: GraphRouteOptions,
-): Promise<boolean> {
+): { admit: () => Promise<boolean>; readAhead: boolean } {
   const credentialCalls = credentialMutationsOf(body, search);
   if (credentialCalls.length > 1) {
-    graphqlError(
-      reply,
-      400,
-      'BAD_REQUEST',
-      `At most one of ${[...new Set(credentialCalls)].join(', ')} per request`,
-    );
-    return false;
+    const refuse = async () => {
+      graphqlError(
+        reply,
+        400,
+        'BAD_REQUEST',
+        `At most one of ${[...new Set(credentialCalls)].join(', ')} per request`,
+      );
+      return false;
+    };
+    return { admit: refuse, readAhead: false };
   }
+  const limiter = options.limiter!;
   const hits = graphqlHits(
     { caller: request.edgeCaller ?? anonymous, ip: request.ip, body },
     credentialCalls.length,
     options.limitOverrides,
   );
-  const states = await options.limiter!.hit(hits);
+  const counted = limiter.hit(hits);
+  return {
+    admit: () => admitCounted(reply, counted),
+    readAhead: !mayWrite(body, search) && limiter.farFromLimits(hits),
+  };
+}
+
+async function admitCounted(
+  reply: FastifyReply,
+  counted: Promise<WindowState[] | undefined>,
+): Promise<boolean> {
+  const states = await counted;
   if (!states) return true;
   reply.headers(graphqlLimitHeaders(states));
   const exceeded = states.find((s) => s.exceeded);
