@@ -27,10 +27,9 @@ export interface KafkaFiles {
   logFile: string;
 }
 
-export function kafkaPart(settings: Settings): Part {
-  const dir = join(settings.dataDir, 'kafka');
-  const libs = join(settings.cacheDir, `kafka-${KAFKA_VERSION}`, 'libs');
-  const files: KafkaFiles = {
+/** Where a broker keeps its settings, cluster id, data, pid and log, under `dir`. */
+export function kafkaFiles(dir: string): KafkaFiles {
+  return {
     serverProperties: join(dir, 'server.properties'),
     log4jProperties: join(dir, 'log4j.properties'),
     clusterId: join(dir, 'cluster-id'),
@@ -38,6 +37,15 @@ export function kafkaPart(settings: Settings): Part {
     pidFile: join(dir, 'kafka.pid'),
     logFile: join(dir, 'kafka.log'),
   };
+}
+
+/** The jars of KAFKA_VERSION in the cache. */
+export const kafkaLibs = (settings: Settings) => join(settings.cacheDir, `kafka-${KAFKA_VERSION}`, 'libs');
+
+export function kafkaPart(settings: Settings): Part {
+  const dir = join(settings.dataDir, 'kafka');
+  const libs = kafkaLibs(settings);
+  const files = kafkaFiles(dir);
   const { kafka: port, kafkaController: controllerPort } = settings.ports;
   const { address, externalFrom } = locate(settings, 'kafkaBrokers');
 
@@ -144,7 +152,7 @@ export function newClusterId(): string {
   return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
 }
 
-function serverProperties(port: number, controllerPort: number, logDirs: string): string {
+export function serverProperties(port: number, controllerPort: number, logDirs: string): string {
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,

@@ -11,7 +11,13 @@ import { Kafka, logLevel, Partitioners, type KafkaMessage } from 'kafkajs';
 import pg from 'pg';
 import Stripe from 'stripe';
 import { DEFAULT_ENDPOINTS } from '../../../infra/lib/endpoints.ts';
-import { formatStorage, KAFKA_VERSION, newClusterId, type KafkaFiles } from '../../../infra/lib/kafka.ts';
+import {
+  formatStorage,
+  kafkaFiles,
+  kafkaLibs,
+  newClusterId,
+  serverProperties,
+} from '../../../infra/lib/kafka.ts';
 import { loadSettings } from '../../../infra/lib/settings.ts';
 import { infraEndpoints } from './endpoints.js';
 import * as activities from './fixtures/activities.js';
@@ -41,29 +47,12 @@ describe('Kafka storage format (infra/)', () => {
   it('formats storage for a cluster id that begins with a dash', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kafka-format-'));
     try {
-      const files: KafkaFiles = {
-        serverProperties: join(dir, 'server.properties'),
-        log4jProperties: join(dir, 'log4j.properties'),
-        clusterId: join(dir, 'cluster-id'),
-        logDirs: join(dir, 'data'),
-        pidFile: join(dir, 'kafka.pid'),
-        logFile: join(dir, 'kafka.log'),
-      };
+      const files = kafkaFiles(dir);
       const clusterId = `-${newClusterId().slice(1)}`;
       writeFileSync(files.clusterId, `${clusterId}\n`);
       writeFileSync(files.log4jProperties, 'log4j.rootLogger=ERROR\n');
-      writeFileSync(
-        files.serverProperties,
-        [
-          'process.roles=broker,controller',
-          'node.id=1',
-          'controller.quorum.voters=1@127.0.0.1:1',
-          'listeners=PLAINTEXT://127.0.0.1:2,CONTROLLER://127.0.0.1:1',
-          'controller.listener.names=CONTROLLER',
-          `log.dirs=${files.logDirs}`,
-        ].join('\n'),
-      );
-      const libs = join(loadSettings().cacheDir, `kafka-${KAFKA_VERSION}`, 'libs');
+      writeFileSync(files.serverProperties, serverProperties(1, 2, files.logDirs)); // never started
+      const libs = kafkaLibs(loadSettings());
       const quiet = { info() {}, ok() {}, warn() {}, fail() {} };
       await formatStorage(libs, files, quiet);
       expect(readFileSync(join(files.logDirs, 'meta.properties'), 'utf8')).toContain(
