@@ -21,7 +21,12 @@ const rateLimitOverridesSchema = z
       return z.NEVER;
     }
   })
-  .pipe(z.record(z.string().regex(/^(serenai|serebro|serelo|graphql)\.[a-z-]+$/), z.array(rateWindowSchema).min(1)));
+  .pipe(
+    z.record(
+      z.string().regex(/^(serenai|serebro|serelo|graphql)\.[a-z-]+$/),
+      z.array(rateWindowSchema).min(1),
+    ),
+  );
 
 /** The gateway's settings: its four public ports, where each subgraph lives, and the edge's policies. */
 export const gatewayConfigSchema = platformConfigSchema

@@ -56,7 +56,7 @@ describe('SerenAI REST (identity routes) through the gateway', () => {
       }
     });
 
-    it('POST /auth/reset-password → 200 once; 404 unknown token; 400 weak password', async () => {
+    it('POST /auth/reset-password → 200 once; 400 used token or weak password; 404 unknown token', async () => {
       const user = await restUser(s);
       const count = s.mail.mails.length;
       await s.serenai('POST', '/auth/forgot-password', { body: { email: user.email } });
@@ -73,13 +73,12 @@ describe('SerenAI REST (identity routes) through the gateway', () => {
       });
       expect(ok.status).toBe(200);
       expect(ok.body).toEqual({ data: { message: 'Password reset successfully' }, pagination: null });
-      expect(
-        (
-          await s.serenai('POST', '/auth/reset-password', {
-            body: { token: mail.token, new_password: 'Fresh-Password-8' },
-          })
-        ).status,
-      ).toBe(404);
+      // used: 400 "Invalid or expired token"; never issued: 404 "Token not found"
+      const reused = await s.serenai('POST', '/auth/reset-password', {
+        body: { token: mail.token, new_password: 'Fresh-Password-8' },
+      });
+      expect(reused.status).toBe(400);
+      expect(reused.body.error).toBe('TOKEN_INVALID');
       expect(
         (
           await s.serenai('POST', '/auth/reset-password', {
@@ -87,6 +86,25 @@ describe('SerenAI REST (identity routes) through the gateway', () => {
           })
         ).status,
       ).toBe(404);
+    });
+
+    it('POST /auth/reset-password → 400 for a link superseded by a newer one', async () => {
+      const user = await restUser(s);
+      let count = s.mail.mails.length;
+      await s.serenai('POST', '/auth/forgot-password', { body: { email: user.email } });
+      const first = await s.mail.waitFor(user.email, /reset/i, count);
+      count = s.mail.mails.length;
+      await s.serenai('POST', '/auth/forgot-password', { body: { email: user.email } });
+      const second = await s.mail.waitFor(user.email, /reset/i, count);
+      expect(second.token).not.toBe(first.token);
+      const stale = await s.serenai('POST', '/auth/reset-password', {
+        body: { token: first.token, new_password: 'Fresh-Password-7' },
+      });
+      expect(stale.status).toBe(400);
+      const fresh = await s.serenai('POST', '/auth/reset-password', {
+        body: { token: second.token, new_password: 'Fresh-Password-7' },
+      });
+      expect(fresh.status).toBe(200);
     });
 
     it('POST /auth/verify-email → 200 with tokens (logs in); 400 for a bad token', async () => {
@@ -187,6 +205,22 @@ describe('SerenAI REST (identity routes) through the gateway', () => {
       const orgs = await s.serenai('GET', '/organizations', { token: owner.token });
       expect(orgs.status).toBe(200);
       expect(orgs.body.data.map((o: { id: string }) => o.id)).toEqual([owner.organizationId, org]);
+
+      // an API key of the team: for it, `default` and /auth/me's default_organization are the team
+      const teamKey = await s.serenai('POST', `/organizations/${org}/api-keys`, {
+        token: owner.token,
+        body: { name: 'team key' },
+      });
+      expect(teamKey.status).toBe(201);
+      const asKey = await s.serenai('GET', '/auth/me', { token: teamKey.body.data.key });
+      expect(asKey.body.data.default_organization.id).toBe(org);
+      const keysViaDefault = await s.serenai('GET', '/organizations/default/api-keys', {
+        token: teamKey.body.data.key,
+      });
+      expect(keysViaDefault.status).toBe(200);
+      expect(keysViaDefault.body.data.map((k: { organization_id: string }) => k.organization_id)).toContain(
+        org,
+      );
 
       const invitee = await restUser(s, 'invitee');
       const count = s.mail.mails.length;
@@ -479,6 +513,17 @@ describe('SerenAI REST (identity routes) through the gateway', () => {
           })
         ).status,
       ).toBe(404);
+      // the list documents both: 404 for an organization that does not exist, 403 for one of others
+      const missing = await s.serenai('GET', '/organizations/no-such-organization/audit-logs', {
+        token: user.token,
+      });
+      expect(missing.status).toBe(404);
+      expect(missing.body.error).toBe('NOT_FOUND');
+      const stranger = await restUser(s);
+      const foreign = await s.serenai('GET', `/organizations/${stranger.organizationId}/audit-logs`, {
+        token: user.token,
+      });
+      expect(foreign.status).toBe(403);
     });
   });
 });

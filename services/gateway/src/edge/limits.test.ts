@@ -1,5 +1,5 @@
 import { anonymous, type Caller } from '@seren/service-kit';
-import { hitsFor, serebroLimits, sereloLimits } from './limits';
+import { exceededWindow, hitsFor, serebroLimits, sereloLimits } from './limits';
 import type { WindowState } from './rate-limit';
 
 const user: Caller = {
@@ -86,6 +86,24 @@ describe('product rate limits', () => {
       'x-ratelimit-interval-milliseconds': '10000',
       'x-ratelimit-max': '100',
       'x-ratelimit-remaining': '97',
+    });
+  });
+
+  it('makes a client that used up both windows wait for the later reset', () => {
+    const minute = state({ exceeded: true, remaining: 0, resetAt: 1_700_000_040_000 });
+    const hour = state({
+      exceeded: true,
+      remaining: 0,
+      limit: 1000,
+      resetAt: 1_700_003_600_000,
+      windowMs: 3_600_000,
+    });
+    expect(exceededWindow([minute, hour])).toBe(hour);
+    expect(exceededWindow([minute, state({ remaining: 3 })])).toBe(minute);
+    expect(exceededWindow([state({ remaining: 3 })])).toBeUndefined();
+    expect(sereloLimits.headers([minute, hour])['x-ratelimit-reset']).toBe('1700003600');
+    expect(sereloLimits.tooMany(exceededWindow([minute, hour])!, 1_700_000_000_000).extra).toEqual({
+      retry_after: 3600,
     });
   });
 

@@ -30,10 +30,21 @@ const userOrIp = ({ caller, ip }: LimitSubject) => (caller.subject ? `user:${cal
 export const retryAfterSeconds = (state: WindowState, now: number) =>
   Math.max(1, Math.ceil((state.resetAt - now) / 1000));
 
-/** The window a client should hear about: an exceeded one, else the one with the fewest requests left. */
+/**
+ * The exceeded window that resets last, if any: the one a refused client must wait for (with both
+ * Serelo windows used up, retrying when the minute turns would still be refused until the hour does).
+ */
+export function exceededWindow(states: WindowState[]): WindowState | undefined {
+  let latest: WindowState | undefined;
+  for (const state of states)
+    if (state.exceeded && (!latest || state.resetAt > latest.resetAt)) latest = state;
+  return latest;
+}
+
+/** The window a client should hear about: the exceeded one, else the one with the fewest requests left. */
 function tightest(states: WindowState[]): WindowState | undefined {
   return (
-    states.find((s) => s.exceeded) ??
+    exceededWindow(states) ??
     [...states].sort((a, b) => a.remaining - b.remaining || b.resetAt - a.resetAt)[0]
   );
 }

@@ -22,7 +22,7 @@ import type { RateLimitStore, WindowState } from '../edge/rate-limit.js';
 import type { GatewayContext, GraphExecutor, OperationResult } from './context.js';
 import { EdgeDataSource } from './data-source.js';
 import { graphiqlAssets, graphiqlPage } from './graphiql.js';
-import { retryAfterSeconds } from '../edge/limits.js';
+import { exceededWindow, retryAfterSeconds } from '../edge/limits.js';
 import { credentialMutationsOf, graphqlHits, graphqlLimitHeaders, mayWrite } from './limits.js';
 
 export interface GraphOptions {
@@ -262,7 +262,7 @@ async function admitCounted(
   const states = await counted;
   if (!states) return true;
   reply.headers(graphqlLimitHeaders(states));
-  const exceeded = states.find((s) => s.exceeded);
+  const exceeded = exceededWindow(states);
   if (!exceeded) return true;
   const seconds = retryAfterSeconds(exceeded, Date.now());
   reply.header('retry-after', String(seconds));

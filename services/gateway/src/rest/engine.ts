@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { anonymous, type Caller, type Logger } from '@seren/service-kit';
 import type { RateWindow } from '../config.js';
 import { bearerOf, IdentityUnavailable, type Authenticator } from '../edge/authenticate.js';
-import { hitsFor, productLimits, type ProductLimits } from '../edge/limits.js';
+import { exceededWindow, hitsFor, productLimits, type ProductLimits } from '../edge/limits.js';
 import type { RateLimitStore } from '../edge/rate-limit.js';
 import type { GraphExecutor } from '../graphql/context.js';
 import { describeZodError, RestFailure } from './errors.js';
@@ -167,7 +167,7 @@ async function handle<P extends Product>(request: FastifyRequest, reply: Fastify
           const states = await counted;
           if (!states) return true;
           reply.headers(h.limits.headers(states));
-          const exceeded = states.find((s) => s.exceeded);
+          const exceeded = exceededWindow(states);
           if (exceeded) sendError(reply, policy, h.limits.tooMany(exceeded, Date.now()));
           return !exceeded;
         };

@@ -79,7 +79,13 @@ export async function listAuditLogs(
   filter: AuditLogFilter = {},
   page: { limit?: number | null; offset?: number | null } = {},
 ): Promise<{ items: AuditLogView[]; total: number; limit: number; offset: number }> {
-  const membership = await authorize(identity, request, idOrDefault, 'org.view_audit_logs');
+  const membership = await authorize(
+    identity,
+    request,
+    idOrDefault,
+    'org.view_audit_logs',
+    'not_found_or_forbidden',
+  );
   const limit = Math.max(1, pageArg(page.limit, 'limit', DEFAULT_LIMIT, MAX_LIMIT));
   const offset = pageArg(page.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
   const where = ['organization_id = $1'];

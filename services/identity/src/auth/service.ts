@@ -279,9 +279,12 @@ export async function forgotPassword(
         { type: 'RequestPasswordReset', tokenId, now: now.toISOString(), expiresAt },
         asActor(request, user),
       );
-      await manager.query(`delete from credentials where kind = 'password_reset' and subject_id = $1`, [
-        user.id,
-      ]);
+      // Older links stay known, so presenting one answers 400 (superseded) rather than 404, until
+      // they are well past their lifetime; the user stream decides which link is valid.
+      await manager.query(
+        `delete from credentials where kind = 'password_reset' and subject_id = $1 and created_at < $2`,
+        [user.id, new Date(now.getTime() - 2 * identity.config.PASSWORD_RESET_TTL_MINUTES * 60_000)],
+      );
       await storeCredential(manager, {
         kind: 'password_reset',
         id: tokenId,
@@ -312,7 +315,10 @@ export async function resendVerification(
   return true;
 }
 
-/** POST /auth/reset-password: 404 for a token never issued, 400 for a used, superseded or expired one. */
+/**
+ * POST /auth/reset-password: 404 for a token never issued (or long gone), 400 for a used, superseded
+ * or expired one (the user stream's `decide` knows which link is the valid one, and that only once).
+ */
 export async function resetPassword(
   identity: Identity,
   request: RequestInfo,
@@ -339,7 +345,6 @@ export async function resetPassword(
       actor,
     );
     await storeCredential(manager, { kind: 'password', id: user.id, subjectId: user.id, hash: passwordHash });
-    await deleteCredential(manager, 'password_reset', credential.id);
     await revokeSessionsOfUser(identity, manager, actor, user.id);
   });
   return true;

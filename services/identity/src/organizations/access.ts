@@ -13,11 +13,22 @@ export interface Membership {
   via?: string;
 }
 
-/** How a route answers a caller who is not a member: the spec says 403 for most, 404 for some. */
-export type Denial = 'forbidden' | 'not_found';
+/**
+ * How a route answers a caller who is not a member: the spec says 403 for most, 404 for some, and
+ * both for one (the audit log: 404 "Organization not found", 403 "not a member of this organization").
+ */
+export type Denial = 'forbidden' | 'not_found' | 'not_found_or_forbidden';
 
-const deny = (how: Denial) =>
-  how === 'not_found' ? notFound('organization') : forbidden('not a member of this organization');
+async function deny(identity: Identity, organizationId: string, how: Denial) {
+  if (how === 'not_found') return notFound('organization');
+  if (how === 'not_found_or_forbidden') {
+    const rows: unknown[] = await identity.dataSource.query(`select 1 from organizations where id = $1`, [
+      organizationId,
+    ]);
+    if (rows.length === 0) return notFound('organization');
+  }
+  return forbidden('not a member of this organization');
+}
 
 /** The user's default organization: the first one they joined (their personal one). */
 export async function defaultOrganizationOf(
@@ -43,10 +54,18 @@ export async function resolveOrganizationId(
   idOrDefault: string,
 ): Promise<string> {
   if (idOrDefault !== 'default') return idOrDefault;
-  if (request.caller.via === 'api_key' && request.caller.organizationId) return request.caller.organizationId;
-  const found = await defaultOrganizationOf(identity, callerUserId(request));
+  const found = await resolveDefaultOrganization(identity, request);
   if (!found) throw notFound('organization', { reason: 'NO_ORGANIZATION' });
   return found;
+}
+
+/** The caller's default organization: an API key's own organization, else the user's default one. */
+export async function resolveDefaultOrganization(
+  identity: Identity,
+  request: RequestInfo,
+): Promise<string | undefined> {
+  if (request.caller.via === 'api_key' && request.caller.organizationId) return request.caller.organizationId;
+  return defaultOrganizationOf(identity, callerUserId(request));
 }
 
 export async function permissionsOfRole(
@@ -103,9 +122,10 @@ export async function accessTo(
   const userId = callerUserId(request);
   const organizationId = await resolveOrganizationId(identity, request, idOrDefault);
   const { caller } = request;
-  if (caller.via === 'api_key' && caller.organizationId !== organizationId) throw deny(denial);
+  if (caller.via === 'api_key' && caller.organizationId !== organizationId)
+    throw await deny(identity, organizationId, denial);
   const membership = await membershipOf(identity, userId, organizationId);
-  if (!membership) throw deny(denial);
+  if (!membership) throw await deny(identity, organizationId, denial);
   if (caller.via === 'api_key')
     membership.permissions = membership.permissions.filter((p) => caller.permissions.includes(p));
   return membership;

@@ -1,6 +1,6 @@
 import type { Identity } from '../platform/app.js';
 import { resolver, upper, type Resolvers } from '../platform/graphql.js';
-import { defaultOrganizationOf } from '../organizations/access.js';
+import { resolveDefaultOrganization } from '../organizations/access.js';
 import { findOrganization, listOrganizations } from '../organizations/service.js';
 import { findUser, me, updateMe, type UserView } from './service.js';
 
@@ -23,7 +23,8 @@ export function usersResolvers(identity: Identity): Resolvers {
       kind: (user: UserView) => upper(user.kind),
       defaultOrganization: resolver<unknown, UserView>(identity, async (i, request, _args, user) => {
         if (!isSelf(request, user)) return null;
-        const id = await defaultOrganizationOf(i, user.id);
+        // what `default` in a path means for this caller: an API key's own organization, else the first joined
+        const id = await resolveDefaultOrganization(i, request);
         return id ? findOrganization(i, id) : null;
       }),
       organizations: resolver<unknown, UserView>(identity, (i, request, _args, user) =>

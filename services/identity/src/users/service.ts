@@ -62,10 +62,11 @@ export const passwordSchema = z
   .min(8, 'password must be at least 8 characters')
   // argon2 of a megabyte would be a cheap denial of service
   .max(128, 'password must be at most 128 characters')
-  .regex(/[A-Z]/, 'password must contain an uppercase letter')
-  .regex(/[a-z]/, 'password must contain a lowercase letter')
-  .regex(/[0-9]/, 'password must contain a number')
-  .regex(/[^A-Za-z0-9]/, 'password must contain a special character');
+  // Unicode-aware: an accented letter is a letter, not the "special character" (a symbol or punctuation).
+  .regex(/\p{Lu}/u, 'password must contain an uppercase letter')
+  .regex(/\p{Ll}/u, 'password must contain a lowercase letter')
+  .regex(/\p{Nd}/u, 'password must contain a number')
+  .regex(/[^\p{L}\p{N}\s]/u, 'password must contain a special character');
 
 /** Parses one field with Serelo's rules; a 400 VALIDATION_ERROR naming the field otherwise. */
 export function valid<T>(schema: z.ZodType<T>, value: unknown, field: string): T {

@@ -104,7 +104,7 @@ export const authRoutes = [
         },
       }),
     },
-    errors: [400],
+    errors: [400, 401],
   }),
   route.operation({
     method: 'POST',
@@ -136,5 +136,6 @@ export const authRoutes = [
         token_type: t.tokenType,
       }),
     },
+    errors: [400, 401],
   }),
 ];

@@ -87,5 +87,6 @@ export const walletRecoveryRoutes = [
         data: { recovery_code: r.recoveryCode, has_recovery_code: r.hasRecoveryCode, email: r.email },
       }),
     },
+    errors: [400],
   }),
 ];
