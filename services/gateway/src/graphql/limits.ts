@@ -1,7 +1,7 @@
 import { Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { RateWindow } from '../config.js';
-import { limitRemainingReset, windowHits, type LimitSubject } from '../edge/limits.js';
-import type { WindowHit, WindowState } from '../edge/rate-limit.js';
+import { windowHits, type LimitSubject } from '../edge/limits.js';
+import type { WindowHit } from '../edge/rate-limit.js';
 
 /**
  * Limits of `/graphql`. The specs define limits for their REST APIs only; the graph gets the same
@@ -97,5 +97,3 @@ export function graphqlHits(
     );
   return hits;
 }
-
-export const graphqlLimitHeaders = (states: WindowState[]) => limitRemainingReset(states);

@@ -8,22 +8,20 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
-import type { Logger } from '@seren/service-kit';
-import type { SubgraphName } from '../config.js';
+import { anonymous, type Logger } from '@seren/service-kit';
+import type { RateWindow, SubgraphName } from '../config.js';
 import {
   bearerOf,
   IdentityUnavailable,
   looksLikeJwtCredential,
   type Authenticator,
 } from '../edge/authenticate.js';
-import { anonymous } from '@seren/service-kit';
-import type { RateWindow } from '../config.js';
+import { exceededWindow, limitRemainingReset, retryAfterSeconds } from '../edge/limits.js';
 import type { RateLimitStore, WindowState } from '../edge/rate-limit.js';
 import type { GatewayContext, GraphExecutor, OperationResult } from './context.js';
 import { EdgeDataSource } from './data-source.js';
 import { graphiqlAssets, graphiqlPage } from './graphiql.js';
-import { exceededWindow, retryAfterSeconds } from '../edge/limits.js';
-import { credentialMutationsOf, graphqlHits, graphqlLimitHeaders, mayWrite } from './limits.js';
+import { credentialMutationsOf, graphqlHits, mayWrite } from './limits.js';
 
 export interface GraphOptions {
   supergraphSdl: string;
@@ -261,7 +259,7 @@ async function admitCounted(
 ): Promise<boolean> {
   const states = await counted;
   if (!states) return true;
-  reply.headers(graphqlLimitHeaders(states));
+  reply.headers(limitRemainingReset(states));
   const exceeded = exceededWindow(states);
   if (!exceeded) return true;
   const seconds = retryAfterSeconds(exceeded, Date.now());
