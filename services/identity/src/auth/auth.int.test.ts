@@ -282,8 +282,10 @@ describe('accounts and sessions through the identity subgraph', () => {
       });
       expect((await t.client.authenticate(user.accessToken, 'bearer')).status).toBe(401);
       await t.client.login(user.email, 'Brand-New-Pass-2');
+      // spent: invalid (400); never issued: not found (404)
       expect(await t.client.error(RESET, { t: mail.token, p: 'Another-Pass-3!' })).toMatchObject({
-        code: 'NOT_FOUND',
+        code: 'VALIDATION_ERROR',
+        reason: 'TOKEN_INVALID',
       });
       expect(await t.client.error(RESET, { t: 'never-issued', p: 'Another-Pass-3!' })).toMatchObject({
         code: 'NOT_FOUND',
