@@ -47,7 +47,8 @@ const LAST_SEEN_MAX = 100_000;
 /**
  * Fixed-window counters shared by every gateway instance, in an UNLOGGED PostgreSQL table of the
  * gateway's own database: one atomic `insert ... on conflict do update ... returning` bumps the
- * windows of every request that arrived in the same turn of the event loop. UNLOGGED because counters are worth less than the WAL they would cost:
+ * windows of every request queued since the previous statement (see `count`). UNLOGGED because
+ * counters are worth less than the WAL they would cost:
  * a server crash resets them, which errs on the side of letting requests through.
  *
  * An outage (server down, slow, table missing) never takes the API down: `hit` answers `undefined`
@@ -65,6 +66,7 @@ export class RateLimitStore {
   private readonly timeoutMs: number;
   private queue: PendingCount[] = [];
   private flushScheduled = false;
+  private flushing = false;
 
   constructor(private readonly options: RateLimitStoreOptions) {
     this.now = options.now ?? Date.now;
@@ -169,21 +171,32 @@ export class RateLimitStore {
   }
 
   /**
-   * Queues a request's windows for the next flush. Requests that arrive in the same turn of the
-   * event loop share one statement instead of one round trip each, and still get exact counts.
+   * Queues a request's windows for the next flush. One statement is in flight at a time (group
+   * commit): it carries the requests of one turn of the event loop when idle, and under load every
+   * request that arrived while the previous statement ran. Each still gets its exact count. Flushes
+   * in parallel would only queue behind each other on the same hot rows, costing the server more.
    */
   private count(windows: CountedWindow[]): Promise<number[] | undefined> {
     return new Promise((resolve) => {
       this.queue.push({ windows, resolve });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => void this.flush());
-      }
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush() {
+    if (this.flushScheduled || this.flushing || this.queue.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushing = true;
+      void this.flush().finally(() => {
+        this.flushing = false;
+        this.scheduleFlush();
+      });
     });
   }
 
   private async flush(): Promise<void> {
-    this.flushScheduled = false;
     const batch = this.queue;
     this.queue = [];
     // One row per counter, incremented by the number of queued requests that count in it.
