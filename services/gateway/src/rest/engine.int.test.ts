@@ -243,6 +243,32 @@ describe('REST engine over the supergraph', () => {
     expect(Number(response!.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
   });
 
+  it('counts and advertises requests refused before they run: a bad credential, an unreadable body', async () => {
+    await withinOneWindow(60_000, 5_000);
+    const noToken = await call('serelo', '/api/v1/test/profile', json({ name: 'x' }));
+    expect(noToken.status).toBe(401);
+    expect(noToken.headers.get('x-ratelimit-limit')).toBe('100');
+    const badToken = await call(
+      'serelo',
+      '/api/v1/test/profile',
+      json({ name: 'x' }, { authorization: 'Bearer nope' }),
+    );
+    expect(badToken.status).toBe(401);
+    expect(Number(badToken.headers.get('x-ratelimit-remaining'))).toBeLessThan(
+      Number(noToken.headers.get('x-ratelimit-remaining')),
+    );
+    const junk = await call('serelo', '/api/v1/test/profile', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer() },
+      body: '{nope',
+    });
+    expect(junk.status).toBe(400);
+    expect(await junk.json()).toEqual({
+      detail: { code: 'VALIDATION_ERROR', message: 'Malformed JSON body' },
+    });
+    expect(junk.headers.get('x-ratelimit-limit')).toBe('100');
+  });
+
   it('sends no body on 204', async () => {
     const response = await call('serelo', '/api/v1/test/forgot', json({ email: 'nobody@example.com' }));
     expect(response.status).toBe(204);

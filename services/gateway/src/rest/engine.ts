@@ -117,12 +117,12 @@ async function handle<P extends Product>(request: FastifyRequest, reply: Fastify
           policy.schemeOf(credential, h.version),
         );
         if (!answer.ok)
-          return sendError(reply, policy, unauthenticated(policy, answer.message, answer.errorCode));
+          return refuse(request, reply, h, unauthenticated(policy, answer.message, answer.errorCode));
         caller = answer.caller;
         internalToken = answer.internalToken;
         request.edgeCaller = caller;
       } else if (route.auth === 'required') {
-        return sendError(reply, policy, unauthenticated(policy, 'Missing or invalid auth token'));
+        return refuse(request, reply, h, unauthenticated(policy, 'Missing or invalid auth token'));
       }
     }
     internalToken ??= await engine.authenticator.anonymousToken();
@@ -133,16 +133,18 @@ async function handle<P extends Product>(request: FastifyRequest, reply: Fastify
       const raw = request.body as Buffer | undefined;
       if (raw && raw.length > 0) {
         if (!isJson(request.headers['content-type'])) {
-          return sendError(
+          return refuse(
+            request,
             reply,
-            policy,
+            h,
             policy.errorOf('VALIDATION_ERROR', 'Content-Type must be application/json'),
+            caller,
           );
         }
         try {
           body = JSON.parse(raw.toString('utf8'));
         } catch {
-          return sendError(reply, policy, policy.errorOf('VALIDATION_ERROR', 'Malformed JSON body'));
+          return refuse(request, reply, h, policy.errorOf('VALIDATION_ERROR', 'Malformed JSON body'), caller);
         }
       }
     }
@@ -152,30 +154,9 @@ async function handle<P extends Product>(request: FastifyRequest, reply: Fastify
     // alongside its count instead of after it, and its answer waits for the count: an exceeded
     // limit still answers 429. The overshoot this allows is bounded by the requests in flight.
     let pendingLimit: (() => Promise<boolean>) | undefined;
-    if (engine.limiter) {
-      const hits = hitsFor(
-        h.product,
-        route.rateLimit,
-        { caller, ip: request.ip, body },
-        engine.limitOverrides,
-      );
-      if (hits.length > 0) {
-        const limiter = engine.limiter;
-        const counted = limiter.hit(hits);
-        // Advertises the windows; false when one is exceeded and the 429 has been sent.
-        const admit = async () => {
-          const states = await counted;
-          if (!states) return true;
-          reply.headers(h.limits.headers(states));
-          const exceeded = exceededWindow(states);
-          if (exceeded) sendError(reply, policy, h.limits.tooMany(exceeded, Date.now()));
-          return !exceeded;
-        };
-        const readAhead = route.kind === 'operation' && route.method === 'GET' && limiter.farFromLimits(hits);
-        if (readAhead) pendingLimit = admit;
-        else if (!(await admit())) return reply;
-      }
-    }
+    const limit = countRequest(request, reply, h, caller, body);
+    if (limit?.readAhead) pendingLimit = limit.admit;
+    else if (limit && !(await limit.admit())) return reply;
 
     // 4. Run it.
     if (route.kind === 'forward') {
@@ -284,6 +265,58 @@ async function runOperation<P extends Product>(
   if (route.response.headers) reply.headers(route.response.headers(data));
   reply.status(route.response.status);
   return route.response.status === 204 ? reply.send() : reply.send(body);
+}
+
+/**
+ * Counts a request in its route's windows (shared across instances; `undefined` when the route has
+ * none or the limiter is off). `admit()` advertises the windows and, when one is exceeded, sends the
+ * 429 and answers false; an unavailable limiter admits. `readAhead`: a GET operation whose counters
+ * were far from their limits at this instance's last look may run before `admit()` settles.
+ */
+function countRequest<P extends Product>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  h: Handling<P>,
+  caller: Caller,
+  body: unknown,
+): { admit: () => Promise<boolean>; readAhead: boolean } | undefined {
+  const limiter = h.engine.limiter;
+  if (!limiter) return undefined;
+  const hits = hitsFor(
+    h.product,
+    h.route.rateLimit,
+    { caller, ip: request.ip, body },
+    h.engine.limitOverrides,
+  );
+  if (hits.length === 0) return undefined;
+  const counted = limiter.hit(hits);
+  const admit = async () => {
+    const states = await counted;
+    if (!states) return true;
+    reply.headers(h.limits.headers(states));
+    const exceeded = exceededWindow(states);
+    if (exceeded) sendError(reply, h.policy, h.limits.tooMany(exceeded, Date.now()));
+    return !exceeded;
+  };
+  const readAhead = h.route.kind === 'operation' && h.route.method === 'GET' && limiter.farFromLimits(hits);
+  return { admit, readAhead };
+}
+
+/**
+ * Refuses a request before it runs (bad credential, unreadable body), still counting it against the
+ * route's limits and advertising them: guessing tokens or sending junk is no way around the limits,
+ * and every answer carries the headers. Over the limit, the answer is the 429.
+ */
+async function refuse<P extends Product>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  h: Handling<P>,
+  error: RestError,
+  caller: Caller = anonymous,
+): Promise<FastifyReply> {
+  const limit = countRequest(request, reply, h, caller, undefined);
+  if (limit && !(await limit.admit())) return reply;
+  return sendError(reply, h.policy, error);
 }
 
 function unauthenticated(policy: ProductPolicy, message: string, reason?: string): RestError {
