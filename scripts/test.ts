@@ -1,6 +1,7 @@
-// npm test: the real servers (infra/, started if not running), then every package's tests through
-// turbo, then one summary line for the whole suite. Exits non-zero on any failure, on a test suite
-// that could not run, and on a run that executed no test at all.
+// npm test: the real servers (infra/, started if not running), the static checks (every package's
+// typecheck, tests included, and lint), then every package's tests through turbo, then one summary
+// line for the whole suite. Exits non-zero on any failure (a failed static check too, after the tests
+// ran), on a test suite that could not run, and on a run that executed no test at all.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -19,8 +20,10 @@ if (run(process.execPath, [join(root, 'infra', 'cli.ts'), 'up']) !== 0) {
   process.exit(1);
 }
 
-rmSync(resultsDir, { recursive: true, force: true });
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
+const staticStatus = run(turbo, ['run', 'typecheck', 'lint', '--continue']);
+
+rmSync(resultsDir, { recursive: true, force: true });
 const extra = process.argv.slice(2);
 const turboStatus = run(turbo, ['run', 'test', '--concurrency=1', '--continue', ...extra]);
 
@@ -50,7 +53,8 @@ for (const r of results.sort((a, b) => a.package.localeCompare(b.package))) {
     `  ${r.package.padEnd(28)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${broken}`,
   );
 }
-console.log(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`\nStatic checks (typecheck, lint): ${staticStatus === 0 ? 'passed' : 'FAILED (see above)'}`);
+console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 
 const suitesBroken = results.some((r) => r.suitesFailedToRun > 0 || r.failedSuites.length > 0);
-if (turboStatus !== 0 || failed > 0 || suitesBroken || passed === 0) process.exit(1);
+if (staticStatus !== 0 || turboStatus !== 0 || failed > 0 || suitesBroken || passed === 0) process.exit(1);

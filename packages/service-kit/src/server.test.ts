@@ -74,7 +74,7 @@ describe('service bootstrap', () => {
       body: JSON.stringify({ query: '{ whoami _service { sdl } }' }),
     });
     expect(response.headers.get('x-request-id')).toBe('req-123');
-    const body = await response.json();
+    const body = (await response.json()) as { data: { whoami: string; _service: { sdl: string } } };
     expect(body.data.whoami).toBe('user_7');
     expect(body.data._service.sdl).toContain('whoami');
   });
@@ -85,7 +85,7 @@ describe('service bootstrap', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: '{ secretThing }' }),
     });
-    const body = await response.json();
+    const body = (await response.json()) as { errors: unknown[] };
     expect(body.errors[0]).toMatchObject({ message: 'not yours', extensions: { code: 'FORBIDDEN' } });
   });
 

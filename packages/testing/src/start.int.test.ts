@@ -65,7 +65,9 @@ describe('npm start', () => {
       const response = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect({ port, status: response.status }).toEqual({ port, status: 200 });
     }
-    const identity = await (await fetch(`http://127.0.0.1:${ports.IDENTITY_PORT}/readyz`)).json();
+    const identity = (await (await fetch(`http://127.0.0.1:${ports.IDENTITY_PORT}/readyz`)).json()) as {
+      checks: Record<string, string>;
+    };
     expect(identity.checks.events).toBe('up'); // embedded event mode, no Kafka
 
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));

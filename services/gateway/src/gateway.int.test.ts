@@ -9,6 +9,7 @@ import {
   startSubgraphs,
   startTestGateway,
   STRONG_PASSWORD,
+  jsonOf,
 } from './test-support/suite';
 
 describe('gateway in front of identity and content', () => {
@@ -55,7 +56,7 @@ describe('gateway in front of identity and content', () => {
       expect(anonymous.body.data).toEqual({ me: null });
       const refused = await graphql(gateway, '{ me { id } }', {}, { authorization: 'Bearer not-a-real-key' });
       expect(refused.status).toBe(401);
-      expect(refused.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(refused.body.errors![0].extensions.code).toBe('UNAUTHENTICATED');
     });
   });
 
@@ -63,7 +64,7 @@ describe('gateway in front of identity and content', () => {
     it("GET /api/v1/users/me joins identity's user with content's quota, in the documented shape", async () => {
       const response = await serelo('/api/v1/users/me', { headers: bearer() });
       expect(response.status).toBe(200);
-      const body = await response.json();
+      const body = await jsonOf(response);
       expect(body).toEqual({
         id: user.userId,
         email: user.email,
@@ -84,12 +85,12 @@ describe('gateway in front of identity and content', () => {
     it("answers 401 in Serelo's shape without a token or with an invalid one", async () => {
       const missing = await serelo('/api/v1/users/me');
       expect(missing.status).toBe(401);
-      expect(await missing.json()).toEqual({
+      expect(await jsonOf(missing)).toEqual({
         detail: { code: 'TOKEN_INVALID', message: expect.any(String) },
       });
       const invalid = await serelo('/api/v1/users/me', { headers: { authorization: 'Bearer a.b.c' } });
       expect(invalid.status).toBe(401);
-      expect((await invalid.json()).detail.code).toMatch(/^TOKEN_(INVALID|EXPIRED)$/);
+      expect((await jsonOf(invalid)).detail.code).toMatch(/^TOKEN_(INVALID|EXPIRED)$/);
     });
   });
 
@@ -102,7 +103,7 @@ describe('gateway in front of identity and content', () => {
       });
       expect(ok.status).toBe(200);
       expect(ok.headers.get('x-ratelimit-limit')).toBe('5');
-      const body = await ok.json();
+      const body = await jsonOf(ok);
       expect(body).toMatchObject({
         token_type: 'bearer',
         user: { id: user.userId, subscription_tier: 'free' },
@@ -114,7 +115,7 @@ describe('gateway in front of identity and content', () => {
         body: JSON.stringify({ email: user.email, password: 'Not-the-password-1!' }),
       });
       expect(wrong.status).toBe(401);
-      expect(await wrong.json()).toEqual({
+      expect(await jsonOf(wrong)).toEqual({
         detail: { code: 'INVALID_CREDENTIALS', message: expect.any(String) },
       });
     });
@@ -132,7 +133,7 @@ describe('gateway in front of identity and content', () => {
     it('serves the AsyncAPI document of the event streams at :4000/asyncapi.json', async () => {
       const response = await fetch(`${gateway.listeners.graphql.url}/asyncapi.json`);
       expect(response.status).toBe(200);
-      const document = await response.json();
+      const document = await jsonOf(response);
       expect(document.asyncapi).toBe('3.0.0');
       expect(document.channels.identity_user.address).toBe('identity.user');
       expect(document.components.messages.UserRegistered.payload.properties.userId).toBeDefined();
@@ -170,7 +171,7 @@ describe('gateway in front of identity and content', () => {
         body: '{"query": ',
       });
       expect(malformed.status).toBe(400);
-      expect((await malformed.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect((await jsonOf(malformed)).errors[0].extensions.code).toBe('BAD_REQUEST');
       const text = await fetch(`${gateway.listeners.graphql.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'text/plain' },
@@ -181,7 +182,7 @@ describe('gateway in front of identity and content', () => {
 
     it('is ready when its subgraphs are', async () => {
       const response = await fetch(`${gateway.listeners.serelo.url}/readyz`);
-      expect(await response.json()).toEqual({
+      expect(await jsonOf(response)).toEqual({
         status: 'ready',
         service: 'serelo',
         checks: { identity: 'up', content: 'up' },
@@ -217,7 +218,7 @@ describe('gateway in front of identity and content', () => {
         });
         remaining.push(response.headers.get('x-ratelimit-remaining') ?? '');
         lastStatus = response.status;
-        lastBody = await response.json();
+        lastBody = await jsonOf(response);
       }
       expect(remaining.slice(0, 4)).toEqual(['3', '2', '1', '0']);
       expect(lastStatus).toBe(429);
@@ -240,7 +241,7 @@ describe('gateway in front of identity and content', () => {
       for (let i = 0; i < 19; i++) expect((await me(b)).status).toBe(200);
       const late = await me(a);
       expect(late.status).toBe(429);
-      expect((await late.json()).detail.code).toBe('RATE_LIMIT_EXCEEDED');
+      expect((await jsonOf(late)).detail.code).toBe('RATE_LIMIT_EXCEEDED');
     } finally {
       await a.close();
       await b.close();

@@ -24,7 +24,7 @@ describe('content subgraph: User plan and quota', () => {
         variables: { r: [{ __typename: 'User', id: 'user_42' }] },
       }),
     });
-    const body = await response.json();
+    const body = (await response.json()) as { data: { _entities: unknown[] }; errors?: unknown[] };
     expect(body.errors).toBeUndefined();
     expect(body.data._entities).toEqual([
       {

@@ -9,6 +9,7 @@ import {
   startSubgraphs,
   startTestGateway,
   STRONG_PASSWORD,
+  jsonOf,
 } from '../test-support/suite';
 import { route as serebroRoute } from './serebro/route';
 import { sereloRoutes } from './serelo';
@@ -170,9 +171,9 @@ describe('REST engine over the supergraph', () => {
       json({ name: 'Grace B. Hopper' }, bearer()),
     );
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ id: user.userId, name: 'Grace B. Hopper' });
+    expect(await jsonOf(response)).toEqual({ id: user.userId, name: 'Grace B. Hopper' });
     // Read your own write, through the cross-subgraph route.
-    const me = await (await call('serelo', '/api/v1/users/me', { headers: bearer() })).json();
+    const me = await jsonOf(await call('serelo', '/api/v1/users/me', { headers: bearer() }));
     expect(me.name).toBe('Grace B. Hopper');
   });
 
@@ -183,7 +184,7 @@ describe('REST engine over the supergraph', () => {
       body: '{"name": ',
     });
     expect(malformed.status).toBe(400);
-    expect(await malformed.json()).toEqual({
+    expect(await jsonOf(malformed)).toEqual({
       detail: { code: 'VALIDATION_ERROR', message: 'Malformed JSON body' },
     });
 
@@ -193,11 +194,11 @@ describe('REST engine over the supergraph', () => {
       body: 'name=x',
     });
     expect(wrongType.status).toBe(400);
-    expect((await wrongType.json()).detail.code).toBe('VALIDATION_ERROR');
+    expect((await jsonOf(wrongType)).detail.code).toBe('VALIDATION_ERROR');
 
     const invalid = await call('serelo', '/api/v1/test/profile', json({ name: 'x'.repeat(101) }, bearer()));
     expect(invalid.status).toBe(400);
-    expect((await invalid.json()).detail).toEqual({
+    expect((await jsonOf(invalid)).detail).toEqual({
       code: 'VALIDATION_ERROR',
       message: expect.stringContaining('body.name'),
     });
@@ -210,7 +211,7 @@ describe('REST engine over the supergraph', () => {
       json({ email: user.email, password: 'Wrong-password-1!' }),
     );
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({
+    expect(await jsonOf(response)).toEqual({
       detail: { code: 'INVALID_CREDENTIALS', message: expect.any(String) },
     });
   });
@@ -230,7 +231,7 @@ describe('REST engine over the supergraph', () => {
       expect(response.headers.get('x-ratelimit-limit')).toBe('2');
     }
     expect(response!.status).toBe(429);
-    const body = await response!.json();
+    const body = await jsonOf(response!);
     expect(body).toEqual({
       detail: {
         code: 'RATE_LIMIT_EXCEEDED',
@@ -263,7 +264,7 @@ describe('REST engine over the supergraph', () => {
       body: '{nope',
     });
     expect(junk.status).toBe(400);
-    expect(await junk.json()).toEqual({
+    expect(await jsonOf(junk)).toEqual({
       detail: { code: 'VALIDATION_ERROR', message: 'Malformed JSON body' },
     });
     expect(junk.headers.get('x-ratelimit-limit')).toBe('100');
@@ -278,7 +279,7 @@ describe('REST engine over the supergraph', () => {
   it('hides an internal failure behind a 500 in the product shape', async () => {
     const response = await call('serelo', '/api/v1/test/broken');
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({
+    expect(await jsonOf(response)).toEqual({
       detail: { code: 'INTERNAL_ERROR', message: 'Internal server error' },
     });
   });
@@ -287,11 +288,11 @@ describe('REST engine over the supergraph', () => {
     const keys = await call('serelo', '/api/v1/test/jwks', { headers: { 'x-request-id': 'fwd-1' } });
     expect(keys.status).toBe(200);
     expect(keys.headers.get('x-request-id')).toBe('fwd-1');
-    expect((await keys.json()).keys.length).toBeGreaterThan(0);
+    expect((await jsonOf(keys)).keys.length).toBeGreaterThan(0);
 
     const refused = await call('serelo', '/api/v1/test/authenticate', json({ nothing: true }));
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({
+    expect(await jsonOf(refused)).toEqual({
       detail: { code: 'VALIDATION_ERROR', message: expect.any(String) },
     });
   });
@@ -299,7 +300,7 @@ describe('REST engine over the supergraph', () => {
   it('authenticates Serebro v1 with an API key and v2 with a bearer token, advertising its five headers', async () => {
     const v1 = await call('serebro', '/test/me', { headers: { authorization: `Bearer ${apiKey}` } });
     expect(v1.status).toBe(200);
-    expect(await v1.json()).toEqual({ id: user.userId });
+    expect(await jsonOf(v1)).toEqual({ id: user.userId });
     expect(v1.headers.get('x-ratelimit-max')).toBe('3');
     expect(v1.headers.get('x-ratelimit-interval-milliseconds')).toBe('10000');
     expect(v1.headers.get('x-ratelimit-remaining')).toBe('2');
@@ -316,24 +317,24 @@ describe('REST engine over the supergraph', () => {
     for (let i = 0; i < 4; i++)
       last = await call('serebro', '/test/me', { headers: { authorization: `Bearer ${apiKey}` } });
     expect(last!.status).toBe(429);
-    expect(await last!.json()).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String) } });
+    expect(await jsonOf(last!)).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String) } });
     expect(last!.headers.get('x-ratelimit-remaining')).toBe('0');
   });
 
   it('answers unknown routes with 404 in each product shape', async () => {
     const serelo = await call('serelo', '/api/v1/nope');
     expect(serelo.status).toBe(404);
-    expect(await serelo.json()).toEqual({
+    expect(await jsonOf(serelo)).toEqual({
       detail: { code: 'NOT_FOUND', message: 'No route for GET /api/v1/nope' },
     });
     const serebro = await call('serebro', '/v2/nope');
     expect(serebro.status).toBe(404);
-    expect(await serebro.json()).toEqual({
+    expect(await jsonOf(serebro)).toEqual({
       error: { code: 'NOT_FOUND', message: 'No route for GET /v2/nope' },
     });
     const serenai = await call('serenai', '/nope', { method: 'DELETE' });
     expect(serenai.status).toBe(404);
-    expect(await serenai.json()).toEqual({ error: 'NOT_FOUND', message: 'No route for DELETE /nope' });
+    expect(await jsonOf(serenai)).toEqual({ error: 'NOT_FOUND', message: 'No route for DELETE /nope' });
   });
 
   it('puts a request id on every response, keeping a sane one from the client', async () => {
@@ -366,7 +367,7 @@ describe('REST engine over the supergraph', () => {
   });
 
   it("serves each product's OpenAPI 3.1 document and a docs page from local assets", async () => {
-    const serelo = await (await call('serelo', '/api/v1/openapi.json')).json();
+    const serelo = await jsonOf(await call('serelo', '/api/v1/openapi.json'));
     expect(serelo.openapi).toBe('3.1.0');
     expect(serelo.paths['/api/v1/users/me'].get.security).toEqual([{ bearer: [] }]);
     expect(
@@ -379,7 +380,7 @@ describe('REST engine over the supergraph', () => {
     expect(serelo.paths['/api/v1/users/me'].get.responses['401'].content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/Error',
     });
-    const serebro = await (await call('serebro', '/v2/openapi.json')).json();
+    const serebro = await jsonOf(await call('serebro', '/v2/openapi.json'));
     expect(Object.keys(serebro.paths)).toEqual(expect.arrayContaining(['/test/me', '/v2/test/me']));
 
     const page = await call('serelo', '/api/v1/docs');

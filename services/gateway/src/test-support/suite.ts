@@ -73,6 +73,9 @@ export const STRONG_PASSWORD = 'Correct-Horse-9-battery';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 
+/** A response's JSON body, loosely typed: tests assert its shape. */
+export const jsonOf = async (response: Response): Promise<Loose> => response.json();
+
 export async function graphql(
   gateway: Gateway,
   query: string,
