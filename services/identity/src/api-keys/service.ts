@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { notFound, validationError } from '@seren/service-kit';
+import { eventMetadataOf, notFound, validationError } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import { handle, iso, storeCredential, transaction, type Identity } from '../platform/app.js';
 import { newApiKey } from '../platform/crypto.js';
-import { metadataOf, type RequestInfo } from '../platform/request.js';
+import type { RequestInfo } from '../platform/request.js';
 import { authorize } from '../organizations/access.js';
 import { apiKeyDecider, type ApiKeyCommand } from './decide.js';
 import { apiKeyStream } from './api-key.js';
@@ -56,7 +56,7 @@ export function handleApiKey(
     apiKeyStream(apiKeyId),
     apiKeyDecider,
     command,
-    metadataOf(request, { organizationId }),
+    eventMetadataOf(request, { organizationId }),
   );
 }
 

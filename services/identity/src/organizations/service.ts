@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { forbidden, notFound, validationError } from '@seren/service-kit';
+import { eventMetadataOf, forbidden, notFound, validationError } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import {
   deleteCredential,
@@ -11,7 +11,7 @@ import {
   type Identity,
 } from '../platform/app.js';
 import { randomToken, sha256 } from '../platform/crypto.js';
-import { callerUserId, metadataOf, type RequestInfo } from '../platform/request.js';
+import { callerUserId, type RequestInfo } from '../platform/request.js';
 import { inviteMail } from '../mail/messages.js';
 import { BUILTIN_ROLES, DEFAULT_MEMBER_ROLE, builtinRole } from '../roles/catalog.js';
 import { emailSchema, getUser, valid } from '../users/service.js';
@@ -95,7 +95,7 @@ export function handleOrganization(
     organizationStream(organizationId),
     organizationDecider,
     command,
-    metadataOf(request, { organizationId }),
+    eventMetadataOf(request, { organizationId }),
   );
 }
 

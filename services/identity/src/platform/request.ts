@@ -1,5 +1,4 @@
 import {
-  eventMetadataOf,
   requireAuthenticated,
   unauthenticated,
   type RequestContext,
@@ -21,9 +20,6 @@ export function requestInfoOf(context: RequestContext): RequestInfo {
     userAgent: context.userAgent,
   };
 }
-
-/** Event metadata of a request: service-kit's, the same in every service. */
-export const metadataOf = eventMetadataOf;
 
 /** The calling user's or agent's id; 401 for anonymous callers. */
 export function callerUserId(request: RequestInfo): string {

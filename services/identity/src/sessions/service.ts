@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { notFound } from '@seren/service-kit';
+import { eventMetadataOf, notFound } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import { handle, iso, transaction, type Identity } from '../platform/app.js';
-import { callerUserId, metadataOf, type RequestInfo } from '../platform/request.js';
+import { callerUserId, type RequestInfo } from '../platform/request.js';
 import { getUser, type UserView } from '../users/service.js';
 import { invalidToken } from '../tokens/tokens.js';
 import { sessionDecider, tokenInvalid, type RevokeReason, type SessionCommand } from './decide.js';
@@ -43,7 +43,7 @@ export function handleSession(
     sessionStream(sessionId),
     sessionDecider,
     command,
-    metadataOf(request, { actor }),
+    eventMetadataOf(request, { actor }),
   );
 }
 

@@ -1,8 +1,8 @@
-import { notFound, validationError } from '@seren/service-kit';
+import { eventMetadataOf, notFound, validationError } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { handle, iso, type Identity } from '../platform/app.js';
-import { callerUserId, metadataOf, type RequestInfo } from '../platform/request.js';
+import { callerUserId, type RequestInfo } from '../platform/request.js';
 import { userDecider, type UserCommand } from './decide.js';
 import { userStream } from './user.js';
 
@@ -136,7 +136,7 @@ export function handleUser(
   command: UserCommand,
   request: RequestInfo,
 ) {
-  return handle(identity, manager, userStream(userId), userDecider, command, metadataOf(request));
+  return handle(identity, manager, userStream(userId), userDecider, command, eventMetadataOf(request));
 }
 
 /** PATCH /api/v1/users/me: the caller's display name. */
