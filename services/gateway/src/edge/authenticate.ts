@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import { signInternalToken, type Caller, type Logger } from '@seren/service-kit';
-import type { CredentialScheme } from '../rest/products.js';
-
-/** A JWT has three base64url segments; anything else on a bearer header is an API key. */
-export const looksLikeJwtCredential = (credential: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(credential);
+import type { CredentialScheme } from './credentials.js';
 
 /** A credential identity accepted: the caller, and the internal token that carries it to the services. */
 export interface Authenticated {

@@ -10,12 +10,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { anonymous, type Logger } from '@seren/service-kit';
 import type { RateWindow, SubgraphName } from '../config.js';
-import {
-  bearerOf,
-  IdentityUnavailable,
-  looksLikeJwtCredential,
-  type Authenticator,
-} from '../edge/authenticate.js';
+import { bearerOf, IdentityUnavailable, type Authenticator } from '../edge/authenticate.js';
+import { looksLikeJwtCredential } from '../edge/credentials.js';
 import { exceededWindow, limitRemainingReset, retryAfterSeconds } from '../edge/limits.js';
 import type { RateLimitStore, WindowState } from '../edge/rate-limit.js';
 import type { GatewayContext, GraphExecutor, OperationResult } from './context.js';

@@ -6,7 +6,7 @@ import { bearerOf, IdentityUnavailable, type Authenticator } from '../edge/authe
 import { exceededWindow, hitsFor, productLimits, type ProductLimits } from '../edge/limits.js';
 import type { RateLimitStore } from '../edge/rate-limit.js';
 import type { GraphExecutor } from '../graphql/context.js';
-import { describeZodError, RestFailure } from './errors.js';
+import { describeZodError, productCodeOf, RestFailure } from './errors.js';
 import type { Forwarder } from './forward.js';
 import { policies, type ProductPolicy } from './products.js';
 import type {
@@ -339,10 +339,4 @@ function forwardParams(params: Record<string, string>, path: string): Record<str
   const last = /\{(\w+)\}$/.exec(path)?.[1];
   const { '*': tail, ...rest } = params;
   return last ? { ...rest, [last]: tail ?? '' } : rest;
-}
-
-/** The product error code a subgraph chose: `extensions.reason` (or `errorCode`), e.g. `EMAIL_EXISTS`. */
-export function productCodeOf(extensions: Record<string, unknown> | undefined): string | undefined {
-  const code = extensions?.reason ?? extensions?.errorCode;
-  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
 }

@@ -25,3 +25,9 @@ export function describeZodError(where: string, error: ZodError): string {
     .map((issue) => `${[where, ...issue.path.map(String)].join('.')}: ${issue.message}`)
     .join('; ');
 }
+
+/** The product error code a subgraph chose: `extensions.reason` (or `errorCode`), e.g. `EMAIL_EXISTS`. */
+export function productCodeOf(extensions: Record<string, unknown> | undefined): string | undefined {
+  const code = extensions?.reason ?? extensions?.errorCode;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
+}

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { request, type Dispatcher } from 'undici';
 import { INTERNAL_TOKEN_HEADER } from '@seren/service-kit';
 import type { SubgraphName } from '../config.js';
-import { productCodeOf } from './engine.js';
+import { productCodeOf } from './errors.js';
 import type { ProductPolicy } from './products.js';
 import type { ForwardRoute } from './types.js';
 

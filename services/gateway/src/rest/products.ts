@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { httpStatusOf, type DomainErrorCode } from '@seren/service-kit';
-import { looksLikeJwtCredential as looksLikeJwt } from '../edge/authenticate.js';
+import { looksLikeJwtCredential as looksLikeJwt, type CredentialScheme } from '../edge/credentials.js';
 import type { Product, RestError } from './types.js';
-
-export type CredentialScheme = 'api_key' | 'bearer';
 
 /**
  * How one product speaks at its edge: its error body, how GraphQL error codes become its statuses
