@@ -4,6 +4,7 @@ import { ENDPOINT_ENV, endpointsFromEnv } from './lib/endpoints.ts';
 import { seconds } from './lib/log.ts';
 import { down, forEachPart, inspect, printReport, up } from './lib/part.ts';
 import { selectedParts } from './lib/parts.ts';
+import { ensureVenv, PYTHON_VENVS } from './lib/python-venv.ts';
 import { loadSettings } from './lib/settings.ts';
 
 const USAGE = `usage: node infra/cli.ts <command>
@@ -12,6 +13,9 @@ const USAGE = `usage: node infra/cli.ts <command>
   down     stop the servers this checkout started
   status   print each server's state and address; exit 1 if any is down
   env      print the variables consumers read (add --export for shell eval)
+  venv <name>
+           install (cached) a Python tool's virtualenv from PyPI and print its directory;
+           known: ${PYTHON_VENVS.map((venv) => venv.name).join(', ')}
 
 Options are environment variables: INFRA_PARTS, INFRA_CACHE_DIR, INFRA_DATA_DIR, INFRA_*_PORT,
 and DATABASE_URL, KAFKA_BROKERS, TEMPORAL_ADDRESS, STRIPE_API_BASE to use existing servers.`;
@@ -29,6 +33,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return statusCommand();
     case 'env':
       return envCommand(flags.includes('--export'));
+    case 'venv':
+      return venvCommand(flags[0]);
     default:
       console.error(USAGE);
       return command === undefined || command === '--help' || command === 'help' ? 0 : 2;
@@ -64,6 +70,24 @@ async function statusCommand(): Promise<number> {
 
 function envCommand(exported: boolean): number {
   printEnv(exported, '');
+  return 0;
+}
+
+/** Progress on stderr, the directory alone on stdout: `$(node infra/cli.ts venv schemathesis)/bin/...`. */
+async function venvCommand(name: string | undefined): Promise<number> {
+  const venv = PYTHON_VENVS.find((known) => known.name === name);
+  if (!venv) {
+    console.error(`[infra] venv: name one of ${PYTHON_VENVS.map((known) => known.name).join(', ')}`);
+    return 2;
+  }
+  const prefix = `[infra] venv ${venv.name}`;
+  const log = {
+    info: (message: string) => console.error(`${prefix}   ${message}`),
+    ok: (message: string) => console.error(`${prefix} ✓ ${message}`),
+    warn: (message: string) => console.error(`${prefix} ! ${message}`),
+    fail: (message: string) => console.error(`${prefix} ✗ ${message}`),
+  };
+  console.log(await ensureVenv(loadSettings().cacheDir, venv, log));
   return 0;
 }
 
