@@ -4,3 +4,4 @@ export { waitForEvent, type ReceivedEvent } from './events.js';
 export { asCaller, graphql } from './callers.js';
 export { describeDomainService } from './domain-service.js';
 export { withinOneWindow } from './windows.js';
+export { startMailCatcher, type CapturedMail, type MailCatcher } from './mail.js';

@@ -1,7 +1,7 @@
 import { withinOneWindow } from '@seren/testing';
-import { startRestSuite, type RestSuite } from './test/suite';
-import { eventually, restAgent, restUser } from './test/rest-flows';
-import { STRONG_PASSWORD, uniqueEmail } from './test/harness';
+import { startRestSuite, type RestSuite } from './test-support/rest-suite';
+import { eventually, restAgent, restUser } from './test-support/rest-flows';
+import { STRONG_PASSWORD, uniqueEmail } from './test-support/suite';
 
 // The security requirements, through the public surfaces.
 

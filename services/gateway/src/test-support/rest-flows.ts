@@ -1,5 +1,5 @@
-import type { RestSuite } from './suite';
-import { STRONG_PASSWORD, uniqueEmail } from './harness';
+import type { RestSuite } from './rest-suite';
+import { STRONG_PASSWORD, uniqueEmail } from './suite';
 
 /** A Serelo-registered user logged in through the gateway: `token` works on every product. */
 export async function restUser(s: RestSuite, label = 'rest') {

@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream';
 import { startContentService } from '@seren/content';
-import { loadGatewayConfig, startGateway, type Gateway } from '@seren/gateway';
+import { startIdentityService, type IdentityService } from '@seren/identity';
 import type { DomainService } from '@seren/service-kit';
-import { testServiceEnv } from '@seren/testing';
-import { startIdentityService, type IdentityService } from '../service';
-import { IdentityClient, startMailCatcher, type MailCatcher } from './harness';
+import { startMailCatcher, testServiceEnv, type MailCatcher } from '@seren/testing';
+import { loadGatewayConfig } from '../config';
+import { startGateway, type Gateway } from '../gateway';
+import { STRONG_PASSWORD, uniqueEmail } from './suite';
 
 /** Every log line identity wrote, to look for secrets in. */
 export class LogCapture extends Writable {
@@ -24,7 +25,8 @@ export interface RestSuite {
   gateway: Gateway;
   mail: MailCatcher;
   logs: LogCapture;
-  client: IdentityClient;
+  /** GraphQL through the gateway's /graphql, as a client would send it */
+  client: GatewayGraphQL;
   serenai: (
     method: string,
     path: string,
@@ -102,7 +104,7 @@ export async function startRestSuite(options: { rateLimits?: boolean } = {}): Pr
     gateway,
     mail,
     logs,
-    client: new IdentityClient(identity.url),
+    client: new GatewayGraphQL(gateway.listeners.graphql.url),
     serenai: call(gateway.listeners.serenai.url),
     serelo: call(gateway.listeners.serelo.url),
     async close() {
@@ -111,4 +113,36 @@ export async function startRestSuite(options: { rateLimits?: boolean } = {}): Pr
       await mail.close();
     },
   };
+}
+
+/** The gateway's /graphql as a client sees it, for the steps a REST test sets up over GraphQL. */
+export class GatewayGraphQL {
+  constructor(readonly url: string) {}
+
+  /** Runs an operation (as the bearer of `as.token`, if given) and returns its data; throws on errors. */
+  async ok<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    as?: { token: string },
+  ): Promise<T> {
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(as ? { authorization: `Bearer ${as.token}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const result = (await response.json()) as { data?: T; errors?: unknown[] };
+    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    return result.data!;
+  }
+
+  async register(email = uniqueEmail(), name = 'Ada Lovelace', password = STRONG_PASSWORD) {
+    const data = await this.ok<{ register: { id: string; email: string } }>(
+      `mutation($email: String!, $password: String!, $name: String!) { register(email: $email, password: $password, name: $name) { id email } }`,
+      { email, password, name },
+    );
+    return { ...data.register, email, password };
+  }
 }

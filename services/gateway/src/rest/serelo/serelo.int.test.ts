@@ -1,6 +1,6 @@
-import { startRestSuite, type RestSuite } from './test/suite';
-import { eventually, restUser } from './test/rest-flows';
-import { STRONG_PASSWORD, uniqueEmail } from './test/harness';
+import { startRestSuite, type RestSuite } from '../../test-support/rest-suite';
+import { eventually, restUser } from '../../test-support/rest-flows';
+import { STRONG_PASSWORD, uniqueEmail } from '../../test-support/suite';
 
 // Serelo's identity routes through the gateway: bodies, statuses and {"detail": {"code", "message"}} errors.
 

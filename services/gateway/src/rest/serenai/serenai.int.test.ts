@@ -1,6 +1,6 @@
-import { startRestSuite, type RestSuite } from './test/suite';
-import { eventually, restAgent, restUser } from './test/rest-flows';
-import { STRONG_PASSWORD, uniqueEmail } from './test/harness';
+import { startRestSuite, type RestSuite } from '../../test-support/rest-suite';
+import { eventually, restAgent, restUser } from '../../test-support/rest-flows';
+import { STRONG_PASSWORD, uniqueEmail } from '../../test-support/suite';
 
 // SerenAI's identity routes through the gateway, at the spec's paths, with its bodies and statuses.
 
