@@ -2,3 +2,4 @@ export * from './define.js';
 export * from './registry.js';
 export * from './identity/events.js';
 export * from './asyncapi.js';
+export * from './text.js';
