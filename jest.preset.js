@@ -25,6 +25,8 @@ module.exports = function preset(dir) {
     transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider|unpdf|@scalar)/)'],
     moduleNameMapper: {
       '^@seren/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
+      // subpath entries (package.json "exports"), e.g. @seren/service-kit/errors
+      '^@seren/([a-z-]+)/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/$2.ts'),
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
     reporters: ['default', path.join(__dirname, 'scripts/jest-results-reporter.cjs')],
