@@ -1,4 +1,4 @@
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import {
   createConsumer,
   eventStoreMigrations,
@@ -9,8 +9,10 @@ import {
   type FeedSource,
   type InlineProjection,
 } from '@seren/event-store';
+import type { FastifyInstance } from 'fastify';
 import type { Admin, Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
+import type { ApplicationContext } from './application.js';
 import { loadServiceConfig, type ServiceConfig } from './config.js';
 import { createKafka, databaseUrl, openDatabase, type MigrationList } from './connections.js';
 import { createLogger, type Logger } from './logger.js';
@@ -21,21 +23,48 @@ import {
   type RunningService,
   type ServiceDefinition,
 } from './server.js';
+import { startWorker, type RunningWorker, type WorkerDefinition } from './worker.js';
 
-export interface DomainServiceOptions {
+/**
+ * What the platform hands a service's `build`: its configuration, logger, open database, event
+ * store and Temporal client, all ready. `onClose` registers a step to run at shutdown (before the
+ * connections close), for whatever `build` started (timers, mail transports...).
+ */
+export interface Platform extends ApplicationContext {
+  config: ServiceConfig;
+  logger: Logger;
+  /** the lazy connection behind `workflows` */
+  temporal: Connection;
+  /** starts and queries workflows (on `taskQueue` for this service's own) */
+  workflows: Client;
+  /** this service's task queue */
+  taskQueue: string;
+  onClose(step: () => unknown): void;
+}
+
+export interface DomainServiceOptions<App extends ApplicationContext = Platform> {
   name: 'identity' | 'crm' | 'content' | 'commerce';
   defaultPort: number;
   entities?: Parameters<typeof openDatabase>[0]['entities'];
   migrations?: MigrationList;
-  graphql?: ServiceDefinition['graphql'];
-  routes?: ServiceDefinition['routes'];
   /** Read-model updates run in the same transaction as each append. */
   projections?: readonly InlineProjection[];
+  /**
+   * The application context, built once the database is open and before anything can call it;
+   * GraphQL, routes, consumers and activities are all made from it. Without `build` it is the
+   * platform itself.
+   */
+  build?: (platform: Platform) => App | Promise<App>;
+  graphql?: (app: App) => ServiceDefinition['graphql'];
+  /** Internal HTTP routes beside the subgraph (uploads, raw-body webhooks, redirects...). */
+  routes?: (app: App, server: FastifyInstance) => void | Promise<void>;
   /**
    * The service's event consumers. Transport, database and logger are filled in here: Kafka when
    * KAFKA_BROKERS is set, else the producing services' events tables (see `feedSources`).
    */
-  consumers?: readonly ConsumerDefinition[];
+  consumers?: (app: App) => readonly ConsumerDefinition[];
+  /** The service's Temporal worker: its workflows and the activities made from `app`. */
+  worker?: WorkerDefinition<App>;
   /** Environment to read instead of process.env (tests). */
   env?: Record<string, string | undefined>;
   /** Where log lines go instead of stdout (tests that inspect the logs). */
@@ -44,12 +73,16 @@ export interface DomainServiceOptions {
 
 export type ConsumerDefinition = Omit<ConsumerOptions, 'dataSource' | 'kafka' | 'sources' | 'logger'>;
 
-export interface DomainService extends RunningService {
+export interface DomainService<App extends ApplicationContext = Platform> extends RunningService {
   config: ServiceConfig;
   logger: Logger;
   dataSource: DataSource;
   eventStore: EventStore;
   temporal: Connection;
+  /** the application context `build` returned */
+  application: App;
+  /** the Temporal worker, when the service has one */
+  worker?: RunningWorker;
   /** the outbox relay; only with KAFKA_BROKERS (the embedded mode reads the events table directly) */
   relay?: Relay;
 }
@@ -72,13 +105,19 @@ export function feedSources(
 
 /**
  * Starts one domain service on the platform: validated config, its own database with migrations,
- * Kafka when KAFKA_BROKERS is set, a Temporal connection, the HTTP server, and readiness checks
- * over all of them. The connections to Kafka and Temporal are lazy, so the service starts (and
- * says "not ready") while they come up.
+ * Kafka when KAFKA_BROKERS is set, a Temporal connection, the application context (`build`), the
+ * HTTP server, the consumers and the Temporal worker, and readiness checks over all of them. The
+ * connections to Kafka and Temporal are lazy (the worker's is retried), so the service starts
+ * (and says "not ready") while they come up.
  */
-export async function startDomainService(options: DomainServiceOptions): Promise<DomainService> {
+export async function startDomainService<App extends ApplicationContext = Platform>(
+  options: DomainServiceOptions<App>,
+): Promise<DomainService<App>> {
   const config = loadServiceConfig(options.name, options.defaultPort, options.env);
   const { port, database } = config;
+  const env = options.env ?? process.env;
+  const taskQueue =
+    options.worker?.taskQueue ?? (env[`${options.name.toUpperCase()}_TASK_QUEUE`] || options.name);
   const logger = createLogger(options.name, config.LOG_LEVEL, options.logDestination);
   logger.info(
     {
@@ -89,6 +128,7 @@ export async function startDomainService(options: DomainServiceOptions): Promise
         ? `kafka ${config.KAFKA_BROKERS}`
         : 'embedded (postgres feed, one machine only)',
       temporal: `${config.TEMPORAL_ADDRESS}/${config.TEMPORAL_NAMESPACE}`,
+      ...(options.worker ? { taskQueue } : {}),
     },
     'configuration',
   );
@@ -106,57 +146,110 @@ export async function startDomainService(options: DomainServiceOptions): Promise
     { name: 'postgres', check: () => dataSource.query('select 1') },
     { name: 'temporal', check: () => temporal.healthService.check({}) },
   ];
-  const onClose: Array<() => Promise<unknown>> = [];
-
-  let kafka: Kafka | undefined;
-  let kafkaAdmin: Admin | undefined;
-  let relay: Relay | undefined;
-  if (config.KAFKA_BROKERS) {
-    kafka = createKafka(config.KAFKA_BROKERS, options.name, logger);
-    const admin = kafka.admin();
-    kafkaAdmin = admin;
-    readiness.push({ name: 'kafka', check: () => admin.connect().then(() => admin.describeCluster()) });
-    relay = new Relay({
+  // Shutdown order: stop taking work (consumers, worker, relay), then what `build` started, then
+  // the connections they all used.
+  const stopWork: Array<() => Promise<unknown>> = [];
+  const stopApplication: Array<() => unknown> = [];
+  const closeConnections: Array<() => Promise<unknown>> = [];
+  closeConnections.push(() => temporal.close());
+  closeConnections.push(() => dataSource.destroy());
+  const onClose = [
+    ...[stopWork, stopApplication].map((steps) => () => runInOrder(steps, logger)),
+    () => runInOrder(closeConnections, logger),
+  ];
+  let application: App;
+  let worker: RunningWorker | undefined;
+  let service: RunningService | undefined;
+  try {
+    const platform: Platform = {
+      config,
+      logger,
       dataSource,
-      source: options.name,
-      kafka,
-      logger: logger.child({ component: 'relay' }),
+      store: eventStore,
+      temporal,
+      workflows: new Client({ connection: temporal, namespace: config.TEMPORAL_NAMESPACE }),
+      taskQueue,
+      onClose: (step) => stopApplication.unshift(step),
+    };
+    application = options.build ? await options.build(platform) : (platform as unknown as App);
+
+    let kafka: Kafka | undefined;
+    let kafkaAdmin: Admin | undefined;
+    let relay: Relay | undefined;
+    if (config.KAFKA_BROKERS) {
+      kafka = createKafka(config.KAFKA_BROKERS, options.name, logger);
+      const admin = kafka.admin();
+      kafkaAdmin = admin;
+      readiness.push({ name: 'kafka', check: () => admin.connect().then(() => admin.describeCluster()) });
+      relay = new Relay({
+        dataSource,
+        source: options.name,
+        kafka,
+        logger: logger.child({ component: 'relay' }),
+      });
+      closeConnections.unshift(async () => kafkaAdmin?.disconnect());
+    } else {
+      // Embedded mode: events travel through this same PostgreSQL, so the postgres check covers it.
+      readiness.push({ name: 'events', check: () => dataSource.query('select 1') });
+    }
+    const consumers: Consumer[] = (options.consumers?.(application) ?? []).map((definition) =>
+      createConsumer({
+        ...definition,
+        dataSource,
+        kafka,
+        sources: kafka ? undefined : feedSources(config, options.env),
+        logger: logger.child({ component: 'consumer', groupId: definition.groupId }),
+      }),
+    );
+    stopWork.push(() => Promise.all(consumers.map((consumer) => consumer.stop())));
+    stopWork.push(async () => worker?.shutdown());
+    stopWork.push(async () => relay?.stop());
+
+    if (options.worker) {
+      worker = await startWorker({
+        address: config.TEMPORAL_ADDRESS,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue,
+        workflowsPath: options.worker.workflowsPath,
+        activities: options.worker.activities(application),
+        logger: logger.child({ component: 'worker', taskQueue }),
+      });
+      const running = worker;
+      readiness.push({ name: 'worker', check: () => running.check() });
+    }
+
+    const app = application;
+    service = await startService({
+      name: options.name,
+      logger,
+      host: config.HOST,
+      port,
+      internalTokenSecret: config.INTERNAL_TOKEN_SECRET,
+      graphql: options.graphql?.(app),
+      routes: options.routes && ((server) => options.routes!(app, server)),
+      readiness,
+      onClose,
     });
-  } else {
-    // Embedded mode: events travel through this same PostgreSQL, so the postgres check covers it.
-    readiness.push({ name: 'events', check: () => dataSource.query('select 1') });
+    relay?.start();
+    await Promise.all(consumers.map((consumer) => consumer.start()));
+    logger.info({ url: service.url }, 'listening');
+    return { ...service, config, logger, dataSource, eventStore, temporal, application, worker, relay };
+  } catch (error) {
+    // a half-started service releases what it opened (the HTTP server's close runs the steps)
+    if (service) await service.close();
+    else for (const step of onClose) await step();
+    throw error;
   }
-  const consumers: Consumer[] = (options.consumers ?? []).map((definition) =>
-    createConsumer({
-      ...definition,
-      dataSource,
-      kafka,
-      sources: kafka ? undefined : feedSources(config, options.env),
-      logger: logger.child({ component: 'consumer', groupId: definition.groupId }),
-    }),
-  );
-  // Shutdown order: stop taking work (consumers, relay), then the connections they used.
-  onClose.push(() => Promise.all(consumers.map((consumer) => consumer.stop())));
-  onClose.push(async () => relay?.stop());
-  onClose.push(async () => kafkaAdmin?.disconnect());
-  onClose.push(() => temporal.close());
-  onClose.push(() => dataSource.destroy());
+}
 
-  const service = await startService({
-    name: options.name,
-    logger,
-    host: config.HOST,
-    port,
-    internalTokenSecret: config.INTERNAL_TOKEN_SECRET,
-    graphql: options.graphql,
-    routes: options.routes,
-    readiness,
-    onClose,
-  });
-  relay?.start();
-  await Promise.all(consumers.map((consumer) => consumer.start()));
-  logger.info({ url: service.url }, 'listening');
-  return { ...service, config, logger, dataSource, eventStore, temporal, relay };
+async function runInOrder(steps: Array<() => unknown>, logger: Logger): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown step failed');
+    }
+  }
 }
 
 /**

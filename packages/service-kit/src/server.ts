@@ -23,8 +23,11 @@ export interface ReadinessCheck {
   check(): Promise<unknown>;
 }
 
-/** What every resolver and internal route sees about the request. */
-export interface RequestContext extends BaseContext {
+/**
+ * What every resolver and internal route sees about the request. `loaders` are the service's
+ * DataLoaders, made afresh for each request (so batching and caching never cross requests or callers).
+ */
+export interface RequestContext<Loaders = unknown> extends BaseContext {
   caller: Caller;
   requestId: string;
   traceparent?: string;
@@ -33,6 +36,7 @@ export interface RequestContext extends BaseContext {
   clientIp?: string;
   /** the end client's `user-agent`, as the gateway forwards it */
   userAgent?: string;
+  loaders: Loaders;
 }
 
 declare module 'fastify' {
@@ -49,7 +53,12 @@ export interface ServiceDefinition {
   port: number;
   internalTokenSecret: string;
   /** The service's subgraph; served at POST /graphql on the same port. */
-  graphql?: { typeDefs: DocumentNode; resolvers: GraphQLResolverMap<RequestContext> };
+  graphql?: {
+    typeDefs: DocumentNode;
+    resolvers: GraphQLResolverMap<RequestContext>;
+    /** the per-request DataLoaders (`context.loaders`); called once per GraphQL request */
+    loaders?: () => unknown;
+  };
   /** Internal HTTP routes beside the subgraph (uploads, raw-body webhooks, redirects...). */
   routes?: (app: FastifyInstance) => void | Promise<void>;
   readiness: ReadinessCheck[];
@@ -146,6 +155,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
 
   let apollo: ApolloServer<RequestContext> | undefined;
   if (definition.graphql) {
+    const { loaders } = definition.graphql;
     apollo = new ApolloServer<RequestContext>({
       schema: buildSubgraphSchema([definition.graphql]),
       formatError: formatGraphQLError,
@@ -160,6 +170,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
         traceparent: request.traceparent,
         logger: request.log as Logger,
         ...clientOf(request),
+        loaders: loaders?.() ?? {},
       }),
     });
   }

@@ -5,3 +5,4 @@ export { asCaller, graphql } from './callers.js';
 export { describeDomainService } from './domain-service.js';
 export { withinOneWindow } from './windows.js';
 export { startMailCatcher, type CapturedMail, type MailCatcher } from './mail.js';
+export { specOf, type PureDecider } from './decider.js';

@@ -49,7 +49,7 @@ async function startWith(embedded: boolean, seen: string[]): Promise<DomainServi
       },
     ],
     projections: [userNames],
-    consumers: [
+    consumers: () => [
       {
         groupId: `test-platform-${randomUUID()}`,
         topics: ['identity.user'],

@@ -1,17 +1,18 @@
 import {
+  mergeResolvers,
   startDomainService,
   type DomainService,
   type DomainServiceOptions,
   type GraphQLResolverMap,
+  type Platform,
   type RequestContext,
 } from '@seren/service-kit';
-import { loadIdentityConfig } from './config.js';
+import { loadIdentityConfig, type IdentityConfig } from './config.js';
 import { identityMigrations } from './migrations/index.js';
 import { typeDefs } from './schema.js';
 import type { Identity } from './platform/app.js';
 import { identityProjections } from './platform/projections.js';
 import { auditLogConsumer } from './audit-log/consumer.js';
-import { mergeResolvers } from './platform/graphql.js';
 import { createMailer } from './mail/mailer.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 import { Tokens } from './tokens/tokens.js';
@@ -25,7 +26,7 @@ import { sessionsResolvers } from './sessions/graphql.js';
 import { recoveryResolvers } from './recovery/graphql.js';
 import { auditLogResolvers } from './audit-log/graphql.js';
 
-export interface IdentityService extends DomainService {
+export interface IdentityService extends DomainService<Identity> {
   identity: Identity;
 }
 
@@ -41,20 +42,6 @@ export async function startIdentityService(
   options: Pick<DomainServiceOptions, 'logDestination'> = {},
 ): Promise<IdentityService> {
   const config = loadIdentityConfig(env ?? process.env);
-  // Resolvers and routes close over this object; its connections are filled in once the database
-  // is open, before the first request can reach them (see below).
-  const identity = { config, now: () => new Date() } as Identity;
-  const resolvers = mergeResolvers(
-    usersResolvers(identity),
-    authResolvers(identity),
-    organizationsResolvers(identity),
-    rolesResolvers(identity),
-    apiKeysResolvers(identity),
-    sessionsResolvers(identity),
-    recoveryResolvers(identity),
-    auditLogResolvers(identity),
-  );
-
   const service = await startDomainService({
     name: 'identity',
     defaultPort: 4101,
@@ -62,66 +49,66 @@ export async function startIdentityService(
     logDestination: options.logDestination,
     migrations: identityMigrations,
     projections: identityProjections,
-    consumers: config.AUDIT_LOG_CONSUMER ? [auditLogConsumer(config.AUDIT_LOG_GROUP)] : [],
-    graphql: { typeDefs, resolvers: resolvers as GraphQLResolverMap<RequestContext> },
-    routes: (app) => {
-      // Until the database is open nothing is wired: answer 503 rather than fail obscurely.
-      app.addHook('onRequest', async (request, reply) => {
-        if (!identity.store && request.url !== '/healthz' && request.url !== '/readyz') {
-          return reply.status(503).send({ code: 'UNAVAILABLE', message: 'starting' });
-        }
-      });
-      authenticationRoutes(identity)(app);
-    },
+    build: (platform) => buildIdentity(platform, config),
+    consumers: () => (config.AUDIT_LOG_CONSUMER ? [auditLogConsumer(config.AUDIT_LOG_GROUP)] : []),
+    graphql: (identity) => ({
+      typeDefs,
+      resolvers: mergeResolvers(
+        usersResolvers(identity),
+        authResolvers(identity),
+        organizationsResolvers(identity),
+        rolesResolvers(identity),
+        apiKeysResolvers(identity),
+        sessionsResolvers(identity),
+        recoveryResolvers(identity),
+        auditLogResolvers(identity),
+      ) as GraphQLResolverMap<RequestContext>,
+    }),
+    routes: (identity, server) => authenticationRoutes(identity)(server),
   });
+  return { ...service, identity: service.application };
+}
 
-  try {
-    const signingKeys = new SigningKeys(service.dataSource, {
-      rotationMs: config.SIGNING_KEY_ROTATION_DAYS * 24 * HOUR,
-      // a retired key verifies for as long as the longest token it signed may live
-      graceMs: Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.REFRESH_TOKEN_TTL_SECONDS) * 1000,
-      encryptionSecret: config.SIGNING_KEY_ENCRYPTION_SECRET,
-    });
-    await signingKeys.current();
-    const mailer = createMailer(
-      { smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM },
-      service.logger,
-    );
-    Object.assign(identity, {
-      dataSource: service.dataSource,
-      logger: service.logger,
-      signingKeys,
-      mailer,
-      tokens: new Tokens(signingKeys, {
-        issuer: config.TOKEN_ISSUER,
-        accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-        refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-      }),
-    });
-    identity.store = service.eventStore;
-    service.logger.info(
-      { mail: mailer.transport, consoleUrl: config.CONSOLE_URL, auditLog: config.AUDIT_LOG_CONSUMER },
-      'identity configuration',
-    );
+/**
+ * Identity's application context, made once the database is open: the signing keys (a first one
+ * made if there is none), the token issuer and the mailer. The hourly key rotation and the mail
+ * transport stop at shutdown.
+ */
+async function buildIdentity(platform: Platform, config: IdentityConfig): Promise<Identity> {
+  const { dataSource, logger } = platform;
+  const signingKeys = new SigningKeys(dataSource, {
+    rotationMs: config.SIGNING_KEY_ROTATION_DAYS * 24 * HOUR,
+    // a retired key verifies for as long as the longest token it signed may live
+    graceMs: Math.max(config.ACCESS_TOKEN_TTL_SECONDS, config.REFRESH_TOKEN_TTL_SECONDS) * 1000,
+    encryptionSecret: config.SIGNING_KEY_ENCRYPTION_SECRET,
+  });
+  await signingKeys.current();
+  const mailer = createMailer({ smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM }, logger);
+  platform.onClose(() => mailer.close());
+  logger.info(
+    { mail: mailer.transport, consoleUrl: config.CONSOLE_URL, auditLog: config.AUDIT_LOG_CONSUMER },
+    'identity configuration',
+  );
 
-    // Rotation is checked hourly; `current()` makes a new key once the newest is old enough.
-    const rotation = setInterval(() => {
-      signingKeys
-        .current()
-        .catch((error: unknown) => service.logger.error({ err: error }, 'signing key rotation failed'));
-    }, HOUR);
-    rotation.unref();
+  // Rotation is checked hourly; `current()` makes a new key once the newest is old enough.
+  const rotation = setInterval(() => {
+    signingKeys.current().catch((error: unknown) => logger.error({ err: error }, 'signing key rotation failed'));
+  }, HOUR);
+  rotation.unref();
+  platform.onClose(() => clearInterval(rotation));
 
-    let closing: Promise<void> | undefined;
-    const close = () =>
-      (closing ??= (async () => {
-        clearInterval(rotation);
-        mailer.close();
-        await service.close();
-      })());
-    return { ...service, close, identity };
-  } catch (error) {
-    await service.close();
-    throw error;
-  }
+  return {
+    config,
+    now: () => new Date(),
+    dataSource,
+    store: platform.store,
+    logger,
+    signingKeys,
+    mailer,
+    tokens: new Tokens(signingKeys, {
+      issuer: config.TOKEN_ISSUER,
+      accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    }),
+  };
 }

@@ -1,4 +1,4 @@
-import { specOf } from '../test/decider';
+import { specOf } from '@seren/testing';
 import { apiKeyDecider } from './decide';
 import type { ApiKeyEvent } from './api-key';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { eventMetadataOf, notFound, validationError } from '@seren/service-kit';
+import { eventMetadataOf, handle, notFound, transaction, validationError } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
-import { handle, iso, storeCredential, transaction, type Identity } from '../platform/app.js';
+import { iso, storeCredential, type Identity } from '../platform/app.js';
 import { newApiKey } from '../platform/crypto.js';
 import type { RequestInfo } from '../platform/request.js';
 import { authorize } from '../organizations/access.js';

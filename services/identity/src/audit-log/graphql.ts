@@ -1,5 +1,5 @@
+import { resolver, type Resolvers } from '@seren/service-kit';
 import type { Identity } from '../platform/app.js';
-import { resolver, type Resolvers } from '../platform/graphql.js';
 import { getAuditLog, listAuditLogs, type AuditLogFilter, type AuditLogView } from './service.js';
 
 export function auditLogResolvers(identity: Identity): Resolvers {

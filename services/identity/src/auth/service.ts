@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, forbidden, notFound, validationError } from '@seren/service-kit';
+import { DomainError, forbidden, notFound, transaction, uniquely, validationError } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import {
   deleteCredential,
   emailExists,
   findCredentialByHash,
   storeCredential,
-  transaction,
-  uniquely,
   type Identity,
 } from '../platform/app.js';
 import { burnPasswordCheck, hashPassword, randomToken, sha256, verifyPassword } from '../platform/crypto.js';

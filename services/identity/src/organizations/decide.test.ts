@@ -1,4 +1,4 @@
-import { specOf } from '../test/decider';
+import { specOf } from '@seren/testing';
 import { organizationDecider } from './decide';
 import type { OrganizationEvent } from './organization';
 

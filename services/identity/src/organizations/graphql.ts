@@ -1,5 +1,6 @@
+import { resolver, type Resolvers } from '@seren/service-kit';
 import type { Identity } from '../platform/app.js';
-import { resolver, upper, type Resolvers } from '../platform/graphql.js';
+import { upper } from '../platform/graphql.js';
 import { findRole } from '../roles/service.js';
 import { findUser } from '../users/service.js';
 import { membershipOf } from './access.js';

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { eventMetadataOf, forbidden, notFound, validationError } from '@seren/service-kit';
+import {
+  eventMetadataOf,
+  forbidden,
+  handle,
+  notFound,
+  transaction,
+  validationError,
+} from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import {
   deleteCredential,
   findCredentialByHash,
-  handle,
   iso,
   storeCredential,
-  transaction,
   type Identity,
 } from '../platform/app.js';
 import { randomToken, sha256 } from '../platform/crypto.js';

@@ -1,15 +1,17 @@
-import type { Decider, EventMetadata, EventShape, EventStore } from '@seren/event-store';
-import { conflict, type Logger } from '@seren/service-kit';
-import type { DataSource, EntityManager } from 'typeorm';
+import { conflict, type ApplicationContext, type Logger } from '@seren/service-kit';
+import type { EntityManager } from 'typeorm';
 import type { IdentityConfig } from '../config.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Tokens } from '../tokens/tokens.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
 
-/** What the application layer works with; built once in service.ts. */
-export interface Identity {
-  dataSource: DataSource;
-  store: EventStore;
+/**
+ * What the application layer works with: built once in service.ts (`build`), after the database
+ * opened and before any request, resolver or consumer can reach it. The event store and database
+ * (`store`, `dataSource`) come from ApplicationContext, so service-kit's `handle` and
+ * `transaction` take it as it is.
+ */
+export interface Identity extends ApplicationContext {
   tokens: Tokens;
   signingKeys: SigningKeys;
   mailer: Mailer;
@@ -17,42 +19,6 @@ export interface Identity {
   logger: Logger;
   /** the clock (tests may move it) */
   now: () => Date;
-}
-
-/** Runs work in one transaction: several streams and the credentials table change together or not at all. */
-export function transaction<T>(identity: Identity, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  return identity.dataSource.transaction(work);
-}
-
-/** Loads a stream, decides and appends (with retries on concurrent writers), inside `manager`'s transaction. */
-export async function handle<State, Command, E extends EventShape>(
-  identity: Identity,
-  manager: EntityManager | undefined,
-  streamId: string,
-  decider: Decider<State, Command, E>,
-  command: Command,
-  metadata: EventMetadata,
-) {
-  return identity.store.handle(streamId, decider, command, { manager, metadata });
-}
-
-/** Maps a unique-index violation of a read model to a domain conflict. */
-export async function uniquely<T>(
-  work: () => Promise<T>,
-  onViolation: (constraint: string) => Error,
-): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const pg = error as {
-      driverError?: { code?: string; constraint?: string };
-      code?: string;
-      constraint?: string;
-    };
-    const code = pg.driverError?.code ?? pg.code;
-    if (code === '23505') throw onViolation(pg.driverError?.constraint ?? pg.constraint ?? '');
-    throw error;
-  }
 }
 
 export const emailExists = () =>

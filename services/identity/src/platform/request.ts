@@ -1,25 +1,11 @@
-import {
-  requireAuthenticated,
-  unauthenticated,
-  type RequestContext,
-  type RequestOrigin,
-} from '@seren/service-kit';
+import { requireAuthenticated, unauthenticated, type RequestOrigin } from '@seren/service-kit';
 
 /**
  * What the application layer knows about a request: who calls, from where. The audit log reads
  * these from the events' metadata (actor, organization, client address and user agent).
+ * service-kit's `resolver` builds it from each GraphQL request (`requestInfoOf`).
  */
 export type RequestInfo = RequestOrigin;
-
-export function requestInfoOf(context: RequestContext): RequestInfo {
-  return {
-    caller: context.caller,
-    requestId: context.requestId,
-    traceparent: context.traceparent,
-    clientIp: context.clientIp,
-    userAgent: context.userAgent,
-  };
-}
 
 /** The calling user's or agent's id; 401 for anonymous callers. */
 export function callerUserId(request: RequestInfo): string {

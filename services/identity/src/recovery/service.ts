@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, validationError } from '@seren/service-kit';
-import {
-  deleteCredential,
-  findCredentialByHash,
-  storeCredential,
-  transaction,
-  type Identity,
-} from '../platform/app.js';
+import { DomainError, transaction, validationError } from '@seren/service-kit';
+import { deleteCredential, findCredentialByHash, storeCredential, type Identity } from '../platform/app.js';
 import { newRecoveryCode, normalizeRecoveryCode, sha256 } from '../platform/crypto.js';
 import { callerUserId, type RequestInfo } from '../platform/request.js';
 import { activeKeysOfUser, handleApiKey, issueApiKey, type CreatedApiKey } from '../api-keys/service.js';

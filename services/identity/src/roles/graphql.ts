@@ -1,5 +1,5 @@
+import { resolver, type Resolvers } from '@seren/service-kit';
 import type { Identity } from '../platform/app.js';
-import { resolver, type Resolvers } from '../platform/graphql.js';
 import {
   checkPermission,
   createRole,

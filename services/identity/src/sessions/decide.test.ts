@@ -1,4 +1,4 @@
-import { specOf } from '../test/decider';
+import { specOf } from '@seren/testing';
 import { sessionDecider } from './decide';
 import type { SessionEvent } from './session';
 

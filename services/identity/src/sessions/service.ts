@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { eventMetadataOf, notFound } from '@seren/service-kit';
+import { eventMetadataOf, handle, notFound, transaction } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
-import { handle, iso, transaction, type Identity } from '../platform/app.js';
+import { iso, type Identity } from '../platform/app.js';
 import { callerUserId, type RequestInfo } from '../platform/request.js';
 import { getUser, type UserView } from '../users/service.js';
 import { invalidToken } from '../tokens/tokens.js';

@@ -1,4 +1,4 @@
-import { specOf } from '../test/decider';
+import { specOf } from '@seren/testing';
 import { userDecider } from './decide';
 import type { UserEvent } from './user';
 

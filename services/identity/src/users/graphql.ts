@@ -1,5 +1,6 @@
+import { resolver, type Resolvers } from '@seren/service-kit';
 import type { Identity } from '../platform/app.js';
-import { resolver, upper, type Resolvers } from '../platform/graphql.js';
+import { upper } from '../platform/graphql.js';
 import { resolveDefaultOrganization } from '../organizations/access.js';
 import { findOrganization, listOrganizations } from '../organizations/service.js';
 import { findUser, me, updateMe, type UserView } from './service.js';

@@ -1,7 +1,7 @@
-import { eventMetadataOf, notFound, validationError } from '@seren/service-kit';
+import { eventMetadataOf, handle, notFound, validationError } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { handle, iso, type Identity } from '../platform/app.js';
+import { iso, type Identity } from '../platform/app.js';
 import { callerUserId, type RequestInfo } from '../platform/request.js';
 import { userDecider, type UserCommand } from './decide.js';
 import { userStream } from './user.js';

@@ -1,0 +1,143 @@
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import type { Logger } from './logger.js';
+
+/** A service's Temporal worker, as `startDomainService` takes it. */
+export interface WorkerDefinition<App> {
+  /** the module exporting the workflows, e.g. `require.resolve('./workflows')` (workflow code does no I/O) */
+  workflowsPath: string;
+  /** the activities, made from the application context (dependency injection, as in Temporal's samples) */
+  activities: (app: App) => object;
+  /** defaults to `<SERVICE>_TASK_QUEUE`, else the service's name */
+  taskQueue?: string;
+}
+
+/** The worker once started: readiness asks it, shutdown stops it. */
+export interface RunningWorker {
+  taskQueue: string;
+  /** resolves once the worker polls its task queue; rejects if it could not start */
+  running: Promise<void>;
+  /** 'up' once running; otherwise throws with the state (the readiness check) */
+  check(): Promise<void>;
+  /** stops polling, lets the tasks in flight finish, and closes the connection */
+  shutdown(): Promise<void>;
+}
+
+// Bundling (webpack) takes seconds; a process bundles each workflows module once, however many
+// workers or service instances (tests) it starts.
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
+
+export function workflowBundleOf(workflowsPath: string, logger?: Logger): Promise<WorkflowBundleWithSourceMap> {
+  let bundle = bundles.get(workflowsPath);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath, logger: logger && temporalLogger(logger) });
+    bundles.set(workflowsPath, bundle);
+    bundle.catch(() => bundles.delete(workflowsPath));
+  }
+  return bundle;
+}
+
+/**
+ * Routes the SDK's log lines into the service's logger, and leaves SIGINT/SIGTERM to the service
+ * (`runMain` shuts the worker down in order). The Runtime is per process: the first service to
+ * start a worker installs it; later ones (tests start several) reuse it.
+ */
+export function installTemporalRuntime(logger: Logger): void {
+  try {
+    Runtime.install({ logger: temporalLogger(logger.child({ component: 'temporal' })), shutdownSignals: [] });
+  } catch {
+    // already installed in this process
+  }
+}
+
+/**
+ * Starts the worker: the workflows bundled once, a NativeConnection to Temporal, then `run()`. The
+ * connection is retried while Temporal comes up, so the service starts and says "worker: down"
+ * until its worker polls (the same as the lazy Temporal and Kafka connections).
+ */
+export async function startWorker(options: {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  workflowsPath: string;
+  activities: object;
+  logger: Logger;
+}): Promise<RunningWorker> {
+  const { logger, taskQueue } = options;
+  installTemporalRuntime(logger);
+  // bundle before returning: a workflow that does not bundle is a startup error, not a readiness one
+  const workflowBundle = await workflowBundleOf(options.workflowsPath, logger);
+
+  let worker: Worker | undefined;
+  let connection: NativeConnection | undefined;
+  let stopping = false;
+  let ran: Promise<void> | undefined;
+  let failure: Error | undefined;
+
+  const running = (async () => {
+    for (let attempt = 0; !stopping; attempt++) {
+      try {
+        connection = await NativeConnection.connect({ address: options.address });
+        break;
+      } catch (error) {
+        if (attempt % 10 === 0) logger.warn({ err: error, attempt }, 'temporal worker: connection failed, retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 5_000)));
+      }
+    }
+    if (stopping || !connection) return;
+    worker = await Worker.create({
+      connection,
+      namespace: options.namespace,
+      taskQueue,
+      workflowBundle,
+      activities: options.activities,
+    });
+    ran = worker.run().catch((error: unknown) => {
+      failure = error as Error;
+      logger.error({ err: error, taskQueue }, 'temporal worker stopped with an error');
+    });
+    logger.info({ taskQueue }, 'temporal worker running');
+  })();
+  running.catch((error: unknown) => {
+    failure = error as Error;
+    logger.error({ err: error, taskQueue }, 'temporal worker could not start');
+  });
+
+  return {
+    taskQueue,
+    running,
+    async check() {
+      if (failure) throw failure;
+      const state = worker?.getState() ?? 'CONNECTING';
+      if (state !== 'RUNNING') throw new Error(state.toLowerCase());
+    },
+    async shutdown() {
+      stopping = true;
+      await running.catch(() => undefined);
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await ran;
+      await connection?.close();
+    },
+  };
+}
+
+function temporalLogger(logger: Logger) {
+  type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  const at = (level: Level) => (message: string, meta?: Record<string, unknown>) =>
+    logger[level](meta ?? {}, message);
+  return {
+    // the SDK's levels are TRACE, DEBUG, INFO, WARN and ERROR
+    log: (level: string, message: string, meta?: Record<string, unknown>) =>
+      at(level.toLowerCase() as Level)(message, meta),
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+  };
+}
