@@ -28,6 +28,10 @@ describe('safe text', () => {
       problem: expect.stringMatching(/^key .*surrogate/),
     });
     expect(findUnsafeText({ a: 1, b: [true, null, 'fine'] })).toBeUndefined();
+    expect(findUnsafeText(Buffer.from('a\u0000b'))).toBeUndefined(); // raw bytes are not walked
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(findUnsafeText(deep)?.problem).toMatch(/nested/);
   });
 
   it('prints a path with its unsafe characters escaped', () => {

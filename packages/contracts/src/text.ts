@@ -68,17 +68,22 @@ export interface UnsafeText {
 }
 
 /**
- * Walks a parsed JSON value (objects, arrays, strings; any depth) and answers the first string or
- * key that is not safe text. Depth is bounded by what JSON.parse built, so recursion is fine up to
- * a guard far above any real input.
+ * Walks a parsed JSON value (objects, arrays, strings) and answers the first string or key that is
+ * not safe text. Nesting deeper than 64 levels (no real input has it) is refused as such, so a NUL
+ * cannot hide below the walk and the walk's recursion stays shallow.
  */
 export function findUnsafeText(value: unknown, path: string[] = []): UnsafeText | undefined {
   if (typeof value === 'string') {
     const problem = unsafeTextProblem(value);
     return problem ? { path, problem } : undefined;
   }
-  if (path.length > 256 || value === null || typeof value !== 'object') return undefined;
-  if (Array.isArray(value)) {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (path.length > 64) return { path, problem: 'is nested more than 64 levels deep' };
+  if (!Array.isArray(value)) {
+    // Raw bytes (a Buffer) and streams are not parsed input: not walked.
+    if (ArrayBuffer.isView(value) || typeof (value as { pipe?: unknown }).pipe === 'function')
+      return undefined;
+  } else {
     for (let i = 0; i < value.length; i++) {
       const found = findUnsafeText(value[i], [...path, String(i)]);
       if (found) return found;

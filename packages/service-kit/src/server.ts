@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -13,6 +12,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { anonymous, INTERNAL_TOKEN_HEADER, verifyInternalToken, type Caller } from './caller.js';
 import { httpStatusOf, isDomainError } from './errors.js';
+import { refuseUnsafeInput, requestIdFrom, safeInputPlugin } from './input.js';
 import type { Logger } from './logger.js';
 
 export type { GraphQLResolverMap };
@@ -126,11 +126,12 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   const { logger, name } = definition;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // The gateway's request id is kept when it is a sane token; anything else is replaced.
+    genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
   });
 
   app.decorateRequest('caller', null as unknown as Caller);
+  refuseUnsafeInput(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     const traceparent = request.headers.traceparent;
@@ -159,6 +160,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
     apollo = new ApolloServer<RequestContext>({
       schema: buildSubgraphSchema([definition.graphql]),
       formatError: formatGraphQLError,
+      plugins: [safeInputPlugin<RequestContext>()],
       logger,
       introspection: true,
     });
