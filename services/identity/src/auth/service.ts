@@ -10,7 +10,13 @@ import {
 } from '../platform/app.js';
 import { burnPasswordCheck, hashPassword, randomToken, sha256, verifyPassword } from '../platform/crypto.js';
 import { callerUserId, type RequestInfo } from '../platform/request.js';
-import { passwordResetMail, verificationMail } from '../mail/messages.js';
+import {
+  emailChangeNoticeMail,
+  emailInUseMail,
+  passwordResetMail,
+  verificationMail,
+} from '../mail/messages.js';
+import { agentsOnly, type UserCommand } from '../users/decide.js';
 import {
   createPersonalOrganization,
   findOrganization,
@@ -24,11 +30,22 @@ import {
   getUser,
   handleUser,
   nameSchema,
+  normalizeEmail,
   passwordSchema,
   valid,
   type UserView,
 } from '../users/service.js';
 import { celestialName } from './celestial.js';
+import { checkLoginLock, clearLoginFailures, recordLoginFailure } from './throttle.js';
+
+/** The longest password input ever hashed or verified (the policy allows 128; see passwordSchema). */
+export const MAX_PASSWORD_INPUT = 256;
+
+const samePassword = () =>
+  validationError('the new password must differ from the current one', {
+    reason: 'PASSWORD_UNCHANGED',
+    field: 'new_password',
+  });
 
 export const invalidCredentials = () =>
   new DomainError('UNAUTHENTICATED', 'invalid email or password', { reason: 'INVALID_CREDENTIALS' });
@@ -42,14 +59,24 @@ const asActor = (request: RequestInfo, user: { id: string; kind: string }): Requ
 
 /** Runs mail work after the answer: its timing must not tell whether an account exists. */
 function inBackground(identity: Identity, what: string, work: () => Promise<unknown>): void {
-  void work().catch((error: unknown) => identity.logger.error({ err: error }, `${what} failed`));
+  // not even the first query starts before the answer is on its way
+  setImmediate(() => {
+    void work().catch((error: unknown) => identity.logger.error({ err: error }, `${what} failed`));
+  });
 }
 
-async function requestEmailVerification(
+type LinkTimes = { tokenId: string; now: string; expiresAt: string };
+
+/**
+ * Records a new verification link with `command` (the current address, or an agent's new one) and
+ * stores its hash; older links stop working. The token to mail, or undefined when nothing is to verify.
+ */
+async function issueVerificationLink(
   identity: Identity,
   manager: EntityManager,
-  user: { id: string },
+  userId: string,
   request: RequestInfo,
+  command: (link: LinkTimes) => UserCommand,
 ) {
   const tokenId = randomUUID();
   const token = randomToken();
@@ -58,23 +85,34 @@ async function requestEmailVerification(
   const result = await handleUser(
     identity,
     manager,
-    user.id,
-    { type: 'RequestEmailVerification', tokenId, now: now.toISOString(), expiresAt },
+    userId,
+    command({ tokenId, now: now.toISOString(), expiresAt }),
     request,
   );
   if (result.events.length === 0) return undefined;
   // only the newest link works: older hashes go
   await manager.query(`delete from credentials where kind = 'email_verification' and subject_id = $1`, [
-    user.id,
+    userId,
   ]);
   await storeCredential(manager, {
     kind: 'email_verification',
     id: tokenId,
-    subjectId: user.id,
+    subjectId: userId,
     hash: sha256(token),
   });
   return token;
 }
+
+const requestEmailVerification = (
+  identity: Identity,
+  manager: EntityManager,
+  user: { id: string },
+  request: RequestInfo,
+) =>
+  issueVerificationLink(identity, manager, user.id, request, (link) => ({
+    type: 'RequestEmailVerification',
+    ...link,
+  }));
 
 /** Serelo's POST /auth/register: a human account with a personal organization; a verification mail follows. */
 export async function register(
@@ -132,7 +170,10 @@ export async function register(
   return getUser(identity, userId);
 }
 
-/** Email + password login. Unknown email, agent without password and wrong password answer alike, in the same time. */
+/**
+ * Email + password login. Unknown email, agent without password and wrong password answer alike, in
+ * the same time, and count alike towards the (address, IP) backoff of auth/throttle.ts.
+ */
 export async function login(
   identity: Identity,
   request: RequestInfo,
@@ -146,6 +187,13 @@ export async function login(
   ) {
     throw validationError('email and password are required', { reason: 'VALIDATION_ERROR' });
   }
+  await checkLoginLock(identity, input.email, request.clientIp);
+  const failed = async () => {
+    await recordLoginFailure(identity, input.email, request.clientIp);
+    return invalidCredentials();
+  };
+  // argon2 of a megabyte would be a cheap denial of service; no stored password is this long
+  if (input.password.length > MAX_PASSWORD_INPUT) throw await failed();
   const user = await findUserByEmail(identity, input.email);
   const rows: { hash: string }[] = user
     ? await identity.dataSource.query(`select hash from credentials where kind = 'password' and id = $1`, [
@@ -155,7 +203,7 @@ export async function login(
   const stored = rows[0]?.hash;
   if (!user || !stored) {
     await burnPasswordCheck(input.password);
-    throw invalidCredentials();
+    throw await failed();
   }
   if (!(await verifyPassword(stored, input.password))) {
     // recorded for the audit log, off the answer's path so its time matches the unknown-email case
@@ -168,8 +216,9 @@ export async function login(
         request,
       ),
     );
-    throw invalidCredentials();
+    throw await failed();
   }
+  await clearLoginFailures(identity, input.email, request.clientIp);
   return startSession(identity, undefined, user, 'password', request);
 }
 
@@ -224,7 +273,13 @@ export async function registerAgent(
   };
 }
 
-/** PATCH /auth/agent: a new email becomes unverified and a verification link is mailed to it. */
+/**
+ * PATCH /auth/agent, agents only (403 `AGENT_ONLY` for people, whatever their credential). The new
+ * address stays pending: the login and reset address is unchanged until the link mailed to the new
+ * address is followed, and the old address (if any) hears of the change. The answer is the same
+ * whether or not another account uses the address (that account's owner is told by mail instead),
+ * and the work runs after it, so neither body nor timing tells.
+ */
 export async function updateAgent(
   identity: Identity,
   request: RequestInfo,
@@ -232,28 +287,33 @@ export async function updateAgent(
 ): Promise<UserView> {
   const userId = callerUserId(request);
   const email = valid(emailSchema, input.email, 'email');
-  const existing = await findUserByEmail(identity, email);
-  if (existing && existing.id !== userId)
-    throw validationError('this email is already in use', { reason: 'EMAIL_EXISTS', field: 'email' });
-  const token = await uniquely(
-    () =>
-      transaction(identity, async (manager) => {
-        await handleUser(
-          identity,
-          manager,
-          userId,
-          { type: 'UpdateProfile', email, now: identity.now().toISOString() },
-          request,
-        );
-        return requestEmailVerification(identity, manager, { id: userId }, request);
-      }),
-    () => validationError('this email is already in use', { reason: 'EMAIL_EXISTS', field: 'email' }),
-  );
-  if (token) await identity.mailer.send(verificationMail(identity.config.CONSOLE_URL, email, token));
-  return getUser(identity, userId);
+  const user = await getUser(identity, userId);
+  if (user.kind !== 'agent') throw agentsOnly();
+  const consoleUrl = identity.config.CONSOLE_URL;
+  inBackground(identity, 'agent email change', async () => {
+    const existing = await findUserByEmail(identity, email);
+    if (existing && existing.id !== userId) {
+      await identity.mailer.send(emailInUseMail(consoleUrl, existing.email ?? email));
+      return;
+    }
+    const token = await transaction(identity, (manager) =>
+      issueVerificationLink(identity, manager, userId, request, (link) => ({
+        type: 'RequestEmailChange',
+        email,
+        ...link,
+      })),
+    );
+    if (!token) return;
+    await identity.mailer.send(verificationMail(consoleUrl, email, token));
+    if (user.email && normalizeEmail(user.email) !== normalizeEmail(email))
+      await identity.mailer.send(emailChangeNoticeMail(consoleUrl, user.email, email));
+  });
+  // what the spec documents: the address just set, unverified (GET /auth/me shows it once verified)
+  const unchanged = user.email !== null && normalizeEmail(user.email) === normalizeEmail(email);
+  return unchanged ? user : { ...user, email, emailVerified: false };
 }
 
-/** Always the same answer, at once; a reset link is mailed only when the account exists. */
+/** Always the same answer, at once; a reset link is mailed only to an existing account's verified address. */
 export async function forgotPassword(
   identity: Identity,
   request: RequestInfo,
@@ -263,6 +323,15 @@ export async function forgotPassword(
   inBackground(identity, 'password reset', async () => {
     const user = await findUserByEmail(identity, email);
     if (!user?.email) return;
+    // a reset link goes only to a verified address; an unverified one is offered its verification
+    // link first (which also logs in), so a mailbox nobody proved is never a way into the account
+    if (!user.emailVerified) {
+      const token = await transaction(identity, (manager) =>
+        requestEmailVerification(identity, manager, user, asActor(request, user)),
+      );
+      if (token) await identity.mailer.send(verificationMail(identity.config.CONSOLE_URL, user.email, token));
+      return;
+    }
     const tokenId = randomUUID();
     const token = randomToken();
     const now = identity.now();
@@ -331,6 +400,11 @@ export async function resetPassword(
     sha256(input.token),
   );
   if (!credential) throw notFound('token');
+  const current: { hash: string }[] = await identity.dataSource.query(
+    `select hash from credentials where kind = 'password' and id = $1`,
+    [credential.subjectId],
+  );
+  if (current[0] && (await verifyPassword(current[0].hash, password))) throw samePassword();
   const passwordHash = await hashPassword(password);
   await transaction(identity, async (manager) => {
     const user = await getUser(identity, credential.subjectId, manager);
@@ -356,27 +430,37 @@ export async function verifyEmail(
 ): Promise<AuthTokens> {
   if (typeof input.token !== 'string' || input.token === '')
     throw validationError('token is required', { field: 'token' });
-  return transaction(identity, async (manager) => {
-    const credential = await findCredentialByHash(manager, 'email_verification', sha256(input.token));
-    if (!credential) throw validationError('invalid or expired token', { reason: 'TOKEN_INVALID' });
-    const user = await getUser(identity, credential.subjectId, manager);
-    const actor = asActor(request, user);
-    await handleUser(
-      identity,
-      manager,
-      user.id,
-      { type: 'VerifyEmail', tokenId: credential.id, now: identity.now().toISOString() },
-      actor,
-    );
-    await deleteCredential(manager, 'email_verification', credential.id);
-    return startSession(
-      identity,
-      manager,
-      await getUser(identity, user.id, manager),
-      'email_verification',
-      actor,
-    );
-  });
+  // a pending address another account took meanwhile cannot become this one's
+  const taken = () =>
+    validationError('this email is already in use by another account', {
+      reason: 'EMAIL_EXISTS',
+      field: 'email',
+    });
+  return uniquely(
+    () =>
+      transaction(identity, async (manager) => {
+        const credential = await findCredentialByHash(manager, 'email_verification', sha256(input.token));
+        if (!credential) throw validationError('invalid or expired token', { reason: 'TOKEN_INVALID' });
+        const user = await getUser(identity, credential.subjectId, manager);
+        const actor = asActor(request, user);
+        await handleUser(
+          identity,
+          manager,
+          user.id,
+          { type: 'VerifyEmail', tokenId: credential.id, now: identity.now().toISOString() },
+          actor,
+        );
+        await deleteCredential(manager, 'email_verification', credential.id);
+        return startSession(
+          identity,
+          manager,
+          await getUser(identity, user.id, manager),
+          'email_verification',
+          actor,
+        );
+      }),
+    taken,
+  );
 }
 
 /** Serelo's POST /users/change-password: other sessions end; the current one stays. */
@@ -386,7 +470,11 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
 ): Promise<true> {
   const userId = callerUserId(request);
-  if (typeof input.currentPassword !== 'string' || input.currentPassword === '') {
+  if (
+    typeof input.currentPassword !== 'string' ||
+    input.currentPassword === '' ||
+    input.currentPassword.length > MAX_PASSWORD_INPUT
+  ) {
     throw validationError('current_password is required', {
       reason: 'VALIDATION_ERROR',
       field: 'current_password',
@@ -404,6 +492,7 @@ export async function changePassword(
     });
   }
   const password = valid(passwordSchema, input.newPassword, 'new_password');
+  if (password === input.currentPassword) throw samePassword();
   const passwordHash = await hashPassword(password);
   await transaction(identity, async (manager) => {
     await handleUser(

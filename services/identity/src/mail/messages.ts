@@ -54,3 +54,27 @@ export const inviteMail = (
       url: link(consoleUrl, 'accept-invite', token),
     },
   );
+
+/** To the old address when an agent sets a new one: a change nobody asked for is seen at once. */
+export const emailChangeNoticeMail = (consoleUrl: string, to: string, newEmail: string) =>
+  message(
+    to,
+    'Your email address is being changed',
+    [
+      `Someone asked to change the email address of your account to ${newEmail}.`,
+      'This address stays the account’s address until the new one is verified.',
+      'If this was not you, revoke your API keys and sessions now.',
+    ],
+    { label: 'Open the console', url: new URL(consoleUrl).toString() },
+  );
+
+/** To an address another account already uses: the conflict is told to its owner, not to the caller. */
+export const emailInUseMail = (consoleUrl: string, to: string) =>
+  message(
+    to,
+    'Someone tried to use your email address',
+    [
+      'Someone asked to set this email address on another account. It is already the address of an account, so nothing changed.',
+    ],
+    { label: 'Open the console', url: new URL(consoleUrl).toString() },
+  );

@@ -1,4 +1,4 @@
-import { conflict, notFound, validationError } from '@seren/service-kit';
+import { conflict, forbidden, notFound, validationError } from '@seren/service-kit';
 import { PERMISSION_NAMES, builtinRole, isBuiltinRoleName } from '../roles/catalog.js';
 import {
   evolveOrganization,
@@ -27,7 +27,14 @@ export type OrganizationCommand =
       now: string;
       expiresAt: string;
     }
-  | { type: 'AcceptInvite'; inviteId: string; userId: string; now: string }
+  | {
+      type: 'AcceptInvite';
+      inviteId: string;
+      userId: string;
+      /** the accepting user's address if verified, else null: an invite is for its addressee only */
+      verifiedEmail: string | null;
+      now: string;
+    }
   | { type: 'AssignRole'; userId: string; roleId: string; now: string }
   | {
       type: 'CreateRole';
@@ -112,6 +119,15 @@ export function decideOrganization(
       const invite = state.invites[command.inviteId];
       if (!invite || invite.status !== 'pending' || invite.expiresAt <= command.now) {
         throw validationError('invalid or expired invite', { reason: 'TOKEN_INVALID' });
+      }
+      // the token alone is not enough: a forwarded or leaked link must not admit someone else
+      if (
+        !command.verifiedEmail ||
+        command.verifiedEmail.trim().toLowerCase() !== invite.email.trim().toLowerCase()
+      ) {
+        throw forbidden('this invite is for another email address; sign in with its verified address', {
+          reason: 'INVITE_EMAIL_MISMATCH',
+        });
       }
       const accepted: OrganizationEvent = {
         type: 'InviteAccepted',

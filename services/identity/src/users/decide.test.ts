@@ -122,6 +122,51 @@ describe('user decider', () => {
       .when({ type: 'VerifyEmail', tokenId: 't1', now: T1 })
       .thenThrows({ code: 'VALIDATION_ERROR' }));
 
+  describe('an agent changing its email (PATCH /auth/agent)', () => {
+    const agent: UserEvent = {
+      type: 'UserRegistered',
+      data: { ...registered.data, kind: 'agent', email: 'old@example.com' },
+    };
+    const oldVerified: UserEvent = {
+      type: 'UserEmailVerified',
+      data: { userId: 'u1', email: 'old@example.com', tokenId: 't0', verifiedAt: T0 },
+    };
+    const changeRequested: UserEvent = {
+      type: 'EmailVerificationRequested',
+      data: { userId: 'u1', tokenId: 't1', email: 'new@example.com', requestedAt: T0, expiresAt: T2 },
+    };
+
+    it('refuses a person (AGENT_ONLY)', () =>
+      given([registered])
+        .when({ type: 'RequestEmailChange', email: 'x@example.com', tokenId: 't1', now: T0, expiresAt: T2 })
+        .thenThrows({ code: 'FORBIDDEN', reason: 'AGENT_ONLY' }));
+
+    it('mails a link for the new address and leaves the verified one in place', () => {
+      given([agent, oldVerified])
+        .when({ type: 'RequestEmailChange', email: 'new@example.com', tokenId: 't1', now: T0, expiresAt: T2 })
+        .then([changeRequested]);
+      const state = [agent, oldVerified, changeRequested].reduce(
+        userDecider.evolve,
+        userDecider.initialState(),
+      );
+      expect(state).toMatchObject({
+        email: 'old@example.com',
+        emailVerified: true,
+      });
+    });
+
+    it("verifying the new address makes it the account's address", () => {
+      given([agent, oldVerified, changeRequested])
+        .when({ type: 'VerifyEmail', tokenId: 't1', now: T1 })
+        .then([
+          {
+            type: 'UserEmailVerified',
+            data: { userId: 'u1', email: 'new@example.com', tokenId: 't1', verifiedAt: T1 },
+          },
+        ]);
+    });
+  });
+
   it('resets the password once with the current reset link', () => {
     const requested: UserEvent = {
       type: 'PasswordResetRequested',

@@ -1,4 +1,4 @@
-import { conflict, notFound, validationError } from '@seren/service-kit';
+import { conflict, forbidden, notFound, validationError } from '@seren/service-kit';
 import { evolveUser, initialUserState, type UserEvent, type UserState } from './user.js';
 
 // Commands carry the time and new ids: decide stays pure.
@@ -14,6 +14,8 @@ export type UserCommand =
     }
   | { type: 'UpdateProfile'; name?: string; email?: string; now: string }
   | { type: 'RequestEmailVerification'; tokenId: string; now: string; expiresAt: string }
+  /** An agent sets a new address: it stays pending (not the login or reset address) until verified. */
+  | { type: 'RequestEmailChange'; email: string; tokenId: string; now: string; expiresAt: string }
   | { type: 'VerifyEmail'; tokenId: string; now: string }
   | { type: 'RequestPasswordReset'; tokenId: string; now: string; expiresAt: string }
   | { type: 'ChangePassword'; now: string }
@@ -29,6 +31,10 @@ export type UserCommand =
       revokedApiKeyIds: string[];
       now: string;
     };
+
+/** PATCH /auth/agent is an agent's: a person's email changes only through the console's own flows. */
+export const agentsOnly = () =>
+  forbidden('only agents can update their profile here', { reason: 'AGENT_ONLY' });
 
 /** A one-time link that is not the newest one, was used, or expired. */
 export const invalidLink = () => validationError('invalid or expired token', { reason: 'TOKEN_INVALID' });
@@ -80,14 +86,26 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
           },
         },
       ];
+    case 'RequestEmailChange':
+      if (state.kind !== 'agent') throw agentsOnly();
+      if (command.email === state.email && state.emailVerified) return [];
+      return [
+        {
+          type: 'EmailVerificationRequested',
+          data: {
+            userId,
+            tokenId: command.tokenId,
+            email: command.email,
+            requestedAt: command.now,
+            expiresAt: command.expiresAt,
+          },
+        },
+      ];
     case 'VerifyEmail': {
+      // the link verifies the address it was mailed to: the current one, or a pending new one,
+      // which verifying makes the account's address
       const link = state.verification;
-      if (
-        !link ||
-        link.tokenId !== command.tokenId ||
-        link.email !== state.email ||
-        link.expiresAt <= command.now
-      ) {
+      if (!link || link.tokenId !== command.tokenId || link.expiresAt <= command.now) {
         throw invalidLink();
       }
       return [

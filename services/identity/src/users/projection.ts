@@ -32,10 +32,10 @@ export const usersProjection = defineProjection<UserEvent>({
         return;
       }
       case 'UserEmailVerified':
-        await manager.query(`update users set email_verified = true, updated_at = $2 where id = $1`, [
-          event.data.userId,
-          event.data.verifiedAt,
-        ]);
+        await manager.query(
+          `update users set email = $3, email_verified = true, updated_at = $2 where id = $1`,
+          [event.data.userId, event.data.verifiedAt, event.data.email],
+        );
         return;
       case 'RecoveryCodeIssued':
         await manager.query(`update users set has_recovery_code = true, updated_at = $2 where id = $1`, [

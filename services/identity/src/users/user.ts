@@ -39,7 +39,10 @@ export type UserState =
       name: string;
       emailVerified: boolean;
       personalOrganizationId: string;
-      /** the one valid verification link, if any */
+      /**
+       * the one valid verification link, if any; its `email` differs from `email` while a new
+       * address is pending (an agent's change waits for verification before it counts)
+       */
       verification: { tokenId: string; email: string; expiresAt: string } | null;
       /** the one valid reset link, if any */
       reset: { tokenId: string; expiresAt: string } | null;
@@ -90,7 +93,8 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
         },
       };
     case 'UserEmailVerified':
-      return { ...state, emailVerified: true, verification: null };
+      // a verified pending address becomes the account's address
+      return { ...state, email: event.data.email, emailVerified: true, verification: null };
     case 'PasswordResetRequested':
       return { ...state, reset: { tokenId: event.data.tokenId, expiresAt: event.data.expiresAt } };
     case 'UserPasswordChanged':
