@@ -1,4 +1,4 @@
-import { startTestIdentity, type TestIdentity } from '../test/harness';
+import { startTestIdentity, verifyMailedAddress, type TestIdentity } from '../test/harness';
 
 const CREATE = `mutation($o: ID!, $n: String!, $d: Int) { createApiKey(organizationId: $o, name: $n, expiresInDays: $d) { key apiKey { id name prefix expiresAt revokedAt } } }`;
 const LIST = `query($o: ID!) { apiKeys(organizationId: $o) { id name prefix lastUsedAt revokedAt } }`;
@@ -118,6 +118,7 @@ describe('API keys and wallet recovery', () => {
       owner.as,
     );
     const mail = await t.mail.waitFor(viewer.email, /invited/i, count);
+    await verifyMailedAddress(t, viewer.email);
     await t.client.ok(
       `mutation($t: String!) { acceptInvite(token: $t) { id } }`,
       { t: mail.token },

@@ -1,4 +1,10 @@
-import { STRONG_PASSWORD, startTestIdentity, uniqueEmail, type TestIdentity } from '../test/harness';
+import {
+  STRONG_PASSWORD,
+  startTestIdentity,
+  uniqueEmail,
+  verifyMailedAddress,
+  type TestIdentity,
+} from '../test/harness';
 
 const REGISTER = `mutation($email: String!, $password: String!, $name: String!) { register(email: $email, password: $password, name: $name) { id email name kind emailVerified } }`;
 const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken tokenType expiresIn sessionId user { id } } }`;
@@ -267,6 +273,7 @@ describe('accounts and sessions through the identity subgraph', () => {
 
     it('forgot-password mails a reset link; reset works once and ends every session', async () => {
       const user = await t.client.user('reset');
+      await verifyMailedAddress(t, user.email);
       const count = t.mail.mails.length;
       expect(
         await t.client.ok(`mutation($e: String!) { forgotPassword(email: $e) }`, { e: user.email }),

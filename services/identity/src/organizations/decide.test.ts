@@ -77,7 +77,13 @@ describe('organization decider', () => {
       })
       .then([invited]);
     given([created, owner, invited])
-      .when({ type: 'AcceptInvite', inviteId: 'i1', userId: 'u2', now: T1 })
+      .when({
+        type: 'AcceptInvite',
+        inviteId: 'i1',
+        userId: 'u2',
+        verifiedEmail: 'Bob@Example.com',
+        now: T1,
+      })
       .then([
         {
           type: 'InviteAccepted',
@@ -87,9 +93,22 @@ describe('organization decider', () => {
       ]);
   });
 
+  it('refuses an invite to anyone but its verified addressee (INVITE_EMAIL_MISMATCH)', () => {
+    for (const verifiedEmail of [null, 'mallory@example.com'])
+      given([created, owner, invited])
+        .when({ type: 'AcceptInvite', inviteId: 'i1', userId: 'u4', verifiedEmail, now: T1 })
+        .thenThrows({ code: 'FORBIDDEN', reason: 'INVITE_EMAIL_MISMATCH' });
+  });
+
   it('refuses an expired or used invite, and owner invites', () => {
     given([created, owner, invited])
-      .when({ type: 'AcceptInvite', inviteId: 'i1', userId: 'u2', now: LATE })
+      .when({
+        type: 'AcceptInvite',
+        inviteId: 'i1',
+        userId: 'u2',
+        verifiedEmail: 'bob@example.com',
+        now: LATE,
+      })
       .thenThrows({ code: 'VALIDATION_ERROR' });
     given([
       created,
@@ -100,7 +119,13 @@ describe('organization decider', () => {
         data: { organizationId: 'o1', inviteId: 'i1', userId: 'u2', acceptedAt: T1 },
       },
     ])
-      .when({ type: 'AcceptInvite', inviteId: 'i1', userId: 'u3', now: T1 })
+      .when({
+        type: 'AcceptInvite',
+        inviteId: 'i1',
+        userId: 'u3',
+        verifiedEmail: 'bob@example.com',
+        now: T1,
+      })
       .thenThrows({ code: 'VALIDATION_ERROR' });
     given([created, owner])
       .when({

@@ -1,4 +1,4 @@
-import { startTestIdentity, uniqueEmail, type TestIdentity } from '../test/harness';
+import { startTestIdentity, uniqueEmail, verifyMailedAddress, type TestIdentity } from '../test/harness';
 
 const MEMBERS = `query($o: ID!) { members(organizationId: $o) { id role { name } user { email } } }`;
 const INVITE = `mutation($o: ID!, $e: String!, $r: String) { createInvite(organizationId: $o, email: $e, role: $r) { id email status role { name } } }`;
@@ -19,6 +19,7 @@ describe('organizations, members, invites and RBAC', () => {
     const count = t.mail.mails.length;
     await t.client.ok(INVITE, { o: org, e: member.email, r: role }, owner.as);
     const mail = await t.mail.waitFor(member.email, /invited/i, count);
+    await verifyMailedAddress(t, member.email);
     await t.client.ok(
       `mutation($t: String!) { acceptInvite(token: $t) { id } }`,
       { t: mail.token },
@@ -37,6 +38,34 @@ describe('organizations, members, invites and RBAC', () => {
     expect(data.organization).toEqual({ id: user.personalOrganizationId, myRole: { name: 'owner' } });
   });
 
+  it('an invite admits only its addressee, once verified: not agent D (no email), not B unverified (INVITE_EMAIL_MISMATCH)', async () => {
+    const owner = await t.client.user('owner');
+    const org = await t.client.team(owner);
+    const b = await t.client.user('invitee-b');
+    const d = await t.client.agent();
+    const count = t.mail.mails.length;
+    await t.client.ok(INVITE, { o: org, e: b.email, r: 'viewer' }, owner.as);
+    const mail = await t.mail.waitFor(b.email, /invited/i, count);
+    const ACCEPT = `mutation($t: String!) { acceptInvite(token: $t) { id } }`;
+    expect(await t.client.error(ACCEPT, { t: mail.token }, d.as)).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'INVITE_EMAIL_MISMATCH',
+    });
+    expect(await t.client.error(ACCEPT, { t: mail.token }, b.as)).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'INVITE_EMAIL_MISMATCH',
+    });
+    const members = async () =>
+      (await t.client.ok<{ members: { id: string }[] }>(MEMBERS, { o: org }, owner.as)).members.map(
+        (m) => m.id,
+      );
+    expect(await members()).toEqual([owner.id]);
+    // the refused attempts did not spend the invite: B, verified, joins with it
+    await verifyMailedAddress(t, b.email);
+    expect(await t.client.ok(ACCEPT, { t: mail.token }, b.as)).toEqual({ acceptInvite: { id: b.id } });
+    expect(await members()).toEqual([owner.id, b.id]);
+  });
+
   it('invites by mail (the token never in the answer); the invitee joins with the role', async () => {
     const owner = await t.client.user('owner');
     const org = await t.client.team(owner);
@@ -53,6 +82,7 @@ describe('organizations, members, invites and RBAC', () => {
     });
     const mail = await t.mail.waitFor(invitee.email, /invited/i, count);
     expect(JSON.stringify(invite)).not.toContain(mail.token!);
+    await verifyMailedAddress(t, invitee.email);
     await t.client.ok(
       `mutation($t: String!) { acceptInvite(token: $t) { id } }`,
       { t: mail.token },

@@ -335,7 +335,7 @@ export async function createInvite(
   return toInvite(rows[0]!, identity.now());
 }
 
-/** Accepts an invite with the token from its mail; the caller becomes a member. */
+/** Accepts an invite with the token from its mail, if the caller's verified address is the invite's; the caller becomes a member. */
 export async function acceptInvite(
   identity: Identity,
   request: RequestInfo,
@@ -345,11 +345,18 @@ export async function acceptInvite(
   return transaction(identity, async (manager) => {
     const credential = await findCredentialByHash(manager, 'invite', sha256(token));
     if (!credential) throw notFound('invite');
+    const user = await getUser(identity, userId, manager);
     await handleOrganization(
       identity,
       manager,
       credential.subjectId,
-      { type: 'AcceptInvite', inviteId: credential.id, userId, now: identity.now().toISOString() },
+      {
+        type: 'AcceptInvite',
+        inviteId: credential.id,
+        userId,
+        verifiedEmail: user.emailVerified ? user.email : null,
+        now: identity.now().toISOString(),
+      },
       request,
     );
     await deleteCredential(manager, 'invite', credential.id);

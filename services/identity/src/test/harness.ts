@@ -30,6 +30,15 @@ export async function startTestIdentity(options: { embedded?: boolean; env?: Rec
 
 export type TestIdentity = Awaited<ReturnType<typeof startTestIdentity>>;
 
+/**
+ * Follows the newest verification link mailed to `email` (registration mails one): the address is
+ * then verified, which invites and password resets require.
+ */
+export async function verifyMailedAddress(t: TestIdentity, email: string): Promise<void> {
+  const mail = await t.mail.waitFor(email, /verify/i);
+  await t.client.ok(`mutation($t: String!) { verifyEmail(token: $t) { accessToken } }`, { t: mail.token });
+}
+
 let counter = 0;
 export const uniqueEmail = (label = 'user') => `${label}.${Date.now().toString(36)}.${++counter}@example.com`;
 export const STRONG_PASSWORD = 'Correct-Horse-9-battery';
