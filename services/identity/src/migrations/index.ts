@@ -1,4 +1,9 @@
 import { CreateIdentityTables1795400000000 } from './1795400000000-create-identity-tables.js';
 import { EncryptSigningKeys1795500000000 } from './1795500000000-encrypt-signing-keys.js';
+import { LoginFailures1795600000000 } from './1795600000000-login-failures.js';
 
-export const identityMigrations = [CreateIdentityTables1795400000000, EncryptSigningKeys1795500000000];
+export const identityMigrations = [
+  CreateIdentityTables1795400000000,
+  EncryptSigningKeys1795500000000,
+  LoginFailures1795600000000,
+];
