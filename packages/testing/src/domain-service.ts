@@ -26,7 +26,9 @@ export function describeDomainService(
       expect(await response.json()).toEqual({ status: 'ok', service: name });
     });
 
-    const expected = options.worker ? 'PostgreSQL, Kafka, Temporal and its worker' : 'PostgreSQL, Kafka and Temporal';
+    const expected = options.worker
+      ? 'PostgreSQL, Kafka, Temporal and its worker'
+      : 'PostgreSQL, Kafka and Temporal';
     it(`is ready once ${expected} answer`, async () => {
       // the worker connects in the background after start: wait for it, then check every state
       const response = await readyWithin(service.url, 30_000);

@@ -6,3 +6,12 @@ export { describeDomainService } from './domain-service.js';
 export { withinOneWindow } from './windows.js';
 export { startMailCatcher, type CapturedMail, type MailCatcher } from './mail.js';
 export { specOf, type PureDecider } from './decider.js';
+export {
+  temporalTestServerPath,
+  timeSkippingWorkflowKit,
+  uniqueTaskQueue,
+  workflowKit,
+  type TimeSkippingWorkflowKit,
+  type WorkerOptions,
+  type WorkflowKit,
+} from './workflows.js';

@@ -83,7 +83,10 @@ async function buildIdentity(platform: Platform, config: IdentityConfig): Promis
     encryptionSecret: config.SIGNING_KEY_ENCRYPTION_SECRET,
   });
   await signingKeys.current();
-  const mailer = createMailer({ smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM }, logger);
+  const mailer = createMailer(
+    { smtpUrl: config.SMTP_URL, mailDir: config.MAIL_DIR, from: config.MAIL_FROM },
+    logger,
+  );
   platform.onClose(() => mailer.close());
   logger.info(
     { mail: mailer.transport, consoleUrl: config.CONSOLE_URL, auditLog: config.AUDIT_LOG_CONSUMER },
@@ -92,7 +95,9 @@ async function buildIdentity(platform: Platform, config: IdentityConfig): Promis
 
   // Rotation is checked hourly; `current()` makes a new key once the newest is old enough.
   const rotation = setInterval(() => {
-    signingKeys.current().catch((error: unknown) => logger.error({ err: error }, 'signing key rotation failed'));
+    signingKeys
+      .current()
+      .catch((error: unknown) => logger.error({ err: error }, 'signing key rotation failed'));
   }, HOUR);
   rotation.unref();
   platform.onClose(() => clearInterval(rotation));
