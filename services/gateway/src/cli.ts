@@ -1,5 +1,6 @@
 // The gateway's build-time tools:
-//   node dist/cli.js compose   writes supergraph.graphql from the subgraphs' typeDefs
+//   node dist/cli.js compose   writes supergraph.graphql from the subgraphs' typeDefs, and the REST
+//                                         rows' gql.tada typing of its API schema (src/graphql/graphql-env.ts)
 //   node dist/cli.js asyncapi  writes packages/contracts/asyncapi.json from the event contracts
 //   node dist/cli.js check     fails when composition fails, the committed file is stale, or
 //                                         the client-facing schema has breaking changes against a git
@@ -13,6 +14,7 @@ import { asyncApiDocument } from '@seren/contracts';
 import { composeSupergraph, readCommittedSupergraph, SUPERGRAPH_FILE } from './supergraph/compose.js';
 import { describeChanges, diffSupergraphs } from './supergraph/diff.js';
 import { subgraphs } from './supergraph/subgraphs.js';
+import { introspectionTypingOf, readCommittedTyping, TYPING_FILE } from './supergraph/typing.js';
 
 /** The committed AsyncAPI document, generated from @seren/contracts. */
 export const ASYNCAPI_FILE = join(__dirname, '..', '..', '..', 'packages', 'contracts', 'asyncapi.json');
@@ -45,12 +47,18 @@ async function main(command: string | undefined): Promise<number> {
   if (command === 'compose') {
     writeFileSync(SUPERGRAPH_FILE, composed);
     console.log(`wrote ${SUPERGRAPH_FILE} from ${subgraphs.map((s) => s.name).join(', ')}`);
+    writeFileSync(TYPING_FILE, introspectionTypingOf(composed));
+    console.log(`wrote ${TYPING_FILE} (the REST rows' typing of the API schema)`);
     return 0;
   }
   if (command === 'check') {
     let failed = false;
     if (!existsSync(SUPERGRAPH_FILE) || readCommittedSupergraph() !== composed) {
       console.error('supergraph.graphql is stale: run `npm run compose` and commit it');
+      failed = true;
+    }
+    if (!existsSync(TYPING_FILE) || readCommittedTyping() !== introspectionTypingOf(composed)) {
+      console.error('src/graphql/graphql-env.ts is stale: run `npm run compose` and commit it');
       failed = true;
     }
     const ref = process.env.SCHEMA_BASE_REF || 'HEAD';

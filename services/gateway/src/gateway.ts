@@ -115,6 +115,8 @@ export async function startGateway(
     limitOverrides: config.RATE_LIMIT_OVERRIDES,
     forwardBodyLimit: config.FORWARD_BODY_LIMIT_BYTES,
     logger,
+    // In tests every answer of a row is checked against what the row documents (OpenAPI).
+    checkResponses: config.NODE_ENV === 'test',
   };
 
   const readiness: ReadinessCheck[] = names.map((name) => ({

@@ -11,6 +11,7 @@ import {
   STRONG_PASSWORD,
   jsonOf,
 } from '../test-support/suite';
+import { graphql as typed } from './graphql';
 import { route as serebroRoute } from './serebro/route';
 import { sereloRoutes } from './serelo';
 import { route as sereloRoute } from './serelo/route';
@@ -31,7 +32,7 @@ const sereloTable: ProductRoutes<'serelo'> = {
       auth: 'required',
       rateLimit: 'general',
       request: { body: z.object({ name: z.string().min(1).max(100) }) },
-      operation: 'mutation TestRename($name: String) { updateMe(name: $name) { id name } }',
+      operation: typed('mutation TestRename($name: String) { updateMe(name: $name) { id name } }'),
       variables: ({ body }) => ({ name: body.name }),
       response: {
         status: 200,
@@ -47,8 +48,9 @@ const sereloTable: ProductRoutes<'serelo'> = {
       auth: 'none',
       rateLimit: 'login',
       request: { body: z.object({ email: z.string(), password: z.string() }) },
-      operation:
+      operation: typed(
         'mutation TestLogin($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+      ),
       variables: ({ body }) => ({ e: body.email, p: body.password }),
       response: {
         status: 200,
@@ -64,7 +66,7 @@ const sereloTable: ProductRoutes<'serelo'> = {
       auth: 'none',
       rateLimit: 'general',
       request: { body: z.object({ email: z.string() }) },
-      operation: 'mutation TestForgot($e: String!) { forgotPassword(email: $e) }',
+      operation: typed('mutation TestForgot($e: String!) { forgotPassword(email: $e) }'),
       variables: ({ body }) => ({ e: body.email }),
       response: { status: 204, description: 'sent' },
     }),
@@ -75,7 +77,7 @@ const sereloTable: ProductRoutes<'serelo'> = {
       summary: 'an operation the supergraph rejects',
       auth: 'none',
       rateLimit: 'general',
-      operation: 'query TestBroken { noSuchField }',
+      operation: typed('query TestBroken { noSuchField }'), // types as unknown; the supergraph refuses it
       response: { status: 200, description: 'never' },
     }),
     sereloRoute.forward({
@@ -112,8 +114,8 @@ const serebroTable: ProductRoutes<'serebro'> = {
       summary: 'who am I',
       auth: 'required',
       rateLimit: 'api',
-      operation: 'query TestMe { me { id } }',
-      response: { status: 200, description: 'me', body: (data) => ({ id: data.me.id }) },
+      operation: typed('query TestMe { me { id } }'),
+      response: { status: 200, description: 'me', body: (data) => ({ id: data.me?.id }) },
     }),
   ] as RouteDefinition<'serebro'>[],
 };

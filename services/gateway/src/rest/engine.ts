@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
+import { print, type DocumentNode } from 'graphql';
 import type { z } from 'zod';
 import { anonymous, type Caller, type Logger } from '@seren/service-kit';
 import type { RateWindow } from '../config.js';
@@ -6,7 +7,7 @@ import { bearerOf, IdentityUnavailable, type Authenticator } from '../edge/authe
 import { exceededWindow, hitsFor, productLimits, type ProductLimits } from '../edge/limits.js';
 import type { RateLimitStore } from '../edge/rate-limit.js';
 import type { GraphExecutor } from '../graphql/context.js';
-import { describeZodError, productCodeOf, RestFailure } from './errors.js';
+import { describeZodError, documentedErrorStatuses, productCodeOf, RestFailure } from './errors.js';
 import type { Forwarder } from './forward.js';
 import { policies, type ProductPolicy } from './products.js';
 import type {
@@ -28,6 +29,13 @@ export interface RestEngine {
   limitOverrides?: Record<string, RateWindow[]>;
   forwardBodyLimit: number;
   logger: Logger;
+  /**
+   * Check every answer of an operation row against what the row documents (on in tests,
+   * `NODE_ENV=test`): its status and response schema, or a documented error status with the
+   * product's error body. A mismatch is logged with the zod issues and answered as a 500, so the
+   * OpenAPI document cannot drift from what is served.
+   */
+  checkResponses?: boolean;
 }
 
 declare module 'fastify' {
@@ -76,13 +84,20 @@ export function mountRoutes<P extends Product>(
   for (const route of table.routes) {
     for (const mount of mountsOf(table.product, route)) {
       const greedy = route.kind === 'forward' && /\{path\}$/.test(route.path);
+      // The typed document is printed once; the graph parses and plans each distinct text once.
+      const document =
+        route.kind === 'operation' ? print(route.operation as unknown as DocumentNode) : undefined;
       app.route({
         method: route.method,
         url: mount.prefix + fastifyPath(route.path, greedy),
         bodyLimit: route.kind === 'forward' ? (route.bodyLimit ?? engine.forwardBodyLimit) : undefined,
+        ...(engine.checkResponses && route.kind === 'operation'
+          ? { onSend: responseCheck(route, policy, engine.logger) }
+          : {}),
         handler: (request, reply) =>
           handle(request, reply, {
             route,
+            document,
             version: mount.version,
             policy,
             limits,
@@ -96,6 +111,8 @@ export function mountRoutes<P extends Product>(
 
 interface Handling<P extends Product> {
   route: RouteDefinition<P>;
+  /** an operation row's printed document */
+  document?: string;
   version?: 'v1' | 'v2';
   policy: ProductPolicy;
   limits: ProductLimits<P>;
@@ -237,15 +254,19 @@ async function runOperation<P extends Product>(
     caller: auth.caller,
     requestId: request.id,
   };
-  const variables = route.variables ? route.variables(routeRequest as never) : {};
-  const result = await h.engine.graph.execute(route.operation, variables, {
-    internalToken: auth.internalToken,
-    requestId: request.id,
-    traceparent: headerOf(request, 'traceparent'),
-    tracestate: headerOf(request, 'tracestate'),
-    clientIp: request.ip,
-    userAgent: headerOf(request, 'user-agent'),
-  });
+  const variables: Record<string, unknown> = route.variables ? route.variables(routeRequest as never) : {};
+  const result = await h.engine.graph.execute(
+    h.document ?? print(route.operation as unknown as DocumentNode),
+    variables,
+    {
+      internalToken: auth.internalToken,
+      requestId: request.id,
+      traceparent: headerOf(request, 'traceparent'),
+      tracestate: headerOf(request, 'tracestate'),
+      clientIp: request.ip,
+      userAgent: headerOf(request, 'user-agent'),
+    },
+  );
   // A read that ran ahead of its count answers only once the count allows it.
   if (auth.pendingLimit && !(await auth.pendingLimit())) return reply;
   const error = result.errors?.[0];
@@ -261,8 +282,8 @@ async function runOperation<P extends Product>(
     return sendError(reply, policy, mapped);
   }
   const data = result.data ?? {};
-  const body = route.response.body ? route.response.body(data, routeRequest as never) : data;
-  if (route.response.headers) reply.headers(route.response.headers(data));
+  const body = route.response.body ? route.response.body(data as never, routeRequest as never) : data;
+  if (route.response.headers) reply.headers(route.response.headers(data as never));
   reply.status(route.response.status);
   return route.response.status === 204 ? reply.send() : reply.send(body);
 }
@@ -339,4 +360,54 @@ function forwardParams(params: Record<string, string>, path: string): Record<str
   const last = /\{(\w+)\}$/.exec(path)?.[1];
   const { '*': tail, ...rest } = params;
   return last ? { ...rest, [last]: tail ?? '' } : rest;
+}
+
+/**
+ * The test-mode check of an operation row's answers (see `RestEngine.checkResponses`): the documented
+ * status with its schema (no body on 204), or a documented error status with the product's error body.
+ */
+function responseCheck(route: OperationRoute, policy: ProductPolicy, logger: Logger): onSendHookHandler {
+  const errorStatuses = documentedErrorStatuses(route);
+  return (request, reply, payload, done) => {
+    const status = reply.statusCode;
+    const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString() : '';
+    let problem: string | undefined;
+    let issues: unknown;
+    if (status === route.response.status) {
+      if (status === 204 || !route.response.schema) {
+        if (status === 204 && text !== '') problem = 'a 204 with a body';
+      } else {
+        const parsed = route.response.schema.safeParse(parseJson(text));
+        if (!parsed.success)
+          [problem, issues] = ['the body does not match the response schema', parsed.error.issues];
+      }
+    } else if (errorStatuses.has(status)) {
+      const parsed = policy.errorSchema.safeParse(parseJson(text));
+      if (!parsed.success)
+        [problem, issues] = ["the error body is not the product's error shape", parsed.error.issues];
+    } else {
+      problem = `status ${status} is not documented (${route.response.status}, ${[...errorStatuses].join(', ')})`;
+    }
+    if (!problem) return done(null, payload);
+    logger.error(
+      { reqId: request.id, route: `${route.method} ${route.path}`, status, body: text, issues },
+      `undocumented response: ${problem}`,
+    );
+    reply.status(500);
+    reply.header('content-type', 'application/json; charset=utf-8');
+    const error = {
+      status: 500,
+      code: 'UNDOCUMENTED_RESPONSE',
+      message: `${route.method} ${route.path}: ${problem}`,
+    };
+    done(null, JSON.stringify(policy.errorBody(error)));
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fastifyPath, mountsOf } from './engine.js';
+import { documentedErrorStatuses } from './errors.js';
 import { policies } from './products.js';
 import type { Product, ProductRoutes, RouteDefinition } from './types.js';
 
@@ -63,14 +64,7 @@ function operationOf(product: Product, route: RouteDefinition, version?: 'v1' | 
       ? { content: { [contentType]: { schema: toSchema(route.response.schema, 'output') } } }
       : {}),
   };
-  const errorStatuses = new Set([
-    ...(route.errors ?? []),
-    ...(route.auth === 'required' ? [401] : []),
-    429,
-    500,
-  ]);
-  if (request.body || request.params || request.query) errorStatuses.add(400);
-  for (const status of [...errorStatuses].sort()) {
+  for (const status of [...documentedErrorStatuses(route)].sort()) {
     responses[String(status)] ??= {
       description: statusText[status] ?? 'Error',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { GraphQLFormattedError } from 'graphql';
+import type { ResultOf, TadaDocumentNode, VariablesOf } from 'gql.tada';
 import type { z } from 'zod';
 import type { Caller } from '@seren/service-kit';
 import type { SubgraphName } from '../config.js';
@@ -60,28 +61,39 @@ export interface RequestSchemas<PS extends z.ZodType, QS extends z.ZodType, BS e
   body?: BS;
 }
 
+/**
+ * A typed GraphQL document of one named operation (`graphql(...)` from ./graphql.ts). Any such
+ * document fits: `never` variables accept every variables type, `unknown` every result.
+ */
+export type OperationDocument = TadaDocumentNode<unknown, never>;
+
 /** A route served by running one GraphQL operation over the supergraph in-process. */
 export interface OperationRoute<
   P extends Product = Product,
   PS extends z.ZodType = z.ZodType,
   QS extends z.ZodType = z.ZodType,
   BS extends z.ZodType = z.ZodType,
+  D extends OperationDocument = OperationDocument,
+  RS extends z.ZodType = z.ZodType,
 > extends RouteCommon<P> {
   kind: 'operation';
   request?: RequestSchemas<PS, QS, BS>;
-  /** The GraphQL document (one named operation). */
-  operation: string;
-  /** Request → operation variables. Default: no variables. */
-  variables?: (request: RouteRequest<z.output<PS>, z.output<QS>, z.output<BS>>) => Record<string, unknown>;
+  /** The typed GraphQL document (one named operation, with its fragments). */
+  operation: D;
+  /** Request → the operation's variables. Default: no variables. */
+  variables?: (request: RouteRequest<z.output<PS>, z.output<QS>, z.output<BS>>) => VariablesOf<D>;
   response: {
     status: number;
     description: string;
-    /** The documented body (OpenAPI); omit for 204. */
-    schema?: z.ZodType;
-    /** Operation data → response body. Default: the data as is. */
-    body?: (data: any, request: RouteRequest<z.output<PS>, z.output<QS>, z.output<BS>>) => unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+    /** The documented body (OpenAPI; in tests every body served is checked against it); omit for 204. */
+    schema?: RS;
+    /** Operation data → the documented body. Default: the data as is. */
+    body?: (
+      data: ResultOf<D>,
+      request: RouteRequest<z.output<PS>, z.output<QS>, z.output<BS>>,
+    ) => z.input<RS>;
     /** Response headers derived from the data (e.g. Location). */
-    headers?: (data: any) => Record<string, string>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    headers?: (data: ResultOf<D>) => Record<string, string>;
   };
   /** Overrides the product's mapping of a GraphQL error; return undefined to keep the default. */
   mapError?: (error: GraphQLFormattedError) => RestError | undefined;
@@ -117,15 +129,20 @@ export type RouteDefinition<P extends Product = Product> = OperationRoute<P> | F
 
 /**
  * The row builders of one product: `route.operation({...})` infers the request types from the zod
- * schemas, so `variables` and `response.body` are typed; `route.forward({...})` declares a forward.
+ * schemas and the data and variables types from the typed document, so `variables` must return the
+ * operation's variables and `response.body` receives its data and must return the documented body
+ * (the response schema's input type); `route.forward({...})` declares a forward.
  */
 export function routeBuilder<P extends Product>() {
   return {
     operation<
+      D extends OperationDocument,
       PS extends z.ZodType = z.ZodType<Record<string, string>>,
       QS extends z.ZodType = z.ZodType<Record<string, unknown>>,
       BS extends z.ZodType = z.ZodType<unknown>,
-    >(route: Omit<OperationRoute<P, PS, QS, BS>, 'kind'>): OperationRoute<P> {
+      RS extends z.ZodType = z.ZodType<unknown>,
+    >(route: Omit<OperationRoute<P, PS, QS, BS, D, RS>, 'kind'>): OperationRoute<P> {
+      // The table holds rows of many types; the engine calls each with what its own schemas parsed.
       return { kind: 'operation', ...route } as unknown as OperationRoute<P>;
     },
     forward(route: Omit<ForwardRoute<P>, 'kind'>): ForwardRoute<P> {

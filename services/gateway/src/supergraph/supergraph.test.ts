@@ -3,6 +3,7 @@ import { supergraphAtRef } from '../cli';
 import { CompositionFailed, composeSupergraph, printApiSchema, readCommittedSupergraph } from './compose';
 import { diffSupergraphs } from './diff';
 import { subgraphs } from './subgraphs';
+import { introspectionTypingOf, readCommittedTyping } from './typing';
 
 describe('the static supergraph', () => {
   const composed = composeSupergraph(subgraphs);
@@ -17,6 +18,12 @@ describe('the static supergraph', () => {
 
   it('is committed up to date (run `npm run compose` after changing a subgraph schema)', () => {
     expect(readCommittedSupergraph()).toBe(composed);
+  });
+
+  it("has the REST rows' typing of its API schema committed up to date (`npm run compose`)", () => {
+    const typing = readCommittedTyping();
+    expect(typing).toBe(introspectionTypingOf(composed));
+    expect(typing).toContain("'Organization': { kind: 'OBJECT'; name: 'Organization'");
   });
 
   it('has no breaking change against the supergraph committed at HEAD', async () => {

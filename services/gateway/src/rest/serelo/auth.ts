@@ -1,15 +1,20 @@
+import { emailInput, passwordInput, personNameInput } from '@seren/contracts';
 import { z } from 'zod';
+import { graphql } from '../graphql.js';
 import { route } from './route.js';
+import { TokensFields, tokensSchema, tokensToRest } from './shapes/tokens.js';
+import {
+  LoginUserFields,
+  loginUserSchema,
+  loginUserToRest,
+  RegisteredUserFields,
+  registeredUserSchema,
+  registeredUserToRest,
+} from './shapes/user.js';
 
 // Serelo "Authentication" (identity): register, login, refresh. Errors: 400 VALIDATION_ERROR,
 // 409 EMAIL_EXISTS, 401 INVALID_CREDENTIALS / TOKEN_EXPIRED / TOKEN_INVALID (identity sets them
 // as `extensions.reason`). `subscription_tier` comes from the content subgraph's User fields.
-
-const tokens = {
-  access_token: z.string(),
-  refresh_token: z.string(),
-  token_type: z.literal('bearer'),
-};
 
 export const authRoutes = [
   route.operation({
@@ -22,36 +27,23 @@ export const authRoutes = [
     auth: 'none',
     rateLimit: 'register',
     // Types only here: identity applies the documented rules and names the failing field.
-    request: { body: z.object({ email: z.string(), password: z.string(), name: z.string() }) },
-    operation: /* GraphQL */ `
-      mutation SereloRegister($email: String!, $password: String!, $name: String!) {
-        register(email: $email, password: $password, name: $name) {
-          id
-          email
-          name
-          createdAt
-          subscriptionTier
+    request: { body: z.object({ email: emailInput, password: passwordInput, name: personNameInput }) },
+    operation: graphql(
+      `
+        mutation SereloRegister($email: String!, $password: String!, $name: String!) {
+          register(email: $email, password: $password, name: $name) {
+            ...SereloRegisteredUser
+          }
         }
-      }
-    `,
+      `,
+      [RegisteredUserFields],
+    ),
     variables: ({ body }) => ({ email: body.email, password: body.password, name: body.name }),
     response: {
       status: 201,
       description: 'Created',
-      schema: z.object({
-        id: z.string(),
-        email: z.string(),
-        name: z.string(),
-        subscription_tier: z.string(),
-        created_at: z.string(),
-      }),
-      body: ({ register: u }) => ({
-        id: u.id,
-        email: u.email,
-        name: u.name,
-        subscription_tier: u.subscriptionTier,
-        created_at: u.createdAt,
-      }),
+      schema: registeredUserSchema,
+      body: (data) => registeredUserToRest(data.register),
     },
     errors: [400, 409],
   }),
@@ -64,45 +56,25 @@ export const authRoutes = [
     auth: 'none',
     rateLimit: 'login',
     request: { body: z.object({ email: z.string().min(1), password: z.string().min(1) }) },
-    operation: /* GraphQL */ `
-      mutation SereloLogin($email: String!, $password: String!) {
-        login(email: $email, password: $password) {
-          accessToken
-          refreshToken
-          tokenType
-          user {
-            id
-            email
-            name
-            subscriptionTier
+    operation: graphql(
+      `
+        mutation SereloLogin($email: String!, $password: String!) {
+          login(email: $email, password: $password) {
+            ...SereloTokens
+            user {
+              ...SereloLoginUser
+            }
           }
         }
-      }
-    `,
+      `,
+      [TokensFields, LoginUserFields],
+    ),
     variables: ({ body }) => ({ email: body.email, password: body.password }),
     response: {
       status: 200,
       description: 'OK',
-      schema: z.object({
-        ...tokens,
-        user: z.object({
-          id: z.string(),
-          email: z.string(),
-          name: z.string(),
-          subscription_tier: z.string(),
-        }),
-      }),
-      body: ({ login: l }) => ({
-        access_token: l.accessToken,
-        refresh_token: l.refreshToken,
-        token_type: l.tokenType,
-        user: {
-          id: l.user.id,
-          email: l.user.email,
-          name: l.user.name,
-          subscription_tier: l.user.subscriptionTier,
-        },
-      }),
+      schema: tokensSchema.extend({ user: loginUserSchema }),
+      body: ({ login }) => ({ ...tokensToRest(login), user: loginUserToRest(login.user) }),
     },
     errors: [400, 401],
   }),
@@ -116,25 +88,22 @@ export const authRoutes = [
     auth: 'none',
     rateLimit: 'refresh',
     request: { body: z.object({ refresh_token: z.string().min(1) }) },
-    operation: /* GraphQL */ `
-      mutation SereloRefresh($token: String!) {
-        refreshTokens(refreshToken: $token) {
-          accessToken
-          refreshToken
-          tokenType
+    operation: graphql(
+      `
+        mutation SereloRefresh($token: String!) {
+          refreshTokens(refreshToken: $token) {
+            ...SereloTokens
+          }
         }
-      }
-    `,
+      `,
+      [TokensFields],
+    ),
     variables: ({ body }) => ({ token: body.refresh_token }),
     response: {
       status: 200,
       description: 'OK',
-      schema: z.object(tokens),
-      body: ({ refreshTokens: t }) => ({
-        access_token: t.accessToken,
-        refresh_token: t.refreshToken,
-        token_type: t.tokenType,
-      }),
+      schema: tokensSchema,
+      body: (data) => tokensToRest(data.refreshTokens),
     },
     errors: [400, 401],
   }),

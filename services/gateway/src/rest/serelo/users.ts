@@ -1,24 +1,19 @@
 import { z } from 'zod';
+import { graphql } from '../graphql.js';
+import { present } from '../mapping.js';
 import { route } from './route.js';
+import {
+  CurrentUserFields,
+  currentUserSchema,
+  currentUserToRest,
+  UpdatedProfileFields,
+  updatedProfileSchema,
+  updatedProfileToRest,
+} from './shapes/user.js';
 
 // Serelo "Users" (and "Get Current User" from its Authentication section).
 // GET /api/v1/users/me is the gateway's cross-subgraph proof: identity's user joined with content's
 // plan and quota in one operation. PATCH /users/me and change-password are identity's alone.
-
-const quota = z.object({
-  posts_used: z.number().int(),
-  posts_limit: z.number().int().nullable().describe('null on plans without a limit'),
-  reset_date: z.string(),
-});
-
-export const currentUser = z.object({
-  id: z.string(),
-  email: z.string().nullable(),
-  name: z.string(),
-  subscription_tier: z.string(),
-  quota,
-  created_at: z.string(),
-});
 
 export const usersRoutes = [
   route.operation({
@@ -29,41 +24,22 @@ export const usersRoutes = [
     description: "The authenticated user's profile with their plan and monthly quota.",
     auth: 'required',
     rateLimit: 'general',
-    operation: /* GraphQL */ `
-      query SereloCurrentUser {
-        me {
-          id
-          email
-          name
-          createdAt
-          subscriptionTier
-          quota {
-            postsUsed
-            postsLimit
-            resetDate
+    operation: graphql(
+      `
+        query SereloCurrentUser {
+          me {
+            ...SereloCurrentUser
           }
         }
-      }
-    `,
+      `,
+      [CurrentUserFields],
+    ),
     response: {
       status: 200,
       description: 'The current user',
-      schema: currentUser,
-      body: ({ me }) => {
-        if (!me) return undefined;
-        return {
-          id: me.id,
-          email: me.email,
-          name: me.name,
-          subscription_tier: me.subscriptionTier,
-          quota: {
-            posts_used: me.quota.postsUsed,
-            posts_limit: me.quota.postsLimit,
-            reset_date: me.quota.resetDate,
-          },
-          created_at: me.createdAt,
-        };
-      },
+      schema: currentUserSchema,
+      // The route requires a caller, so `me` is never null here.
+      body: (data) => currentUserToRest(present(data.me, 'me of an authenticated caller')),
     },
   }),
   route.operation({
@@ -75,35 +51,22 @@ export const usersRoutes = [
     auth: 'required',
     rateLimit: 'general',
     request: { body: z.object({ name: z.string().nullish() }) },
-    operation: /* GraphQL */ `
-      mutation SereloUpdateProfile($name: String) {
-        updateMe(name: $name) {
-          id
-          email
-          name
-          updatedAt
-          subscriptionTier
+    operation: graphql(
+      `
+        mutation SereloUpdateProfile($name: String) {
+          updateMe(name: $name) {
+            ...SereloUpdatedProfile
+          }
         }
-      }
-    `,
+      `,
+      [UpdatedProfileFields],
+    ),
     variables: ({ body }) => ({ name: body.name ?? null }),
     response: {
       status: 200,
       description: 'The updated profile',
-      schema: z.object({
-        id: z.string(),
-        email: z.string().nullable(),
-        name: z.string(),
-        subscription_tier: z.string(),
-        updated_at: z.string(),
-      }),
-      body: ({ updateMe: u }) => ({
-        id: u.id,
-        email: u.email,
-        name: u.name,
-        subscription_tier: u.subscriptionTier,
-        updated_at: u.updatedAt,
-      }),
+      schema: updatedProfileSchema,
+      body: (data) => updatedProfileToRest(data.updateMe),
     },
     errors: [400],
   }),
@@ -116,11 +79,11 @@ export const usersRoutes = [
     auth: 'required',
     rateLimit: 'general',
     request: { body: z.object({ current_password: z.string(), new_password: z.string() }) },
-    operation: /* GraphQL */ `
+    operation: graphql(`
       mutation SereloChangePassword($current: String!, $next: String!) {
         changePassword(currentPassword: $current, newPassword: $next)
       }
-    `,
+    `),
     variables: ({ body }) => ({ current: body.current_password, next: body.new_password }),
     response: {
       status: 200,

@@ -1,78 +1,11 @@
+import { auditLogLimitInput, auditLogOffsetInput } from '@seren/contracts';
 import { z } from 'zod';
+import { graphql } from '../graphql.js';
 import { route, dataResponse, dataResponseSchema } from './route.js';
-import { orgParams } from './organizations.js';
+import { AuditLogFields, auditLogSchema, auditLogToRest } from './shapes/audit-log.js';
+import { organizationParams as orgParams } from './shapes/organization.js';
 
 // SerenAI "Audit Logs" (identity): a projection of every service's events. Newest first.
-
-const AUDIT_LOG_FIELDS = /* GraphQL */ `
-  fragment AuditLogFields on AuditLog {
-    id
-    organizationId
-    actorId
-    actorType
-    action
-    actionCategory
-    resourceType
-    resourceId
-    status
-    ipAddress
-    userAgent
-    details
-    eventType
-    createdAt
-  }
-`;
-
-const auditLogSchema = z.object({
-  id: z.string(),
-  organization_id: z.string(),
-  actor_id: z.string().nullable(),
-  actor_type: z.string().nullable(),
-  action: z.string().meta({ examples: ['api_key.create'] }),
-  action_category: z.string(),
-  resource_type: z.string(),
-  resource_id: z.string().nullable(),
-  status: z.string(),
-  ip_address: z.string().nullable(),
-  user_agent: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  event_type: z.string(),
-  created_at: z.string(),
-});
-
-interface AuditLogData {
-  id: string;
-  organizationId: string;
-  actorId: string | null;
-  actorType: string | null;
-  action: string;
-  actionCategory: string;
-  resourceType: string;
-  resourceId: string | null;
-  status: string;
-  ipAddress: string | null;
-  userAgent: string | null;
-  details: string;
-  eventType: string;
-  createdAt: string;
-}
-
-const auditLogBody = (l: AuditLogData) => ({
-  id: l.id,
-  organization_id: l.organizationId,
-  actor_id: l.actorId,
-  actor_type: l.actorType,
-  action: l.action,
-  action_category: l.actionCategory,
-  resource_type: l.resourceType,
-  resource_id: l.resourceId,
-  status: l.status,
-  ip_address: l.ipAddress,
-  user_agent: l.userAgent,
-  details: JSON.parse(l.details) as Record<string, unknown>,
-  event_type: l.eventType,
-  created_at: l.createdAt,
-});
 
 const optional = z.string().nullish();
 
@@ -95,23 +28,26 @@ export const auditLogsRoutes = [
         action_category: optional,
         start_date: optional,
         end_date: optional,
-        limit: z.coerce.number().int().min(1).max(100).default(50),
-        offset: z.coerce.number().int().min(0).default(0),
+        // identity's own page rules (1 to 100, default 50): refused alike over REST and GraphQL
+        limit: auditLogLimitInput.optional(),
+        offset: auditLogOffsetInput.optional(),
       }),
     },
-    operation: /* GraphQL */ `
-      query SerenaiListAuditLogs($org: ID!, $filter: AuditLogFilter, $limit: Int, $offset: Int) {
-        auditLogs(organizationId: $org, filter: $filter, limit: $limit, offset: $offset) {
-          total
-          limit
-          offset
-          items {
-            ...AuditLogFields
+    operation: graphql(
+      `
+        query SerenaiListAuditLogs($org: ID!, $filter: AuditLogFilter, $limit: Int, $offset: Int) {
+          auditLogs(organizationId: $org, filter: $filter, limit: $limit, offset: $offset) {
+            total
+            limit
+            offset
+            items {
+              ...AuditLogFields
+            }
           }
         }
-      }
-      ${AUDIT_LOG_FIELDS}
-    `,
+      `,
+      [AuditLogFields],
+    ),
     variables: ({ params, query }) => ({
       org: params.organization_id,
       filter: {
@@ -124,8 +60,8 @@ export const auditLogsRoutes = [
         startDate: query.start_date ?? null,
         endDate: query.end_date ?? null,
       },
-      limit: query.limit,
-      offset: query.offset,
+      limit: query.limit ?? null,
+      offset: query.offset ?? null,
     }),
     response: {
       status: 200,
@@ -140,7 +76,7 @@ export const auditLogsRoutes = [
       ),
       body: ({ auditLogs: page }) => {
         const pagination = { total: page.total, limit: page.limit, offset: page.offset };
-        return dataResponse({ logs: page.items.map(auditLogBody), ...pagination }, pagination);
+        return dataResponse({ logs: page.items.map(auditLogToRest), ...pagination }, pagination);
       },
     },
     errors: [400, 403, 404],
@@ -153,20 +89,22 @@ export const auditLogsRoutes = [
     auth: 'required',
     rateLimit: 'general',
     request: { params: orgParams.extend({ log_id: z.string().min(1) }) },
-    operation: /* GraphQL */ `
-      query SerenaiGetAuditLog($org: ID!, $id: ID!) {
-        auditLog(organizationId: $org, id: $id) {
-          ...AuditLogFields
+    operation: graphql(
+      `
+        query SerenaiGetAuditLog($org: ID!, $id: ID!) {
+          auditLog(organizationId: $org, id: $id) {
+            ...AuditLogFields
+          }
         }
-      }
-      ${AUDIT_LOG_FIELDS}
-    `,
+      `,
+      [AuditLogFields],
+    ),
     variables: ({ params }) => ({ org: params.organization_id, id: params.log_id }),
     response: {
       status: 200,
       description: 'Audit log retrieved successfully',
       schema: dataResponseSchema(auditLogSchema),
-      body: (data) => dataResponse(auditLogBody(data.auditLog)),
+      body: (data) => dataResponse(auditLogToRest(data.auditLog)),
     },
     errors: [403, 404],
   }),

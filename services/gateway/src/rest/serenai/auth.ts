@@ -1,155 +1,79 @@
+import {
+  apiKeyNameInput,
+  emailInput,
+  expiresInDaysInput,
+  passwordInput,
+  personNameInput,
+} from '@seren/contracts';
 import { z } from 'zod';
+import { graphql } from '../graphql.js';
+import { present } from '../mapping.js';
 import { route, dataResponse, dataResponseSchema } from './route.js';
 import {
-  ORGANIZATION_FIELDS,
-  noOrganizationAs400,
-  organizationBody,
+  ApiKeyFields,
+  apiKeySchema,
+  apiKeyToRest,
+  CreatedApiKeyFields,
+  createdApiKeySchema,
+  createdApiKeyToRest,
+} from './shapes/api-key.js';
+import {
+  OrganizationFields,
+  organizationParams as orgParams,
   organizationSchema,
-  orgParams,
-} from './organizations.js';
+  organizationToRest,
+} from './shapes/organization.js';
+import {
+  LoginResultFields,
+  loginResultSchema,
+  loginResultToRest,
+  UserFields,
+  userSchema,
+  userToRest,
+} from './shapes/user.js';
 
 // SerenAI "Auth" and "agent" (identity): agent registration, email verification, password reset,
 // the current user, and organization API keys (incl. the `default` organization shortcuts).
 
-export const USER_FIELDS = /* GraphQL */ `
-  fragment UserFields on User {
-    id
-    email
-    name
-    kind
-    emailVerified
-    createdAt
-    updatedAt
-  }
-`;
-
-export const userSchema = z.object({
-  id: z.string(),
-  email: z.string().nullable(),
-  name: z.string(),
-  email_verified: z.boolean(),
-  is_agent: z.boolean(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-
-interface UserData {
-  id: string;
-  email: string | null;
-  name: string;
-  kind: string;
-  emailVerified: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export const userBody = (u: UserData) => ({
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  email_verified: u.emailVerified,
-  is_agent: u.kind === 'AGENT',
-  created_at: u.createdAt,
-  updated_at: u.updatedAt,
-});
-
-const API_KEY_FIELDS = /* GraphQL */ `
-  fragment ApiKeyFields on ApiKey {
-    id
-    organizationId
-    name
-    prefix
-    createdBy
-    createdAt
-    expiresAt
-    lastUsedAt
-    revokedAt
-  }
-`;
-
-const apiKeySchema = z.object({
-  id: z.string(),
-  organization_id: z.string(),
-  name: z.string(),
-  key_prefix: z.string(),
-  created_by: z.string().nullable(),
-  created_at: z.string(),
-  expires_at: z.string().nullable(),
-  last_used_at: z.string().nullable(),
-  revoked_at: z.string().nullable(),
-});
-
-interface ApiKeyData {
-  id: string;
-  organizationId: string;
-  name: string;
-  prefix: string;
-  createdBy: string | null;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-export const apiKeyBody = (k: ApiKeyData) => ({
-  id: k.id,
-  organization_id: k.organizationId,
-  name: k.name,
-  key_prefix: k.prefix,
-  created_by: k.createdBy,
-  created_at: k.createdAt,
-  expires_at: k.expiresAt,
-  last_used_at: k.lastUsedAt,
-  revoked_at: k.revokedAt,
-});
-
-export const apiKeyCreatedSchema = apiKeySchema.extend({
-  key: z.string().describe('the full API key, shown once'),
-});
-
-const loginResultSchema = z.object({
-  access_token: z.string(),
-  refresh_token: z.string(),
-  token_type: z.literal('bearer'),
-  expires_in: z.number().int(),
-  user: userSchema,
-});
-
 const message = (text: string) => z.object({ message: z.string().meta({ examples: [text] }) });
 
+// identity's input schemas: OpenAPI documents the limits identity enforces
 const createKeyBody = z.object({
-  name: z.string(),
-  expires_in_days: z.number().int().nullish(),
+  name: apiKeyNameInput,
+  expires_in_days: expiresInDaysInput.nullish(),
 });
 
 // The same three API key operations serve `/organizations/default/...` and `/organizations/{id}/...`.
-const listKeys = /* GraphQL */ `
-  query SerenaiListApiKeys($org: ID!) {
-    apiKeys(organizationId: $org) {
-      ...ApiKeyFields
-    }
-  }
-  ${API_KEY_FIELDS}
-`;
-const createKey = /* GraphQL */ `
-  mutation SerenaiCreateApiKey($org: ID!, $name: String!, $days: Int) {
-    createApiKey(organizationId: $org, name: $name, expiresInDays: $days) {
-      key
-      apiKey {
+const listKeys = graphql(
+  `
+    query SerenaiListApiKeys($org: ID!) {
+      apiKeys(organizationId: $org) {
         ...ApiKeyFields
       }
     }
-  }
-  ${API_KEY_FIELDS}
-`;
-const revokeKey = /* GraphQL */ `
-  mutation SerenaiRevokeApiKey($org: ID!, $key: ID!) {
-    revokeApiKey(organizationId: $org, keyId: $key) {
-      ...ApiKeyFields
+  `,
+  [ApiKeyFields],
+);
+const createKey = graphql(
+  `
+    mutation SerenaiCreateApiKey($org: ID!, $name: String!, $days: Int) {
+      createApiKey(organizationId: $org, name: $name, expiresInDays: $days) {
+        ...CreatedApiKeyFields
+      }
     }
-  }
-  ${API_KEY_FIELDS}
-`;
+  `,
+  [CreatedApiKeyFields],
+);
+const revokeKey = graphql(
+  `
+    mutation SerenaiRevokeApiKey($org: ID!, $key: ID!) {
+      revokeApiKey(organizationId: $org, keyId: $key) {
+        ...ApiKeyFields
+      }
+    }
+  `,
+  [ApiKeyFields],
+);
 
 function apiKeyRoutes(prefix: '/organizations/default' | '/organizations/{organization_id}') {
   const isDefault = prefix === '/organizations/default';
@@ -171,9 +95,8 @@ function apiKeyRoutes(prefix: '/organizations/default' | '/organizations/{organi
         status: 200,
         description: 'List of API keys',
         schema: dataResponseSchema(z.array(apiKeySchema)),
-        body: (data) => dataResponse(data.apiKeys.map(apiKeyBody)),
+        body: (data) => dataResponse(data.apiKeys.map(apiKeyToRest)),
       },
-      mapError: noOrganizationAs400,
       errors: isDefault ? [400] : [404],
     }),
     route.operation({
@@ -194,10 +117,9 @@ function apiKeyRoutes(prefix: '/organizations/default' | '/organizations/{organi
       response: {
         status: 201,
         description: 'API key created',
-        schema: dataResponseSchema(apiKeyCreatedSchema),
-        body: (data) => dataResponse({ ...apiKeyBody(data.createApiKey.apiKey), key: data.createApiKey.key }),
+        schema: dataResponseSchema(createdApiKeySchema),
+        body: (data) => dataResponse(createdApiKeyToRest(data.createApiKey)),
       },
-      mapError: noOrganizationAs400,
       errors: isDefault ? [400] : [400, 404],
     }),
     route.operation({
@@ -221,9 +143,8 @@ function apiKeyRoutes(prefix: '/organizations/default' | '/organizations/{organi
         status: 200,
         description: 'API key revoked',
         schema: dataResponseSchema(apiKeySchema),
-        body: (data) => dataResponse(apiKeyBody(data.revokeApiKey)),
+        body: (data) => dataResponse(apiKeyToRest(data.revokeApiKey)),
       },
-      mapError: noOrganizationAs400,
       errors: isDefault ? [400, 404] : [404],
     }),
   ];
@@ -240,31 +161,29 @@ export const authRoutes = [
       'Without a name, a unique celestial display name is drawn.',
     auth: 'none',
     rateLimit: 'sensitive',
-    request: { body: z.object({ name: z.string().nullish() }) },
-    operation: /* GraphQL */ `
-      mutation SerenaiRegisterAgent($name: String) {
-        registerAgent(name: $name) {
-          user {
-            ...UserFields
-          }
-          organization {
-            ...OrganizationFields
-          }
-          apiKey {
-            key
+    request: { body: z.object({ name: personNameInput.nullish() }) },
+    operation: graphql(
+      `
+        mutation SerenaiRegisterAgent($name: String) {
+          registerAgent(name: $name) {
+            user {
+              ...UserFields
+            }
+            organization {
+              ...OrganizationFields
+            }
             apiKey {
-              id
-              name
-              prefix
-              createdAt
-              expiresAt
+              key
+              apiKey {
+                id
+                prefix
+              }
             }
           }
         }
-      }
-      ${USER_FIELDS}
-      ${ORGANIZATION_FIELDS}
-    `,
+      `,
+      [UserFields, OrganizationFields],
+    ),
     variables: ({ body }) => ({ name: body.name ?? null }),
     response: {
       status: 201,
@@ -280,8 +199,8 @@ export const authRoutes = [
       }),
       body: ({ registerAgent: r }) => ({
         data: {
-          user: userBody(r.user),
-          organization: organizationBody(r.organization),
+          user: userToRest(r.user),
+          organization: organizationToRest(r.organization),
           api_key: r.apiKey.key,
           api_key_id: r.apiKey.apiKey.id,
           api_key_prefix: r.apiKey.apiKey.prefix,
@@ -298,21 +217,23 @@ export const authRoutes = [
     description: 'A changed email becomes unverified and a verification link is mailed to it.',
     auth: 'required',
     rateLimit: 'general',
-    request: { body: z.object({ email: z.string() }) },
-    operation: /* GraphQL */ `
-      mutation SerenaiUpdateAgent($email: String!) {
-        updateAgent(email: $email) {
-          ...UserFields
+    request: { body: z.object({ email: emailInput }) },
+    operation: graphql(
+      `
+        mutation SerenaiUpdateAgent($email: String!) {
+          updateAgent(email: $email) {
+            ...UserFields
+          }
         }
-      }
-      ${USER_FIELDS}
-    `,
+      `,
+      [UserFields],
+    ),
     variables: ({ body }) => ({ email: body.email }),
     response: {
       status: 200,
       description: 'Agent updated',
       schema: dataResponseSchema(userSchema),
-      body: (data) => dataResponse(userBody(data.updateAgent)),
+      body: (data) => dataResponse(userToRest(data.updateAgent)),
     },
     errors: [400],
   }),
@@ -324,8 +245,8 @@ export const authRoutes = [
     description: 'Answers alike whether or not the account exists.',
     auth: 'none',
     rateLimit: 'sensitive',
-    request: { body: z.object({ email: z.string() }) },
-    operation: 'mutation SerenaiForgotPassword($email: String!) { forgotPassword(email: $email) }',
+    request: { body: z.object({ email: emailInput }) },
+    operation: graphql('mutation SerenaiForgotPassword($email: String!) { forgotPassword(email: $email) }'),
     variables: ({ body }) => ({ email: body.email }),
     response: {
       status: 200,
@@ -347,27 +268,30 @@ export const authRoutes = [
     summary: 'Current authenticated user with default organization',
     auth: 'required',
     rateLimit: 'general',
-    operation: /* GraphQL */ `
-      query SerenaiMe {
-        me {
-          ...UserFields
-          defaultOrganization {
-            ...OrganizationFields
+    operation: graphql(
+      `
+        query SerenaiMe {
+          me {
+            ...UserFields
+            defaultOrganization {
+              ...OrganizationFields
+            }
           }
         }
-      }
-      ${USER_FIELDS}
-      ${ORGANIZATION_FIELDS}
-    `,
+      `,
+      [UserFields, OrganizationFields],
+    ),
     response: {
       status: 200,
       description: 'Current user information with default organization',
       schema: dataResponseSchema(userSchema.extend({ default_organization: organizationSchema.nullable() })),
-      body: ({ me }) =>
-        dataResponse({
-          ...userBody(me),
-          default_organization: me.defaultOrganization ? organizationBody(me.defaultOrganization) : null,
-        }),
+      body: (data) => {
+        const me = present(data.me, 'me of an authenticated caller');
+        return dataResponse({
+          ...userToRest(me),
+          default_organization: me.defaultOrganization ? organizationToRest(me.defaultOrganization) : null,
+        });
+      },
     },
   }),
   route.operation({
@@ -378,8 +302,10 @@ export const authRoutes = [
     description: 'Answers alike whether or not the account exists.',
     auth: 'none',
     rateLimit: 'sensitive',
-    request: { body: z.object({ email: z.string() }) },
-    operation: 'mutation SerenaiResendVerification($email: String!) { resendVerification(email: $email) }',
+    request: { body: z.object({ email: emailInput }) },
+    operation: graphql(
+      'mutation SerenaiResendVerification($email: String!) { resendVerification(email: $email) }',
+    ),
     variables: ({ body }) => ({ email: body.email }),
     response: {
       status: 200,
@@ -404,9 +330,10 @@ export const authRoutes = [
     summary: 'Reset password using a valid token',
     auth: 'none',
     rateLimit: 'sensitive',
-    request: { body: z.object({ token: z.string(), new_password: z.string() }) },
-    operation:
+    request: { body: z.object({ token: z.string(), new_password: passwordInput }) },
+    operation: graphql(
       'mutation SerenaiResetPassword($token: String!, $password: String!) { resetPassword(token: $token, newPassword: $password) }',
+    ),
     variables: ({ body }) => ({ token: body.token, password: body.new_password }),
     response: {
       status: 200,
@@ -424,33 +351,22 @@ export const authRoutes = [
     auth: 'none',
     rateLimit: 'sensitive',
     request: { body: z.object({ token: z.string() }) },
-    operation: /* GraphQL */ `
-      mutation SerenaiVerifyEmail($token: String!) {
-        verifyEmail(token: $token) {
-          accessToken
-          refreshToken
-          tokenType
-          expiresIn
-          user {
-            ...UserFields
+    operation: graphql(
+      `
+        mutation SerenaiVerifyEmail($token: String!) {
+          verifyEmail(token: $token) {
+            ...LoginResultFields
           }
         }
-      }
-      ${USER_FIELDS}
-    `,
+      `,
+      [LoginResultFields],
+    ),
     variables: ({ body }) => ({ token: body.token }),
     response: {
       status: 200,
       description: 'Email verified and user logged in',
       schema: dataResponseSchema(loginResultSchema),
-      body: ({ verifyEmail: v }) =>
-        dataResponse({
-          access_token: v.accessToken,
-          refresh_token: v.refreshToken,
-          token_type: v.tokenType,
-          expires_in: v.expiresIn,
-          user: userBody(v.user),
-        }),
+      body: (data) => dataResponse(loginResultToRest(data.verifyEmail)),
     },
     errors: [400],
   }),

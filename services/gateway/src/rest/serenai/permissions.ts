@@ -1,17 +1,10 @@
 import { z } from 'zod';
+import { graphql } from '../graphql.js';
 import { route, dataResponse, dataResponseSchema } from './route.js';
-import { orgParams } from './organizations.js';
+import { organizationParams } from './shapes/organization.js';
+import { PermissionFields, permissionSchema, permissionToRest } from './shapes/permission.js';
 
 // SerenAI "RBAC" permissions (identity): the catalog and the caller's permissions in an organization.
-
-const permissionSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  resource_type: z.string(),
-  action: z.string(),
-  description: z.string().nullable(),
-  created_at: z.string(),
-});
 
 export const permissionsRoutes = [
   route.operation({
@@ -21,15 +14,15 @@ export const permissionsRoutes = [
     summary: 'Check if the current user has a specific permission',
     auth: 'required',
     rateLimit: 'general',
-    request: { params: orgParams.extend({ permission: z.string().min(1) }) },
-    operation: /* GraphQL */ `
+    request: { params: organizationParams.extend({ permission: z.string().min(1) }) },
+    operation: graphql(`
       query SerenaiCheckPermission($org: ID!, $permission: String!) {
         checkPermission(organizationId: $org, permission: $permission) {
           permission
           allowed
         }
       }
-    `,
+    `),
     variables: ({ params }) => ({ org: params.organization_id, permission: params.permission }),
     response: {
       status: 200,
@@ -46,14 +39,14 @@ export const permissionsRoutes = [
     summary: "Current user's permissions in an organization",
     auth: 'required',
     rateLimit: 'general',
-    request: { params: orgParams },
-    operation: 'query SerenaiMyPermissions($org: ID!) { myPermissions(organizationId: $org) }',
+    request: { params: organizationParams },
+    operation: graphql('query SerenaiMyPermissions($org: ID!) { myPermissions(organizationId: $org) }'),
     variables: ({ params }) => ({ org: params.organization_id }),
     response: {
       status: 200,
       description: "User's permissions (a plain array, as the spec shows)",
       schema: z.array(z.string()),
-      body: (data) => data.myPermissions,
+      body: (data) => [...data.myPermissions],
     },
     errors: [403],
   }),
@@ -64,30 +57,21 @@ export const permissionsRoutes = [
     summary: 'List all permissions',
     auth: 'required',
     rateLimit: 'general',
-    operation:
-      'query SerenaiListPermissions { permissions { id name resourceType action description createdAt } }',
+    operation: graphql(
+      `
+        query SerenaiListPermissions {
+          permissions {
+            ...PermissionFields
+          }
+        }
+      `,
+      [PermissionFields],
+    ),
     response: {
       status: 200,
       description: 'Permissions (a plain array, as the spec shows)',
       schema: z.array(permissionSchema),
-      body: (data) =>
-        data.permissions.map(
-          (p: {
-            id: string;
-            name: string;
-            resourceType: string;
-            action: string;
-            description: string | null;
-            createdAt: string;
-          }) => ({
-            id: p.id,
-            name: p.name,
-            resource_type: p.resourceType,
-            action: p.action,
-            description: p.description,
-            created_at: p.createdAt,
-          }),
-        ),
+      body: (data) => data.permissions.map(permissionToRest),
     },
   }),
 ];

@@ -1,55 +1,13 @@
+import { permissionsInput, roleNameInput } from '@seren/contracts';
 import { z } from 'zod';
+import { graphql } from '../graphql.js';
 import { route, dataResponse, dataResponseSchema } from './route.js';
-import { MEMBER_FIELDS, memberBody, memberSchema, orgParams } from './organizations.js';
+import { MemberFields, memberSchema, memberToRest } from './shapes/member.js';
+import { organizationParams as orgParams } from './shapes/organization.js';
+import { RoleFields, roleSchema, roleToRest } from './shapes/role.js';
 
 // SerenAI "RBAC" roles (identity): built-in roles (owner, admin, editor, viewer; read-only) and
 // custom roles per organization, and assigning a role to a member.
-
-const ROLE_FIELDS = /* GraphQL */ `
-  fragment RoleFields on Role {
-    id
-    organizationId
-    name
-    description
-    permissions
-    isBuiltin
-    createdAt
-    updatedAt
-  }
-`;
-
-const roleSchema = z.object({
-  id: z.string(),
-  organization_id: z.string().nullable().describe('null for built-in roles'),
-  name: z.string(),
-  description: z.string().nullable(),
-  permissions: z.array(z.string()),
-  is_builtin: z.boolean(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-
-interface RoleData {
-  id: string;
-  organizationId: string | null;
-  name: string;
-  description: string | null;
-  permissions: string[];
-  isBuiltin: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-const roleBody = (r: RoleData) => ({
-  id: r.id,
-  organization_id: r.organizationId,
-  name: r.name,
-  description: r.description,
-  permissions: r.permissions,
-  is_builtin: r.isBuiltin,
-  created_at: r.createdAt,
-  updated_at: r.updatedAt,
-});
 
 const roleParams = orgParams.extend({ role_id: z.string().min(1) });
 
@@ -65,18 +23,19 @@ export const rolesRoutes = [
     rateLimit: 'general',
     request: {
       params: orgParams.extend({ member_id: z.string().min(1) }),
-      body: z
-        .object({ role_id: z.string().nullish(), role_name: z.string().nullish() })
-        .refine((b) => Boolean(b.role_id || b.role_name), 'Either role_id or role_name must be provided'),
+      // Either role_id or role_name: identity's rule (400 VALIDATION_ERROR), the same over GraphQL.
+      body: z.object({ role_id: z.string().nullish(), role_name: z.string().nullish() }),
     },
-    operation: /* GraphQL */ `
-      mutation SerenaiAssignRole($org: ID!, $member: ID!, $roleId: ID, $roleName: String) {
-        assignRole(organizationId: $org, memberId: $member, roleId: $roleId, roleName: $roleName) {
-          ...MemberFields
+    operation: graphql(
+      `
+        mutation SerenaiAssignRole($org: ID!, $member: ID!, $roleId: ID, $roleName: String) {
+          assignRole(organizationId: $org, memberId: $member, roleId: $roleId, roleName: $roleName) {
+            ...MemberFields
+          }
         }
-      }
-      ${MEMBER_FIELDS}
-    `,
+      `,
+      [MemberFields],
+    ),
     variables: ({ params, body }) => ({
       org: params.organization_id,
       member: params.member_id,
@@ -87,7 +46,7 @@ export const rolesRoutes = [
       status: 200,
       description: 'Role assigned successfully',
       schema: dataResponseSchema(memberSchema),
-      body: (data) => dataResponse(memberBody(data.assignRole)),
+      body: (data) => dataResponse(memberToRest(data.assignRole)),
     },
     errors: [400, 403, 404],
   }),
@@ -99,20 +58,22 @@ export const rolesRoutes = [
     auth: 'required',
     rateLimit: 'general',
     request: { params: orgParams },
-    operation: /* GraphQL */ `
-      query SerenaiListRoles($org: ID!) {
-        roles(organizationId: $org) {
-          ...RoleFields
+    operation: graphql(
+      `
+        query SerenaiListRoles($org: ID!) {
+          roles(organizationId: $org) {
+            ...RoleFields
+          }
         }
-      }
-      ${ROLE_FIELDS}
-    `,
+      `,
+      [RoleFields],
+    ),
     variables: ({ params }) => ({ org: params.organization_id }),
     response: {
       status: 200,
       description: 'Roles retrieved successfully',
       schema: dataResponseSchema(z.array(roleSchema)),
-      body: (data) => dataResponse(data.roles.map(roleBody)),
+      body: (data) => dataResponse(data.roles.map(roleToRest)),
     },
     errors: [403],
   }),
@@ -126,19 +87,31 @@ export const rolesRoutes = [
     request: {
       params: orgParams,
       body: z.object({
-        name: z.string(),
+        name: roleNameInput,
         description: z.string().nullish(),
-        permissions: z.array(z.string()),
+        permissions: permissionsInput,
       }),
     },
-    operation: /* GraphQL */ `
-      mutation SerenaiCreateRole($org: ID!, $name: String!, $description: String, $permissions: [String!]!) {
-        createRole(organizationId: $org, name: $name, description: $description, permissions: $permissions) {
-          ...RoleFields
+    operation: graphql(
+      `
+        mutation SerenaiCreateRole(
+          $org: ID!
+          $name: String!
+          $description: String
+          $permissions: [String!]!
+        ) {
+          createRole(
+            organizationId: $org
+            name: $name
+            description: $description
+            permissions: $permissions
+          ) {
+            ...RoleFields
+          }
         }
-      }
-      ${ROLE_FIELDS}
-    `,
+      `,
+      [RoleFields],
+    ),
     variables: ({ params, body }) => ({
       org: params.organization_id,
       name: body.name,
@@ -149,7 +122,7 @@ export const rolesRoutes = [
       status: 201,
       description: 'Role created successfully',
       schema: dataResponseSchema(roleSchema),
-      body: (data) => dataResponse(roleBody(data.createRole)),
+      body: (data) => dataResponse(roleToRest(data.createRole)),
     },
     errors: [400, 403],
   }),
@@ -161,20 +134,22 @@ export const rolesRoutes = [
     auth: 'required',
     rateLimit: 'general',
     request: { params: roleParams },
-    operation: /* GraphQL */ `
-      query SerenaiGetRole($org: ID!, $role: ID!) {
-        role(organizationId: $org, roleId: $role) {
-          ...RoleFields
+    operation: graphql(
+      `
+        query SerenaiGetRole($org: ID!, $role: ID!) {
+          role(organizationId: $org, roleId: $role) {
+            ...RoleFields
+          }
         }
-      }
-      ${ROLE_FIELDS}
-    `,
+      `,
+      [RoleFields],
+    ),
     variables: ({ params }) => ({ org: params.organization_id, role: params.role_id }),
     response: {
       status: 200,
       description: 'Role retrieved successfully',
       schema: dataResponseSchema(roleSchema),
-      body: (data) => dataResponse(roleBody(data.role)),
+      body: (data) => dataResponse(roleToRest(data.role)),
     },
     errors: [403, 404],
   }),
@@ -187,8 +162,9 @@ export const rolesRoutes = [
     auth: 'required',
     rateLimit: 'general',
     request: { params: roleParams },
-    operation:
+    operation: graphql(
       'mutation SerenaiDeleteRole($org: ID!, $role: ID!) { deleteRole(organizationId: $org, roleId: $role) }',
+    ),
     variables: ({ params }) => ({ org: params.organization_id, role: params.role_id }),
     response: { status: 204, description: 'Role deleted successfully' },
     errors: [400, 403, 404],
@@ -204,31 +180,33 @@ export const rolesRoutes = [
     request: {
       params: roleParams,
       body: z.object({
-        name: z.string().nullish(),
+        name: roleNameInput.nullish(),
         description: z.string().nullish(),
-        permissions: z.array(z.string()).nullish(),
+        permissions: permissionsInput.nullish(),
       }),
     },
-    operation: /* GraphQL */ `
-      mutation SerenaiUpdateRole(
-        $org: ID!
-        $role: ID!
-        $name: String
-        $description: String
-        $permissions: [String!]
-      ) {
-        updateRole(
-          organizationId: $org
-          roleId: $role
-          name: $name
-          description: $description
-          permissions: $permissions
+    operation: graphql(
+      `
+        mutation SerenaiUpdateRole(
+          $org: ID!
+          $role: ID!
+          $name: String
+          $description: String
+          $permissions: [String!]
         ) {
-          ...RoleFields
+          updateRole(
+            organizationId: $org
+            roleId: $role
+            name: $name
+            description: $description
+            permissions: $permissions
+          ) {
+            ...RoleFields
+          }
         }
-      }
-      ${ROLE_FIELDS}
-    `,
+      `,
+      [RoleFields],
+    ),
     // An absent field stays as it is; description: null clears it.
     variables: ({ params, body }) => ({
       org: params.organization_id,
@@ -241,7 +219,7 @@ export const rolesRoutes = [
       status: 200,
       description: 'Role updated successfully',
       schema: dataResponseSchema(roleSchema),
-      body: (data) => dataResponse(roleBody(data.updateRole)),
+      body: (data) => dataResponse(roleToRest(data.updateRole)),
     },
     errors: [400, 403, 404],
   }),

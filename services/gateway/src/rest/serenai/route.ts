@@ -16,7 +16,7 @@ export interface Pagination {
 }
 
 /** The schema of a `DataResponse` around `data`. */
-export const dataResponseSchema = (data: z.ZodType) =>
+export const dataResponseSchema = <T extends z.ZodType>(data: T) =>
   z.object({
     data,
     pagination: z

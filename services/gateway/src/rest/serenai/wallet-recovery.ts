@@ -1,4 +1,6 @@
+import { emailInput } from '@seren/contracts';
 import { z } from 'zod';
+import { graphql } from '../graphql.js';
 import { route } from './route.js';
 
 // SerenAI "agent-wallet" recovery (identity): a 24-character recovery code (dashes and spaces
@@ -14,7 +16,7 @@ export const walletRecoveryRoutes = [
     auth: 'none',
     rateLimit: 'sensitive',
     request: { body: z.object({ recovery_code: z.string() }) },
-    operation: /* GraphQL */ `
+    operation: graphql(`
       mutation SerenaiRecoverWallet($code: String!) {
         recoverWallet(recoveryCode: $code) {
           user {
@@ -31,7 +33,7 @@ export const walletRecoveryRoutes = [
           revokedApiKeys
         }
       }
-    `,
+    `),
     variables: ({ body }) => ({ code: body.recovery_code }),
     response: {
       status: 200,
@@ -69,9 +71,10 @@ export const walletRecoveryRoutes = [
     description: 'The first call returns a recovery code once; later calls return recovery_code: null.',
     auth: 'required',
     rateLimit: 'general',
-    request: { body: z.object({ email: z.string().nullish() }) },
-    operation:
+    request: { body: z.object({ email: emailInput.nullish() }) },
+    operation: graphql(
       'mutation SerenaiSetupRecovery($email: String) { setupRecovery(email: $email) { recoveryCode hasRecoveryCode email } }',
+    ),
     variables: ({ body }) => ({ email: body.email ?? null }),
     response: {
       status: 200,
