@@ -1,4 +1,6 @@
-import { conflict, notFound, validationError } from '@seren/service-kit';
+import { apiKeyNameInput, expiresInDaysInput } from '@seren/contracts';
+import { conflict, notFound } from '@seren/service-kit';
+import { valid } from '../inputs.js';
 import { evolveApiKey, initialApiKeyState, type ApiKeyEvent, type ApiKeyState } from './api-key.js';
 
 export type ApiKeyCommand =
@@ -16,21 +18,15 @@ export type ApiKeyCommand =
     }
   | { type: 'RevokeApiKey'; reason: 'revoked' | 'wallet_recovered'; revokedBy: string | null; now: string };
 
-export const MAX_EXPIRES_IN_DAYS = 3650;
-
 export function decideApiKey(command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[] {
   switch (command.type) {
     case 'CreateApiKey': {
       if (state.status !== 'none') throw conflict('API key already exists');
-      const name = command.name.trim();
-      if (name.length < 1 || name.length > 100)
-        throw validationError('name must be 1 to 100 characters', { field: 'name' });
-      const days = command.expiresInDays;
-      if (days !== null && (!Number.isInteger(days) || days < 1 || days > MAX_EXPIRES_IN_DAYS)) {
-        throw validationError(`expires_in_days must be an integer from 1 to ${MAX_EXPIRES_IN_DAYS}`, {
-          field: 'expires_in_days',
-        });
-      }
+      const name = valid(apiKeyNameInput, command.name, 'name');
+      const days =
+        command.expiresInDays === null
+          ? null
+          : valid(expiresInDaysInput, command.expiresInDays, 'expires_in_days');
       const expiresAt =
         days === null ? null : new Date(Date.parse(command.now) + days * 86_400_000).toISOString();
       const { apiKeyId, organizationId, userId, roleId, prefix, createdBy, now } = command;

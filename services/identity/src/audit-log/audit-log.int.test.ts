@@ -70,7 +70,7 @@ describe.each([
     expect(one.auditLog.action).toBe('api_key.create');
   });
 
-  it('filters by action, category, status, resource and dates, and pages (limit default 50, max 100)', async () => {
+  it('filters by action, category, status, resource and dates, and pages (limit 1 to 100, default 50; out of range is VALIDATION_ERROR)', async () => {
     const user = await t.client.user();
     for (let i = 0; i < 3; i++)
       await t.client.ok(
@@ -97,7 +97,17 @@ describe.each([
     );
     expect(paged.auditLogs).toMatchObject({ total: 3, limit: 2, offset: 1 });
     expect(paged.auditLogs.items).toHaveLength(2);
-    expect((await t.client.ok<Page>(LIST, { o: 'default', l: 1000 }, user.as)).auditLogs.limit).toBe(100);
+    // out of range is refused, not clamped: the same 400 the REST row answers
+    for (const page of [{ l: 101 }, { l: 0 }, { l: 1000 }])
+      expect(await t.client.error(LIST, { o: 'default', ...page }, user.as)).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        message: 'limit must be an integer from 1 to 100',
+      });
+    expect(await t.client.error(LIST, { o: 'default', off: -1 }, user.as)).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      message: 'offset must be a non-negative integer',
+    });
+    expect((await t.client.ok<Page>(LIST, { o: 'default', l: 100 }, user.as)).auditLogs.limit).toBe(100);
     const future = await t.client.ok<Page>(
       LIST,
       { o: 'default', f: { startDate: new Date(Date.now() + 3_600_000).toISOString() } },

@@ -1,6 +1,8 @@
+import { auditLogLimitInput, auditLogOffsetInput, DEFAULT_AUDIT_LOG_LIMIT } from '@seren/contracts';
 import { notFound, validationError } from '@seren/service-kit';
 import { iso, type Identity } from '../platform/app.js';
 import type { RequestInfo } from '../platform/request.js';
+import { validOptional } from '../inputs.js';
 import { authorize } from '../organizations/access.js';
 
 export interface AuditLogView {
@@ -33,9 +35,6 @@ export interface AuditLogFilter {
   endDate?: string | null;
 }
 
-export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 100;
-
 type Row = Record<string, unknown>;
 
 const toView = (r: Row): AuditLogView => ({
@@ -64,14 +63,7 @@ function date(value: string | null | undefined, field: string): Date | undefined
   return parsed;
 }
 
-function pageArg(value: number | null | undefined, field: string, fallback: number, max: number): number {
-  if (value === undefined || value === null) return fallback;
-  if (!Number.isInteger(value) || value < 0)
-    throw validationError(`${field} must be a non-negative integer`, { field });
-  return Math.min(value, max);
-}
-
-/** GET /organizations/{id}/audit-logs: newest first; `limit` default 50, at most 100. */
+/** GET /organizations/{id}/audit-logs: newest first; `limit` 1 to 100 (default 50), else a 400. */
 export async function listAuditLogs(
   identity: Identity,
   request: RequestInfo,
@@ -86,8 +78,9 @@ export async function listAuditLogs(
     'org.view_audit_logs',
     'not_found_or_forbidden',
   );
-  const limit = Math.max(1, pageArg(page.limit, 'limit', DEFAULT_LIMIT, MAX_LIMIT));
-  const offset = pageArg(page.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
+  // An out-of-range page is refused, not clamped: REST and GraphQL answer it alike (400 VALIDATION_ERROR).
+  const limit = validOptional(auditLogLimitInput, page.limit, 'limit') ?? DEFAULT_AUDIT_LOG_LIMIT;
+  const offset = validOptional(auditLogOffsetInput, page.offset, 'offset') ?? 0;
   const where = ['organization_id = $1'];
   const params: unknown[] = [membership.organizationId];
   const add = (sql: string, value: unknown) => {

@@ -1,4 +1,4 @@
-import { forbidden, notFound } from '@seren/service-kit';
+import { forbidden, notFound, validationError } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import type { Identity } from '../platform/app.js';
 import { callerUserId, type RequestInfo } from '../platform/request.js';
@@ -55,7 +55,8 @@ export async function resolveOrganizationId(
 ): Promise<string> {
   if (idOrDefault !== 'default') return idOrDefault;
   const found = await resolveDefaultOrganization(identity, request);
-  if (!found) throw notFound('organization', { reason: 'NO_ORGANIZATION' });
+  // The spec's 400 "User has no organization": the request cannot name one, nothing is missing.
+  if (!found) throw validationError('User has no organization', { reason: 'NO_ORGANIZATION' });
   return found;
 }
 

@@ -1,5 +1,7 @@
 import { conflict, forbidden, notFound, validationError } from '@seren/service-kit';
-import { PERMISSION_NAMES, builtinRole, isBuiltinRoleName } from '../roles/catalog.js';
+import { organizationNameInput, permissionsInput, roleNameInput } from '@seren/contracts';
+import { valid } from '../inputs.js';
+import { builtinRole, isBuiltinRoleName } from '../roles/catalog.js';
 import {
   evolveOrganization,
   initialOrganizationState,
@@ -61,18 +63,14 @@ export const roleExists = (state: Active, roleId: string) =>
   Boolean(builtinRole(roleId) ?? state.roles[roleId]);
 
 function checkRoleFields(state: Active, roleId: string, name: string, permissions: string[]) {
-  const trimmed = name.trim();
-  if (trimmed.length < 1 || trimmed.length > 100)
-    throw validationError('name must be 1 to 100 characters', { field: 'name' });
+  const trimmed = valid(roleNameInput, name, 'name');
   if (isBuiltinRoleName(trimmed))
     throw validationError(`"${trimmed}" is a built-in role name`, { field: 'name' });
   const clash = Object.entries(state.roles).find(
     ([id, r]) => id !== roleId && r.name.toLowerCase() === trimmed.toLowerCase(),
   );
   if (clash) throw validationError(`a role named "${trimmed}" already exists`, { field: 'name' });
-  const unknown = permissions.filter((p) => !PERMISSION_NAMES.has(p));
-  if (unknown.length)
-    throw validationError(`unknown permissions: ${unknown.join(', ')}`, { field: 'permissions', unknown });
+  valid(permissionsInput, permissions, 'permissions');
   return trimmed;
 }
 
@@ -83,9 +81,7 @@ export function decideOrganization(
   if (command.type === 'CreateOrganization') {
     if (state.status !== 'none') throw conflict('organization already exists');
     const { organizationId, kind, parentOrganizationId, ownerUserId, now } = command;
-    const name = command.name.trim();
-    if (name.length < 1 || name.length > 200)
-      throw validationError('name must be 1 to 200 characters', { field: 'name' });
+    const name = valid(organizationNameInput, command.name, 'name');
     return [
       {
         type: 'OrganizationCreated',

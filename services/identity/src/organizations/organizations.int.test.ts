@@ -300,6 +300,22 @@ describe('organizations, members, invites and RBAC', () => {
     });
   });
 
+  it("`default` for a caller without organization is VALIDATION_ERROR NO_ORGANIZATION (the spec's 400), not a 404", async () => {
+    const user = await t.client.user('orphan');
+    // No flow leaves a user without any membership today; emptying the read model reaches that state.
+    await t.service.dataSource.query(`delete from members where user_id = $1`, [user.id]);
+    for (const query of [
+      `{ apiKeys(organizationId: "default") { id } }`,
+      `mutation { createApiKey(organizationId: "default", name: "k") { key } }`,
+      `{ auditLogs(organizationId: "default") { total } }`,
+    ])
+      expect(await t.client.error(query, {}, user.as)).toEqual({
+        code: 'VALIDATION_ERROR',
+        reason: 'NO_ORGANIZATION',
+        message: 'User has no organization',
+      });
+  });
+
   it('the permission catalog lists name, resource type and action', async () => {
     const user = await t.client.user();
     const data = await t.client.ok<{ permissions: { name: string; resourceType: string; action: string }[] }>(

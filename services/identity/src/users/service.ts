@@ -1,10 +1,11 @@
-import { eventMetadataOf, handle, notFound, validationError } from '@seren/service-kit';
+import { emailInput, passwordInput, personNameInput } from '@seren/contracts';
+import { eventMetadataOf, handle, notFound } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
-import { z } from 'zod';
 import { iso, type Identity } from '../platform/app.js';
 import { callerUserId, type RequestInfo } from '../platform/request.js';
 import { userDecider, type UserCommand } from './decide.js';
 import { userStream } from './user.js';
+import { valid } from '../inputs.js';
 
 export interface UserView {
   id: string;
@@ -45,38 +46,9 @@ const toView = (r: UserRow): UserView => ({
   updatedAt: iso(r.updated_at)!,
 });
 
-// ---- Serelo's validation rules -------------------------------------------------------------
-
-/** Surrounding spaces are forgiven: every route that takes an email trims it here, once. */
-export const emailSchema = z
-  .string('email must be a valid address')
-  .trim()
-  .pipe(z.email('email must be a valid address').max(255, 'email must be at most 255 characters'));
-export const nameSchema = z
-  .string()
-  .trim()
-  .min(1, 'name must be 1 to 100 characters')
-  .max(100, 'name must be 1 to 100 characters');
-export const passwordSchema = z
-  .string()
-  .min(8, 'password must be at least 8 characters')
-  // argon2 of a megabyte would be a cheap denial of service
-  .max(128, 'password must be at most 128 characters')
-  // Unicode-aware: an accented letter is a letter, not the "special character" (a symbol or punctuation).
-  .regex(/\p{Lu}/u, 'password must contain an uppercase letter')
-  .regex(/\p{Ll}/u, 'password must contain a lowercase letter')
-  .regex(/\p{Nd}/u, 'password must contain a number')
-  .regex(/[^\p{L}\p{N}\s]/u, 'password must contain a special character');
-
-/** Parses one field with Serelo's rules; a 400 VALIDATION_ERROR naming the field otherwise. */
-export function valid<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw validationError(result.error.issues[0]?.message ?? `${field} is invalid`, {
-    reason: 'VALIDATION_ERROR',
-    field,
-  });
-}
+// Serelo's validation rules are identity's shared input schemas (@seren/contracts, identity/inputs.ts),
+// under the names the application files import.
+export { emailInput as emailSchema, personNameInput as nameSchema, passwordInput as passwordSchema, valid };
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -147,7 +119,7 @@ export async function updateMe(
 ): Promise<UserView> {
   const userId = callerUserId(request);
   if (input.name !== undefined && input.name !== null) {
-    const name = valid(nameSchema, input.name, 'name');
+    const name = valid(personNameInput, input.name, 'name');
     await handleUser(
       identity,
       undefined,
