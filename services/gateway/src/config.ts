@@ -51,6 +51,8 @@ export const gatewayConfigSchema = platformConfigSchema
       .default('seren_gateway'),
     /** Introspection of /graphql; defaults to on except in production. */
     GRAPHQL_INTROSPECTION: z.enum(['true', 'false', '1', '0']).optional(),
+    /** `true`: /graphql errors keep the subgraphs' stack traces (`extensions.stacktrace`); off by default in every mode. */
+    GRAPHQL_DEBUG: z.enum(['true', 'false', '1', '0']).default('false'),
     /**
      * Behind a load balancer: `true` (trust every hop) or comma-separated proxy addresses/CIDRs, so per-IP limits and logs see the client's address. Unset: the socket's.
      */
@@ -98,6 +100,10 @@ export function subgraphUrls(config: GatewayConfig): Record<SubgraphName, string
     commerce: config.COMMERCE_URL,
   };
 }
+
+/** Whether GraphQL errors keep their stack traces (GRAPHQL_DEBUG; never by default, in any mode). */
+export const graphqlDebug = (config: GatewayConfig): boolean =>
+  config.GRAPHQL_DEBUG === 'true' || config.GRAPHQL_DEBUG === '1';
 
 export function introspectionEnabled(config: GatewayConfig): boolean {
   if (config.GRAPHQL_INTROSPECTION)

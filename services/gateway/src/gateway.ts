@@ -4,7 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { Agent } from 'undici';
 import { asyncApiDocument } from '@seren/contracts';
 import { createLogger, type Logger, type ReadinessCheck } from '@seren/service-kit';
-import { introspectionEnabled, subgraphUrls, type GatewayConfig, type SubgraphName } from './config.js';
+import {
+  graphqlDebug,
+  introspectionEnabled,
+  subgraphUrls,
+  type GatewayConfig,
+  type SubgraphName,
+} from './config.js';
 import { Authenticator } from './edge/authenticate.js';
 import { RateLimitStore } from './edge/rate-limit.js';
 import { createEdgeApp, HostRouter, type EdgeApp } from './edge/server.js';
@@ -94,6 +100,7 @@ export async function startGateway(
     logger: logger.child({ component: 'graphql' }),
     introspection: introspectionEnabled(config),
     expectedOperations: restOperations + 2_000,
+    debug: graphqlDebug(config),
   });
   const authenticator = new Authenticator({
     identityUrl: config.IDENTITY_URL,

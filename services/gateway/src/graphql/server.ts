@@ -16,6 +16,7 @@ import { exceededWindow, limitRemainingReset, retryAfterSeconds } from '../edge/
 import type { RateLimitStore, WindowState } from '../edge/rate-limit.js';
 import type { GatewayContext, GraphExecutor, OperationResult } from './context.js';
 import { EdgeDataSource } from './data-source.js';
+import { withoutStackTraces } from './errors.js';
 import { graphiqlAssets, graphiqlPage } from './graphiql.js';
 import { credentialMutationsOf, graphqlHits, mayWrite } from './limits.js';
 
@@ -27,6 +28,8 @@ export interface GraphOptions {
   introspection: boolean;
   /** how many distinct operations the query plan cache should hold (REST routes + GraphQL clients) */
   expectedOperations: number;
+  /** keep stack traces in error responses (GRAPHQL_DEBUG); off, they are stripped, subgraphs' too */
+  debug?: boolean;
 }
 
 export interface Graph extends GraphExecutor {
@@ -62,7 +65,9 @@ export async function startGraph(options: GraphOptions): Promise<Graph> {
     gateway,
     introspection: options.introspection,
     logger: options.logger,
-    includeStacktraceInErrorResponses: false,
+    includeStacktraceInErrorResponses: options.debug ?? false,
+    // @apollo/gateway passes each subgraph's extensions through, stack traces included.
+    formatError: (formatted) => (options.debug ? formatted : withoutStackTraces(formatted)),
     // Compact JSON: the default pretty-prints every response (more CPU and bytes, for no client).
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [
