@@ -8,6 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { endpointsFromEnv } from '../infra/lib/endpoints.ts';
 
@@ -39,6 +40,21 @@ const services = [
 
 const say = (message: string) => console.log(`[start] ${message}`);
 
+/** How each domain service carries its events, from its own 'configuration' log line (`events`). */
+const eventModes = new Map<string, string>();
+
+function eventsSummary(): string {
+  const modes = [...new Set(eventModes.values())];
+  if (modes.length === 0) return 'Events: unknown (no service logged its configuration).';
+  if (modes.length === 1) {
+    const [mode] = modes;
+    return mode!.startsWith('kafka')
+      ? `Events: ${mode} (KAFKA_BROKERS).`
+      : `Events: ${mode}; set KAFKA_BROKERS for Kafka.`;
+  }
+  return `Events: ${[...eventModes].map(([name, mode]) => `${name} ${mode}`).join('; ')}.`;
+}
+
 function infra(command: 'up' | 'down' | 'status', parts: string[], quiet = false): boolean {
   const result = spawnSync(process.execPath, [join(root, 'infra', 'cli.ts'), command], {
     cwd: root,
@@ -66,6 +82,15 @@ function startService(name: string): ChildProcess {
   child.stdout!.pipe(log);
   // Errors reach the terminal as well as the log file, so a failing service is never silent.
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk}`));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (!line.includes('"msg":"configuration"')) return;
+    try {
+      const events = (JSON.parse(line) as { events?: unknown }).events;
+      if (typeof events === 'string') eventModes.set(name, events);
+    } catch {
+      // not a JSON log line
+    }
+  });
   child.stdout!.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
       if (/"level":"(error|fatal)"/.test(line)) process.stderr.write(`[${name}] ${line}\n`);
@@ -147,7 +172,7 @@ async function main(): Promise<void> {
   Serebro REST      http://localhost:${port('SEREBRO_PORT', 4002)}/ (v1)  http://localhost:${port('SEREBRO_PORT', 4002)}/v2/ (v2)
   Serelo REST       http://localhost:${port('SERELO_PORT', 4003)}/api/v1/
 
-  Events: embedded mode (consumers read PostgreSQL; set KAFKA_BROKERS for Kafka). Ctrl-C stops everything.
+  ${eventsSummary()} Ctrl-C stops everything.
 `);
 }
 
