@@ -1,3 +1,4 @@
+import { passwordInput, personNameInput } from '@seren/contracts';
 import { z } from 'zod';
 import { graphql } from '../graphql.js';
 import { present } from '../mapping.js';
@@ -50,7 +51,7 @@ export const usersRoutes = [
     description: 'Name: 1-100 characters.',
     auth: 'required',
     rateLimit: 'general',
-    request: { body: z.object({ name: z.string().nullish() }) },
+    request: { body: z.object({ name: personNameInput.nullish() }) },
     operation: graphql(
       `
         mutation SereloUpdateProfile($name: String) {
@@ -78,7 +79,7 @@ export const usersRoutes = [
     description: 'Other sessions of the user end; the current one stays.',
     auth: 'required',
     rateLimit: 'general',
-    request: { body: z.object({ current_password: z.string(), new_password: z.string() }) },
+    request: { body: z.object({ current_password: z.string(), new_password: passwordInput }) },
     operation: graphql(`
       mutation SereloChangePassword($current: String!, $next: String!) {
         changePassword(currentPassword: $current, newPassword: $next)
