@@ -68,8 +68,15 @@ export const gatewayConfigSchema = platformConfigSchema
               ? false
               : v.split(',').map((a) => a.trim()),
       ),
-    /** Comma-separated allowed origins for CORS, or `*`; unset: no CORS headers. */
+    /**
+     * Comma-separated allowed origins for CORS, or `*`. Unset: CONSOLE_URL's origin outside
+     * production (the console that mail links open), none in production.
+     */
     CORS_ORIGINS: z.string().optional(),
+    /** The console's base URL (as identity's CONSOLE_URL), allowed by CORS by default outside production. */
+    CONSOLE_URL: z.url().default('http://localhost:3000'),
+    /** `Strict-Transport-Security: max-age=<n>; includeSubDomains` on requests that came over TLS; 0: never. */
+    HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(31_536_000),
     /** How long an authentication answer from identity is reused (at most 5 s, the revocation bound). */
     AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5_000).default(5_000),
     AUTH_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(50_000),
@@ -104,6 +111,12 @@ export function subgraphUrls(config: GatewayConfig): Record<SubgraphName, string
 /** Whether GraphQL errors keep their stack traces (GRAPHQL_DEBUG; never by default, in any mode). */
 export const graphqlDebug = (config: GatewayConfig): boolean =>
   config.GRAPHQL_DEBUG === 'true' || config.GRAPHQL_DEBUG === '1';
+
+/** The origins CORS allows: CORS_ORIGINS, else the console's outside production; undefined: none. */
+export function corsOriginsOf(config: GatewayConfig): string | undefined {
+  if (config.CORS_ORIGINS !== undefined) return config.CORS_ORIGINS.trim() || undefined;
+  return config.NODE_ENV === 'production' ? undefined : new URL(config.CONSOLE_URL).origin;
+}
 
 export function introspectionEnabled(config: GatewayConfig): boolean {
   if (config.GRAPHQL_INTROSPECTION)

@@ -5,6 +5,7 @@ import { Agent } from 'undici';
 import { asyncApiDocument } from '@seren/contracts';
 import { createLogger, type Logger, type ReadinessCheck } from '@seren/service-kit';
 import {
+  corsOriginsOf,
   graphqlDebug,
   introspectionEnabled,
   subgraphUrls,
@@ -13,7 +14,7 @@ import {
 } from './config.js';
 import { Authenticator } from './edge/authenticate.js';
 import { RateLimitStore } from './edge/rate-limit.js';
-import { createEdgeApp, HostRouter, type EdgeApp } from './edge/server.js';
+import { createEdgeApp, HostRouter, type EdgeApp, type EdgeError } from './edge/server.js';
 import { mountGraphQL, startGraph, type Graph } from './graphql/server.js';
 import { mountApiDocs } from './rest/docs.js';
 import { mountRoutes, type RestEngine } from './rest/engine.js';
@@ -136,15 +137,16 @@ export async function startGateway(
   const hostRouter = new HostRouter();
   const edge = (
     name: string,
-    errorBody: (status: number, message: string) => unknown,
+    errorBody: (error: EdgeError) => unknown,
     notFound: (m: string, u: string) => unknown,
   ) =>
     createEdgeApp({
       name,
       logger: logger.child({ listener: name }),
       hostRouter,
-      corsOrigins: config.CORS_ORIGINS,
+      corsOrigins: corsOriginsOf(config),
       trustProxy: config.TRUST_PROXY,
+      hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS,
       readiness,
       errorBody,
       notFoundBody: notFound,
@@ -152,8 +154,10 @@ export async function startGateway(
 
   const graphqlApp = await edge(
     'gateway',
-    (status, message) => ({
-      errors: [{ message, extensions: { code: status === 400 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }],
+    ({ status, message, code }) => ({
+      errors: [
+        { message, extensions: { code: code ?? (status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR') } },
+      ],
     }),
     (method, url) => ({
       errors: [{ message: `No route for ${method} ${url.split('?')[0]}`, extensions: { code: 'NOT_FOUND' } }],
@@ -177,15 +181,10 @@ export async function startGateway(
     const policy = policies[product];
     const app = await edge(
       product,
-      (status, message) =>
+      ({ status, message, code }) =>
         policy.errorBody({
           status,
-          code:
-            status === 413
-              ? 'PAYLOAD_TOO_LARGE'
-              : status < 500
-                ? policy.errorOf('VALIDATION_ERROR', message).code
-                : 'INTERNAL_ERROR',
+          code: code ?? (status < 500 ? policy.errorOf('VALIDATION_ERROR', message).code : 'INTERNAL_ERROR'),
           message,
         }),
       (method, url) =>

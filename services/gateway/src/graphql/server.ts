@@ -8,7 +8,8 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
-import { anonymous, type Logger } from '@seren/service-kit';
+import { decodeUtf8 } from '@seren/contracts';
+import { anonymous, safeInputPlugin, type Logger } from '@seren/service-kit';
 import type { RateWindow, SubgraphName } from '../config.js';
 import { bearerOf, IdentityUnavailable, type Authenticator } from '../edge/authenticate.js';
 import { looksLikeJwtCredential } from '../edge/credentials.js';
@@ -71,6 +72,8 @@ export async function startGraph(options: GraphOptions): Promise<Graph> {
     // Compact JSON: the default pretty-prints every response (more CPU and bytes, for no client).
     stringifyResult: (result) => JSON.stringify(result),
     plugins: [
+      // A NUL or lone surrogate in a variable or literal is a 400 BAD_USER_INPUT naming it.
+      safeInputPlugin<GatewayContext>(),
       // GraphiQL is served from npm assets instead of Apollo's CDN-hosted landing page.
       ApolloServerPluginLandingPageDisabled(),
       // The edge sets no cache headers; computing a cache policy per field would be wasted work.
@@ -142,8 +145,10 @@ export function mountGraphQL(app: FastifyInstance, options: GraphRouteOptions): 
           'POST bodies must be JSON (Content-Type: application/json)',
         );
       }
+      const text = raw && raw.length > 0 ? decodeUtf8(raw) : '';
+      if (text === undefined) return graphqlError(reply, 400, 'BAD_REQUEST', 'body is not valid UTF-8');
       try {
-        body = raw && raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
+        body = text ? JSON.parse(text) : undefined;
       } catch {
         return graphqlError(reply, 400, 'BAD_REQUEST', 'Malformed JSON body');
       }

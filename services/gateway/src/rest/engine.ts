@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import { print, type DocumentNode } from 'graphql';
 import type { z } from 'zod';
+import { decodeUtf8, describePath, findUnsafeText } from '@seren/contracts';
 import { anonymous, type Caller, type Logger } from '@seren/service-kit';
 import type { RateWindow } from '../config.js';
 import { bearerOf, IdentityUnavailable, type Authenticator } from '../edge/authenticate.js';
@@ -158,12 +159,39 @@ async function handle<P extends Product>(request: FastifyRequest, reply: Fastify
             caller,
           );
         }
+        const text = decodeUtf8(raw);
+        if (text === undefined) {
+          return refuse(
+            request,
+            reply,
+            h,
+            policy.errorOf('VALIDATION_ERROR', 'body is not valid UTF-8'),
+            caller,
+          );
+        }
         try {
-          body = JSON.parse(raw.toString('utf8'));
+          body = JSON.parse(text);
         } catch {
           return refuse(request, reply, h, policy.errorOf('VALIDATION_ERROR', 'Malformed JSON body'), caller);
         }
       }
+    }
+
+    // 2b. Text no route may take, wherever it is: a NUL or a lone surrogate in a path segment, a
+    // query value or any string (or key) of the JSON body, at any depth. PostgreSQL cannot store
+    // either, so refusing them here, once, keeps every route (and every future one) from a 500.
+    const unsafe =
+      findUnsafeText(request.params, ['params']) ??
+      findUnsafeText(request.query, ['query']) ??
+      findUnsafeText(body, ['body']);
+    if (unsafe) {
+      return refuse(
+        request,
+        reply,
+        h,
+        policy.errorOf('VALIDATION_ERROR', `${describePath(unsafe.path)} ${unsafe.problem}`),
+        caller,
+      );
     }
 
     // 3. Limits, shared across instances; an unavailable limiter lets the request through. A read
