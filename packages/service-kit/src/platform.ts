@@ -50,6 +50,11 @@ export interface DomainServiceOptions<App extends ApplicationContext = Platform>
   /** Read-model updates run in the same transaction as each append. */
   projections?: readonly InlineProjection[];
   /**
+   * Event contracts beyond the suite's registry (@seren/contracts), for events only this service
+   * reads (e.g. a template's worked example); events other teams consume belong in the registry.
+   */
+  contracts?: ConstructorParameters<typeof EventStore>[0]['contracts'];
+  /**
    * The application context, built once the database is open and before anything can call it;
    * GraphQL, routes, consumers and activities are all made from it. Without `build` it is the
    * platform itself.
@@ -139,7 +144,11 @@ export async function startDomainService<App extends ApplicationContext = Platfo
     entities: options.entities,
     migrations: [...eventStoreMigrations, ...(options.migrations ?? [])],
   });
-  const eventStore = new EventStore({ dataSource, projections: options.projections });
+  const eventStore = new EventStore({
+    dataSource,
+    projections: options.projections,
+    contracts: options.contracts,
+  });
   const temporal = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
 
   const readiness: ReadinessCheck[] = [

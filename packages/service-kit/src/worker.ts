@@ -38,7 +38,8 @@ export function workflowBundleOf(
 ): Promise<WorkflowBundleWithSourceMap> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, logger: logger && temporalLogger(logger) });
+    // webpack's report is one long line per bundle: kept for debug logs
+    bundle = bundleWorkflowCode({ workflowsPath, logger: logger && temporalLogger(logger, 'debug') });
     bundles.set(workflowsPath, bundle);
     bundle.catch(() => bundles.delete(workflowsPath));
   }
@@ -130,10 +131,11 @@ export async function startWorker(options: {
   };
 }
 
-function temporalLogger(logger: Logger) {
-  type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+function temporalLogger(logger: Logger, infoAs: Level = 'info') {
   const at = (level: Level) => (message: string, meta?: Record<string, unknown>) =>
-    logger[level](meta ?? {}, message);
+    logger[level === 'info' ? infoAs : level](meta ?? {}, message);
   return {
     // the SDK's levels are TRACE, DEBUG, INFO, WARN and ERROR
     log: (level: string, message: string, meta?: Record<string, unknown>) =>

@@ -14,9 +14,10 @@ export function describeDomainService(
 ): void {
   describe(`${name} service on the real infrastructure`, () => {
     let service: DomainService<ApplicationContext>;
+    const env = testServiceEnv(name);
 
     beforeAll(async () => {
-      service = await start(testServiceEnv(name));
+      service = await start(env);
     });
     afterAll(() => service?.close());
 
@@ -43,8 +44,9 @@ export function describeDomainService(
     });
 
     if (options.worker) {
-      it(`polls its own task queue, "${name}"`, () => {
-        expect(service.worker?.taskQueue).toBe(name);
+      it('runs its worker on the task queue its configuration names', async () => {
+        expect(service.worker?.taskQueue).toBe(env[`${name.toUpperCase()}_TASK_QUEUE`]);
+        await expect(service.worker?.running).resolves.toBeUndefined();
       });
     }
 

@@ -5,7 +5,8 @@ export const TEST_INTERNAL_TOKEN_SECRET = 'test-internal-token-secret-0123456789
 
 /**
  * The environment for starting a service in-process against the real servers: a fresh database of
- * its own (so tests never see each other's rows), a free port, and Kafka unless `embedded` is set.
+ * its own (so tests never see each other's rows), a Temporal task queue of its own, a free port, and
+ * Kafka unless `embedded` is set.
  */
 export function testServiceEnv(
   service: string,
@@ -23,6 +24,8 @@ export function testServiceEnv(
     INTERNAL_TOKEN_SECRET: TEST_INTERNAL_TOKEN_SECRET,
     [`${prefix}_PORT`]: '0',
     [`${prefix}_DATABASE`]: `test_${service}_${randomBytes(6).toString('hex')}`,
+    // a worker of one test never takes another test's workflow tasks (whose database it cannot see)
+    [`${prefix}_TASK_QUEUE`]: `test-${service}-${randomBytes(6).toString('hex')}`,
     ...options.env,
   };
 }
