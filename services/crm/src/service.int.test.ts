@@ -1,4 +1,4 @@
 import { describeDomainService } from '@seren/testing';
 import { startCrmService } from './service';
 
-describeDomainService('crm', (env) => startCrmService(env));
+describeDomainService('crm', (env) => startCrmService(env), { worker: true });

@@ -1,6 +1,29 @@
-import { startDomainService, type DomainService } from '@seren/service-kit';
+import { startDomainService, type DomainService, type DomainServiceOptions } from '@seren/service-kit';
+import { crmActivities } from './activities.js';
+import { buildCrm, type Crm } from './application.js';
+import { echoContracts } from './echo/echo.js';
+import { crmMigrations } from './migrations/index.js';
+import { crmProjections } from './projections.js';
 
-// The crm service: Serebro: contacts, opportunities, appointments, workflows, webhooks and payments.
-export function startCrmService(env?: Record<string, string | undefined>): Promise<DomainService> {
-  return startDomainService({ name: 'crm', defaultPort: 4102, env });
+export type CrmService = DomainService<Crm>;
+
+/**
+ * The crm service: Serebro: contacts, opportunities, appointments, workflows, webhooks and
+ * payments. Today it carries the domain-service template's worked example (echo/).
+ */
+export function startCrmService(
+  env?: Record<string, string | undefined>,
+  options: Pick<DomainServiceOptions, 'logDestination'> = {},
+): Promise<CrmService> {
+  return startDomainService({
+    name: 'crm',
+    defaultPort: 4102,
+    env,
+    logDestination: options.logDestination,
+    migrations: crmMigrations,
+    projections: crmProjections,
+    contracts: echoContracts,
+    build: buildCrm,
+    worker: { workflowsPath: require.resolve('./workflows'), activities: crmActivities },
+  });
 }

@@ -1,0 +1,11 @@
+import type { Crm } from '../application.js';
+import { replyToEcho } from './service.js';
+
+/** The echo workflow's activities, made from the application context (as Temporal's samples inject dependencies). */
+export function echoActivities(crm: Crm) {
+  return {
+    replyToEcho: (echoId: string, reply: string) => replyToEcho(crm, echoId, reply),
+  };
+}
+
+export type EchoActivities = ReturnType<typeof echoActivities>;
