@@ -1,4 +1,4 @@
 import { describeDomainService } from '@seren/testing';
 import { startCommerceService } from './service';
 
-describeDomainService('commerce', (env) => startCommerceService(env));
+describeDomainService('commerce', (env) => startCommerceService(env), { worker: true });

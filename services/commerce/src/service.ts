@@ -1,6 +1,30 @@
-import { startDomainService, type DomainService } from '@seren/service-kit';
+import { startDomainService, type DomainService, type DomainServiceOptions } from '@seren/service-kit';
+import { commerceActivities } from './activities.js';
+import { buildCommerce, type Commerce } from './application.js';
+import { echoContracts } from './echo/echo.js';
+import { commerceMigrations } from './migrations/index.js';
+import { commerceProjections } from './projections.js';
 
-// The commerce service: SerenAI: publishers, proxy, wallet and ledger, charges, payouts, invoices, templates, federation, agent tasks, analytics.
-export function startCommerceService(env?: Record<string, string | undefined>): Promise<DomainService> {
-  return startDomainService({ name: 'commerce', defaultPort: 4104, env });
+export type CommerceService = DomainService<Commerce>;
+
+/**
+ * The commerce service: SerenAI: publishers, proxy, wallet and ledger, charges, payouts, invoices,
+ * templates, federation, agent tasks, analytics. Its worker carries the domain-service template's
+ * worked example (echo/) until the payout and invoicing workflows land.
+ */
+export function startCommerceService(
+  env?: Record<string, string | undefined>,
+  options: Pick<DomainServiceOptions, 'logDestination'> = {},
+): Promise<CommerceService> {
+  return startDomainService({
+    name: 'commerce',
+    defaultPort: 4104,
+    env,
+    logDestination: options.logDestination,
+    migrations: commerceMigrations,
+    projections: commerceProjections,
+    contracts: echoContracts,
+    build: buildCommerce,
+    worker: { workflowsPath: require.resolve('./workflows'), activities: commerceActivities },
+  });
 }

@@ -1,4 +1,4 @@
 import { describeDomainService } from '@seren/testing';
 import { startContentService } from './service';
 
-describeDomainService('content', (env) => startContentService(env));
+describeDomainService('content', (env) => startContentService(env), { worker: true });

@@ -1,7 +1,32 @@
-import { startDomainService, type DomainService } from '@seren/service-kit';
+import { startDomainService, type DomainService, type DomainServiceOptions } from '@seren/service-kit';
+import { contentActivities } from './activities.js';
+import { buildContent, type Content } from './application.js';
+import { echoContracts } from './echo/echo.js';
+import { contentMigrations } from './migrations/index.js';
+import { contentProjections } from './projections.js';
 import { resolvers, typeDefs } from './schema.js';
 
-// The content service: Serelo: projects, sources and parsing, posts, jobs, internal links, plans and quotas.
-export function startContentService(env?: Record<string, string | undefined>): Promise<DomainService> {
-  return startDomainService({ name: 'content', defaultPort: 4103, env, graphql: { typeDefs, resolvers } });
+export type ContentService = DomainService<Content>;
+
+/**
+ * The content service: Serelo: projects, sources and parsing, posts, jobs, internal links, plans and
+ * quotas. Its worker carries the domain-service template's worked example (echo/) until the first
+ * generation workflow lands.
+ */
+export function startContentService(
+  env?: Record<string, string | undefined>,
+  options: Pick<DomainServiceOptions, 'logDestination'> = {},
+): Promise<ContentService> {
+  return startDomainService({
+    name: 'content',
+    defaultPort: 4103,
+    env,
+    logDestination: options.logDestination,
+    migrations: contentMigrations,
+    projections: contentProjections,
+    contracts: echoContracts,
+    build: buildContent,
+    graphql: () => ({ typeDefs, resolvers }),
+    worker: { workflowsPath: require.resolve('./workflows'), activities: contentActivities },
+  });
 }

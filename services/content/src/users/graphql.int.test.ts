@@ -1,10 +1,10 @@
-import { signInternalToken, type DomainService } from '@seren/service-kit';
+import { signInternalToken } from '@seren/service-kit';
 import { TEST_INTERNAL_TOKEN_SECRET, testServiceEnv } from '@seren/testing';
-import { startContentService } from '../service';
+import { startContentService, type ContentService } from '../service';
 
 // The content subgraph resolves the User entities the gateway asks it for (by id) with their plan.
 describe('content subgraph: User plan and quota', () => {
-  let service: DomainService;
+  let service: ContentService;
 
   beforeAll(async () => {
     service = await startContentService(testServiceEnv('content'));

@@ -1,0 +1,11 @@
+import type { Commerce } from '../application.js';
+import { replyToEcho } from './service.js';
+
+/** The echo workflow's activities, made from the application context (as Temporal's samples inject dependencies). */
+export function echoActivities(commerce: Commerce) {
+  return {
+    replyToEcho: (echoId: string, reply: string) => replyToEcho(commerce, echoId, reply),
+  };
+}
+
+export type EchoActivities = ReturnType<typeof echoActivities>;

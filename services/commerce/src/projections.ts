@@ -1,0 +1,4 @@
+import { echoesProjection } from './echo/projection.js';
+
+/** commerce's inline projections: the read tables its queries use, updated in each append's transaction. */
+export const commerceProjections = [echoesProjection];
