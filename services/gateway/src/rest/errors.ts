@@ -33,13 +33,22 @@ export function productCodeOf(extensions: Record<string, unknown> | undefined): 
 }
 
 /**
- * The error statuses a row documents: its own, 400 when it validates a request part, 401 when it
- * reads a credential (an optional one may still be refused), and 429 and 500 on every row. The
- * engine checks answers against the same set in tests.
+ * The error statuses a row documents: its own, 401 when it reads a credential (an optional one may
+ * still be refused), and on every row 400 (the edge refuses a URL that is not valid percent-encoding,
+ * a NUL or lone surrogate in any parameter, a body that is not UTF-8), 429, 431 (headers over
+ * 16 KiB, from the HTTP layer) and 500; 413 with a body, 414 with path parameters (one over 100
+ * characters). The engine checks answers against the same set in tests.
  */
 export function documentedErrorStatuses(route: RouteDefinition): Set<number> {
-  const statuses = new Set([...(route.errors ?? []), ...(route.auth !== 'none' ? [401] : []), 429, 500]);
-  const request = route.request ?? {};
-  if (request.body || request.params || request.query) statuses.add(400);
+  const statuses = new Set([
+    ...(route.errors ?? []),
+    ...(route.auth !== 'none' ? [401] : []),
+    400,
+    429,
+    431,
+    500,
+  ]);
+  if (route.request?.body) statuses.add(413);
+  if (route.path.includes('{')) statuses.add(414);
   return statuses;
 }

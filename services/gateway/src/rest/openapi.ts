@@ -23,8 +23,10 @@ const statusText: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict',
   413: 'Payload too large',
+  414: 'A path parameter is longer than 100 characters',
   422: 'Unprocessable entity',
   429: 'Too many requests',
+  431: 'Request headers larger than 16 KiB',
   500: 'Internal server error',
   503: 'Service unavailable',
 };
@@ -70,6 +72,13 @@ function operationOf(product: Product, route: RouteDefinition, version?: 'v1' | 
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   }
+  // Every answer carries the request id and, on a limited route, the product's limit headers; a
+  // 429 adds Retry-After. (431 comes from the HTTP layer before any route: request id only.)
+  for (const [status, response] of Object.entries(responses)) {
+    const names = ['X-Request-Id', ...(status === '431' ? [] : Object.keys(rateLimitHeaders[product]))];
+    if (status === '429') names.push('Retry-After');
+    response.headers = Object.fromEntries(names.map((n) => [n, { $ref: `#/components/headers/${n}` }]));
+  }
   const bodyContentType = (route.kind === 'forward' && route.request?.contentType) || 'application/json';
   return {
     operationId: `${product}_${version ? `${version}_` : ''}${route.method.toLowerCase()}_${route.path.replace(/[^\w]+/g, '_').replace(/^_|_$/g, '')}`,
@@ -95,6 +104,35 @@ function operationOf(product: Product, route: RouteDefinition, version?: 'v1' | 
     ...(route.kind === 'forward' ? { 'x-forwarded-to': route.forward.service } : {}),
   };
 }
+
+const integerHeader = (description: string): JsonSchema => ({ description, schema: { type: 'integer' } });
+const minuteHeaders = {
+  'X-RateLimit-Limit': integerHeader(
+    'Requests allowed in the tightest window of the route (present when it is limited).',
+  ),
+  'X-RateLimit-Remaining': integerHeader('Requests left in that window.'),
+  'X-RateLimit-Reset': integerHeader('When that window resets, in seconds since the epoch.'),
+};
+/** The limit headers each product sends (see edge/limits.ts), as its spec names them. */
+const rateLimitHeaders: Record<Product, Record<string, JsonSchema>> = {
+  serelo: minuteHeaders,
+  serenai: minuteHeaders,
+  serebro: {
+    'X-RateLimit-Limit-Daily': integerHeader('Requests allowed per day for this app and resource.'),
+    'X-RateLimit-Daily-Remaining': integerHeader('Requests left today.'),
+    'X-RateLimit-Interval-Milliseconds': integerHeader('Length of the burst window in milliseconds.'),
+    'X-RateLimit-Max': integerHeader('Requests allowed per burst window.'),
+    'X-RateLimit-Remaining': integerHeader('Requests left in the current burst window.'),
+  },
+};
+const commonHeaders: Record<string, JsonSchema> = {
+  'X-Request-Id': {
+    description:
+      "The request id: the client's `X-Request-Id` when it matches `^[A-Za-z0-9._:-]{1,128}$`, else a new UUID.",
+    schema: { type: 'string' },
+  },
+  'Retry-After': integerHeader('Seconds to wait before retrying (on 429).'),
+};
 
 const bearerDescriptions: Record<Product, string> = {
   serenai: 'An organization API key or a session access token: `Authorization: Bearer <credential>`.',
@@ -125,6 +163,7 @@ export function openApiDocument<P extends Product>(table: ProductRoutes<P>): Jso
     paths: sortedPaths,
     components: {
       schemas: { Error: toSchema(policy.errorSchema, 'output') },
+      headers: { ...commonHeaders, ...rateLimitHeaders[table.product] },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: bearerDescriptions[table.product] },
       },

@@ -116,7 +116,11 @@ export const serenai: ProductPolicy = {
   product: 'serenai',
   title: 'SerenAI API',
   errorBody: (error) => ({ error: error.code, message: error.message, ...error.extra }),
-  errorSchema: z.object({ error: z.string().meta({ examples: ['NOT_FOUND'] }), message: z.string() }),
+  errorSchema: z.object({
+    error: z.string().meta({ examples: ['NOT_FOUND'] }),
+    message: z.string(),
+    retry_after: z.number().int().optional().describe('seconds; on 429 only'),
+  }),
   errorOf(code, message, productCode) {
     const status = statusOfCode(code);
     return {
