@@ -78,7 +78,7 @@ export interface DomainServiceOptions<App extends ApplicationContext = Platform>
 
 export type ConsumerDefinition = Omit<ConsumerOptions, 'dataSource' | 'kafka' | 'sources' | 'logger'>;
 
-export interface DomainService<App extends ApplicationContext = Platform> extends RunningService {
+export interface DomainService<App extends ApplicationContext = ApplicationContext> extends RunningService {
   config: ServiceConfig;
   logger: Logger;
   dataSource: DataSource;
