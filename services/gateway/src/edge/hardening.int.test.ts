@@ -140,6 +140,32 @@ describe('the edge refuses what it cannot serve, in each product’s shape', () 
       }
     });
 
+    it('names refuse control characters and bidirectional overrides, over REST and GraphQL', async () => {
+      const register = `{"email":"${uniqueEmail()}","password":"${STRONG_PASSWORD}","name":"invoice\\u202Efdp.exe"}`;
+      await sereloError(
+        await send('serelo', 'POST', '/api/v1/auth/register', { json: register }),
+        400,
+        /name must not contain bidirectional/,
+      );
+      await serenaiError(
+        await send('serenai', 'POST', '/organizations/default/api-keys', {
+          json: '{"name":"bell\\u0007"}',
+          token: user.accessToken,
+        }),
+        400,
+        /name must not contain control characters/,
+      );
+      const graph = await graphql(
+        gateway,
+        'mutation ($e: String!, $p: String!, $n: String!) { register(email: $e, password: $p, name: $n) { id } }',
+        { e: uniqueEmail(), p: STRONG_PASSWORD, n: 'two\nlines' },
+      );
+      expect(graph.body.errors![0]).toMatchObject({
+        message: expect.stringMatching(/name must not contain control characters/),
+        extensions: { code: 'VALIDATION_ERROR' },
+      });
+    });
+
     it('a NUL deep in a body, or in a key, is found too', async () => {
       await sereloError(
         await send('serelo', 'POST', '/api/v1/auth/login', {
