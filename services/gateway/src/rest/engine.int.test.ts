@@ -57,6 +57,7 @@ const sereloTable: ProductRoutes<'serelo'> = {
         description: 'tokens',
         body: (data) => ({ access_token: data.login.accessToken }),
       },
+      errors: [401], // documented, or the test-mode check answers 500
     }),
     sereloRoute.operation({
       method: 'POST',
@@ -79,6 +80,34 @@ const sereloTable: ProductRoutes<'serelo'> = {
       rateLimit: 'general',
       operation: typed('query TestBroken { noSuchField }'), // types as unknown; the supergraph refuses it
       response: { status: 200, description: 'never' },
+    }),
+    // Rows that break their own documentation: the test-mode check answers 500.
+    sereloRoute.operation({
+      method: 'GET',
+      path: '/api/v1/test/drift',
+      section: 'test',
+      summary: 'a body its schema refuses',
+      auth: 'required',
+      rateLimit: 'general',
+      operation: typed('query TestDrift { me { id } }'),
+      response: {
+        status: 200,
+        description: 'an id the schema says starts with documented-',
+        schema: z.object({ id: z.string().startsWith('documented-') }),
+        body: (data) => ({ id: data.me?.id ?? '' }),
+      },
+    }),
+    sereloRoute.operation({
+      method: 'GET',
+      path: '/api/v1/test/undocumented',
+      section: 'test',
+      summary: 'an error status the row does not document',
+      auth: 'required',
+      rateLimit: 'general',
+      operation: typed(
+        'query TestUndocumented { role(organizationId: "no-such-org", roleId: "no-such-role") { id } }',
+      ),
+      response: { status: 200, description: 'never: identity answers 403 or 404, neither documented' },
     }),
     sereloRoute.forward({
       method: 'GET',
@@ -215,6 +244,23 @@ describe('REST engine over the supergraph', () => {
     expect(response.status).toBe(401);
     expect(await jsonOf(response)).toEqual({
       detail: { code: 'INVALID_CREDENTIALS', message: expect.any(String) },
+    });
+  });
+
+  it('answers a logged 500 in tests when a row serves what it does not document (OpenAPI cannot drift)', async () => {
+    const drift = await call('serelo', '/api/v1/test/drift', { headers: bearer() });
+    expect(drift.status).toBe(500);
+    expect(await jsonOf(drift)).toEqual({
+      detail: {
+        code: 'UNDOCUMENTED_RESPONSE',
+        message: 'GET /api/v1/test/drift: the body does not match the response schema',
+      },
+    });
+    const undocumented = await call('serelo', '/api/v1/test/undocumented', { headers: bearer() });
+    expect(undocumented.status).toBe(500);
+    expect((await jsonOf(undocumented)).detail).toEqual({
+      code: 'UNDOCUMENTED_RESPONSE',
+      message: expect.stringMatching(/^GET \/api\/v1\/test\/undocumented: status 40[34] is not documented/),
     });
   });
 
