@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { RequestOrigin } from './metadata.js';
 import type { RequestContext } from './server.js';
 
@@ -38,4 +39,23 @@ export function mergeResolvers(...maps: Resolvers[]): Resolvers {
     for (const [type, fields] of Object.entries(map)) merged[type] = { ...merged[type], ...fields };
   }
   return merged;
+}
+
+/**
+ * A DataLoader over a batch reader that answers a map (ids absent from it load as undefined): the
+ * fields of one GraphQL request that ask for the same kind of row are read with one query. Make
+ * loaders in the service's `loaders` factory, so each request gets fresh ones (no cache shared
+ * between requests or callers). `keyOf` names composite keys (`${organizationId}/${roleId}`).
+ */
+export function batchLoader<Key, Value>(
+  readMany: (keys: readonly Key[]) => Promise<ReadonlyMap<string, Value>>,
+  keyOf: (key: Key) => string = String,
+): DataLoader<Key, Value | undefined, string> {
+  return new DataLoader<Key, Value | undefined, string>(
+    async (keys) => {
+      const found = await readMany(keys);
+      return keys.map((key) => found.get(keyOf(key)));
+    },
+    { cacheKeyFn: keyOf },
+  );
 }
