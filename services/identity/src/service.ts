@@ -11,6 +11,7 @@ import { loadIdentityConfig, type IdentityConfig } from './config.js';
 import { identityMigrations } from './migrations/index.js';
 import { typeDefs } from './schema.js';
 import type { Identity } from './platform/app.js';
+import { identityLoaders } from './loaders.js';
 import { identityProjections } from './platform/projections.js';
 import { auditLogConsumer } from './audit-log/consumer.js';
 import { createMailer } from './mail/mailer.js';
@@ -63,6 +64,7 @@ export async function startIdentityService(
         recoveryResolvers(identity),
         auditLogResolvers(identity),
       ) as GraphQLResolverMap<RequestContext>,
+      loaders: () => identityLoaders(identity),
     }),
     routes: (identity, server) => authenticationRoutes(identity)(server),
   });

@@ -1,8 +1,8 @@
-import { resolver, type Resolvers } from '@seren/service-kit';
+import { resolver, type RequestContext, type Resolvers } from '@seren/service-kit';
+import type { IdentityLoaders } from '../loaders.js';
 import type { Identity } from '../platform/app.js';
 import { upper } from '../platform/graphql.js';
 import { findRole } from '../roles/service.js';
-import { findUser } from '../users/service.js';
 import { membershipOf } from './access.js';
 import {
   acceptInvite,
@@ -19,6 +19,8 @@ import {
   type MemberView,
   type OrganizationView,
 } from './service.js';
+
+type Context = RequestContext<IdentityLoaders>;
 
 export function organizationsResolvers(identity: Identity): Resolvers {
   return {
@@ -76,13 +78,18 @@ export function organizationsResolvers(identity: Identity): Resolvers {
         return membership ? findRole(i, membership.via ?? organization.id, membership.roleId) : null;
       }),
     },
+    // A list of members or invites reads its users and roles through the request's loaders: one
+    // query per kind, not one per row.
     Member: {
       id: (member: MemberView) => member.userId,
-      user: (member: MemberView) => findUser(identity, member.userId),
-      role: (member: MemberView) => findRole(identity, member.organizationId, member.roleId),
+      user: (member: MemberView, _args: unknown, context: Context) =>
+        context.loaders.user.load(member.userId),
+      role: (member: MemberView, _args: unknown, context: Context) =>
+        context.loaders.role.load({ organizationId: member.organizationId, roleId: member.roleId }),
     },
     Invite: {
-      role: (invite: InviteView) => findRole(identity, invite.organizationId, invite.roleId),
+      role: (invite: InviteView, _args: unknown, context: Context) =>
+        context.loaders.role.load({ organizationId: invite.organizationId, roleId: invite.roleId }),
       status: (invite: InviteView) => upper(invite.status),
     },
   };

@@ -67,6 +67,25 @@ export async function findRole(
   return rows[0] && toRole(rows[0]);
 }
 
+/** Roles by (organization, role id), keyed `${organizationId}/${roleId}`: one query for any number (GraphQL's loaders). */
+export async function rolesByIds(
+  identity: Identity,
+  keys: readonly { organizationId: string; roleId: string }[],
+): Promise<Map<string, RoleView>> {
+  const found = new Map<string, RoleView>();
+  const custom = keys.filter((key) => !builtinViews.some((r) => r.id === key.roleId));
+  for (const key of keys) {
+    const builtin = builtinViews.find((r) => r.id === key.roleId);
+    if (builtin) found.set(`${key.organizationId}/${key.roleId}`, builtin);
+  }
+  if (custom.length === 0) return found;
+  const rows: Row[] = await identity.dataSource.query(`select * from roles where id = any($1)`, [
+    [...new Set(custom.map((key) => key.roleId))],
+  ]);
+  for (const role of rows.map(toRole)) found.set(`${role.organizationId}/${role.id}`, role);
+  return found;
+}
+
 export async function listRoles(
   identity: Identity,
   request: RequestInfo,
