@@ -69,7 +69,7 @@ export const gatewayConfigSchema = platformConfigSchema
               : v.split(',').map((a) => a.trim()),
       ),
     /**
-     * Comma-separated allowed origins for CORS, or `*`. Unset: CONSOLE_URL's origin outside
+     * Comma-separated allowed origins for CORS, `*`, or `none`. Unset: CONSOLE_URL's origin outside
      * production (the console that mail links open), none in production.
      */
     CORS_ORIGINS: z.string().optional(),
@@ -114,7 +114,8 @@ export const graphqlDebug = (config: GatewayConfig): boolean =>
 
 /** The origins CORS allows: CORS_ORIGINS, else the console's outside production; undefined: none. */
 export function corsOriginsOf(config: GatewayConfig): string | undefined {
-  if (config.CORS_ORIGINS !== undefined) return config.CORS_ORIGINS.trim() || undefined;
+  const given = config.CORS_ORIGINS?.trim();
+  if (given) return given === 'none' ? undefined : given;
   return config.NODE_ENV === 'production' ? undefined : new URL(config.CONSOLE_URL).origin;
 }
 
