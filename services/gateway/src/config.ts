@@ -23,7 +23,8 @@ const rateLimitOverridesSchema = z
   })
   .pipe(
     z.record(
-      z.string().regex(/^(serenai|serebro|serelo|graphql)\.[a-z-]+$/),
+      // `<product>.<class>`, `graphql.general`, or a credential counter `credential.<action>.<per>`
+      z.string().regex(/^((serenai|serebro|serelo|graphql)\.[A-Za-z-]+|credential\.[A-Za-z]+\.[A-Za-z]+)$/),
       z.array(rateWindowSchema).min(1),
     ),
   );

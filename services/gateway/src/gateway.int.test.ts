@@ -254,7 +254,7 @@ describe('gateway in front of identity and content', () => {
       limited = await startTestGateway(
         gatewayEnv(subgraphs, {
           RATE_LIMIT_OVERRIDES: JSON.stringify({
-            'graphql.credentials': [{ limit: 2, windowMs: 60_000 }],
+            'credential.login.ip': [{ limit: 2, windowMs: 60_000 }],
             'graphql.general': [{ limit: 50, windowMs: 60_000 }],
           }),
         }),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
 import { signInternalToken, type Caller, type Logger } from '@seren/service-kit';
 import type { CredentialScheme } from './credentials.js';
@@ -37,9 +37,13 @@ export interface AuthenticatorOptions {
   logger: Logger;
   timeoutMs?: number;
   now?: () => number;
+  /** `iss` a verified refresh token must carry (identity's TOKEN_ISSUER); unchecked when unset. */
+  tokenIssuer?: string;
 }
 
 const INTERNAL_TOKEN_TTL_SECONDS = 60;
+const KEYS_MAX_AGE_MS = 5 * 60_000;
+const KEYS_MIN_REFETCH_MS = 10_000;
 
 /**
  * The client of identity's `POST /internal/authenticate`. Each credential is looked up once and the
@@ -98,6 +102,90 @@ export class Authenticator {
       if (!oldest.done) this.cache.delete(oldest.value);
     }
     this.cache.set(key, { expiresAt: this.now() + this.options.ttlMs, answer });
+  }
+
+  private signingKeys = new Map<string, KeyObject>();
+  private keysFetchedAt = 0;
+  private keysFetch?: Promise<void>;
+
+  /**
+   * The user a refresh token names, if its ES256 signature verifies with one of identity's public
+   * keys (its JWKS), it is a refresh token of identity's issuer and has not expired. Synchronous, for
+   * the limit counters: keys are fetched in the background (on first use, every 5 minutes, and
+   * when a token names an unknown key, at most every 10 s); until then a token counts as unverified.
+   */
+  verifiedRefreshSubject(token: string): string | undefined {
+    const now = this.now();
+    if (now - this.keysFetchedAt > KEYS_MAX_AGE_MS) this.refreshKeysSoon(now);
+    const [header, payload, signature] = token.split('.');
+    if (!header || !payload || !signature) return undefined;
+    const parsed = (segment: string) => {
+      try {
+        return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as Record<string, unknown>;
+      } catch {
+        return undefined;
+      }
+    };
+    const h = parsed(header);
+    if (h?.alg !== 'ES256' || typeof h.kid !== 'string') return undefined;
+    const key = this.signingKeys.get(h.kid);
+    if (!key) {
+      this.refreshKeysSoon(now, KEYS_MIN_REFETCH_MS);
+      return undefined;
+    }
+    const valid = verify(
+      'sha256',
+      Buffer.from(`${header}.${payload}`),
+      { key, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(signature, 'base64url'),
+    );
+    if (!valid) return undefined;
+    const claims = parsed(payload);
+    if (
+      !claims ||
+      claims.typ !== 'refresh' ||
+      (this.options.tokenIssuer !== undefined && claims.iss !== this.options.tokenIssuer) ||
+      typeof claims.exp !== 'number' ||
+      claims.exp * 1000 <= now ||
+      typeof claims.sub !== 'string' ||
+      claims.sub.length > 200
+    )
+      return undefined;
+    return claims.sub;
+  }
+
+  private refreshKeysSoon(now: number, minAgeMs = 0) {
+    if (this.keysFetch || now - this.keysFetchedAt < minAgeMs) return;
+    this.keysFetchedAt = now;
+    this.keysFetch = this.fetchSigningKeys()
+      .catch((error: unknown) =>
+        this.options.logger.warn(
+          { err: error },
+          "could not fetch identity's JWKS; refresh counts per IP meanwhile",
+        ),
+      )
+      .finally(() => (this.keysFetch = undefined));
+  }
+
+  /** Fetches identity's JWKS now (at start; tests). */
+  async fetchSigningKeys(): Promise<void> {
+    const response = await request(new URL('/.well-known/jwks.json', this.options.identityUrl), {
+      dispatcher: this.options.dispatcher,
+      headersTimeout: this.options.timeoutMs ?? 5_000,
+      bodyTimeout: this.options.timeoutMs ?? 5_000,
+    });
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      throw new Error(`JWKS answered ${response.statusCode}`);
+    }
+    const { keys } = (await response.body.json()) as { keys?: (JsonWebKey & { kid?: string })[] };
+    const next = new Map<string, KeyObject>();
+    for (const jwk of keys ?? []) {
+      if (typeof jwk.kid !== 'string' || jwk.kty !== 'EC' || jwk.crv !== 'P-256') continue;
+      next.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
+    }
+    this.signingKeys = next;
+    this.keysFetchedAt = this.now();
   }
 
   private async lookup(credential: string, scheme: CredentialScheme): Promise<Authentication> {

@@ -24,25 +24,56 @@ const state = (over: Partial<WindowState>): WindowState => ({
 describe('product rate limits', () => {
   it("keys Serelo's limits as its spec says: login and register per IP, refresh per user, the rest per user", () => {
     const ip = '10.0.0.7';
-    expect(hitsFor('serelo', 'login', { caller: anonymous, ip, body: {} })).toEqual([
-      { key: 'serelo:login:60000:ip:10.0.0.7', limit: 5, windowMs: 60_000 },
+    const login = hitsFor('serelo', 'login', { caller: anonymous, ip, body: { email: ' Ada@Example.com' } });
+    expect(login).toEqual([
+      { key: 'credential:login.ip:60000:ip:10.0.0.7', limit: 5, windowMs: 60_000 },
+      {
+        key: expect.stringMatching(/^credential:login\.account:60000:account:[\w-]{32}$/),
+        limit: 10,
+        windowMs: 60_000,
+      },
     ]);
-    expect(hitsFor('serelo', 'register', { caller: anonymous, ip, body: {} })[0]).toMatchObject({ limit: 3 });
-    const refreshToken = [
+    // the account counter names the address by a digest, whatever its case and spaces
+    expect(login[1]!.key).not.toContain('ada');
+    expect(
+      hitsFor('serelo', 'login', {
+        caller: anonymous,
+        ip: '10.9.9.9',
+        body: { email: 'ada@example.com' },
+      })[1]!.key,
+    ).toBe(login[1]!.key);
+    expect(hitsFor('serelo', 'register', { caller: anonymous, ip, body: {} })).toEqual([
+      { key: 'credential:register.ip:60000:ip:10.0.0.7', limit: 3, windowMs: 60_000 },
+    ]);
+    // a token nobody verified counts per IP (see refresh-subject.test.ts for verified ones)
+    const unsigned = [
       'e30',
       Buffer.from(JSON.stringify({ sub: 'user_5' })).toString('base64url'),
       'sig',
     ].join('.');
     expect(
-      hitsFor('serelo', 'refresh', { caller: anonymous, ip, body: { refresh_token: refreshToken } })[0],
-    ).toMatchObject({
-      key: 'serelo:refresh:60000:user:user_5',
-      limit: 10,
-    });
+      hitsFor('serelo', 'refresh', { caller: anonymous, ip, body: { refresh_token: unsigned } }),
+    ).toEqual([{ key: 'credential:refreshTokens.tokenUser:60000:ip:10.0.0.7', limit: 10, windowMs: 60_000 }]);
     expect(hitsFor('serelo', 'general', { caller: user, ip, body: undefined })).toEqual([
       { key: 'serelo:general:60000:user:user_1', limit: 100, windowMs: 60_000 },
       { key: 'serelo:general:3600000:user:user_1', limit: 1000, windowMs: 3_600_000 },
     ]);
+  });
+
+  it("gives each of SerenAI's credential routes its own counter per IP", () => {
+    const classes = [
+      'registerAgent',
+      'updateAgent',
+      'forgotPassword',
+      'resendVerification',
+      'resetPassword',
+      'verifyEmail',
+      'recoverWallet',
+    ] as const;
+    const keys = classes.map((c) => hitsFor('serenai', c, { caller: anonymous, ip: '10.0.0.8', body: {} }));
+    for (const hits of keys) expect(hits).toEqual([expect.objectContaining({ limit: 10, windowMs: 60_000 })]);
+    expect(new Set(keys.map((hits) => hits[0]!.key)).size).toBe(classes.length);
+    expect(keys[2]![0]!.key).toBe('credential:forgotPassword.ip:60000:ip:10.0.0.8');
   });
 
   it('keys Serebro per app and resource, 100 per 10 s and 200,000 per day', () => {
@@ -60,7 +91,15 @@ describe('product rate limits', () => {
         { caller: anonymous, ip: '1', body: {} },
         { 'serelo.login': [{ limit: 1, windowMs: 1000 }] },
       ),
-    ).toEqual([{ key: 'serelo:login:1000:ip:1', limit: 1, windowMs: 1000 }]);
+    ).toEqual([{ key: 'credential:login.ip:1000:ip:1', limit: 1, windowMs: 1000 }]);
+    expect(
+      hitsFor(
+        'serelo',
+        'login',
+        { caller: anonymous, ip: '1', body: { email: 'a@example.com' } },
+        { 'credential.login.account': [{ limit: 2, windowMs: 1000 }] },
+      )[1],
+    ).toMatchObject({ limit: 2, windowMs: 1000 });
     expect(hitsFor('serenai', 'general', { caller: user, ip: '1', body: {} })).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Caller } from '@seren/service-kit';
 import type { RateWindow } from '../config.js';
 import type { Product, RateLimitClasses, RestError } from '../rest/types.js';
@@ -7,15 +8,26 @@ import type { WindowHit, WindowState } from './rate-limit.js';
 export interface LimitSubject {
   caller: Caller;
   ip: string;
-  /** the parsed JSON body, for limits keyed by something in it (Serelo refresh: the token's user) */
+  /**
+   * The parsed JSON body (REST) or the credential mutation's arguments (GraphQL), for counters keyed
+   * by something in it: the login's address, the refresh token's user.
+   */
   body: unknown;
+  /** Verifies a refresh token's signature; without it, refresh counts per IP only. */
+  tokens?: RefreshTokenVerifier;
+}
+
+/** The subject (`sub`) of a refresh token whose signature, issuer and expiry check out, else undefined. */
+export interface RefreshTokenVerifier {
+  verifiedRefreshSubject(token: string): string | undefined;
 }
 
 /** One product's limits: the windows of each class, how they are keyed, advertised and refused. */
 export interface ProductLimits<P extends Product> {
-  windows: Record<RateLimitClasses[P], RateWindow[]>;
+  /** The windows of the product's own classes (credential classes count in CREDENTIAL_LIMITS). */
+  windows: Record<Exclude<RateLimitClasses[P], CredentialClass>, RateWindow[]>;
   /** The identity a class counts against, e.g. the user, the IP, the app and resource. */
-  keyOf(limitClass: RateLimitClasses[P], subject: LimitSubject): string;
+  keyOf(limitClass: Exclude<RateLimitClasses[P], CredentialClass>, subject: LimitSubject): string;
   /** The response headers advertising the state of the windows after this request. */
   headers(states: WindowState[]): Record<string, string>;
   /** The 429 error when a window is exceeded. */
@@ -60,18 +72,131 @@ export function limitRemainingReset(states: WindowState[]): Record<string, strin
   };
 }
 
-/** The subject of a JWT refresh token, read without verifying it: it only picks a counter. */
-function refreshTokenSubject(body: unknown): string | undefined {
-  const token = (body as { refresh_token?: unknown } | undefined)?.refresh_token;
-  if (typeof token !== 'string') return undefined;
-  const payload = token.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const sub = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub;
-    return typeof sub === 'string' && sub.length <= 200 ? sub : undefined;
-  } catch {
-    return undefined;
+// ---- credential actions ----------------------------------------------------------------------
+
+/**
+ * What a credential route or mutation does. Each action has its own counters, shared by every
+ * surface that performs it: Serelo's `POST /api/v1/auth/login` and GraphQL `login` count in the same
+ * ones, so the graph adds no guesses, and a burst of agent sign-ups does not block password resets.
+ * The names are the GraphQL mutations'.
+ */
+export type CredentialAction =
+  | 'login'
+  | 'register'
+  | 'refreshTokens'
+  | 'registerAgent'
+  | 'updateAgent'
+  | 'changePassword'
+  | 'forgotPassword'
+  | 'resendVerification'
+  | 'resetPassword'
+  | 'verifyEmail'
+  | 'acceptInvite'
+  | 'recoverWallet';
+
+/** Who a credential counter counts: the client IP, the account named in the request, the caller, or the refresh token's verified user. */
+type CountedPer = 'ip' | 'account' | 'caller' | 'tokenUser';
+
+const perIp = (limit: number): CredentialCounter => ({ per: 'ip', windows: [{ limit, windowMs: MINUTE }] });
+interface CredentialCounter {
+  per: CountedPer;
+  windows: RateWindow[];
+}
+
+/**
+ * The counters of each action (overridable as `credential.<action>.<per>`). Serelo's documented
+ * limits (login 5/min per IP, register 3/min per IP, refresh 10/min per user) apply to the graph
+ * too; SerenAI documents none, so its credential routes get 10/min per IP, each its own.
+ */
+export const CREDENTIAL_LIMITS: Record<CredentialAction, CredentialCounter[]> = {
+  // per IP, and per account across IPs: guesses spread over many IPs stay at 10 a minute per account
+  // (identity adds a backoff per account and IP after repeated failures)
+  login: [perIp(5), { per: 'account', windows: [{ limit: 10, windowMs: MINUTE }] }],
+  register: [perIp(3)],
+  // per user once the token's signature verifies; a token that does not verify counts per IP, so
+  // forged tokens naming a victim cannot use up the victim's counter
+  refreshTokens: [{ per: 'tokenUser', windows: [{ limit: 10, windowMs: MINUTE }] }],
+  registerAgent: [perIp(10)],
+  // sends mail: per IP so neither many agents from one place nor one agent can spam addresses
+  updateAgent: [perIp(10)],
+  changePassword: [{ per: 'caller', windows: [{ limit: 10, windowMs: MINUTE }] }],
+  forgotPassword: [perIp(10)],
+  resendVerification: [perIp(10)],
+  resetPassword: [perIp(10)],
+  verifyEmail: [perIp(10)],
+  acceptInvite: [{ per: 'caller', windows: [{ limit: 10, windowMs: MINUTE }] }],
+  recoverWallet: [perIp(10)],
+};
+
+/** The REST rate-limit classes that are credential actions (Serelo's documented names, SerenAI's routes'). */
+export const CREDENTIAL_CLASSES = {
+  login: 'login',
+  register: 'register',
+  refresh: 'refreshTokens',
+  registerAgent: 'registerAgent',
+  updateAgent: 'updateAgent',
+  forgotPassword: 'forgotPassword',
+  resendVerification: 'resendVerification',
+  resetPassword: 'resetPassword',
+  verifyEmail: 'verifyEmail',
+  recoverWallet: 'recoverWallet',
+} as const satisfies Record<string, CredentialAction>;
+export type CredentialClass = keyof typeof CREDENTIAL_CLASSES;
+
+const isCredentialClass = (limitClass: string): limitClass is CredentialClass =>
+  Object.hasOwn(CREDENTIAL_CLASSES, limitClass);
+
+const stringField = (body: unknown, ...names: string[]): string | undefined => {
+  if (!body || typeof body !== 'object') return undefined;
+  for (const name of names) {
+    const value = (body as Record<string, unknown>)[name];
+    if (typeof value === 'string' && value.length > 0) return value;
   }
+  return undefined;
+};
+
+/** The account a login names, as a digest: counter keys never hold an address. */
+function accountOf(body: unknown): string | undefined {
+  const email = stringField(body, 'email');
+  if (!email || email.length > 1000) return undefined;
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 32);
+}
+
+function whoFor(per: CountedPer, subject: LimitSubject): string | undefined {
+  switch (per) {
+    case 'ip':
+      return `ip:${subject.ip}`;
+    case 'caller':
+      return userOrIp(subject);
+    case 'account': {
+      const account = accountOf(subject.body);
+      return account ? `account:${account}` : undefined;
+    }
+    case 'tokenUser': {
+      const token = stringField(subject.body, 'refresh_token', 'refreshToken');
+      const user = token && token.length <= 4096 ? subject.tokens?.verifiedRefreshSubject(token) : undefined;
+      return user ? `user:${user}` : `ip:${subject.ip}`;
+    }
+  }
+}
+
+/**
+ * The counters one credential action bumps, keyed `credential:<action>.<per>:<window ms>:<who>`.
+ * `alias` is the REST class's own override name (e.g. `serelo.login`), which replaces the windows
+ * of the action's first counter.
+ */
+export function credentialHits(
+  action: CredentialAction,
+  subject: LimitSubject,
+  overrides: Record<string, RateWindow[]> = {},
+  alias?: string,
+): WindowHit[] {
+  return CREDENTIAL_LIMITS[action].flatMap((counter, i) => {
+    const who = whoFor(counter.per, subject);
+    if (!who) return [];
+    const aliased = i === 0 && alias ? overrides[alias] : undefined;
+    return windowHits('credential', `${action}.${counter.per}`, who, aliased ?? counter.windows, overrides);
+  });
 }
 
 /**
@@ -79,28 +204,14 @@ function refreshTokenSubject(body: unknown): string | undefined {
  * everything else 100/min and 1,000/h per user (per IP when anonymous).
  */
 export const sereloLimits: ProductLimits<'serelo'> = {
+  // login, register and refresh are credential classes: see CREDENTIAL_LIMITS
   windows: {
-    login: [{ limit: 5, windowMs: MINUTE }],
-    register: [{ limit: 3, windowMs: MINUTE }],
-    refresh: [{ limit: 10, windowMs: MINUTE }],
     general: [
       { limit: 100, windowMs: MINUTE },
       { limit: 1000, windowMs: HOUR },
     ],
   },
-  keyOf(limitClass, subject) {
-    switch (limitClass) {
-      case 'login':
-      case 'register':
-        return `ip:${subject.ip}`;
-      case 'refresh': {
-        const user = refreshTokenSubject(subject.body);
-        return user ? `user:${user}` : `ip:${subject.ip}`;
-      }
-      case 'general':
-        return userOrIp(subject);
-    }
-  },
+  keyOf: (_class, subject) => userOrIp(subject),
   headers: limitRemainingReset,
   tooMany(exceeded, now) {
     const seconds = retryAfterSeconds(exceeded, now);
@@ -156,14 +267,12 @@ export const serebroLimits: ProductLimits<'serebro'> = {
 
 /**
  * SerenAI's spec states no rate limits. The gateway adds brute-force protection only on the
- * credential routes (`sensitive`: 10/min per IP); `general` has no window unless configured.
+ * credential routes (each its own counter, see CREDENTIAL_LIMITS); `general` has no window unless
+ * configured.
  */
 export const serenaiLimits: ProductLimits<'serenai'> = {
-  windows: {
-    general: [],
-    sensitive: [{ limit: 10, windowMs: MINUTE }],
-  },
-  keyOf: (limitClass, subject) => (limitClass === 'sensitive' ? `ip:${subject.ip}` : userOrIp(subject)),
+  windows: { general: [] },
+  keyOf: (_class, subject) => userOrIp(subject),
   headers: limitRemainingReset,
   tooMany(exceeded, now) {
     const seconds = retryAfterSeconds(exceeded, now);
@@ -182,17 +291,23 @@ export const productLimits: { [P in Product]: ProductLimits<P> } = {
   serelo: sereloLimits,
 };
 
-/** The counters one request bumps: the windows of its class (with overrides), keyed per the product. */
+/**
+ * The counters one request bumps: a credential class's counters (shared with the graph), else the
+ * windows of its class (with overrides), keyed per the product.
+ */
 export function hitsFor<P extends Product>(
   product: P,
   limitClass: RateLimitClasses[P],
   subject: LimitSubject,
   overrides: Record<string, RateWindow[]> = {},
 ): WindowHit[] {
+  if (isCredentialClass(limitClass))
+    return credentialHits(CREDENTIAL_CLASSES[limitClass], subject, overrides, `${product}.${limitClass}`);
+  const own = limitClass as Exclude<RateLimitClasses[P], CredentialClass>;
   const limits = productLimits[product] as ProductLimits<P>;
-  const windows = limits.windows[limitClass];
-  if ((overrides[`${product}.${limitClass}`] ?? windows).length === 0) return [];
-  return windowHits(product, limitClass, limits.keyOf(limitClass, subject), windows, overrides);
+  const windows = limits.windows[own];
+  if ((overrides[`${product}.${own}`] ?? windows).length === 0) return [];
+  return windowHits(product, own, limits.keyOf(own, subject), windows, overrides);
 }
 
 /**

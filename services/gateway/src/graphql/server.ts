@@ -248,7 +248,7 @@ function limitRequest(
   }
   const limiter = options.limiter!;
   const hits = graphqlHits(
-    { caller: request.edgeCaller ?? anonymous, ip: request.ip, body },
+    { caller: request.edgeCaller ?? anonymous, ip: request.ip, body, tokens: options.authenticator },
     credentialCalls.length,
     options.limitOverrides,
   );

@@ -334,7 +334,7 @@ function countRequest<P extends Product>(
   const hits = hitsFor(
     h.product,
     h.route.rateLimit,
-    { caller, ip: request.ip, body },
+    { caller, ip: request.ip, body, tokens: h.engine.authenticator },
     h.engine.limitOverrides,
   );
   if (hits.length === 0) return undefined;

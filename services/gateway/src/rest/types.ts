@@ -10,7 +10,15 @@ export type Product = 'serenai' | 'serebro' | 'serelo';
 
 /** Rate-limit classes of each product (see ../edge/limits.ts for their windows and keys). */
 export interface RateLimitClasses {
-  serenai: 'general' | 'sensitive';
+  serenai:
+    | 'general'
+    | 'registerAgent'
+    | 'updateAgent'
+    | 'forgotPassword'
+    | 'resendVerification'
+    | 'resetPassword'
+    | 'verifyEmail'
+    | 'recoverWallet';
   serebro: 'api';
   serelo: 'general' | 'login' | 'register' | 'refresh';
 }

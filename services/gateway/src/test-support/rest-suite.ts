@@ -48,7 +48,9 @@ export interface RestResponse {
 }
 
 /** identity (logging at debug into a capture), content and the gateway, on the real servers. */
-export async function startRestSuite(options: { rateLimits?: boolean } = {}): Promise<RestSuite> {
+export async function startRestSuite(
+  options: { rateLimits?: boolean; /** extra gateway settings */ env?: Record<string, string> } = {},
+): Promise<RestSuite> {
   const mail = await startMailCatcher();
   const logs = new LogCapture();
   const [identity, content] = await Promise.all([
@@ -72,6 +74,7 @@ export async function startRestSuite(options: { rateLimits?: boolean } = {}): Pr
       IDENTITY_URL: identity.url,
       CONTENT_URL: content.url,
       RATE_LIMITS_ENABLED: options.rateLimits ? 'true' : 'false',
+      ...options.env,
     }),
   );
   const call =

@@ -160,7 +160,7 @@ export const authRoutes = [
       'No email verification; a personal organization is created and an API key named "agent" is returned once. ' +
       'Without a name, a unique celestial display name is drawn.',
     auth: 'none',
-    rateLimit: 'sensitive',
+    rateLimit: 'registerAgent',
     request: { body: z.object({ name: personNameInput.nullish() }) },
     operation: graphql(
       `
@@ -214,9 +214,12 @@ export const authRoutes = [
     path: '/auth/agent',
     section: 'auth',
     summary: "Update an agent's profile (set a real email address)",
-    description: 'A changed email becomes unverified and a verification link is mailed to it.',
+    description:
+      'Agents only (403 AGENT_ONLY for people). The new address is pending until the link mailed to it is followed: ' +
+      'until then the login and reset address is unchanged, and the old address is told. The answer is the same ' +
+      'whether or not another account uses the address (its owner is told by mail).',
     auth: 'required',
-    rateLimit: 'general',
+    rateLimit: 'updateAgent',
     request: { body: z.object({ email: emailInput }) },
     operation: graphql(
       `
@@ -235,7 +238,7 @@ export const authRoutes = [
       schema: dataResponseSchema(userSchema),
       body: (data) => dataResponse(userToRest(data.updateAgent)),
     },
-    errors: [400],
+    errors: [400, 403],
   }),
   route.operation({
     method: 'POST',
@@ -244,7 +247,7 @@ export const authRoutes = [
     summary: 'Request a password reset email',
     description: 'Answers alike whether or not the account exists.',
     auth: 'none',
-    rateLimit: 'sensitive',
+    rateLimit: 'forgotPassword',
     request: { body: z.object({ email: emailInput }) },
     operation: graphql('mutation SerenaiForgotPassword($email: String!) { forgotPassword(email: $email) }'),
     variables: ({ body }) => ({ email: body.email }),
@@ -301,7 +304,7 @@ export const authRoutes = [
     summary: 'Resend the email verification link',
     description: 'Answers alike whether or not the account exists.',
     auth: 'none',
-    rateLimit: 'sensitive',
+    rateLimit: 'resendVerification',
     request: { body: z.object({ email: emailInput }) },
     operation: graphql(
       'mutation SerenaiResendVerification($email: String!) { resendVerification(email: $email) }',
@@ -329,7 +332,7 @@ export const authRoutes = [
     section: 'auth',
     summary: 'Reset password using a valid token',
     auth: 'none',
-    rateLimit: 'sensitive',
+    rateLimit: 'resetPassword',
     request: { body: z.object({ token: z.string(), new_password: passwordInput }) },
     operation: graphql(
       'mutation SerenaiResetPassword($token: String!, $password: String!) { resetPassword(token: $token, newPassword: $password) }',
@@ -349,7 +352,7 @@ export const authRoutes = [
     section: 'auth',
     summary: 'Verify an email address and log in',
     auth: 'none',
-    rateLimit: 'sensitive',
+    rateLimit: 'verifyEmail',
     request: { body: z.object({ token: z.string() }) },
     operation: graphql(
       `

@@ -14,7 +14,7 @@ export const walletRecoveryRoutes = [
     summary: 'Recover an agent account using a recovery code',
     description: 'Save both the new API key and the new recovery code: they are shown once.',
     auth: 'none',
-    rateLimit: 'sensitive',
+    rateLimit: 'recoverWallet',
     request: { body: z.object({ recovery_code: z.string() }) },
     operation: graphql(`
       mutation SerenaiRecoverWallet($code: String!) {
