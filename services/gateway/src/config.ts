@@ -109,16 +109,16 @@ export function subgraphUrls(config: GatewayConfig): Record<SubgraphName, string
   };
 }
 
-/** Whether GraphQL errors keep their stack traces (GRAPHQL_DEBUG; never by default, in any mode). */
-export const graphqlDebug = (config: GatewayConfig): boolean =>
-  config.GRAPHQL_DEBUG === 'true' || config.GRAPHQL_DEBUG === '1';
-
 /** The origins CORS allows: CORS_ORIGINS, else the console's outside production; undefined: none. */
 export function corsOriginsOf(config: GatewayConfig): string | undefined {
   const given = config.CORS_ORIGINS?.trim();
   if (given) return given === 'none' ? undefined : given;
   return config.NODE_ENV === 'production' ? undefined : new URL(config.CONSOLE_URL).origin;
 }
+
+/** Whether GraphQL errors keep their stack traces (GRAPHQL_DEBUG; never by default, in any mode). */
+export const graphqlDebug = (config: GatewayConfig): boolean =>
+  config.GRAPHQL_DEBUG === 'true' || config.GRAPHQL_DEBUG === '1';
 
 export function introspectionEnabled(config: GatewayConfig): boolean {
   if (config.GRAPHQL_INTROSPECTION)

@@ -120,6 +120,8 @@ describe('security', () => {
     const password = 'Very-Secret-Pass-42';
     await s.serelo('POST', '/api/v1/auth/register', { body: { email, password, name: 'Secret' } });
     const verification = await s.mail.waitFor(email, /verify/i);
+    // a reset link goes only to a verified address
+    await s.serenai('POST', '/auth/verify-email', { body: { token: verification.token } });
     const login = await s.serelo('POST', '/api/v1/auth/login', { body: { email, password } });
     const refreshed = await s.serelo('POST', '/api/v1/auth/refresh', {
       body: { refresh_token: login.body.refresh_token },

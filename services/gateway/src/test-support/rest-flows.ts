@@ -42,3 +42,10 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 8_00
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** Follows the newest verification link mailed to `email` (registration mails one): invites and password resets need a verified address. */
+export async function verifyMailedAddress(s: RestSuite, email: string): Promise<void> {
+  const mail = await s.mail.waitFor(email, /verify/i);
+  const r = await s.serenai('POST', '/auth/verify-email', { body: { token: mail.token } });
+  if (r.status !== 200) throw new Error(`verify-email: ${r.status} ${r.text}`);
+}

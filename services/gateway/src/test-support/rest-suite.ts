@@ -122,12 +122,12 @@ export async function startRestSuite(
 export class GatewayGraphQL {
   constructor(readonly url: string) {}
 
-  /** Runs an operation (as the bearer of `as.token`, if given) and returns its data; throws on errors. */
-  async ok<T = Record<string, unknown>>(
+  /** Runs an operation as the bearer of `as.token` (if given): its data and errors. */
+  async graphql<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},
     as?: { token: string },
-  ): Promise<T> {
+  ): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
     const response = await fetch(`${this.url}/graphql`, {
       method: 'POST',
       headers: {
@@ -136,9 +136,30 @@ export class GatewayGraphQL {
       },
       body: JSON.stringify({ query, variables }),
     });
-    const result = (await response.json()) as { data?: T; errors?: unknown[] };
+    return (await response.json()) as never;
+  }
+
+  /** Like graphql() but throws on errors and returns data. */
+  async ok<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    as?: { token: string },
+  ): Promise<T> {
+    const result = await this.graphql<T>(query, variables, as);
     if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
     return result.data!;
+  }
+
+  /** The first error's code, reason and message, for asserting refusals. */
+  async error(query: string, variables: Record<string, unknown> = {}, as?: { token: string }) {
+    const result = await this.graphql(query, variables, as);
+    const error = result.errors?.[0];
+    if (!error) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
+    return {
+      code: error.extensions?.code as string,
+      reason: error.extensions?.reason as string | undefined,
+      message: error.message,
+    };
   }
 
   async register(email = uniqueEmail(), name = 'Ada Lovelace', password = STRONG_PASSWORD) {

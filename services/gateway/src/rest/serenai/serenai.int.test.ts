@@ -1,5 +1,5 @@
 import { startRestSuite, type RestSuite } from '../../test-support/rest-suite';
-import { eventually, restAgent, restUser } from '../../test-support/rest-flows';
+import { eventually, restAgent, restUser, verifyMailedAddress } from '../../test-support/rest-flows';
 import { STRONG_PASSWORD, uniqueEmail } from '../../test-support/suite';
 
 // SerenAI's identity routes through the gateway, at the spec's paths, with its bodies and statuses.
@@ -58,6 +58,7 @@ describe('SerenAI REST (identity routes) through the gateway', () => {
 
     it('POST /auth/reset-password → 200 once; 400 used token or weak password; 404 unknown token', async () => {
       const user = await restUser(s);
+      await verifyMailedAddress(s, user.email);
       const count = s.mail.mails.length;
       await s.serenai('POST', '/auth/forgot-password', { body: { email: user.email } });
       const mail = await s.mail.waitFor(user.email, /reset/i, count);
@@ -90,6 +91,7 @@ describe('SerenAI REST (identity routes) through the gateway', () => {
 
     it('POST /auth/reset-password → 400 for a link superseded by a newer one', async () => {
       const user = await restUser(s);
+      await verifyMailedAddress(s, user.email);
       let count = s.mail.mails.length;
       await s.serenai('POST', '/auth/forgot-password', { body: { email: user.email } });
       const first = await s.mail.waitFor(user.email, /reset/i, count);
@@ -223,6 +225,7 @@ describe('SerenAI REST (identity routes) through the gateway', () => {
       );
 
       const invitee = await restUser(s, 'invitee');
+      await verifyMailedAddress(s, invitee.email); // an invite admits only its verified addressee
       const count = s.mail.mails.length;
       const invite = await s.serenai('POST', `/organizations/${org}/invites`, {
         token: owner.token,
