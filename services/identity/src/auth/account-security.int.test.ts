@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import {
   STRONG_PASSWORD,
   startTestIdentity,
@@ -146,6 +147,29 @@ describe('account security (issue 9)', () => {
         expect(await attempt(user.email, STRONG_PASSWORD, '198.51.100.9')).toBe('OK');
       }
     });
+  });
+
+  it('tokens carry `aud`: access tokens the suite, refresh tokens identity; a token for another audience is refused', async () => {
+    const user = await t.client.user('aud');
+    const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString());
+    expect(claims(user.accessToken).aud).toBe('seren-suite');
+    expect(claims(user.refreshToken).aud).toBe('seren-identity');
+    // identity's own key, the right claims, but minted for another audience (say, an OAuth client of Serebro)
+    const key = await t.service.identity.signingKeys.current();
+    const now = Math.floor(Date.now() / 1000);
+    const foreign = await new SignJWT({ typ: 'access', kind: 'user', sid: user.sessionId })
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
+      .setIssuer('seren-identity')
+      .setAudience('serebro-oauth-client')
+      .setSubject(user.id)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(key.privateKey);
+    expect(await t.client.authenticate(foreign, 'bearer')).toMatchObject({
+      status: 401,
+      body: { reason: 'TOKEN_INVALID' },
+    });
+    expect((await t.client.authenticate(user.accessToken, 'bearer')).status).toBe(200);
   });
 
   describe('password bounds', () => {

@@ -14,6 +14,14 @@ export interface RefreshClaims {
   refreshTokenId: string;
 }
 
+/**
+ * `aud` of user tokens. Access tokens are for the whole suite (one identity across SerenAI, Serebro,
+ * Serelo and the graph); refresh tokens only for identity's own refresh. A token minted for
+ * another audience (e.g. a future OAuth client token for Serebro) is refused where it does not belong.
+ */
+export const ACCESS_AUDIENCE = 'seren-suite';
+export const REFRESH_AUDIENCE = 'seren-identity';
+
 /** 401 with the Serelo reason the gateway maps to TOKEN_EXPIRED / TOKEN_INVALID. */
 export const invalidToken = (message = 'invalid token') =>
   new DomainError('UNAUTHENTICATED', message, { reason: 'TOKEN_INVALID' });
@@ -23,7 +31,7 @@ export const expiredToken = (message = 'token expired') =>
 /**
  * User tokens: JWTs signed with identity's current ES256 key (`kid` in the header). Access tokens
  * (`typ: access`) live ACCESS_TOKEN_TTL_SECONDS, refresh tokens (`typ: refresh`, with a `jti` that
- * names them in their session's family) REFRESH_TOKEN_TTL_SECONDS. Verification accepts only ES256
+ * names them in their session's family) REFRESH_TOKEN_TTL_SECONDS, each with its `aud`. Verification accepts only ES256
  * with a known key: `alg: none`, HS256 tricks and foreign keys all fail.
  */
 export class Tokens {
@@ -46,6 +54,7 @@ export class Tokens {
     return new SignJWT({ typ: 'access', kind: claims.kind, sid: claims.sessionId })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setIssuer(this.options.issuer)
+      .setAudience(ACCESS_AUDIENCE)
       .setSubject(claims.userId)
       .setIssuedAt(iat)
       .setExpirationTime(iat + this.options.accessTtlSeconds)
@@ -58,6 +67,7 @@ export class Tokens {
     return new SignJWT({ typ: 'refresh', sid: claims.sessionId })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setIssuer(this.options.issuer)
+      .setAudience(REFRESH_AUDIENCE)
       .setSubject(claims.userId)
       .setJti(claims.refreshTokenId)
       .setIssuedAt(iat)
@@ -96,6 +106,11 @@ export class Tokens {
         algorithms: [SIGNING_ALGORITHM],
       });
       if (payload.typ !== typ) throw invalidToken();
+      // tokens issued before `aud` existed carry none (they expire within the refresh lifetime);
+      // any token that names an audience must name this one
+      const audience = typ === 'access' ? ACCESS_AUDIENCE : REFRESH_AUDIENCE;
+      const named = payload.aud === undefined ? [] : [payload.aud].flat();
+      if (named.length > 0 && !named.includes(audience)) throw invalidToken();
       return payload;
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired)
