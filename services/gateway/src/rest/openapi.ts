@@ -134,11 +134,21 @@ const commonHeaders: Record<string, JsonSchema> = {
   'Retry-After': integerHeader('Seconds to wait before retrying (on 429).'),
 };
 
+/** One identity serves the whole suite: the same credentials work on every product's API. */
+const ONE_IDENTITY =
+  ' One identity serves the whole Seren suite (SerenAI, Serebro, Serelo and `/graphql`): a session access token ' +
+  '(JWT, `aud` "seren-suite") from any product\'s login, or a Seren API key (`seren_...`), works on every product. ' +
+  'Tokens minted for another audience (e.g. a future OAuth client token for one product) are refused.';
+
 const bearerDescriptions: Record<Product, string> = {
-  serenai: 'An organization API key or a session access token: `Authorization: Bearer <credential>`.',
+  serenai:
+    'An organization API key or a session access token: `Authorization: Bearer <credential>`.' + ONE_IDENTITY,
   serebro:
-    'v1: a location or agency API key; v2: an OAuth 2.0 access token. `Authorization: Bearer <credential>`.',
-  serelo: 'A JWT access token from `POST /api/v1/auth/login`: `Authorization: Bearer <access_token>`.',
+    'v1: a location or agency API key; v2: an OAuth 2.0 access token. `Authorization: Bearer <credential>`.' +
+    ONE_IDENTITY,
+  serelo:
+    'A JWT access token from `POST /api/v1/auth/login` (or a Seren API key): `Authorization: Bearer <access_token>`.' +
+    ONE_IDENTITY,
 };
 
 /** The OpenAPI 3.1 document of one product, generated from its route table and zod schemas. */
