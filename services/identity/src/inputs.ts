@@ -1,4 +1,4 @@
-import { validationError } from '@seren/service-kit';
+import { validationError } from '@seren/service-kit/errors';
 import type { z } from 'zod';
 
 // Identity's input schemas live in @seren/contracts (identity/inputs.ts), where the gateway's REST

@@ -1,5 +1,5 @@
 import { apiKeyNameInput, expiresInDaysInput } from '@seren/contracts';
-import { conflict, notFound } from '@seren/service-kit';
+import { conflict, notFound } from '@seren/service-kit/errors';
 import { valid } from '../inputs.js';
 import { evolveApiKey, initialApiKeyState, type ApiKeyEvent, type ApiKeyState } from './api-key.js';
 

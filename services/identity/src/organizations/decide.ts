@@ -1,4 +1,4 @@
-import { conflict, forbidden, notFound, validationError } from '@seren/service-kit';
+import { conflict, forbidden, notFound, validationError } from '@seren/service-kit/errors';
 import { organizationNameInput, permissionsInput, roleNameInput } from '@seren/contracts';
 import { valid } from '../inputs.js';
 import { builtinRole, isBuiltinRoleName } from '../roles/catalog.js';

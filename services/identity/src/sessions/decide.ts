@@ -1,4 +1,4 @@
-import { DomainError, conflict, notFound } from '@seren/service-kit';
+import { DomainError, conflict, notFound } from '@seren/service-kit/errors';
 import type { SessionRevoked } from '@seren/contracts';
 import type { z } from 'zod';
 import { evolveSession, initialSessionState, type SessionEvent, type SessionState } from './session.js';

@@ -1,4 +1,4 @@
-import { conflict, forbidden, notFound, validationError } from '@seren/service-kit';
+import { conflict, forbidden, notFound, validationError } from '@seren/service-kit/errors';
 import { evolveUser, initialUserState, type UserEvent, type UserState } from './user.js';
 
 // Commands carry the time and new ids: decide stays pure.
