@@ -22,6 +22,7 @@ describe('an edge listener', () => {
     });
     edge.app.get('/things/:id', async () => ({ ok: true }));
     edge.app.post('/things/:id', async () => ({ ok: true }));
+    edge.app.post('/things/special', async () => ({ ok: true }));
     edge.app.get('/page', async (_request, reply) =>
       reply.header('content-type', 'text/html; charset=utf-8').send('<html><script>go()</script></html>'),
     );
@@ -43,6 +44,13 @@ describe('an edge listener', () => {
       },
     });
     expect((await call('DELETE', '/elsewhere')).status).toBe(404);
+    // A method fastify would read a body for is answered before any body is looked at.
+    const query = await call('QUERY', '/things/1');
+    expect(query.status).toBe(405);
+    expect(query.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
+    expect((await call('QUERY', '/elsewhere')).status).toBe(404);
+    // A static path beside a parameter's is listed with its own methods, as documents list it.
+    expect((await call('OPTIONS', '/things/special')).headers.get('allow')).toBe('POST, OPTIONS');
   });
 
   it('answers the router’s refusals in its own shape: bad percent-encoding 400, long parameter 414', async () => {

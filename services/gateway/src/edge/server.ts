@@ -196,25 +196,49 @@ export async function createEdgeApp(options: EdgeAppOptions): Promise<EdgeApp> {
   };
 
   // Every route's pattern and methods, for 405 and OPTIONS on a path that exists with other methods.
-  const known: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  // Where patterns overlap (`/sessions/revoke-all` and `/sessions/{session_id}`), the path is the
+  // most specific one's (fewest parameters), as the documents list it.
+  const known: Array<{ pattern: RegExp; params: number; methods: Set<string> }> = [];
   app.addHook('onRoute', (route) => {
     if (route.url === '*' || route.url === '/*') return; // the CORS preflight catch-all
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    let entry = known.find((k) => k.pattern.source === patternOf(route.url).source);
-    if (!entry) known.push((entry = { pattern: patternOf(route.url), methods: new Set() }));
+    const pattern = patternOf(route.url);
+    let entry = known.find((k) => k.pattern.source === pattern.source);
+    if (!entry) {
+      entry = { pattern, params: (route.url.match(/:\w+|\*/g) ?? []).length, methods: new Set() };
+      known.push(entry);
+    }
     for (const method of methods) entry.methods.add(method);
     if (entry.methods.has('GET')) entry.methods.add('HEAD');
   });
   const allowedMethods = (url: string) => {
     const path = url.split('?')[0]!;
-    const methods = new Set<string>();
-    for (const k of known) if (k.pattern.test(path)) for (const m of k.methods) methods.add(m);
-    return methods;
+    const matching = known.filter((k) => k.pattern.test(path));
+    const fewest = Math.min(...matching.map((k) => k.params));
+    return new Set(matching.filter((k) => k.params === fewest).flatMap((k) => [...k.methods]));
+  };
+
+  /** No route matched: 405 with `Allow` when the path exists with other methods (OPTIONS: 204), else 404. */
+  const answerUnrouted = (request: FastifyRequest, reply: FastifyReply) => {
+    const allowed = allowedMethods(request.url);
+    if (allowed.size > 0 && !allowed.has(request.method)) {
+      const allow = [...allowed, 'OPTIONS'].join(', ');
+      // OPTIONS that is no (allowed) CORS preflight: what the path supports.
+      if (request.method === 'OPTIONS') return reply.status(204).header('allow', allow).send();
+      return reply
+        .status(405)
+        .header('allow', allow)
+        .send(bodyOf(405, `${request.method} is not allowed here; allowed: ${allow}`, 'METHOD_NOT_ALLOWED'));
+    }
+    return reply.status(404).send(options.notFoundBody(request.method, request.url));
   };
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     secureHeaders(request, reply);
+    // Answered before its body is read: a method fastify would want a body for (QUERY, ...) on
+    // a path with no such route is a 405 or 404, not a body error.
+    if (request.is404) return answerUnrouted(request, reply);
   });
   // An API answer is never stored by a cache unless its route says otherwise (static assets): it
   // may carry a secret (a new key, tokens, recovery codes) or an authenticated read. HTML pages get
@@ -271,19 +295,8 @@ export async function createEdgeApp(options: EdgeAppOptions): Promise<EdgeApp> {
     });
   }
 
-  app.setNotFoundHandler((request, reply) => {
-    const allowed = allowedMethods(request.url);
-    if (allowed.size > 0 && !allowed.has(request.method)) {
-      const allow = [...allowed, 'OPTIONS'].join(', ');
-      // OPTIONS that is no (allowed) CORS preflight: what the path supports.
-      if (request.method === 'OPTIONS') return reply.status(204).header('allow', allow).send();
-      return reply
-        .status(405)
-        .header('allow', allow)
-        .send(bodyOf(405, `${request.method} is not allowed here; allowed: ${allow}`, 'METHOD_NOT_ALLOWED'));
-    }
-    return reply.status(404).send(options.notFoundBody(request.method, request.url));
-  });
+  // Reached by a route's `callNotFound()` (an unknown docs asset, a refused CORS preflight).
+  app.setNotFoundHandler(answerUnrouted);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
