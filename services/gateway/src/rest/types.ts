@@ -88,7 +88,7 @@ export interface OperationRoute<
   request?: RequestSchemas<PS, QS, BS>;
   /** The typed GraphQL document (one named operation, with its fragments). */
   operation: D;
-  /** Request → the operation's variables. Default: no variables. */
+  /** Request → the operation's variables; required when the operation has a required variable. */
   variables?: (request: RouteRequest<z.output<PS>, z.output<QS>, z.output<BS>>) => VariablesOf<D>;
   response: {
     status: number;
@@ -135,6 +135,10 @@ export interface ForwardRoute<P extends Product = Product> extends RouteCommon<P
 
 export type RouteDefinition<P extends Product = Product> = OperationRoute<P> | ForwardRoute<P>;
 
+/** An operation with a required variable needs a `variables` mapping; one without may leave it out. */
+type VariablesRequired<D extends OperationDocument, R> =
+  Record<string, never> extends VariablesOf<D> ? unknown : { variables: (request: R) => VariablesOf<D> };
+
 /**
  * The row builders of one product: `route.operation({...})` infers the request types from the zod
  * schemas and the data and variables types from the typed document, so `variables` must return the
@@ -149,7 +153,10 @@ export function routeBuilder<P extends Product>() {
       QS extends z.ZodType = z.ZodType<Record<string, unknown>>,
       BS extends z.ZodType = z.ZodType<unknown>,
       RS extends z.ZodType = z.ZodType<unknown>,
-    >(route: Omit<OperationRoute<P, PS, QS, BS, D, RS>, 'kind'>): OperationRoute<P> {
+    >(
+      route: Omit<OperationRoute<P, PS, QS, BS, D, RS>, 'kind'> &
+        VariablesRequired<D, RouteRequest<z.output<PS>, z.output<QS>, z.output<BS>>>,
+    ): OperationRoute<P> {
       // The table holds rows of many types; the engine calls each with what its own schemas parsed.
       return { kind: 'operation', ...route } as unknown as OperationRoute<P>;
     },
