@@ -1,15 +1,54 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { isDomainError } from '@seren/service-kit';
 import type { Identity } from '../platform/app.js';
 import { authenticate, type Scheme } from './authenticate.js';
+import { RevocationFeed } from './revocations.js';
 
 /**
  * Identity's internal HTTP routes, for the gateway:
  * - POST /internal/authenticate {credential, scheme} → 200 {caller} | 401 {code, message, reason}
  * - GET /.well-known/jwks.json → the public keys of user tokens
+ * - GET /internal/revocations → server-sent events, one `data: {"userId", "reason"}` per revocation
+ *   (see revocations.ts); `event: reset` when notices may have been missed. The stream opens (`:
+ *   listening`) only once this instance listens, so nothing committed after that is missed.
  */
 export function authenticationRoutes(identity: Identity) {
   return (app: FastifyInstance) => {
+    const feed = new RevocationFeed(identity.dataSource, identity.logger);
+    const streams = new Set<ServerResponse>();
+    // streams never end on their own: end them, and the feed, before the server waits for connections
+    app.addHook('preClose', async () => {
+      feed.close();
+      for (const stream of streams) stream.end();
+    });
+    app.get('/internal/revocations', async (request, reply) => {
+      reply.hijack();
+      const stream = reply.raw;
+      streams.add(stream);
+      stream.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      // the client may leave while the feed is still connecting
+      const subscription: { unsubscribe?: () => void; gone: boolean } = { gone: false };
+      const ping = setInterval(() => stream.write(': ping\n\n'), 15_000);
+      request.raw.on('close', () => {
+        subscription.gone = true;
+        clearInterval(ping);
+        subscription.unsubscribe?.();
+        streams.delete(stream);
+      });
+      subscription.unsubscribe = await feed.subscribe((notice) =>
+        stream.write(
+          notice === 'reset' ? 'event: reset\ndata: {}\n\n' : `data: ${JSON.stringify(notice)}\n\n`,
+        ),
+      );
+      if (subscription.gone) subscription.unsubscribe();
+      else stream.write(': listening\n\n');
+    });
+
     app.post('/internal/authenticate', async (request, reply) => {
       const body = (request.body ?? {}) as { credential?: unknown; scheme?: unknown };
       const scheme: Scheme = body.scheme === 'api_key' ? 'api_key' : 'bearer';

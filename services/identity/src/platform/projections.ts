@@ -1,4 +1,5 @@
 import { apiKeysProjection } from '../api-keys/projection.js';
+import { revocationNoticesProjection } from '../authentication/revocations.js';
 import { organizationsProjection } from '../organizations/projection.js';
 import { sessionsProjection } from '../sessions/projection.js';
 import { usersProjection } from '../users/projection.js';
@@ -9,4 +10,6 @@ export const identityProjections = [
   organizationsProjection,
   sessionsProjection,
   apiKeysProjection,
+  // after the read tables: it reads api_keys, and notifies the gateways on commit
+  revocationNoticesProjection,
 ];
