@@ -111,6 +111,8 @@ export async function startGateway(
     dispatcher,
     logger,
   });
+  // revocations pushed by identity drop cached answers at once (the TTL stays the backstop)
+  authenticator.watchRevocations();
   const limiter = config.RATE_LIMITS_ENABLED
     ? new RateLimitStore({ serverUrl: config.DATABASE_URL, database: config.GATEWAY_DATABASE, logger })
     : undefined;
@@ -231,6 +233,7 @@ export async function startGateway(
         await Promise.all(Object.values(listeners).map((l) => closeListener(l.app)));
         await graph.stop();
         await limiter?.close();
+        authenticator.close();
         await dispatcher.close();
         logger.info('stopped');
       })()),

@@ -30,7 +30,10 @@ export class IdentityUnavailable extends Error {
 export interface AuthenticatorOptions {
   identityUrl: string;
   internalTokenSecret: string;
-  /** How long an answer is reused; at most 5 s so a revoked key or session stops within 5 s. */
+  /**
+   * How long an answer is reused; at most 5 s, the bound on how long a revoked key or session keeps
+   * working when the revocation feed is down (with it, within a second).
+   */
   ttlMs: number;
   maxEntries: number;
   dispatcher: Dispatcher;
@@ -70,9 +73,11 @@ export class Authenticator {
 
     const pending = this.inFlight.get(key);
     if (pending) return pending;
+    const generation = this.generation;
     const lookup = this.lookup(credential, scheme)
       .then((answer) => {
-        if (this.options.ttlMs > 0) this.remember(key, answer);
+        // a revocation noticed while this lookup ran may postdate its answer: do not keep it
+        if (this.options.ttlMs > 0 && generation === this.generation) this.remember(key, answer);
         return answer;
       })
       .finally(() => this.inFlight.delete(key));
@@ -103,6 +108,95 @@ export class Authenticator {
     }
     this.cache.set(key, { expiresAt: this.now() + this.options.ttlMs, answer });
   }
+
+  private revocations?: AbortController;
+
+  /**
+   * Follows identity's revocation feed (`GET /internal/revocations`, server-sent events): each notice
+   * drops the cached answers of the user it names, so a revoked session or key stops working at
+   * once rather than when its cache entry expires. On every (re)connect the whole cache is dropped
+   * (notices may have been missed meanwhile); while the feed is down the TTL is the bound.
+   */
+  watchRevocations(): void {
+    if (this.revocations) return;
+    const controller = new AbortController();
+    this.revocations = controller;
+    void (async () => {
+      let failures = 0;
+      while (!controller.signal.aborted) {
+        try {
+          await this.followRevocations(controller.signal);
+          failures = 0;
+        } catch (error) {
+          if (controller.signal.aborted) return;
+          if (failures++ === 0)
+            this.options.logger.warn(
+              { err: error },
+              'revocation feed unavailable; cached answers live out their TTL',
+            );
+        }
+        if (controller.signal.aborted) return;
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(10_000, 500 * 2 ** Math.min(failures, 5))).unref?.(),
+        );
+      }
+    })();
+  }
+
+  /** Stops following the revocation feed. */
+  close(): void {
+    this.revocations?.abort();
+  }
+
+  private async followRevocations(signal: AbortSignal): Promise<void> {
+    const response = await request(new URL('/internal/revocations', this.options.identityUrl), {
+      dispatcher: this.options.dispatcher,
+      signal,
+      headersTimeout: this.options.timeoutMs ?? 5_000,
+      // identity pings every 15 s: a silent minute means the stream is gone
+      bodyTimeout: 60_000,
+    });
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      throw new Error(`revocation feed answered ${response.statusCode}`);
+    }
+    response.body.setEncoding('utf8');
+    let buffer = '';
+    for await (const chunk of response.body as AsyncIterable<string>) {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) !== -1) {
+        const message = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (message.startsWith(': listening') || /^event: reset$/m.test(message)) {
+          this.generation++;
+          this.cache.clear();
+        } else {
+          const data = /^data: (.*)$/m.exec(message)?.[1];
+          if (data) this.forgetUser(data);
+        }
+      }
+      if (buffer.length > 64_000) buffer = '';
+    }
+  }
+
+  private forgetUser(data: string) {
+    let userId: unknown;
+    try {
+      userId = (JSON.parse(data) as { userId?: unknown }).userId;
+    } catch {
+      return;
+    }
+    if (typeof userId !== 'string') return;
+    this.generation++;
+    for (const [key, entry] of this.cache)
+      if (entry.answer.ok && entry.answer.caller.subject === userId) this.cache.delete(key);
+    this.revoked++;
+  }
+  /** Revocation notices applied (tests and metrics). */
+  revoked = 0;
+  /** Bumped by every notice: lookups that started before one are not cached. */
+  private generation = 0;
 
   private signingKeys = new Map<string, KeyObject>();
   private keysFetchedAt = 0;

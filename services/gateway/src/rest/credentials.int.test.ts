@@ -215,6 +215,44 @@ describe('credential routes (issue 9)', () => {
     expect(real.headers.get('x-ratelimit-remaining')).toBe('9');
   });
 
+  describe('revocation reaches the gateway within a second (identity pushes it; the 5 s cache TTL is the backstop)', () => {
+    /** ms from the revoking answer until the credential is refused, polling every 50 ms. */
+    const timeUntilRefused = async (token: string) => {
+      const started = Date.now();
+      for (;;) {
+        const r = await s.serenai('GET', '/auth/me', { token });
+        if (r.status === 401) return Date.now() - started;
+        if (Date.now() - started > 6_000) throw new Error('still accepted after 6 s');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+
+    it('DELETE /sessions/{session_id}: the session token is refused within 1 s', async () => {
+      const user = await restUser('revoke-session');
+      expect((await s.serenai('GET', '/auth/me', { token: user.token })).status).toBe(200); // cached now
+      const sessions = await s.serenai('GET', '/sessions', { token: user.token });
+      const current = (sessions.body as { id: string; is_current: boolean }[]).find((x) => x.is_current)!;
+      const revoked = await s.serenai('DELETE', `/sessions/${current.id}`, { token: user.token });
+      expect(revoked.status).toBe(200);
+      expect(await timeUntilRefused(user.token)).toBeLessThan(1_000);
+    });
+
+    it('DELETE /organizations/default/api-keys/{key_id}: the key is refused within 1 s', async () => {
+      const user = await restUser('revoke-key');
+      const created = await s.serenai('POST', '/organizations/default/api-keys', {
+        token: user.token,
+        body: { name: 'short-lived' },
+      });
+      const key = created.body.data.key as string;
+      expect((await s.serenai('GET', '/auth/me', { token: key })).status).toBe(200); // cached now
+      const revoked = await s.serenai('DELETE', `/organizations/default/api-keys/${created.body.data.id}`, {
+        token: user.token,
+      });
+      expect(revoked.status).toBe(200);
+      expect(await timeUntilRefused(key)).toBeLessThan(1_000);
+    });
+  });
+
   describe('passwords', () => {
     it('POST /api/v1/auth/login with a 100,000-character password → 401 at once (never hashed)', async () => {
       const user = await restUser('long');
