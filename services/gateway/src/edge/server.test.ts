@@ -23,6 +23,9 @@ describe('an edge listener', () => {
     edge.app.get('/things/:id', async () => ({ ok: true }));
     edge.app.post('/things/:id', async () => ({ ok: true }));
     edge.app.post('/things/special', async () => ({ ok: true }));
+    edge.app.get('/streamed-page', async (_request, reply) =>
+      reply.header('content-type', 'text/html').send(Buffer.from('<html><script>go()</script></html>')),
+    );
     edge.app.get('/page', async (_request, reply) =>
       reply.header('content-type', 'text/html; charset=utf-8').send('<html><script>go()</script></html>'),
     );
@@ -77,6 +80,12 @@ describe('an edge listener', () => {
     expect(page.headers.get('content-security-policy')).toContain(
       "script-src 'self' 'sha256-5KYv+PUboo5h+0+YAtGRPbwv5d/QxzHslP4YGnUaxRw='",
     );
+  });
+
+  it('gives an HTML page sent as bytes a CSP without inline scripts', async () => {
+    const page = await call('GET', '/streamed-page');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
   });
 
   it('sends HSTS only over TLS', async () => {

@@ -248,7 +248,12 @@ export async function createEdgeApp(options: EdgeAppOptions): Promise<EdgeApp> {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.startsWith('text/html')) {
       reply.header('x-frame-options', 'DENY');
-      if (typeof payload === 'string') reply.header('content-security-policy', pagePolicy(payload));
+      // A page that brings its own policy (a forwarded one) keeps it; a streamed page gets no inline script.
+      if (!reply.hasHeader('content-security-policy'))
+        reply.header(
+          'content-security-policy',
+          typeof payload === 'string' ? pagePolicy(payload) : contentSecurityPolicy([]),
+        );
     }
     return payload;
   });
