@@ -76,6 +76,9 @@ describe('input every service inherits', () => {
       message: expect.stringMatching(/^Argument "profile"\.name must not contain a NUL/),
       extensions: { code: 'BAD_USER_INPUT' },
     });
+    const raw = await graphql('{ echo(text: "a\u0000b") }'); // the raw character, no escape
+    expect(raw.status).toBe(400);
+    expect(raw.body.errors![0]!.message).toMatch(/^Argument "text" must not contain a NUL/);
     const fine = await graphql('{ echo(text: "tab\\tand 😀") }');
     expect(fine.body).toEqual({ data: { echo: 'tab\tand 😀' } });
   });

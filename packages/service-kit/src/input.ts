@@ -16,10 +16,16 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
+/** A literal can only hold a NUL or lone surrogate through an escape or the raw character. */
+// eslint-disable-next-line no-control-regex
+const MAY_HOLD_UNSAFE_LITERAL = /\\u|[\u0000\ud800-\udfff]/;
+
 /** The first unsafe string of a GraphQL request: in its variables or in a literal of its document. */
 export function unsafeGraphQLInput(
   variables: Record<string, unknown> | undefined,
   document: DocumentNode,
+  /** the document's text, when known: one without escapes or raw NUL/surrogates skips the walk */
+  source?: string,
 ): string | undefined {
   for (const [name, value] of Object.entries(variables ?? {})) {
     const found = findUnsafeText(value);
@@ -28,6 +34,7 @@ export function unsafeGraphQLInput(
       return `Variable "$${name}"${at} ${found.problem}`;
     }
   }
+  if (source !== undefined && !MAY_HOLD_UNSAFE_LITERAL.test(source)) return undefined;
   let problem: string | undefined;
   const literal = (node: ValueNode, path: string[]): string | undefined => {
     switch (node.kind) {
@@ -72,7 +79,7 @@ export function safeInputPlugin<Context extends BaseContext>(): ApolloServerPlug
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const problem = unsafeGraphQLInput(request.variables, document);
+          const problem = unsafeGraphQLInput(request.variables, document, request.query);
           if (problem)
             throw new GraphQLError(problem, {
               extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
