@@ -299,3 +299,47 @@ describe('credential routes (issue 9)', () => {
     expect(Math.abs(median(known) - median(unknown))).toBeLessThan(8);
   });
 });
+
+describe("identity's login backoff through REST (edge limits raised so it shows)", () => {
+  let s: RestSuite;
+  beforeAll(async () => {
+    s = await startRestSuite({
+      rateLimits: true,
+      env: {
+        TRUST_PROXY: 'true',
+        RATE_LIMIT_OVERRIDES: JSON.stringify({
+          'credential.login.ip': [{ limit: 100, windowMs: 60_000 }],
+          'credential.login.account': [{ limit: 100, windowMs: 60_000 }],
+        }),
+      },
+    });
+  });
+  afterAll(() => s?.close());
+
+  it("after 5 failed logins from one IP, POST /api/v1/auth/login answers Serelo's documented 429 with retry_after, even with the right password; another IP logs in", async () => {
+    const email = uniqueEmail('backoff');
+    const registered = await s.serelo('POST', '/api/v1/auth/register', {
+      body: { email, password: STRONG_PASSWORD, name: 'Backoff' },
+      headers: from(freshIp()),
+    });
+    expect(registered.status).toBe(201);
+    const attacker = freshIp();
+    const login = (password: string, ip: string) =>
+      s.serelo('POST', '/api/v1/auth/login', { body: { email, password }, headers: from(ip) });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await login(`Wrong-${i}-Password!`, attacker)).status);
+    expect(statuses).toEqual(Array(6).fill(401));
+    const locked = await login(STRONG_PASSWORD, attacker);
+    expect(locked.status).toBe(429);
+    expect(locked.body).toEqual({
+      detail: {
+        code: 'RATE_LIMIT_EXCEEDED',
+        message: expect.stringMatching(/failed logins/i),
+        retry_after: expect.any(Number),
+      },
+    });
+    expect(locked.body.detail.retry_after).toBeLessThanOrEqual(15);
+    expect(locked.headers.get('retry-after')).toBe(String(locked.body.detail.retry_after));
+    expect((await login(STRONG_PASSWORD, freshIp())).status).toBe(200);
+  });
+});

@@ -307,6 +307,12 @@ async function runOperation<P extends Product>(
         productCodeOf(error.extensions),
       );
     if (mapped.status >= 500) h.engine.logger.error({ reqId: request.id, error }, 'operation failed');
+    // a service's own 429 (identity's login backoff) says when to retry, like the edge's
+    const retryAfter = error.extensions?.retryAfter;
+    if (mapped.status === 429 && typeof retryAfter === 'number') {
+      mapped.extra = { ...mapped.extra, retry_after: retryAfter };
+      reply.header('retry-after', String(retryAfter));
+    }
     return sendError(reply, policy, mapped);
   }
   const data = result.data ?? {};

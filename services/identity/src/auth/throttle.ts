@@ -23,13 +23,16 @@ export const lockDurationMs = (failures: number) =>
 
 const keyOf = (email: string, ip: string | undefined) => [sha256(email.trim().toLowerCase()), ip ?? '-'];
 
+/**
+ * The products' documented 429 (Serelo `RATE_LIMIT_EXCEEDED`, SerenAI and GraphQL `RATE_LIMITED`,
+ * with `retry_after` / `retryAfter`): no reason of its own, so each product shows its documented code.
+ */
 export const tooManyFailedLogins = (retryAfterSeconds: number) =>
   rateLimited(`Too many failed logins. Try again in ${retryAfterSeconds} seconds.`, {
-    reason: 'TOO_MANY_FAILED_LOGINS',
     retryAfter: retryAfterSeconds,
   });
 
-/** Refuses (429 TOO_MANY_FAILED_LOGINS) while the pair is locked; checked before the password. */
+/** Refuses (429 RATE_LIMITED) while the pair is locked; checked before the password. */
 export async function checkLoginLock(identity: Identity, email: string, ip: string | undefined) {
   const rows: { locked_until: Date | null }[] = await identity.dataSource.query(
     `select locked_until from login_failures where email_hash = $1 and ip = $2`,
