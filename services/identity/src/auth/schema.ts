@@ -28,7 +28,11 @@ export const authTypeDefs = gql`
     refreshTokens(refreshToken: String!): AuthTokens!
     "public: an agent account with a personal organization and an API key named 'agent'"
     registerAgent(name: String): AgentRegistration!
-    "sets the agent's email (unverified until the mailed link is followed)"
+    """
+    agents only (FORBIDDEN AGENT_ONLY for people): sets a pending email, which becomes the login and reset
+    address once the link mailed to it is followed; the old address is told. Answers the address just
+    set, unverified, whether or not another account has it (that account's owner is told by mail).
+    """
     updateAgent(email: String!): User!
     changePassword(currentPassword: String!, newPassword: String!): Boolean!
     "public: always true, whether or not the account exists"

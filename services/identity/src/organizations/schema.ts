@@ -66,6 +66,7 @@ export const organizationsTypeDefs = gql`
     "a Serebro location under an agency"
     createLocation(agencyId: ID!, name: String!): Organization!
     createInvite(organizationId: ID!, email: String!, role: String): Invite!
+    "joins with the mailed token; only the invite's addressee, with that email verified (else FORBIDDEN INVITE_EMAIL_MISMATCH)"
     acceptInvite(token: String!): Member!
     assignRole(organizationId: ID!, memberId: ID!, roleId: ID, roleName: String): Member!
   }
