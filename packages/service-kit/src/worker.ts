@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   bundleWorkflowCode,
   NativeConnection,
@@ -62,7 +63,9 @@ export function installTemporalRuntime(logger: Logger): void {
 /**
  * Starts the worker: the workflows bundled once, a NativeConnection to Temporal, then `run()`. The
  * connection is retried while Temporal comes up, so the service starts and says "worker: down"
- * until its worker polls (the same as the lazy Temporal and Kafka connections).
+ * until its worker polls (the same as the lazy Temporal and Kafka connections). Limit: a worker
+ * that stopped with an error (the SDK gave up on the server) stays down, and readiness says so,
+ * until the process restarts; an orchestrator restarts a service that stays not ready.
  */
 export async function startWorker(options: {
   address: string;
@@ -80,6 +83,7 @@ export async function startWorker(options: {
   let worker: Worker | undefined;
   let connection: NativeConnection | undefined;
   let stopping = false;
+  const stop = new AbortController();
   let ran: Promise<void> | undefined;
   let failure: Error | undefined;
 
@@ -91,7 +95,9 @@ export async function startWorker(options: {
       } catch (error) {
         if (attempt % 10 === 0)
           logger.warn({ err: error, attempt }, 'temporal worker: connection failed, retrying');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 5_000)));
+        await sleep(Math.min(500 * 2 ** attempt, 5_000), undefined, { signal: stop.signal }).catch(
+          () => undefined,
+        );
       }
     }
     if (stopping || !connection) return;
@@ -123,6 +129,7 @@ export async function startWorker(options: {
     },
     async shutdown() {
       stopping = true;
+      stop.abort();
       await running.catch(() => undefined);
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       await ran;
