@@ -1,8 +1,20 @@
 import type { EventContract } from './define.js';
+import { jobEvents } from './content/jobs.js';
+import { linkEvents } from './content/links.js';
+import { postEvents } from './content/posts.js';
+import { projectEvents } from './content/projects.js';
+import { sourceEvents } from './content/sources.js';
 import { identityEvents } from './identity/events.js';
 
 /** Every event type of the suite. The AsyncAPI document and the consumers' parsers are built from this list. */
-export const allEvents: readonly EventContract[] = [...identityEvents];
+export const allEvents: readonly EventContract[] = [
+  ...identityEvents,
+  ...projectEvents,
+  ...jobEvents,
+  ...linkEvents,
+  ...postEvents,
+  ...sourceEvents,
+];
 
 const byType = new Map(allEvents.map((c) => [c.type, c]));
 
