@@ -18,8 +18,9 @@ import {
 } from '../test-support/suite';
 
 // Every operation of the three products' served OpenAPI documents, fuzzed during `npm test`:
-// Schemathesis (settings and checks in ../../schemathesis.toml) once anonymous and once with a
-// valid credential, then the bad-string step (../test-support/bad-strings.ts). Nothing is excluded.
+// Schemathesis (settings and checks in ../../schemathesis.toml) anonymous and with a valid
+// credential, then the bad-string step (../test-support/bad-strings.ts). Every operation is fuzzed
+// in every product; the few that revoke the credential get a run of their own (`destructive`).
 // Reports of every run are written to <repo>/.data/fuzz/. Run alone: `npx jest fuzz` here.
 
 /** Test cases per operation and Schemathesis phase; FUZZ_MAX_EXAMPLES raises it for a longer hunt. */
@@ -27,26 +28,61 @@ const MAX_EXAMPLES = Number(process.env.FUZZ_MAX_EXAMPLES || 50);
 const reportDir = join(__dirname, '..', '..', '..', '..', '.data', 'fuzz');
 
 type Document = Record<string, unknown>;
+type ProductName = 'serenai' | 'serebro' | 'serelo';
 interface ProductUnderTest {
-  name: 'serenai' | 'serebro' | 'serelo';
+  name: ProductName;
   /** where the product's paths start (its document's paths include it) */
   prefix: string;
   documentPath: string;
+  /** an authenticated read that answers 200 while the credential is valid */
+  whoAmI?: string;
+  /**
+   * Operations that take the fuzzing credential away. Schemathesis reuses the ids and codes it
+   * has seen in answers: it deleted the very API key it was sending, and recovered the wallet with
+   * the code POST /wallet/recovery had just returned, which revokes every key of the account; every
+   * later request was then a 401. The credential run leaves these out; a run of their own fuzzes
+   * them, with a throwaway credential, beside the operations whose answers feed them.
+   */
+  destructive?: { operations: string[]; feeders: string[] };
 }
 
 const PRODUCTS: ProductUnderTest[] = [
-  { name: 'serenai', prefix: '', documentPath: '/openapi.json' },
+  {
+    name: 'serenai',
+    prefix: '',
+    documentPath: '/openapi.json',
+    whoAmI: '/auth/me',
+    destructive: {
+      operations: [
+        'DELETE /organizations/default/api-keys/{key_id}',
+        'DELETE /organizations/{organization_id}/api-keys/{key_id}',
+        'POST /wallet/recover',
+      ],
+      feeders: [
+        'GET /organizations/default/api-keys',
+        'GET /organizations/{organization_id}/api-keys',
+        'POST /wallet/recovery',
+      ],
+    },
+  },
   { name: 'serebro', prefix: '', documentPath: '/openapi.json' },
-  { name: 'serelo', prefix: '/api/v1', documentPath: '/api/v1/openapi.json' },
+  { name: 'serelo', prefix: '/api/v1', documentPath: '/api/v1/openapi.json', whoAmI: '/api/v1/users/me' },
 ];
 
 describe('every operation of the three products, fuzzed', () => {
   let subgraphs: Awaited<ReturnType<typeof startSubgraphs>>;
   let gateway: Gateway;
   let schemathesis: string;
-  const credentials: Record<ProductUnderTest['name'], string> = { serenai: '', serebro: '', serelo: '' };
-  const documents: Partial<Record<ProductUnderTest['name'], Document>> = {};
+  const documents: Partial<Record<ProductName, Document>> = {};
   const baseOf = (product: ProductUnderTest) => gateway.listeners[product.name].url;
+
+  /** A fresh valid credential for the product, as its `Authorization` header value. */
+  const credentialFor = async (product: ProductName): Promise<string> => {
+    // Serebro v1 takes an organization API key (rest/products.ts, schemeOf); identity issues one kind.
+    if (product === 'serenai' || product === 'serebro')
+      return `Bearer ${await agentApiKey(gateway.listeners.serenai.url)}`;
+    return `Bearer ${await sereloAccessToken(gateway.listeners.serelo.url)}`;
+  };
 
   beforeAll(async () => {
     mkdirSync(reportDir, { recursive: true });
@@ -54,11 +90,6 @@ describe('every operation of the three products, fuzzed', () => {
     // Rate limits off: at fuzzing speed every credential route would answer 429 after ten
     // requests and the fuzzing would stop reaching the handlers. The limiter has its own tests.
     gateway = await startTestGateway(gatewayEnv(subgraphs, { RATE_LIMITS_ENABLED: 'false' }));
-    const apiKey = await agentApiKey(gateway.listeners.serenai.url);
-    credentials.serenai = `Bearer ${apiKey}`;
-    // Serebro v1 takes an organization API key (rest/products.ts, schemeOf); identity issues one kind.
-    credentials.serebro = `Bearer ${apiKey}`;
-    credentials.serelo = `Bearer ${await sereloAccessToken(gateway.listeners.serelo.url)}`;
     for (const product of PRODUCTS) {
       const response = await fetch(`${baseOf(product)}${product.documentPath}`);
       if (!response.ok)
@@ -73,16 +104,17 @@ describe('every operation of the three products, fuzzed', () => {
   });
 
   describe.each(PRODUCTS)('$name', (product) => {
-    const schemathesisRun = async (who: 'anonymous' | 'credential') => {
+    const schemathesisRun = async (label: string, authorization: string | undefined, args: string[] = []) => {
       const result = await runSchemathesis(schemathesis, {
         schemaUrl: `${baseOf(product)}${product.documentPath}`,
-        authorization: who === 'credential' ? credentials[product.name] : undefined,
+        authorization,
         maxExamples: MAX_EXAMPLES,
         workDir: reportDir,
+        extraArgs: args,
       });
-      const report = join(reportDir, `schemathesis-${product.name}-${who}.txt`);
+      const report = join(reportDir, `schemathesis-${product.name}-${label}.txt`);
       writeFileSync(report, result.output);
-      console.log(`Schemathesis, ${product.name}, ${who}: ${summaryOf(result)} (report: ${report})`);
+      console.log(`Schemathesis, ${product.name}, ${label}: ${summaryOf(result)} (report: ${report})`);
       return result;
     };
 
@@ -98,31 +130,55 @@ describe('every operation of the three products, fuzzed', () => {
       });
     };
 
+    const destructive = product.destructive?.operations ?? [];
+
+    /** Still valid after the run: every request of it went past authentication. */
+    const expectStillValid = async (authorization: string) => {
+      if (!product.whoAmI) return;
+      const response = await fetch(`${baseOf(product)}${product.whoAmI}`, { headers: { authorization } });
+      expect({ [`GET ${product.whoAmI} after the run`]: response.status }).toEqual({
+        [`GET ${product.whoAmI} after the run`]: 200,
+      });
+    };
+
     it(
       'Schemathesis, anonymous: no server error, documented statuses and bodies, 405 for other methods',
       async () => {
-        expectClean(await schemathesisRun('anonymous'));
+        expectClean(await schemathesisRun('anonymous', undefined));
       },
       5 * 60_000,
     );
 
     it(
-      'Schemathesis, with a valid credential: the same',
+      `Schemathesis, with a valid credential: the same${destructive.length ? ' (but the operations that revoke it)' : ''}`,
       async () => {
-        expectClean(await schemathesisRun('credential'));
+        const exclude = destructive.flatMap((name) => ['--exclude-name', name]);
+        const credential = await credentialFor(product.name);
+        expectClean(await schemathesisRun('credential', credential, exclude));
+        await expectStillValid(credential);
       },
       5 * 60_000,
     );
+
+    if (product.destructive) {
+      const { operations, feeders } = product.destructive;
+      it(
+        'Schemathesis, the operations that revoke the credential, with a throwaway one: the same',
+        async () => {
+          const include = [...operations, ...feeders].flatMap((name) => ['--include-name', name]);
+          expectClean(await schemathesisRun('revoking', await credentialFor(product.name), include));
+        },
+        5 * 60_000,
+      );
+    }
 
     it(
       'bad strings in every path and query parameter and body string: no 5xx, documented statuses, only the Error shape',
       async () => {
         const document = documents[product.name]!;
         const base = baseOf(product);
-        const cases = [
-          ...badStringCases(document, base, credentials[product.name]),
-          ...edgeCases(base, product.prefix),
-        ];
+        const credential = await credentialFor(product.name);
+        const cases = [...badStringCases(document, base, credential), ...edgeCases(base, product.prefix)];
         const startedAt = Date.now();
         const { failures, statuses } = await fuzzBadStrings(document, cases);
         const lines = failures.map((failure) => describeFailure(failure, base));
@@ -134,6 +190,7 @@ describe('every operation of the three products, fuzzed', () => {
             `${failures.length} failed (report: ${report})`,
         );
         expect(lines).toEqual([]);
+        await expectStillValid(credential);
       },
       5 * 60_000,
     );
