@@ -253,6 +253,29 @@ describe('credential routes (issue 9)', () => {
     });
   });
 
+  it("each product's OpenAPI security scheme says one identity serves the suite (tokens carry aud seren-suite)", async () => {
+    for (const [call, path] of [
+      [s.serenai, '/openapi.json'],
+      [s.serelo, '/api/v1/openapi.json'],
+    ] as const) {
+      const document = (await call('GET', path)).body as {
+        components: { securitySchemes: { bearer: { description: string } } };
+      };
+      expect(document.components.securitySchemes.bearer.description).toMatch(
+        /One identity serves the whole Seren suite/,
+      );
+      expect(document.components.securitySchemes.bearer.description).toContain('seren-suite');
+    }
+    const user = await restUser('aud');
+    const claims = JSON.parse(Buffer.from(user.token.split('.')[1]!, 'base64url').toString()) as {
+      aud: string;
+    };
+    expect(claims.aud).toBe('seren-suite');
+    // the same token works on SerenAI and Serelo
+    expect((await s.serenai('GET', '/auth/me', { token: user.token })).status).toBe(200);
+    expect((await s.serelo('GET', '/api/v1/users/me', { token: user.token })).status).toBe(200);
+  });
+
   describe('passwords', () => {
     it('POST /api/v1/auth/login with a 100,000-character password → 401 at once (never hashed)', async () => {
       const user = await restUser('long');
