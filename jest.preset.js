@@ -22,7 +22,7 @@ module.exports = function preset(dir) {
       ],
     },
     // ESM-only dependencies are compiled to CommonJS for jest's module system.
-    transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider|unpdf|@scalar)/)'],
+    transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider|unpdf|marked|@scalar)/)'],
     moduleNameMapper: {
       '^@seren/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
       // subpath entries (package.json "exports"), e.g. @seren/service-kit/errors

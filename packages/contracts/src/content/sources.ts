@@ -53,7 +53,7 @@ export const SourceParsed = defineEvent({
     textKey: z.string().min(1),
     characters: z.number().int().nonnegative(),
     wordCount: z.number().int().nonnegative(),
-    pageCount: z.number().int().nonnegative(),
+    pageCount: z.number().int().nonnegative().nullable(),
     headings: z.array(z.object({ depth: z.number().int().min(1).max(6), text: z.string() })).max(500),
     /** CSV sources: the data rows (header excluded) */
     rowCount: z.number().int().nonnegative().nullable(),
@@ -79,7 +79,8 @@ export const SourceUpdated = defineEvent({
   schema: z.object({
     sourceId: id,
     filename: z.string().min(1).max(255).optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
+    /** free-form labels: at most 50, keys up to 100 and values up to 1,000 characters */
+    metadata: z.record(z.string().min(1).max(100), z.string().max(1000)).optional(),
     updatedAt: at,
   }),
 });

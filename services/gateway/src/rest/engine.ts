@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
+import { Readable, Transform } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, RouteOptions } from 'fastify';
 import { print, type DocumentNode } from 'graphql';
 import type { z } from 'zod';
 import { decodeUtf8, describePath, findUnsafeText } from '@seren/contracts';
@@ -88,14 +89,14 @@ export function mountRoutes<P extends Product>(
       // The typed document is printed once; the graph parses and plans each distinct text once.
       const document =
         route.kind === 'operation' ? print(route.operation as unknown as DocumentNode) : undefined;
-      app.route({
+      const routeOptions = {
         method: route.method,
         url: mount.prefix + fastifyPath(route.path, greedy),
         bodyLimit: route.kind === 'forward' ? (route.bodyLimit ?? engine.forwardBodyLimit) : undefined,
         ...(engine.checkResponses && route.kind === 'operation'
           ? { onSend: responseCheck(route, policy, engine.logger) }
           : {}),
-        handler: (request, reply) =>
+        handler: (request: FastifyRequest, reply: FastifyReply) =>
           handle(request, reply, {
             route,
             document,
@@ -105,9 +106,45 @@ export function mountRoutes<P extends Product>(
             engine,
             product: table.product,
           }),
-      });
+      } satisfies RouteOptions;
+      if (route.kind === 'forward' && route.streamBody) {
+        // Its own scope whose only body parser hands the request stream on unread.
+        app.register(async (scope) => {
+          scope.removeAllContentTypeParsers();
+          scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+          scope.route(routeOptions);
+        });
+      } else app.route(routeOptions);
     }
   }
+}
+
+/** A streamed body that went past its route's limit. */
+class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`Request body exceeds ${limit} bytes`);
+  }
+}
+
+/**
+ * The body of a streaming forward, refused at once when its Content-Length is over the limit and
+ * otherwise counted as it passes: past the limit the stream fails and the forward with it.
+ */
+function limitedBody(request: FastifyRequest, limit: number): Readable | undefined {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge(limit);
+  const raw = request.body;
+  if (!(raw instanceof Readable)) return undefined;
+  let seen = 0;
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > limit) done(new BodyTooLarge(limit));
+      else done(null, chunk);
+    },
+  });
+  raw.on('error', (error) => counted.destroy(error));
+  return raw.pipe(counted);
 }
 
 interface Handling<P extends Product> {
@@ -205,6 +242,9 @@ async function handle<P extends Product>(request: FastifyRequest, reply: Fastify
 
     // 4. Run it.
     if (route.kind === 'forward') {
+      const streamed = route.streamBody
+        ? limitedBody(request, route.bodyLimit ?? engine.forwardBodyLimit)
+        : undefined;
       return await engine.forwarder.forward(
         {
           route: route as ForwardRoute,
@@ -212,7 +252,7 @@ async function handle<P extends Product>(request: FastifyRequest, reply: Fastify
           search: searchOf(request.url),
           method: request.method,
           headers: request.headers,
-          body: Buffer.isBuffer(request.body) ? request.body : undefined,
+          body: streamed ?? (Buffer.isBuffer(request.body) ? request.body : undefined),
           internalToken,
           requestId: request.id,
           clientIp: request.ip,
@@ -230,6 +270,12 @@ async function handle<P extends Product>(request: FastifyRequest, reply: Fastify
     );
   } catch (error) {
     if (error instanceof RestFailure) return sendError(reply, policy, error.error);
+    const tooLarge = error instanceof BodyTooLarge ? error : (error as { cause?: unknown }).cause;
+    if (tooLarge instanceof BodyTooLarge) {
+      reply.header('connection', 'close');
+      // uploads are files: every product's code for it is the spec's FILE_TOO_LARGE
+      return sendError(reply, policy, { status: 413, code: 'FILE_TOO_LARGE', message: tooLarge.message });
+    }
     if (error instanceof IdentityUnavailable) {
       engine.logger.error({ err: error, reqId: request.id }, 'identity unavailable');
       return sendError(

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { request, type Dispatcher } from 'undici';
 import { INTERNAL_TOKEN_HEADER } from '@seren/service-kit';
@@ -23,7 +24,8 @@ export interface ForwardContext {
   search: string;
   method: string;
   headers: Record<string, string | string[] | undefined>;
-  body: Buffer | undefined;
+  /** the bytes read, or the request stream itself for a `streamBody` route */
+  body: Buffer | Readable | undefined;
   internalToken: string;
   requestId: string;
   clientIp: string;
@@ -72,7 +74,11 @@ export class Forwarder {
     const response = await request(new URL(path + context.search, this.urls[route.forward.service]), {
       method: context.method as Dispatcher.HttpMethod,
       headers,
-      body: context.body && context.body.length > 0 ? context.body : undefined,
+      body: Buffer.isBuffer(context.body)
+        ? context.body.length > 0
+          ? context.body
+          : undefined
+        : context.body,
       dispatcher: this.dispatcher,
       // Server-sent events stay open: no body timeout on the stream.
       bodyTimeout: 0,

@@ -131,6 +131,12 @@ export interface ForwardRoute<P extends Product = Product> extends RouteCommon<P
   response: { status: number; description: string; schema?: z.ZodType; contentType?: string };
   /** Largest accepted body in bytes (default FORWARD_BODY_LIMIT_BYTES). */
   bodyLimit?: number;
+  /**
+   * Stream the request body to the service as it arrives instead of reading it first (uploads): the
+   * edge never holds it whole; `bodyLimit` is still enforced (413), by Content-Length up front and
+   * by counting the bytes of a chunked body.
+   */
+  streamBody?: boolean;
 }
 
 export type RouteDefinition<P extends Product = Product> = OperationRoute<P> | ForwardRoute<P>;

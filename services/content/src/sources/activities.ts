@@ -1,0 +1,30 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Content } from '../application.js';
+import { ParseFailure } from './parsers.js';
+import { beginParsing, extractSource, recordParsingFailed } from './service.js';
+
+/** The parsing workflow's activities, made from the application context. */
+export function sourceActivities(content: Content) {
+  return {
+    beginParsing: (sourceId: string, jobId: string) => beginParsing(content, sourceId, jobId),
+    extractSource: async (sourceId: string, jobId: string) => {
+      // Parsing a large file takes a while: the heartbeat lets Temporal notice a dead worker within
+      // the heartbeat timeout and hand the attempt to another, instead of waiting out the attempt.
+      const beat = setInterval(() => Context.current().heartbeat(), 1_000);
+      try {
+        return await extractSource(content, sourceId, jobId);
+      } catch (error) {
+        // A document the parser cannot read fails the same way every time: no retry.
+        if (error instanceof ParseFailure)
+          throw ApplicationFailure.nonRetryable(error.message, 'ParseFailure');
+        throw error;
+      } finally {
+        clearInterval(beat);
+      }
+    },
+    recordParsingFailed: (sourceId: string, jobId: string, errorMessage: string) =>
+      recordParsingFailed(content, sourceId, jobId, errorMessage),
+  };
+}
+
+export type SourceActivities = ReturnType<typeof sourceActivities>;
