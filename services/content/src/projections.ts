@@ -1,4 +1,12 @@
 import { echoesProjection } from './echo/projection.js';
+import { jobsProjection } from './jobs/projection.js';
+import { linkOpportunitiesProjection } from './links/projection.js';
+import { projectsProjection } from './projects/projection.js';
 
 /** content's inline projections: the read tables its queries use, updated in each append's transaction. */
-export const contentProjections = [echoesProjection];
+export const contentProjections = [
+  echoesProjection,
+  projectsProjection,
+  jobsProjection,
+  linkOpportunitiesProjection,
+];

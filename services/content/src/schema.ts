@@ -1,21 +1,42 @@
 import gql from 'graphql-tag';
 import type { DocumentNode } from 'graphql';
-import type { GraphQLResolverMap, RequestContext } from '@seren/service-kit';
+import { mergeResolvers, type GraphQLResolverMap, type RequestContext } from '@seren/service-kit';
+import type { Content } from './application.js';
+import { jobsResolvers } from './jobs/graphql.js';
+import { jobsTypeDefs } from './jobs/schema.js';
+import { linksResolvers } from './links/graphql.js';
+import { linksTypeDefs } from './links/schema.js';
+import { projectsResolvers } from './projects/graphql.js';
+import { projectsTypeDefs } from './projects/schema.js';
 import { userResolvers } from './users/graphql.js';
 import { usersTypeDefs } from './users/schema.js';
 
+// Each feature folder declares its types and extends Query and Mutation in its own schema.ts;
+// this file holds what is the subgraph's as a whole and merges them, in this order.
 const subgraph = gql`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+
+  type Query
+  type Mutation
 `;
 
-// Each feature folder declares its types in its own schema.ts; this file merges them.
+const features: DocumentNode[] = [usersTypeDefs, projectsTypeDefs, jobsTypeDefs, linksTypeDefs];
+
 /**
- * The content subgraph (Federation 2). `typeDefs` is side-effect free: the gateway imports it to
- * compose the supergraph. Content adds Serelo's plan and quota to identity's `User`.
+ * The content subgraph (Federation 2): Serelo's Project, Job, LinkOpportunity (and the features
+ * beside them), and content's fields on identity's `User`. Side-effect free: the gateway imports
+ * it to compose the supergraph.
  */
 export const typeDefs: DocumentNode = {
   kind: subgraph.kind,
-  definitions: [subgraph, usersTypeDefs].flatMap((document) => document.definitions),
+  definitions: [subgraph, ...features].flatMap((document) => document.definitions),
 };
 
-export const resolvers: GraphQLResolverMap<RequestContext> = { ...userResolvers };
+export function resolvers(content: Content): GraphQLResolverMap<RequestContext> {
+  return mergeResolvers(
+    userResolvers as never,
+    projectsResolvers(content),
+    jobsResolvers(content),
+    linksResolvers(content),
+  ) as GraphQLResolverMap<RequestContext>;
+}

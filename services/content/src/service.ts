@@ -26,7 +26,7 @@ export function startContentService(
     projections: contentProjections,
     contracts: echoContracts,
     build: buildContent,
-    graphql: () => ({ typeDefs, resolvers }),
+    graphql: (content) => ({ typeDefs, resolvers: resolvers(content) }),
     worker: { workflowsPath: require.resolve('./workflows'), activities: contentActivities },
   });
 }

@@ -26,6 +26,8 @@ export const JobQueued = defineEvent({
     projectId: id,
     jobType: z.enum(jobTypes),
     totalItems: z.number().int().min(0),
+    /** the Temporal workflow that runs it (cancelled with its project) */
+    workflowId: id,
     queuedAt: at,
   }),
 });
