@@ -9,7 +9,9 @@ module.exports = function preset(dir) {
     testEnvironment: 'node',
     testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
     transform: {
-      '^.+\\.(t|j)sx?$': [
+      // unpdf's CommonJS entry loads PDF.js with a native import() of an ESM-only file, which jest's
+      // module system cannot run: jest gets unpdf's ESM files (mapped below), compiled like the rest.
+      '^.+(\\.(t|j)sx?|unpdf/dist/.+\\.mjs)$': [
         '@swc/jest',
         {
           jsc: {
@@ -24,6 +26,8 @@ module.exports = function preset(dir) {
     // ESM-only dependencies are compiled to CommonJS for jest's module system.
     transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider|unpdf|marked|@scalar)/)'],
     moduleNameMapper: {
+      '^unpdf$': path.join(__dirname, 'node_modules/unpdf/dist/index.mjs'),
+      '^unpdf/pdfjs$': path.join(__dirname, 'node_modules/unpdf/dist/pdfjs.mjs'),
       '^@seren/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/index.ts'),
       // subpath entries (package.json "exports"), e.g. @seren/service-kit/errors
       '^@seren/([a-z-]+)/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/$2.ts'),

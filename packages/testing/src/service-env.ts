@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { infraEndpoints } from './endpoints.js';
 
 export const TEST_INTERNAL_TOKEN_SECRET = 'test-internal-token-secret-0123456789abcdef';
@@ -26,6 +28,10 @@ export function testServiceEnv(
     [`${prefix}_DATABASE`]: `test_${service}_${randomBytes(6).toString('hex')}`,
     // a worker of one test never takes another test's workflow tasks (whose database it cannot see)
     [`${prefix}_TASK_QUEUE`]: `test-${service}-${randomBytes(6).toString('hex')}`,
+    // content's uploaded files: a folder of this test's own (S3 tests set S3_ENDPOINT instead)
+    ...(service === 'content'
+      ? { CONTENT_STORAGE_DIR: join(tmpdir(), `seren-test-content-${randomBytes(6).toString('hex')}`) }
+      : {}),
     ...options.env,
   };
 }
