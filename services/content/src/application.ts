@@ -1,5 +1,7 @@
 import type { ApplicationContext, Logger, Platform } from '@seren/service-kit';
 import type { Client } from '@temporalio/client';
+import { postWriterOf, type PostWriter } from './posts/writer.js';
+import { objectStoreOf, type ObjectStore } from './sources/object-store.js';
 
 /** What content's application layer works with; built once by `buildContent`, after the database opened. */
 export interface Content extends ApplicationContext {
@@ -9,9 +11,21 @@ export interface Content extends ApplicationContext {
   taskQueue: string;
   /** the clock (tests may move it) */
   now: () => Date;
+  /** uploaded files and their extracted text: a folder, or S3 when S3_ENDPOINT is set */
+  objects: ObjectStore;
+  /** writes posts: the offline composer, or a language model (SERELO_MODEL_PROVIDER) */
+  postWriter: PostWriter;
 }
 
-export function buildContent(platform: Platform): Content {
+export async function buildContent(
+  platform: Platform,
+  env: Record<string, string | undefined> = process.env,
+): Promise<Content> {
   const { dataSource, store, logger, workflows, taskQueue } = platform;
-  return { dataSource, store, logger, workflows, taskQueue, now: () => new Date() };
+  const objects = await objectStoreOf(env);
+  const postWriter = postWriterOf(env);
+  logger.info({ generator: postWriter.generator }, 'post generation');
+  logger.info({ objectStore: objects.description }, 'object storage');
+  if (objects.close) platform.onClose(() => objects.close?.());
+  return { dataSource, store, logger, workflows, taskQueue, now: () => new Date(), objects, postWriter };
 }

@@ -1,7 +1,9 @@
 import { echoesProjection } from './echo/projection.js';
 import { jobsProjection } from './jobs/projection.js';
 import { linkOpportunitiesProjection } from './links/projection.js';
+import { generationQuotaProjection, postsProjection } from './posts/projection.js';
 import { projectsProjection } from './projects/projection.js';
+import { sourcesProjection } from './sources/projection.js';
 
 /** content's inline projections: the read tables its queries use, updated in each append's transaction. */
 export const contentProjections = [
@@ -9,4 +11,7 @@ export const contentProjections = [
   projectsProjection,
   jobsProjection,
   linkOpportunitiesProjection,
+  postsProjection,
+  generationQuotaProjection,
+  sourcesProjection,
 ];

@@ -8,6 +8,8 @@ import { linksResolvers } from './links/graphql.js';
 import { linksTypeDefs } from './links/schema.js';
 import { projectsResolvers } from './projects/graphql.js';
 import { projectsTypeDefs } from './projects/schema.js';
+import { sourcesResolvers } from './sources/graphql.js';
+import { sourcesTypeDefs } from './sources/schema.js';
 import { userResolvers } from './users/graphql.js';
 import { usersTypeDefs } from './users/schema.js';
 
@@ -20,7 +22,13 @@ const subgraph = gql`
   type Mutation
 `;
 
-const features: DocumentNode[] = [usersTypeDefs, projectsTypeDefs, jobsTypeDefs, linksTypeDefs];
+const features: DocumentNode[] = [
+  usersTypeDefs,
+  projectsTypeDefs,
+  jobsTypeDefs,
+  linksTypeDefs,
+  sourcesTypeDefs,
+];
 
 /**
  * The content subgraph (Federation 2): Serelo's Project, Job, LinkOpportunity (and the features
@@ -38,5 +46,6 @@ export function resolvers(content: Content): GraphQLResolverMap<RequestContext> 
     projectsResolvers(content),
     jobsResolvers(content),
     linksResolvers(content),
+    sourcesResolvers(content),
   ) as GraphQLResolverMap<RequestContext>;
 }

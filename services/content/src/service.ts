@@ -5,6 +5,7 @@ import { echoContracts } from './echo/echo.js';
 import { contentMigrations } from './migrations/index.js';
 import { contentProjections } from './projections.js';
 import { resolvers, typeDefs } from './schema.js';
+import { sourceRoutes } from './sources/routes.js';
 
 export type ContentService = DomainService<Content>;
 
@@ -25,7 +26,8 @@ export function startContentService(
     migrations: contentMigrations,
     projections: contentProjections,
     contracts: echoContracts,
-    build: buildContent,
+    build: (platform) => buildContent(platform, env ?? process.env),
+    routes: (content, server) => sourceRoutes(content)(server),
     graphql: (content) => ({ typeDefs, resolvers: resolvers(content) }),
     worker: { workflowsPath: require.resolve('./workflows'), activities: contentActivities },
   });

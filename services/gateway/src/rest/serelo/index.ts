@@ -3,12 +3,20 @@ import { authRoutes } from './auth.js';
 import { jobsRoutes } from './jobs.js';
 import { linksRoutes } from './links.js';
 import { projectsRoutes } from './projects.js';
+import { sourcesRoutes } from './sources.js';
 import { usersRoutes } from './users.js';
 
 // Serelo's REST surface, served at :4003 under /api/v1. One import line per spec section file.
 export const sereloRoutes: ProductRoutes<'serelo'> = {
   product: 'serelo',
-  routes: [...authRoutes, ...usersRoutes, ...projectsRoutes, ...jobsRoutes, ...linksRoutes] as RouteDefinition<'serelo'>[],
+  routes: [
+    ...authRoutes,
+    ...usersRoutes,
+    ...projectsRoutes,
+    ...sourcesRoutes,
+    ...jobsRoutes,
+    ...linksRoutes,
+  ] as RouteDefinition<'serelo'>[],
   // Sections whose every spec operation is in the table (the spec-coverage test enforces it).
-  implementedSections: ['auth', 'users', 'projects', 'jobs', 'links'],
+  implementedSections: ['auth', 'users', 'projects', 'sources', 'jobs', 'links'],
 };
