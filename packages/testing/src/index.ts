@@ -15,3 +15,4 @@ export {
   type WorkerOptions,
   type WorkflowKit,
 } from './workflows.js';
+export { freshConsumerGroup } from './consumer-groups.js';

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { startContentService } from '@seren/content';
 import { startIdentityService, type IdentityService } from '@seren/identity';
 import type { DomainService } from '@seren/service-kit';
-import { startMailCatcher, testServiceEnv, type MailCatcher } from '@seren/testing';
+import { freshConsumerGroup, startMailCatcher, testServiceEnv, type MailCatcher } from '@seren/testing';
 import { loadGatewayConfig } from '../config';
 import { startGateway, type Gateway } from '../gateway';
 import { STRONG_PASSWORD, uniqueEmail } from './suite';
@@ -51,12 +51,21 @@ export interface RestResponse {
 export async function startRestSuite(
   options: { rateLimits?: boolean; /** extra gateway settings */ env?: Record<string, string> } = {},
 ): Promise<RestSuite> {
-  const mail = await startMailCatcher();
+  // identity's own audit-log group: parallel suites sharing one would split the partitions
+  const [mail, auditLogGroup] = await Promise.all([
+    startMailCatcher(),
+    freshConsumerGroup('identity.audit-log'),
+  ]);
   const logs = new LogCapture();
   const [identity, content] = await Promise.all([
     startIdentityService(
       testServiceEnv('identity', {
-        env: { SMTP_URL: mail.url, CONSOLE_URL: 'http://console.test', LOG_LEVEL: 'debug' },
+        env: {
+          SMTP_URL: mail.url,
+          CONSOLE_URL: 'http://console.test',
+          LOG_LEVEL: 'debug',
+          AUDIT_LOG_GROUP: auditLogGroup,
+        },
       }),
       {
         logDestination: logs,

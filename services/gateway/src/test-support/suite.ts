@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startContentService } from '@seren/content';
 import { startIdentityService } from '@seren/identity';
 import type { DomainService } from '@seren/service-kit';
-import { testServiceEnv } from '@seren/testing';
+import { freshConsumerGroup, testServiceEnv } from '@seren/testing';
 import { loadGatewayConfig } from '../config';
 import { startGateway, type Gateway, type GatewayOverrides } from '../gateway';
 
@@ -15,9 +15,17 @@ export async function startSubgraphs(): Promise<{
   close(): Promise<void>;
 }> {
   const mailDir = mkdtempSync(join(tmpdir(), 'gateway-test-mail-'));
+  // identity's own audit-log group: parallel suites sharing one would split the partitions
+  const auditLogGroup = await freshConsumerGroup('identity.audit-log');
   const [identity, content] = await Promise.all([
     startIdentityService(
-      testServiceEnv('identity', { env: { MAIL_DIR: mailDir, CONSOLE_URL: 'http://console.test' } }),
+      testServiceEnv('identity', {
+        env: {
+          MAIL_DIR: mailDir,
+          CONSOLE_URL: 'http://console.test',
+          AUDIT_LOG_GROUP: auditLogGroup,
+        },
+      }),
     ),
     startContentService(testServiceEnv('content')),
   ]);

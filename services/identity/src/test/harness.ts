@@ -1,5 +1,10 @@
 import { signInternalToken, type Caller } from '@seren/service-kit';
-import { TEST_INTERNAL_TOKEN_SECRET, startMailCatcher, testServiceEnv } from '@seren/testing';
+import {
+  TEST_INTERNAL_TOKEN_SECRET,
+  freshConsumerGroup,
+  startMailCatcher,
+  testServiceEnv,
+} from '@seren/testing';
 import { startIdentityService, type IdentityService } from '../service';
 
 export interface GraphQLResult<T = Record<string, unknown>> {
@@ -7,13 +12,24 @@ export interface GraphQLResult<T = Record<string, unknown>> {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
-/** Starts identity on the real servers with a fresh database and a mail catcher. */
+/**
+ * Starts identity on the real servers with a fresh database, an audit-log consumer group of its own
+ * (on Kafka) and a mail catcher.
+ */
 export async function startTestIdentity(options: { embedded?: boolean; env?: Record<string, string> } = {}) {
-  const mail = await startMailCatcher();
+  const [mail, auditLogGroup] = await Promise.all([
+    startMailCatcher(),
+    options.embedded ? undefined : freshConsumerGroup('identity.audit-log'),
+  ]);
   const service: IdentityService = await startIdentityService(
     testServiceEnv('identity', {
       embedded: options.embedded,
-      env: { SMTP_URL: mail.url, CONSOLE_URL: 'http://console.test', ...options.env },
+      env: {
+        SMTP_URL: mail.url,
+        CONSOLE_URL: 'http://console.test',
+        ...(auditLogGroup ? { AUDIT_LOG_GROUP: auditLogGroup } : {}),
+        ...options.env,
+      },
     }),
   );
   const client = new IdentityClient(service.url);
