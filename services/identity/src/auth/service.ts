@@ -195,11 +195,11 @@ export async function login(
   // argon2 of a megabyte would be a cheap denial of service; no stored password is this long
   if (input.password.length > MAX_PASSWORD_INPUT) throw await failed();
   const user = await findUserByEmail(identity, input.email);
-  const rows: { hash: string }[] = user
-    ? await identity.dataSource.query(`select hash from credentials where kind = 'password' and id = $1`, [
-        user.id,
-      ])
-    : [];
+  // the same statements whether or not the account exists (an unknown one looks up no id)
+  const rows: { hash: string }[] = await identity.dataSource.query(
+    `select hash from credentials where kind = 'password' and id = $1`,
+    [user?.id ?? ''],
+  );
   const stored = rows[0]?.hash;
   if (!user || !stored) {
     await burnPasswordCheck(input.password);
