@@ -23,8 +23,15 @@ import {
 // in every product; the few that revoke the credential get a run of their own (`destructive`).
 // Reports of every run are written to <repo>/.data/fuzz/. Run alone: `npx jest fuzz` here.
 
-/** Test cases per operation and Schemathesis phase; FUZZ_MAX_EXAMPLES raises it for a longer hunt. */
-const MAX_EXAMPLES = Number(process.env.FUZZ_MAX_EXAMPLES || 50);
+/**
+ * Test cases per operation in Schemathesis's fuzzing phase: 50, fewer once the three documents
+ * together have more than 40 operations (down to 10 at 200), so the whole fuzzing stays within
+ * about 5 minutes on a 2-core machine as routes are added (a case costs about 10 ms; the coverage
+ * phase adds roughly 0.25 s per operation and run whatever the count). FUZZ_MAX_EXAMPLES sets it.
+ */
+const examplesFor = (operations: number) =>
+  Number(process.env.FUZZ_MAX_EXAMPLES) ||
+  Math.max(10, Math.min(50, Math.floor(2000 / Math.max(operations, 1))));
 const reportDir = join(__dirname, '..', '..', '..', '..', '.data', 'fuzz');
 
 type Document = Record<string, unknown>;
@@ -72,6 +79,7 @@ describe('every operation of the three products, fuzzed', () => {
   let subgraphs: Awaited<ReturnType<typeof startSubgraphs>>;
   let gateway: Gateway;
   let schemathesis: string;
+  let maxExamples: number;
   const documents: Partial<Record<ProductName, Document>> = {};
   const baseOf = (product: ProductUnderTest) => gateway.listeners[product.name].url;
 
@@ -95,6 +103,9 @@ describe('every operation of the three products, fuzzed', () => {
         throw new Error(`${product.name}: ${product.documentPath} answered ${response.status}`);
       documents[product.name] = (await response.json()) as Document;
     }
+    maxExamples = examplesFor(
+      Object.values(documents).reduce((sum, document) => sum + operationsOf(document).length, 0),
+    );
   }, 5 * 60_000);
 
   afterAll(async () => {
@@ -107,13 +118,15 @@ describe('every operation of the three products, fuzzed', () => {
       const result = await runSchemathesis(schemathesis, {
         schemaUrl: `${baseOf(product)}${product.documentPath}`,
         authorization,
-        maxExamples: MAX_EXAMPLES,
+        maxExamples,
         workDir: reportDir,
         extraArgs: args,
       });
       const report = join(reportDir, `schemathesis-${product.name}-${label}.txt`);
       writeFileSync(report, result.output);
-      console.log(`Schemathesis, ${product.name}, ${label}: ${summaryOf(result)} (report: ${report})`);
+      console.log(
+        `Schemathesis, ${product.name}, ${label}, ${maxExamples} examples: ${summaryOf(result)} (report: ${report})`,
+      );
       return result;
     };
 
