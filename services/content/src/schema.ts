@@ -6,11 +6,13 @@ import { jobsResolvers } from './jobs/graphql.js';
 import { jobsTypeDefs } from './jobs/schema.js';
 import { linksResolvers } from './links/graphql.js';
 import { linksTypeDefs } from './links/schema.js';
+import { postsResolvers } from './posts/graphql.js';
+import { postsTypeDefs } from './posts/schema.js';
 import { projectsResolvers } from './projects/graphql.js';
 import { projectsTypeDefs } from './projects/schema.js';
 import { sourcesResolvers } from './sources/graphql.js';
 import { sourcesTypeDefs } from './sources/schema.js';
-import { userResolvers } from './users/graphql.js';
+import { usersResolvers } from './users/graphql.js';
 import { usersTypeDefs } from './users/schema.js';
 
 // Each feature folder declares its types and extends Query and Mutation in its own schema.ts;
@@ -28,6 +30,7 @@ const features: DocumentNode[] = [
   jobsTypeDefs,
   linksTypeDefs,
   sourcesTypeDefs,
+  postsTypeDefs,
 ];
 
 /**
@@ -42,10 +45,11 @@ export const typeDefs: DocumentNode = {
 
 export function resolvers(content: Content): GraphQLResolverMap<RequestContext> {
   return mergeResolvers(
-    userResolvers as never,
+    usersResolvers(content) as never,
     projectsResolvers(content),
     jobsResolvers(content),
     linksResolvers(content),
+    postsResolvers(content),
     sourcesResolvers(content),
   ) as GraphQLResolverMap<RequestContext>;
 }

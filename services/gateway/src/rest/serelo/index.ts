@@ -2,6 +2,7 @@ import type { ProductRoutes, RouteDefinition } from '../types.js';
 import { authRoutes } from './auth.js';
 import { jobsRoutes } from './jobs.js';
 import { linksRoutes } from './links.js';
+import { postsRoutes } from './posts.js';
 import { projectsRoutes } from './projects.js';
 import { sourcesRoutes } from './sources.js';
 import { usersRoutes } from './users.js';
@@ -14,9 +15,10 @@ export const sereloRoutes: ProductRoutes<'serelo'> = {
     ...usersRoutes,
     ...projectsRoutes,
     ...sourcesRoutes,
+    ...postsRoutes,
     ...jobsRoutes,
     ...linksRoutes,
   ] as RouteDefinition<'serelo'>[],
   // Sections whose every spec operation is in the table (the spec-coverage test enforces it).
-  implementedSections: ['auth', 'users', 'projects', 'sources', 'jobs', 'links'],
+  implementedSections: ['auth', 'users', 'projects', 'sources', 'posts', 'jobs', 'links'],
 };
