@@ -15,6 +15,7 @@ import type { BulkRowFailure } from './bulk.js';
 
 const steps = proxyActivities<PostActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '5 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
 

@@ -6,7 +6,7 @@ import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { postContent, type PostContent, type Voice } from '@seren/contracts';
-import { generateObject, type LanguageModel } from 'ai';
+import { generateText, Output, type LanguageModel } from 'ai';
 import { z } from 'zod';
 import {
   assemblePost,
@@ -84,15 +84,15 @@ const frameSchema = z.object({
 /** A language model through the AI SDK: structured output, validated by zod, with retries and a timeout. */
 export function aiSdkWriter(model: LanguageModel, label: string, options: { timeoutMs: number; maxRetries: number }): PostWriter {
   const ask = async <T>(schema: z.ZodType<T>, system: string, prompt: string): Promise<T> => {
-    const { object } = await generateObject({
+    const { output } = await generateText({
       model,
-      schema,
+      output: Output.object({ schema }),
       system,
       prompt,
       maxRetries: options.maxRetries,
       abortSignal: AbortSignal.timeout(options.timeoutMs),
     });
-    return schema.parse(object);
+    return schema.parse(output);
   };
   const system = (brief: WriterBrief) =>
     `You write blog posts in a ${brief.voice.replace('_', ' ')} voice. Use only facts from the sources given; do not invent statistics or quotes.` +
