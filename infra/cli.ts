@@ -5,6 +5,7 @@ import { seconds } from './lib/log.ts';
 import { down, forEachPart, inspect, printReport, up } from './lib/part.ts';
 import { selectedParts } from './lib/parts.ts';
 import { ensureVenv, PYTHON_VENVS } from './lib/python-venv.ts';
+import { S3_CREDENTIALS } from './lib/s3.ts';
 import { loadSettings } from './lib/settings.ts';
 
 const USAGE = `usage: node infra/cli.ts <command>
@@ -18,7 +19,7 @@ const USAGE = `usage: node infra/cli.ts <command>
            known: ${PYTHON_VENVS.map((venv) => venv.name).join(', ')}
 
 Options are environment variables: INFRA_PARTS, INFRA_CACHE_DIR, INFRA_DATA_DIR, INFRA_*_PORT,
-and DATABASE_URL, KAFKA_BROKERS, TEMPORAL_ADDRESS, STRIPE_API_BASE to use existing servers.`;
+and DATABASE_URL, KAFKA_BROKERS, TEMPORAL_ADDRESS, STRIPE_API_BASE, S3_ENDPOINT to use existing servers.`;
 
 ignoreKnownWarnings();
 
@@ -95,6 +96,13 @@ function printEnv(exported: boolean, indent: string): void {
   const endpoints = endpointsFromEnv();
   for (const key of Object.keys(ENDPOINT_ENV) as (keyof typeof ENDPOINT_ENV)[]) {
     console.log(`${indent}${exported ? 'export ' : ''}${ENDPOINT_ENV[key]}=${endpoints[key]}`);
+  }
+  // the local S3 server's one identity (an external S3_ENDPOINT brings its own credentials)
+  if (!process.env[ENDPOINT_ENV.s3Endpoint]) {
+    console.log(`${indent}${exported ? 'export ' : ''}S3_ACCESS_KEY_ID=${S3_CREDENTIALS.accessKeyId}`);
+    console.log(
+      `${indent}${exported ? 'export ' : ''}S3_SECRET_ACCESS_KEY=${S3_CREDENTIALS.secretAccessKey}`,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-// The addresses of the four servers the suite talks to, and where they are by default.
+// The addresses of the five servers the suite talks to, and where they are by default.
 // No dependencies on purpose: services, tests and scripts import these same values.
 
 export const DEFAULT_PORTS = {
@@ -8,6 +8,8 @@ export const DEFAULT_PORTS = {
   temporal: 7233,
   stripeMockHttp: 12111,
   stripeMockHttps: 12112,
+  /** SeaweedFS's S3 gateway; its master, volume and filer take the next three ports, their gRPC ports +10 */
+  s3: 18333,
 } as const;
 
 export type Ports = { readonly [K in keyof typeof DEFAULT_PORTS]: number };
@@ -20,6 +22,7 @@ export const PORT_ENV: { readonly [K in keyof Ports]: string } = {
   temporal: 'INFRA_TEMPORAL_PORT',
   stripeMockHttp: 'INFRA_STRIPE_MOCK_PORT',
   stripeMockHttps: 'INFRA_STRIPE_MOCK_HTTPS_PORT',
+  s3: 'INFRA_S3_PORT',
 };
 
 export interface Endpoints {
@@ -31,6 +34,8 @@ export interface Endpoints {
   readonly temporalAddress: string;
   /** base URL of the Stripe API (stripe-mock locally) */
   readonly stripeApiBase: string;
+  /** an S3-compatible endpoint (SeaweedFS locally) */
+  readonly s3Endpoint: string;
 }
 
 /** The environment variable consumers read for each endpoint. */
@@ -39,6 +44,7 @@ export const ENDPOINT_ENV: { readonly [K in keyof Endpoints]: string } = {
   kafkaBrokers: 'KAFKA_BROKERS',
   temporalAddress: 'TEMPORAL_ADDRESS',
   stripeApiBase: 'STRIPE_API_BASE',
+  s3Endpoint: 'S3_ENDPOINT',
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -50,6 +56,7 @@ export function managedEndpoints(ports: Ports = DEFAULT_PORTS): Endpoints {
     kafkaBrokers: `127.0.0.1:${ports.kafka}`,
     temporalAddress: `127.0.0.1:${ports.temporal}`,
     stripeApiBase: `http://127.0.0.1:${ports.stripeMockHttp}`,
+    s3Endpoint: `http://127.0.0.1:${ports.s3}`,
   };
 }
 
@@ -72,6 +79,7 @@ export function endpointsFromEnv(env: Env = process.env): Endpoints {
     kafkaBrokers: env[ENDPOINT_ENV.kafkaBrokers] || managed.kafkaBrokers,
     temporalAddress: env[ENDPOINT_ENV.temporalAddress] || managed.temporalAddress,
     stripeApiBase: env[ENDPOINT_ENV.stripeApiBase] || managed.stripeApiBase,
+    s3Endpoint: env[ENDPOINT_ENV.s3Endpoint] || managed.s3Endpoint,
   };
 }
 

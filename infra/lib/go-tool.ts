@@ -12,6 +12,11 @@ export interface GoTool {
   readonly pkg: string;
   /** pinned module version, e.g. v1.5.1 */
   readonly version: string;
+  /**
+   * The module `pkg` lives in, for modules whose go.mod has replace directives (SeaweedFS):
+   * `go install pkg@version` refuses those, so the module is downloaded and built in place.
+   */
+  readonly module?: string;
 }
 
 // temporal v1.5.1 declares go 1.25; Go 1.21+ fetches a newer toolchain through the module proxy by itself.
@@ -34,12 +39,29 @@ export async function ensureGoTool(cacheDir: string, tool: GoTool, log: Log): Pr
   log.info(
     `${tool.binary} ${tool.version} is not in ${binDir} yet: building it once from the Go module proxy (minutes on a cold Go cache)`,
   );
-  await step(log, `go install ${wanted}`, () =>
-    run('go', ['install', wanted], {
-      env: { ...process.env, GOBIN: binDir, CGO_ENABLED: '0' },
+  if (tool.module) {
+    const module = tool.module;
+    const info = await run('go', ['mod', 'download', '-json', `${module}@${tool.version}`], {
       missingHint: GO_MISSING,
-    }),
-  );
+    });
+    // go may print its downloads beside the JSON
+    const dir = (JSON.parse(info.slice(info.indexOf('{'), info.lastIndexOf('}') + 1)) as { Dir: string }).Dir;
+    const subdir = `./${tool.pkg.slice(module.length + 1)}`;
+    await step(log, `go build ${wanted} (in its module)`, () =>
+      run('go', ['build', '-o', binary, subdir], {
+        cwd: dir,
+        env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
+        missingHint: GO_MISSING,
+      }),
+    );
+  } else {
+    await step(log, `go install ${wanted}`, () =>
+      run('go', ['install', wanted], {
+        env: { ...process.env, GOBIN: binDir, CGO_ENABLED: '0' },
+        missingHint: GO_MISSING,
+      }),
+    );
+  }
   writeFileSync(stampFile, `${wanted}\n`);
   return binary;
 }

@@ -4,6 +4,7 @@ import type { Part } from './part.ts';
 import { postgresPart } from './postgres.ts';
 import type { PartName, Settings } from './settings.ts';
 import { stripeMockPart } from './stripe-mock.ts';
+import { s3Part } from './s3.ts';
 import { temporalPart } from './temporal.ts';
 
 const FACTORIES: Record<PartName, (settings: Settings) => Part> = {
@@ -11,6 +12,7 @@ const FACTORIES: Record<PartName, (settings: Settings) => Part> = {
   kafka: kafkaPart,
   temporal: temporalPart,
   'stripe-mock': stripeMockPart,
+  s3: s3Part,
 };
 
 /** The parts selected by INFRA_PARTS (all by default). */

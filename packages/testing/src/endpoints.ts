@@ -11,6 +11,8 @@ export interface InfraEndpoints {
   readonly temporalAddress: string;
   /** base URL of the Stripe API (stripe-mock locally) */
   readonly stripeApiBase: string;
+  /** an S3-compatible endpoint (SeaweedFS locally) */
+  readonly s3Endpoint: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -23,5 +25,18 @@ export function infraEndpoints(env: Env = process.env): InfraEndpoints {
     kafkaBrokers: env.KAFKA_BROKERS || `127.0.0.1:${port('INFRA_KAFKA_PORT', 19092)}`,
     temporalAddress: env.TEMPORAL_ADDRESS || `127.0.0.1:${port('INFRA_TEMPORAL_PORT', 7233)}`,
     stripeApiBase: env.STRIPE_API_BASE || `http://127.0.0.1:${port('INFRA_STRIPE_MOCK_PORT', 12111)}`,
+    s3Endpoint: env.S3_ENDPOINT || `http://127.0.0.1:${port('INFRA_S3_PORT', 18333)}`,
+  };
+}
+
+/**
+ * The S3 settings a service needs for the S3 server infra/ starts (its one identity, as in
+ * infra/lib/s3.ts), or the caller's own S3_* variables for another server.
+ */
+export function infraS3Env(env: Env = process.env): Record<string, string> {
+  return {
+    S3_ENDPOINT: infraEndpoints(env).s3Endpoint,
+    S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID || 'seren',
+    S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY || 'seren-local-secret',
   };
 }

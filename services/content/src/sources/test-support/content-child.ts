@@ -1,0 +1,35 @@
+// The content service in a process of its own, for tests that kill it (SIGKILL mid-parse). Run as
+// `node --require packages/event-store/src/test-support/register.js content-child.ts` with the
+// service's environment as JSON in CONTENT_CHILD_ENV; prints `READY <url>` once it listens.
+import { registerHooks } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const repoRoot = resolve(__dirname, '../../../../..');
+// register.js maps `@seren/<pkg>` to its sources; the subpath entries (`@seren/service-kit/errors`) too.
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    const sub = /^@seren\/([a-z-]+)\/([a-z-]+)$/.exec(specifier);
+    if (sub)
+      return {
+        url: pathToFileURL(join(repoRoot, 'packages', sub[1]!, 'src', `${sub[2]}.ts`)).href,
+        shortCircuit: true,
+      };
+    return nextResolve(specifier, context);
+  },
+});
+
+// `require.resolve('./workflows')` (the worker's bundle entry) bypasses the hooks: let CommonJS
+// resolution try .ts as it tries .js (the load hook compiles it).
+require.extensions['.ts'] ??= require.extensions['.js']!;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startContentService } = require('../../service.js') as typeof import('../../service.js');
+
+startContentService(JSON.parse(process.env.CONTENT_CHILD_ENV ?? '{}') as Record<string, string>).then(
+  (service) => console.log(`READY ${service.url}`),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
