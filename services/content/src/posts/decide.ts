@@ -20,8 +20,10 @@ export type PostReason =
   | 'VOICE_NOT_AVAILABLE'
   | 'QUOTA_EXCEEDED'
   | 'RATE_LIMIT_EXCEEDED'
+  | 'ALREADY_GENERATING'
   | 'FEATURE_NOT_AVAILABLE';
 const errors = domainErrorsOf<PostReason>();
+export const postErrors = errors;
 
 export const MAX_TOPIC = 200;
 export const MAX_INSTRUCTIONS = 2000;

@@ -15,7 +15,7 @@ import { ownedProject } from '../projects/queries.js';
 import { listSources } from '../sources/queries.js';
 import { planOfUser } from '../users/quota.js';
 import type { Outline } from './compose.js';
-import { postDecider, quotaDecider, validBrief, type GenerationBrief, type PostCommand } from './decide.js';
+import { postDecider, postErrors, quotaDecider, validBrief, type GenerationBrief, type PostCommand } from './decide.js';
 import { postStream, quotaStream, type PostStatus } from './post.js';
 import { findPost, findPostById, listPosts, type PostView } from './queries.js';
 import { sourceTextsOf } from './sources.js';
@@ -73,6 +73,17 @@ export async function requestPostGeneration(
   const tier = planOfUser(userId, now).subscriptionTier;
   await ownedProject(content, userId, input.projectId);
   const brief = validBrief(input, tier);
+  // The spec's ALREADY_GENERATING: the same topic still generating in the project. (Checked before
+  // the transaction: two such requests at the same instant are held apart by the concurrent limit
+  // on plans of one slot only; on larger plans both may run.)
+  const same: unknown[] = await content.dataSource.query(
+    `select 1 from posts where project_id = $1 and user_id = $2 and lower(topic) = lower($3) and status = 'generating' limit 1`,
+    [input.projectId, userId, brief.topic],
+  );
+  if (same.length > 0)
+    throw postErrors.conflict('a post on this topic is already being generated in this project', {
+      reason: 'ALREADY_GENERATING',
+    });
   const sourceIds = await sourceIdsFor(content, userId, input.projectId, input.sourceIds);
   const postId = randomUUID();
   const jobId = randomUUID();

@@ -189,12 +189,22 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
     const projectId = await newProject(user.token);
     const sourceId = await parsedSource(user.token, projectId, 'guide.md', Buffer.from(fastApiGuide));
     const body = { project_id: projectId, topic: 'Async patterns in FastAPI', voice: 'casual', source_ids: [sourceId] };
-    const both = await Promise.all([0, 1].map(() => s.serelo('POST', '/api/v1/posts/generate', { token: user.token, body })));
+    const both = await Promise.all(
+      ['Async patterns in FastAPI', 'Testing FastAPI'].map((topic) =>
+        s.serelo('POST', '/api/v1/posts/generate', { token: user.token, body: { ...body, topic } }),
+      ),
+    );
     expect(both.map((r) => r.status).sort()).toEqual([202, 429]);
+    // the same topic again while it generates: 409 ALREADY_GENERATING (checked before the slot)
+    const winner = both.find((r) => r.status === 202)!;
+    const sameTopic = both[0]!.status === 202 ? 'Async patterns in FastAPI' : 'Testing FastAPI';
+    const repeat = await s.serelo('POST', '/api/v1/posts/generate', { token: user.token, body: { ...body, topic: sameTopic.toUpperCase() } });
+    expect(repeat.status).toBe(409);
+    expect(repeat.body).toEqual(detail('ALREADY_GENERATING'));
     const refused = both.find((r) => r.status === 429)!;
     expect(refused.body).toEqual({ detail: { code: 'RATE_LIMIT_EXCEEDED', message: expect.stringMatching(/Try again in 30 seconds/), retry_after: 30 } });
     expect(refused.headers.get('retry-after')).toBe('30');
-    const { job } = await finished(user.token, both.find((r) => r.status === 202)!.body.job_id);
+    const { job } = await finished(user.token, winner.body.job_id);
     expect(job.body.status).toBe('completed');
     // the slot is free again
     const again = await s.serelo('POST', '/api/v1/posts/generate', { token: user.token, body });

@@ -62,7 +62,7 @@ export const postsRoutes = [
       schema: acceptedSchema,
       body: (data) => ({ job_id: data.generatePost.jobId, status: 'queued' as const, message: data.generatePost.message }),
     },
-    errors: [400, 403, 404, 429],
+    errors: [400, 403, 404, 409, 429],
   }),
   route.operation({
     method: 'POST',

@@ -113,6 +113,31 @@ describe('Serelo REST (projects, internal links, jobs) through the gateway', () 
     expect(job.body).toEqual(detail('NOT_FOUND'));
   });
 
+  it('the same over GraphQL through the gateway: User.projects, Project.owner (identity) and its link opportunities', async () => {
+    const user = await restUser(s);
+    const created = await s.client.graphql<{ createProject: { id: string } }>(
+      `mutation { createProject(name: "Graph", description: "over GraphQL") { id } }`,
+      {},
+      user,
+    );
+    const id = created.data!.createProject.id;
+    await s.client.graphql(
+      `mutation($p: ID!) { createLinkOpportunity(projectId: $p, targetUrl: "https://yourblog.com/a", keywords: ["a"]) { id } }`,
+      { p: id },
+      user,
+    );
+    const read = await s.client.graphql<{
+      me: { projects: { total: number; items: { id: string; owner: { email: string }; linkOpportunities: { targetUrl: string }[] }[] } };
+    }>(`{ me { projects { total items { id owner { email } linkOpportunities { targetUrl } } } } }`, {}, user);
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.me.projects).toEqual({
+      total: 1,
+      items: [{ id, owner: { email: user.email }, linkOpportunities: [{ targetUrl: 'https://yourblog.com/a' }] }],
+    });
+    const tooLong = await s.client.graphql(`mutation { createProject(name: "${'x'.repeat(201)}") { id } }`, {}, user);
+    expect(tooLong.errors?.[0]?.extensions?.code).toBe('VALIDATION_ERROR');
+  });
+
   it('link opportunities: create 201 as documented, list with total, delete 204; bad URLs and no keywords are 400', async () => {
     const user = await restUser(s);
     const project = await s.serelo('POST', '/api/v1/projects', { token: user.token, body: { name: 'Links' } });
