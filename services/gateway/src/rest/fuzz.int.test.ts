@@ -190,12 +190,19 @@ describe('every operation of the three products, fuzzed', () => {
         const document = documents[product.name]!;
         const base = baseOf(product);
         const credential = await credentialFor(product.name);
-        const cases = [...badStringCases(document, base, credential), ...edgeCases(base, product.prefix)];
+        const known = await resourcesOf(product.name, base, credential);
+        const cases = [
+          ...badStringCases(document, base, credential, known),
+          ...edgeCases(base, product.prefix),
+        ];
         const startedAt = Date.now();
-        const { failures, statuses } = await fuzzBadStrings(document, cases);
+        const { failures, statuses, answered } = await fuzzBadStrings(document, cases);
         const lines = failures.map((failure) => describeFailure(failure, base));
         const report = join(reportDir, `bad-strings-${product.name}.txt`);
-        writeFileSync(report, `${lines.join('\n')}\n`);
+        writeFileSync(
+          report,
+          `${failures.length} failures\n${lines.join('\n')}\n\nEvery request and its status:\n${answered.join('\n')}\n`,
+        );
         console.log(
           `Bad strings, ${product.name}: ${cases.length} requests over ${operationsOf(document).length} operations in ` +
             `${((Date.now() - startedAt) / 1000).toFixed(1)} s, answered ${JSON.stringify(statuses)}; ` +
@@ -208,6 +215,36 @@ describe('every operation of the three products, fuzzed', () => {
     );
   });
 });
+
+/**
+ * Resources the credential owns, by the name of the parameter or field that takes their id, so the
+ * bad-string requests reach them instead of a 404 (e.g. an upload into a project that exists).
+ */
+async function resourcesOf(
+  product: ProductName,
+  base: string,
+  authorization: string,
+): Promise<Record<string, string>> {
+  const create = async (path: string, body: unknown): Promise<string> => {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify(body),
+    });
+    const created = (await response.json()) as { id?: string; data?: { id?: string } };
+    const id = created.data?.id ?? created.id;
+    if (response.status !== 201 || !id)
+      throw new Error(`POST ${path}: ${response.status} ${JSON.stringify(created)}`);
+    return id;
+  };
+  if (product === 'serenai') {
+    return {
+      role_id: await create('/organizations/default/roles', { name: 'Fuzz role', permissions: ['org.read'] }),
+    };
+  }
+  if (product === 'serelo') return { project_id: await create('/api/v1/projects', { name: 'Fuzz project' }) };
+  return {};
+}
 
 /** An agent's organization API key, from SerenAI's public sign-up. */
 async function agentApiKey(serenai: string): Promise<string> {

@@ -1,6 +1,6 @@
 // The bad-string fuzz step: walks a product's served OpenAPI document and sends, into every path
-// parameter, every query parameter and every string field of every JSON body of every operation,
-// each of the strings below. The product passes when no answer is a 5xx, every status is one the
+// parameter, every query parameter, every string field of every JSON body and every part of every
+// multipart body (a file part's filename) of every operation, each of the strings below. The product passes when no answer is a 5xx, every status is one the
 // operation documents, and every error body matches the document's `Error` schema exactly.
 import { STRONG_PASSWORD, uniqueEmail } from './suite';
 
@@ -75,13 +75,27 @@ export function operationsOf(document: Schema): Operation[] {
 /**
  * Every case for every operation of the document. `base` is the product's origin (the document's
  * paths are absolute, its server is `/`); `authorization` goes with operations that take a
- * credential, so the bad value reaches the handler instead of a 401.
+ * credential, so the bad value reaches the handler instead of a 401. `known` gives the values of
+ * parameters and body fields by name (`project_id`: a project the credential owns), so a request
+ * reaches the resource rather than a 404 before its bad value is read.
  */
-export function badStringCases(document: Schema, base: string, authorization: string): BadStringCase[] {
-  return operationsOf(document).flatMap((operation) => casesOf(operation, base, authorization));
+export function badStringCases(
+  document: Schema,
+  base: string,
+  authorization: string,
+  known: Known = {},
+): BadStringCase[] {
+  return operationsOf(document).flatMap((operation) => casesOf(operation, base, authorization, known));
 }
 
-function casesOf({ method, path, op }: Operation, base: string, authorization: string): BadStringCase[] {
+type Known = Readonly<Record<string, string>>;
+
+function casesOf(
+  { method, path, op }: Operation,
+  base: string,
+  authorization: string,
+  known: Known,
+): BadStringCase[] {
   const parameters = (op.parameters ?? []) as {
     name: string;
     in: string;
@@ -93,15 +107,16 @@ function casesOf({ method, path, op }: Operation, base: string, authorization: s
   const security = op.security as unknown[] | undefined;
   const needsCredential = Array.isArray(security) && security.length > 0 && !security.some(isEmptyObject);
   const bodySchema = jsonBodySchema(op);
-  const validBody = bodySchema ? (sample(bodySchema, '') as Json) : undefined;
+  const validBody = bodySchema ? (sample(bodySchema, '', known) as Json) : undefined;
+  const formSchema = multipartSchema(op);
 
   const validPath: Record<string, string> = Object.fromEntries(
-    pathParams.map((p) => [p.name, encodeURIComponent(String(sample(p.schema ?? {}, p.name)))]),
+    pathParams.map((p) => [p.name, encodeURIComponent(String(sample(p.schema ?? {}, p.name, known)))]),
   );
   const validQuery: Record<string, string> = Object.fromEntries(
     queryParams
       .filter((p) => p.required)
-      .map((p) => [p.name, encodeURIComponent(String(sample(p.schema ?? {}, p.name)))]),
+      .map((p) => [p.name, encodeURIComponent(String(sample(p.schema ?? {}, p.name, known)))]),
   );
   const urlOf = (pathValues: Record<string, string>, query: Record<string, string>) => {
     const filled = path.replace(/\{(\w+)\}/g, (_m, name: string) => pathValues[name] ?? 'x');
@@ -110,11 +125,16 @@ function casesOf({ method, path, op }: Operation, base: string, authorization: s
       .join('&');
     return `${base}${filled}${search ? `?${search}` : ''}`;
   };
-  const headers = (withBody: boolean): Record<string, string> => ({
-    ...(withBody ? { 'content-type': 'application/json' } : {}),
-    ...(needsCredential ? { authorization } : {}),
-  });
-  const encodedValidBody = validBody === undefined ? undefined : Buffer.from(JSON.stringify(validBody));
+  const credential: Record<string, string> = needsCredential ? { authorization } : {};
+  const json: Record<string, string> = { 'content-type': 'application/json', ...credential };
+  // What path and query cases send as their (valid) body, if the operation takes one.
+  const validForm = formSchema ? multipartBody(formSchema, known) : undefined;
+  const validRequest: Pick<BadStringCase, 'headers' | 'body'> =
+    validBody !== undefined
+      ? { headers: json, body: Buffer.from(JSON.stringify(validBody)) }
+      : validForm
+        ? { headers: { 'content-type': validForm.contentType, ...credential }, body: validForm.body }
+        : { headers: credential };
 
   const cases: BadStringCase[] = [];
   for (const param of pathParams) {
@@ -124,8 +144,7 @@ function casesOf({ method, path, op }: Operation, base: string, authorization: s
         operation: path,
         what: `path.${param.name} = ${bad.name}`,
         url: urlOf({ ...validPath, [param.name]: bad.encoded }, validQuery),
-        headers: headers(encodedValidBody !== undefined),
-        body: encodedValidBody,
+        ...validRequest,
       });
     }
   }
@@ -136,8 +155,7 @@ function casesOf({ method, path, op }: Operation, base: string, authorization: s
         operation: path,
         what: `query.${param.name} = ${bad.name}`,
         url: urlOf(validPath, { ...validQuery, [param.name]: bad.encoded }),
-        headers: headers(encodedValidBody !== undefined),
-        body: encodedValidBody,
+        ...validRequest,
       });
     }
   }
@@ -149,13 +167,77 @@ function casesOf({ method, path, op }: Operation, base: string, authorization: s
           operation: path,
           what: `body.${field.join('.')} = ${bad.name}`,
           url: urlOf(validPath, validQuery),
-          headers: headers(true),
+          headers: json,
           body: bodyWith(validBody, field, bad.value),
         });
       }
     }
   }
+  for (const [name, property] of Object.entries((formSchema?.properties ?? {}) as Record<string, Schema>)) {
+    const where = property.format === 'binary' ? `the filename of part ${name}` : `part ${name}`;
+    for (const bad of BODY_VALUES) {
+      const form = multipartBody(formSchema!, known, { part: name, value: bad.value });
+      cases.push({
+        method,
+        operation: path,
+        what: `multipart: ${where} = ${bad.name}`,
+        url: urlOf(validPath, validQuery),
+        headers: { 'content-type': form.contentType, ...credential },
+        body: form.body,
+      });
+    }
+  }
   return cases;
+}
+
+function multipartSchema(op: Schema): Schema | undefined {
+  const content = (op.requestBody as { content?: Record<string, { schema?: Schema }> } | undefined)?.content;
+  return content?.['multipart/form-data']?.schema;
+}
+
+/**
+ * A multipart/form-data body with a part per property: a small text file for `format: binary`
+ * parts, a plausible value for the others; `bad` replaces one part's value (a file part's filename).
+ * Written byte by byte, so a NUL or an encoded lone surrogate reaches the server as sent.
+ */
+function multipartBody(
+  schema: Schema,
+  known: Known,
+  bad?: { part: string; value: string | Buffer },
+): { contentType: string; body: Buffer } {
+  const boundary = `fuzz${Math.random().toString(36).slice(2)}`;
+  const chunks: Buffer[] = [];
+  for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, Schema>)) {
+    const value = bad?.part === name ? bytesOf(bad.value) : undefined;
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"`));
+    if (property.format === 'binary') {
+      chunks.push(Buffer.from('; filename="'), value ?? Buffer.from('fuzz.txt'), Buffer.from('"\r\n'));
+      chunks.push(Buffer.from('Content-Type: text/plain\r\n\r\nFuzz text.\n\r\n'));
+    } else {
+      chunks.push(
+        Buffer.from('\r\n\r\n'),
+        value ?? Buffer.from(String(sample(property, name, known))),
+        Buffer.from('\r\n'),
+      );
+    }
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(chunks) };
+}
+
+/** UTF-8, except that a lone surrogate is written as its three-byte form (ED A0 80), not replaced. */
+function bytesOf(value: string | Buffer): Buffer {
+  if (typeof value !== 'string') return value;
+  const chunks: Buffer[] = [];
+  for (const char of value) {
+    const unit = char.charCodeAt(0);
+    chunks.push(
+      char.length === 1 && unit >= 0xd800 && unit <= 0xdfff
+        ? Buffer.from([0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)])
+        : Buffer.from(char),
+    );
+  }
+  return Buffer.concat(chunks);
 }
 
 const isEmptyObject = (value: unknown) =>
@@ -208,7 +290,8 @@ function stringFields(schema: Schema, at: (string | number)[]): (string | number
  * A plausible valid value, so the bad value is the only thing wrong with the request: the
  * schema's own example or default, else one chosen from the field's name and type.
  */
-function sample(schema: Schema, name: string): Json {
+function sample(schema: Schema, name: string, known: Known): Json {
+  if (known[name] !== undefined) return known[name];
   if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0] as Json;
   if (schema.default !== undefined) return schema.default as Json;
   if (Array.isArray(schema.enum)) return schema.enum[0] as Json;
@@ -217,13 +300,13 @@ function sample(schema: Schema, name: string): Json {
     const object = branch(schema, 'object')!;
     const properties = (object.properties ?? {}) as Record<string, Schema>;
     return Object.fromEntries(
-      Object.entries(properties).map(([key, property]) => [key, sample(property, key)]),
+      Object.entries(properties).map(([key, property]) => [key, sample(property, key, known)]),
     );
   }
   if (types.has('string')) return sampleString(name);
   if (types.has('array')) {
     const items = branch(schema, 'array')!.items as Schema | undefined;
-    return items ? [sample(items, name)] : [];
+    return items ? [sample(items, name, known)] : [];
   }
   if (types.has('integer') || types.has('number'))
     return typeof schema.minimum === 'number' ? schema.minimum : 1;
@@ -235,7 +318,7 @@ function sampleString(name: string): string {
   if (/email/.test(name)) return uniqueEmail('fuzz');
   if (/password/.test(name)) return STRONG_PASSWORD;
   if (name === 'organization_id') return 'default';
-  if (name === 'permissions' || name === 'permission') return 'organization:read';
+  if (name === 'permissions' || name === 'permission') return 'org.read';
   if (/_id$|^id$|token|code/.test(name)) return 'fuzz-0000';
   if (/date/.test(name)) return '2026-01-01T00:00:00Z';
   return 'Fuzz value';
@@ -386,9 +469,10 @@ export async function fuzzBadStrings(
   document: Schema,
   cases: BadStringCase[],
   concurrency = 4,
-): Promise<{ failures: BadStringFailure[]; statuses: Record<string, number> }> {
+): Promise<{ failures: BadStringFailure[]; statuses: Record<string, number>; answered: string[] }> {
   const problems: (string | undefined)[] = [];
   const statuses: Record<string, number> = {};
+  const answered: string[] = [];
   let next = 0;
   const worker = async () => {
     while (next < cases.length) {
@@ -396,6 +480,8 @@ export async function fuzzBadStrings(
       const answer = await send(cases[index]!);
       const status = 'error' in answer ? 'no answer' : String(answer.status);
       statuses[status] = (statuses[status] ?? 0) + 1;
+      answered[index] =
+        `${status.padEnd(9)} ${cases[index]!.method} ${cases[index]!.operation ?? '(no operation)'} ${cases[index]!.what}`;
       problems[index] = problemOf(document, cases[index]!, answer);
     }
   };
@@ -403,7 +489,7 @@ export async function fuzzBadStrings(
   const failures = cases.flatMap((c, index) =>
     problems[index] ? [{ case: c, problem: problems[index] }] : [],
   );
-  return { failures, statuses };
+  return { failures, statuses, answered };
 }
 
 /** One line per failure, with the exact request: method, URL (long values shortened), body. */
