@@ -242,7 +242,13 @@ export async function extractSource(
     [sourceId],
   );
   const row = rows[0];
-  if (!row) return { wordCount: 0, pageCount: null, headings: 0 };
+  if (!row) {
+    // deleted while it waited: nothing to parse, and its job says why it stopped
+    await failJob(content, jobId, 'document_parsing', 'the source was deleted before it was parsed', {
+      source_id: sourceId,
+    });
+    return { wordCount: 0, pageCount: null, headings: 0 };
+  }
   const parsed = await parseDocument(row.file_type, await content.objects.get(row.storage_key));
   const textKey = textKeyOf(row.storage_key);
   await content.objects.put(

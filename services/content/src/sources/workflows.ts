@@ -1,7 +1,7 @@
 // Bundled into Temporal's deterministic sandbox: no I/O here. The `document_parsing` job of one
 // source: begin (source parsing, job processing), extract (the text stored, SourceParsed, job
 // completed), or record the failure with the parser's message.
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { SourceActivities } from './activities.js';
 
 const { beginParsing, recordParsingFailed } = proxyActivities<SourceActivities>({
@@ -34,6 +34,8 @@ export async function parseSource(input: ParseSourceInput): Promise<ParseSourceR
     const summary = await extractSource(input.sourceId, input.jobId);
     return { status: 'parsed', ...summary };
   } catch (error) {
+    // cancelled (its project was deleted): the canceller records the job; nothing is left to record here
+    if (isCancellation(error)) throw error;
     const cause = error instanceof ActivityFailure ? error.cause : error;
     const errorMessage =
       cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'parsing failed';

@@ -154,11 +154,10 @@ export function largePdf(bytes: number): Buffer {
 
 /** A DOCX of about `bytes` bytes stored uncompressed (compressed, prose this repetitive would shrink 100×). */
 export async function largeDocx(bytes: number): Promise<Buffer> {
-  const paragraph = { text: prose(60) };
-  const paragraphBytes = 60 * 8 + 90;
-  const count = Math.max(1, Math.floor(bytes / paragraphBytes));
-  const paragraphs = Array.from({ length: count }, (_, i) =>
-    i % 50 === 0 ? { text: `Chapter ${i / 50 + 1}`, heading: 1 } : paragraph,
-  );
-  return buildDocx({ paragraphs, compress: false });
+  const paragraphs = (count: number) =>
+    Array.from({ length: count }, (_, i) =>
+      i % 50 === 0 ? { text: `Chapter ${i / 50 + 1}`, heading: 1 } : { text: prose(60, i) },
+    );
+  const sample = (await buildDocx({ paragraphs: paragraphs(1000), compress: false })).length;
+  return buildDocx({ paragraphs: paragraphs(Math.max(1, Math.floor((bytes / sample) * 1000))), compress: false });
 }
