@@ -11,7 +11,9 @@ const { beginParsing, recordParsingFailed } = proxyActivities<SourceActivities>(
 
 const { extractSource } = proxyActivities<SourceActivities>({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '5 seconds',
+  // PDF.js and mammoth hold the event loop for stretches on a 20 MB file, longer on a loaded
+  // machine (5 s timed out under load): 30 s, so a dead worker is still noticed in half a minute.
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '500 milliseconds',
     maximumAttempts: 3,
