@@ -18,7 +18,10 @@ const queued: JobEvent = {
 };
 const started: JobEvent = { type: 'JobStarted', data: { jobId: 'j1', startedAt: now } };
 const at40: JobEvent = { type: 'JobProgressed', data: { jobId: 'j1', progress: 40, progressedAt: now } };
-const completed: JobEvent = { type: 'JobCompleted', data: { jobId: 'j1', result: { post_id: 'p' }, completedAt: now } };
+const completed: JobEvent = {
+  type: 'JobCompleted',
+  data: { jobId: 'j1', result: { post_id: 'p' }, completedAt: now },
+};
 
 describe('jobs (written by workflow activities, which run at least once)', () => {
   it('starts a queued job once', () => {
@@ -37,10 +40,17 @@ describe('jobs (written by workflow activities, which run at least once)', () =>
   it('records items done of total items (bulk jobs)', () =>
     given([queued, started])
       .when({ type: 'ReportJobProgress', progress: 50, itemsDone: 2, totalItems: 4, now })
-      .then([{ type: 'JobProgressed', data: { jobId: 'j1', progress: 50, itemsDone: 2, totalItems: 4, progressedAt: now } }]));
+      .then([
+        {
+          type: 'JobProgressed',
+          data: { jobId: 'j1', progress: 50, itemsDone: 2, totalItems: 4, progressedAt: now },
+        },
+      ]));
 
   it('completes with a result; a finished job takes no further step', () => {
-    given([queued, started]).when({ type: 'CompleteJob', result: { post_id: 'p' }, now }).then([completed]);
+    given([queued, started])
+      .when({ type: 'CompleteJob', result: { post_id: 'p' }, now })
+      .then([completed]);
     given([queued, completed]).when({ type: 'FailJob', errorMessage: 'late', now }).thenNothing();
     given([queued, completed]).when({ type: 'ReportJobProgress', progress: 50, now }).thenNothing();
   });
@@ -51,7 +61,12 @@ describe('jobs (written by workflow activities, which run at least once)', () =>
       .then([
         {
           type: 'JobFailed',
-          data: { jobId: 'j1', errorMessage: 'cancelled: the project was deleted', result: null, failedAt: now },
+          data: {
+            jobId: 'j1',
+            errorMessage: 'cancelled: the project was deleted',
+            result: null,
+            failedAt: now,
+          },
         },
       ]));
 

@@ -30,16 +30,24 @@ export function decideJob(command: JobCommand, state: JobState): JobEvent[] {
   if (command.type === 'QueueJob') {
     if (state.status !== 'none') throw errors.conflict('job already exists', { reason: 'JOB_EXISTS' });
     const { jobId, userId, projectId, jobType, totalItems, workflowId, now } = command;
-    return [{ type: 'JobQueued', data: { jobId, userId, projectId, jobType, totalItems, workflowId, queuedAt: now } }];
+    return [
+      {
+        type: 'JobQueued',
+        data: { jobId, userId, projectId, jobType, totalItems, workflowId, queuedAt: now },
+      },
+    ];
   }
   if (state.status === 'none') throw errors.notFound('job');
   if (finished(state)) return [];
   switch (command.type) {
     case 'StartJob':
-      return state.status === 'queued' ? [{ type: 'JobStarted', data: { jobId: state.jobId, startedAt: command.now } }] : [];
+      return state.status === 'queued'
+        ? [{ type: 'JobStarted', data: { jobId: state.jobId, startedAt: command.now } }]
+        : [];
     case 'ReportJobProgress': {
       const progress = Math.max(state.progress, Math.min(99, Math.max(0, Math.round(command.progress))));
-      const itemsDone = command.itemsDone === undefined ? undefined : Math.max(state.itemsDone, command.itemsDone);
+      const itemsDone =
+        command.itemsDone === undefined ? undefined : Math.max(state.itemsDone, command.itemsDone);
       const moved =
         progress !== state.progress ||
         (itemsDone !== undefined && itemsDone !== state.itemsDone) ||
@@ -60,7 +68,12 @@ export function decideJob(command: JobCommand, state: JobState): JobEvent[] {
       ];
     }
     case 'CompleteJob':
-      return [{ type: 'JobCompleted', data: { jobId: state.jobId, result: command.result, completedAt: command.now } }];
+      return [
+        {
+          type: 'JobCompleted',
+          data: { jobId: state.jobId, result: command.result, completedAt: command.now },
+        },
+      ];
     case 'FailJob':
       return [
         {

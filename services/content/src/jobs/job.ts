@@ -19,14 +19,28 @@ export const jobStream = (jobId: string) => `job-${jobId}`;
 
 export type JobState =
   | { status: 'none' }
-  | { status: JobStatus; jobId: string; jobType: JobType; progress: number; itemsDone: number; totalItems: number };
+  | {
+      status: JobStatus;
+      jobId: string;
+      jobType: JobType;
+      progress: number;
+      itemsDone: number;
+      totalItems: number;
+    };
 
 export const initialJobState = (): JobState => ({ status: 'none' });
 
 export function evolveJob(state: JobState, event: JobEvent): JobState {
   if (event.type === 'JobQueued') {
     const d = event.data;
-    return { status: 'queued', jobId: d.jobId, jobType: d.jobType, progress: 0, itemsDone: 0, totalItems: d.totalItems };
+    return {
+      status: 'queued',
+      jobId: d.jobId,
+      jobType: d.jobType,
+      progress: 0,
+      itemsDone: 0,
+      totalItems: d.totalItems,
+    };
   }
   if (state.status === 'none') return state;
   switch (event.type) {

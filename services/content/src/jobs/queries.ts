@@ -49,7 +49,11 @@ const toView = (row: JobRow): JobView => ({
 });
 
 /** The user's job; another user's job is undefined, like a missing one. */
-export async function findJob(app: ApplicationContext, userId: string, jobId: string): Promise<JobView | undefined> {
+export async function findJob(
+  app: ApplicationContext,
+  userId: string,
+  jobId: string,
+): Promise<JobView | undefined> {
   const rows: JobRow[] = await app.dataSource.query(`select * from jobs where id = $1 and user_id = $2`, [
     jobId,
     userId,
@@ -58,7 +62,10 @@ export async function findJob(app: ApplicationContext, userId: string, jobId: st
 }
 
 /** The workflows of a project's jobs still queued or running (cancelled when the project is deleted). */
-export async function runningWorkflowsOfProject(app: ApplicationContext, projectId: string): Promise<string[]> {
+export async function runningWorkflowsOfProject(
+  app: ApplicationContext,
+  projectId: string,
+): Promise<string[]> {
   const rows: { workflow_id: string }[] = await app.dataSource.query(
     `select workflow_id from jobs where project_id = $1 and status in ('queued', 'processing')`,
     [projectId],

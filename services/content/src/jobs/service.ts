@@ -70,8 +70,12 @@ export const reportJobProgress = (
 ) => step(content, jobId, jobType, { type: 'ReportJobProgress', ...progress });
 
 /** processing → completed with progress 100 and the job's `result` (e.g. `{ post_id }`). */
-export const completeJob = (content: Content, jobId: string, jobType: JobType, result: Record<string, unknown>) =>
-  step(content, jobId, jobType, { type: 'CompleteJob', result });
+export const completeJob = (
+  content: Content,
+  jobId: string,
+  jobType: JobType,
+  result: Record<string, unknown>,
+) => step(content, jobId, jobType, { type: 'CompleteJob', result });
 
 /** → failed with `error_message` (and a partial `result` where some items succeeded). */
 export const failJob = (

@@ -40,7 +40,9 @@ describe('link opportunities', () => {
     'javascript:alert(1)',
     `https://x.com/${'a'.repeat(2048)}`,
   ])('refuses %s as target_url', (targetUrl) =>
-    given([]).when({ ...create, targetUrl }).thenThrows({ code: 'VALIDATION_ERROR' }),
+    given([])
+      .when({ ...create, targetUrl })
+      .thenThrows({ code: 'VALIDATION_ERROR' }),
   );
 
   it('refuses no keywords (blank ones do not count) and too long ones', () => {
@@ -55,7 +57,11 @@ describe('link opportunities', () => {
   it("deletes the owner's opportunity; another user's is not found", () => {
     given([created])
       .when({ type: 'DeleteLinkOpportunity', userId: 'u1', now })
-      .then([{ type: 'LinkOpportunityDeleted', data: { opportunityId: 'l1', projectId: 'p1', deletedAt: now } }]);
-    given([created]).when({ type: 'DeleteLinkOpportunity', userId: 'u2', now }).thenThrows({ code: 'NOT_FOUND' });
+      .then([
+        { type: 'LinkOpportunityDeleted', data: { opportunityId: 'l1', projectId: 'p1', deletedAt: now } },
+      ]);
+    given([created])
+      .when({ type: 'DeleteLinkOpportunity', userId: 'u2', now })
+      .thenThrows({ code: 'NOT_FOUND' });
   });
 });

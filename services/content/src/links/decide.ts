@@ -98,7 +98,8 @@ export function decideLinkOpportunity(
       ];
     }
     case 'DeleteLinkOpportunity':
-      if (state.status !== 'active' || state.userId !== command.userId) throw errors.notFound('link opportunity');
+      if (state.status !== 'active' || state.userId !== command.userId)
+        throw errors.notFound('link opportunity');
       return [
         {
           type: 'LinkOpportunityDeleted',

@@ -12,7 +12,11 @@ export function linksResolvers(content: Content): Resolvers {
     Mutation: {
       createLinkOpportunity: resolver(
         content,
-        (c, request, args: { projectId: string; targetUrl: string; keywords: string[]; anchorText?: string | null }) =>
+        (
+          c,
+          request,
+          args: { projectId: string; targetUrl: string; keywords: string[]; anchorText?: string | null },
+        ) =>
           createLinkOpportunity(c, request, args.projectId, {
             targetUrl: args.targetUrl,
             keywords: args.keywords,

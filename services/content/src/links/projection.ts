@@ -3,7 +3,9 @@ import { defineProjection } from '@seren/event-store';
 import type { LinkOpportunityEvent } from './link-opportunity.js';
 
 /** `link_opportunities`: a project's links (removed with the project). */
-export const linkOpportunitiesProjection = defineProjection<LinkOpportunityEvent | EventOf<[typeof ProjectDeleted]>>({
+export const linkOpportunitiesProjection = defineProjection<
+  LinkOpportunityEvent | EventOf<[typeof ProjectDeleted]>
+>({
   name: 'link_opportunities',
   handles: ['LinkOpportunityCreated', 'LinkOpportunityDeleted', 'ProjectDeleted'],
   async apply(event, { manager }) {

@@ -28,7 +28,14 @@ export async function createLinkOpportunity(
     undefined,
     linkOpportunityStream(opportunityId),
     linkOpportunityDecider,
-    { type: 'CreateLinkOpportunity', opportunityId, projectId, userId, ...input, now: content.now().toISOString() },
+    {
+      type: 'CreateLinkOpportunity',
+      opportunityId,
+      projectId,
+      userId,
+      ...input,
+      now: content.now().toISOString(),
+    },
     eventMetadataOf(request),
   );
   const created = events[0]!;

@@ -43,7 +43,9 @@ export class CreateProjectsJobsLinks1795800000000 {
         anchor_text text,
         created_at timestamptz not null
       )`);
-    await runner.query(`create index link_opportunities_by_project on link_opportunities (project_id, created_at)`);
+    await runner.query(
+      `create index link_opportunities_by_project on link_opportunities (project_id, created_at)`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

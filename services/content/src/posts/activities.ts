@@ -1,7 +1,12 @@
 import { Context } from '@temporalio/activity';
 import type { Content } from '../application.js';
 import type { Outline } from './compose.js';
-import { finishBulkGeneration, reportBulkProgress, startBulkGeneration, type BulkRowFailure } from './bulk.js';
+import {
+  finishBulkGeneration,
+  reportBulkProgress,
+  startBulkGeneration,
+  type BulkRowFailure,
+} from './bulk.js';
 import { completePost, failPost, planPostOutline, writePostSection } from './service.js';
 
 /**
@@ -36,7 +41,8 @@ export type PostActivities = ReturnType<typeof postActivities>;
 export function bulkActivities(content: Content) {
   return {
     startBulkGeneration: (jobId: string) => startBulkGeneration(content, jobId),
-    reportBulkProgress: (jobId: string, done: number, total: number) => reportBulkProgress(content, jobId, done, total),
+    reportBulkProgress: (jobId: string, done: number, total: number) =>
+      reportBulkProgress(content, jobId, done, total),
     finishBulkGeneration: (
       jobId: string,
       userId: string,

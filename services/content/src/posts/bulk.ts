@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { eventMetadataOf, handle, requireAuthenticated, transaction, type RequestOrigin } from '@seren/service-kit';
+import {
+  eventMetadataOf,
+  handle,
+  requireAuthenticated,
+  transaction,
+  type RequestOrigin,
+} from '@seren/service-kit';
 import { isDomainError, validationError } from '@seren/service-kit/errors';
 import { parse } from 'csv-parse/sync';
 import type { Content } from '../application.js';
@@ -9,7 +15,7 @@ import { planOfUser } from '../users/quota.js';
 import { postDecider, quotaDecider, validBrief } from './decide.js';
 import { postStream, quotaStream } from './post.js';
 import { limitsOf } from './plans.js';
-import { releaseGeneration, type GenerationAccepted } from './service.js';
+import { releaseGeneration, sourceIdsFor, type GenerationAccepted } from './service.js';
 import { sourceTextsOf, type SourceText } from './sources.js';
 import type { bulkGeneration } from './workflows.js';
 
@@ -25,7 +31,12 @@ export interface BulkRowFailure {
 /** The CSV's data rows by lower-cased column: the parser's rows when it kept them, else parsed here. */
 function rowsOf(source: SourceText): Record<string, string>[] {
   if (source.rows) return source.rows;
-  const records = parse(source.text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, relax_column_count: true, bom: true }) as Record<string, string>[];
+  const records = parse(source.text, {
+    columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+    skip_empty_lines: true,
+    relax_column_count: true,
+    bom: true,
+  }) as Record<string, string>[];
   return records;
 }
 
@@ -58,7 +69,15 @@ export async function requestBulkGeneration(
       accepted.push({
         postId: randomUUID(),
         row,
-        brief: validBrief({ topic: record.topic ?? '', voice: (record.voice ?? '').trim().toLowerCase() || 'professional', customInstructions: record.custom_instructions ?? null, targetLength: record.target_length?.trim() || null }, tier),
+        brief: validBrief(
+          {
+            topic: record.topic ?? '',
+            voice: (record.voice ?? '').trim().toLowerCase() || 'professional',
+            customInstructions: record.custom_instructions ?? null,
+            targetLength: record.target_length?.trim() || null,
+          },
+          tier,
+        ),
       });
     } catch (error) {
       if (!isDomainError(error)) throw error;
@@ -67,52 +86,100 @@ export async function requestBulkGeneration(
   });
   if (accepted.length === 0)
     throw validationError(
-      failed.length ? `no row of the CSV can be generated (first problem, line ${failed[0]!.row}: ${failed[0]!.error})` : 'the CSV has no data rows',
+      failed.length
+        ? `no row of the CSV can be generated (first problem, line ${failed[0]!.row}: ${failed[0]!.error})`
+        : 'the CSV has no data rows',
     );
   const { bulkLimit, concurrentGenerations } = limitsOf(tier);
   if (accepted.length > bulkLimit)
-    throw validationError(`the ${tier} plan generates at most ${bulkLimit} rows per bulk job (this CSV has ${accepted.length})`, {
-      field: 'csv_source_id',
-    });
+    throw validationError(
+      `the ${tier} plan generates at most ${bulkLimit} rows per bulk job (this CSV has ${accepted.length})`,
+      {
+        field: 'csv_source_id',
+      },
+    );
+  // Every row writes from the project's parsed documents (as a generation without source_ids does).
+  const sourceIds = await sourceIdsFor(content, userId, projectId, null);
   const jobId = randomUUID();
   const workflowId = bulkGenerationWorkflowId(jobId);
   const metadata = eventMetadataOf(request);
   await transaction(content, async (manager) => {
-    await handle(content, manager, quotaStream(userId), quotaDecider, { type: 'ReserveGeneration', userId, jobId, tier, posts: accepted.length, now: now.toISOString() }, metadata);
-    await queueJob(content, manager, { jobId, userId, projectId, jobType: 'bulk_generation', totalItems: accepted.length, workflowId }, request);
+    await handle(
+      content,
+      manager,
+      quotaStream(userId),
+      quotaDecider,
+      { type: 'ReserveGeneration', userId, jobId, tier, posts: accepted.length, now: now.toISOString() },
+      metadata,
+    );
+    await queueJob(
+      content,
+      manager,
+      { jobId, userId, projectId, jobType: 'bulk_generation', totalItems: accepted.length, workflowId },
+      request,
+    );
     for (const row of accepted) {
-      await handle(content, manager, postStream(row.postId), postDecider, {
-        type: 'RequestPostGeneration',
-        postId: row.postId,
-        jobId,
-        userId,
-        projectId,
-        brief: row.brief,
-        sourceIds: [],
-        bulkJobId: jobId,
-        now: now.toISOString(),
-      }, metadata);
+      await handle(
+        content,
+        manager,
+        postStream(row.postId),
+        postDecider,
+        {
+          type: 'RequestPostGeneration',
+          postId: row.postId,
+          jobId,
+          userId,
+          projectId,
+          brief: row.brief,
+          sourceIds,
+          bulkJobId: jobId,
+          now: now.toISOString(),
+        },
+        metadata,
+      );
     }
   });
   try {
     await content.workflows.workflow.start<typeof bulkGeneration>('bulkGeneration', {
       taskQueue: content.taskQueue,
       workflowId,
-      args: [{ jobId, userId, rows: accepted.map((r) => ({ postId: r.postId, row: r.row, topic: r.brief.topic })), invalidRows: failed, concurrency: concurrentGenerations }],
+      args: [
+        {
+          jobId,
+          userId,
+          rows: accepted.map((r) => ({ postId: r.postId, row: r.row, topic: r.brief.topic })),
+          invalidRows: failed,
+          concurrency: concurrentGenerations,
+        },
+      ],
     });
   } catch (error) {
-    await finishBulkGeneration(content, jobId, userId, { postIds: [], failedRows: failed, cancelled: false, notStarted: accepted.length });
+    await finishBulkGeneration(content, jobId, userId, {
+      postIds: [],
+      failedRows: failed,
+      cancelled: false,
+      notStarted: accepted.length,
+    });
     throw error;
   }
-  return { jobId, status: 'queued', message: 'Bulk generation started. Poll /api/v1/jobs/{job_id} for status.', totalItems: accepted.length };
+  return {
+    jobId,
+    status: 'queued',
+    message: 'Bulk generation started. Poll /api/v1/jobs/{job_id} for status.',
+    totalItems: accepted.length,
+  };
 }
 
 // ---- the bulk_generation workflow's activities -------------------------------------------------------
 
-export const startBulkGeneration = (content: Content, jobId: string) => startJob(content, jobId, 'bulk_generation');
+export const startBulkGeneration = (content: Content, jobId: string) =>
+  startJob(content, jobId, 'bulk_generation');
 
 export const reportBulkProgress = (content: Content, jobId: string, done: number, total: number) =>
-  reportJobProgress(content, jobId, 'bulk_generation', { progress: Math.floor((100 * done) / Math.max(total, 1)), itemsDone: done });
+  reportJobProgress(content, jobId, 'bulk_generation', {
+    progress: Math.floor((100 * done) / Math.max(total, 1)),
+    itemsDone: done,
+  });
 
 /**
  * Completes the bulk job with the posts made and the rows that failed (or fails it when cancelled,
@@ -124,12 +191,21 @@ export async function finishBulkGeneration(
   userId: string,
   outcome: { postIds: string[]; failedRows: BulkRowFailure[]; cancelled: boolean; notStarted: number },
 ): Promise<void> {
-  const result = { post_ids: outcome.postIds, failed_rows: outcome.failedRows, completed: outcome.postIds.length, failed: outcome.failedRows.length };
-  if (outcome.cancelled) await failJob(content, jobId, 'bulk_generation', 'cancelled: the project was deleted', result);
-  else if (outcome.postIds.length === 0) await failJob(content, jobId, 'bulk_generation', 'no row was generated', result);
+  const result = {
+    post_ids: outcome.postIds,
+    failed_rows: outcome.failedRows,
+    completed: outcome.postIds.length,
+    failed: outcome.failedRows.length,
+  };
+  if (outcome.cancelled)
+    await failJob(content, jobId, 'bulk_generation', 'cancelled: the project was deleted', result);
+  else if (outcome.postIds.length === 0)
+    await failJob(content, jobId, 'bulk_generation', 'no row was generated', result);
   else await completeJob(content, jobId, 'bulk_generation', result);
   const { events } = await content.store.readStream(quotaStream(userId));
-  const reserved = events.find((e) => e.type === 'GenerationQuotaReserved' && (e.data as { jobId: string }).jobId === jobId);
+  const reserved = events.find(
+    (e) => e.type === 'GenerationQuotaReserved' && (e.data as { jobId: string }).jobId === jobId,
+  );
   const posts = (reserved?.data as { posts: number } | undefined)?.posts ?? 0;
   await releaseGeneration(content, userId, jobId, Math.max(0, posts - outcome.postIds.length));
 }

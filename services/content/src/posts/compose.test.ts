@@ -4,7 +4,10 @@ import type { SourceText } from './sources';
 import { fastApiGuide } from './test-support/fixtures';
 import { offlineWriter } from './writer';
 
-const headings = [...fastApiGuide.matchAll(/^(#+) (.+)$/gm)].map((m) => ({ depth: m[1]!.length, text: m[2]! }));
+const headings = [...fastApiGuide.matchAll(/^(#+) (.+)$/gm)].map((m) => ({
+  depth: m[1]!.length,
+  text: m[2]!,
+}));
 const guide: SourceText = {
   sourceId: 's1',
   filename: 'fastapi-guide.md',
@@ -18,7 +21,11 @@ const guide: SourceText = {
 const sourceSentences = new Set(blocksOf(guide).flatMap((b) => b.sentences));
 
 describe('the offline composer (extractive: it writes only what the sources say)', () => {
-  const brief = { topic: 'Async patterns in FastAPI', targetLength: 'short' as const, customInstructions: null };
+  const brief = {
+    topic: 'Async patterns in FastAPI',
+    targetLength: 'short' as const,
+    customInstructions: null,
+  };
 
   it('plans sections from the source headings, the most relevant ones, in source order', () => {
     const outline = planOutline(brief, [guide]);
@@ -35,7 +42,8 @@ describe('the offline composer (extractive: it writes only what the sources say)
     for (const section of outline.sections) {
       const written = writeSection(brief, [guide], section);
       expect(written.content.length).toBeGreaterThan(0);
-      for (const sentence of written.content.split(/(?<=[.!?])\s+(?=[A-Z])/)) expect(sourceSentences).toContain(sentence);
+      for (const sentence of written.content.split(/(?<=[.!?])\s+(?=[A-Z])/))
+        expect(sourceSentences).toContain(sentence);
     }
   });
 
@@ -44,7 +52,16 @@ describe('the offline composer (extractive: it writes only what the sources say)
     const sections = outline.sections.map((s) => writeSection(brief, [guide], s));
     const { content, notes } = assemblePost(brief, [guide], outline, sections, []);
     expect(Object.keys(content).sort()).toEqual(
-      ['conclusion', 'introduction', 'markdown', 'meta_description', 'meta_keywords', 'sections', 'title', 'word_count'].sort(),
+      [
+        'conclusion',
+        'introduction',
+        'markdown',
+        'meta_description',
+        'meta_keywords',
+        'sections',
+        'title',
+        'word_count',
+      ].sort(),
     );
     expect(content.word_count).toBeLessThanOrEqual(wordRanges.short.max);
     expect(content.markdown.startsWith('# Async patterns in FastAPI')).toBe(true);
@@ -56,7 +73,13 @@ describe('the offline composer (extractive: it writes only what the sources say)
   it('keeps to the longest length when the sources hold more than it', () => {
     const many: SourceText[] = Array.from({ length: 6 }, (_, i) => ({ ...guide, sourceId: `s${i}` }));
     const outline = planOutline(brief, many);
-    const { content, notes } = assemblePost(brief, many, outline, outline.sections.map((s) => writeSection(brief, many, s)), []);
+    const { content, notes } = assemblePost(
+      brief,
+      many,
+      outline,
+      outline.sections.map((s) => writeSection(brief, many, s)),
+      [],
+    );
     expect(content.word_count).toBeLessThanOrEqual(wordRanges.short.max);
     expect(content.word_count).toBeGreaterThanOrEqual(wordRanges.short.min);
     expect(notes).toEqual([]);
@@ -75,12 +98,18 @@ describe('the offline composer (extractive: it writes only what the sources say)
         { heading: 'b', content: 'Use FastAPI.' },
       ],
       [
-        { targetUrl: 'https://yourblog.com/seo-guide', keywords: ['SEO', 'search engine optimization'], anchorText: null },
+        {
+          targetUrl: 'https://yourblog.com/seo-guide',
+          keywords: ['SEO', 'search engine optimization'],
+          anchorText: null,
+        },
         { targetUrl: 'https://yourblog.com/fastapi', keywords: ['fastapi'], anchorText: null },
         { targetUrl: 'https://yourblog.com/none', keywords: ['kubernetes'], anchorText: null },
       ],
     );
-    expect(sections[0]!.content).toBe('Search engine optimization matters. [SEO](https://yourblog.com/seo-guide) again, seo.');
+    expect(sections[0]!.content).toBe(
+      'Search engine optimization matters. [SEO](https://yourblog.com/seo-guide) again, seo.',
+    );
     expect(sections[1]!.content).toBe('Use [FastAPI](https://yourblog.com/fastapi).');
     expect(placed.map((p) => p.keyword)).toEqual(['SEO', 'fastapi']);
   });

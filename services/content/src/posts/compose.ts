@@ -10,7 +10,8 @@ import { countWords, wordRanges } from './lengths.js';
 export const MAX_SECTIONS = 12;
 import type { SourceText } from './sources.js';
 
-export const OFFLINE_GENERATOR = 'offline-composer (extractive: the sources’ own sentences; no language model)';
+export const OFFLINE_GENERATOR =
+  'offline-composer (extractive: the sources’ own sentences; no language model)';
 
 export interface OutlineSection {
   heading: string;
@@ -58,7 +59,12 @@ export function sentencesOf(text: string): string[] {
     .filter((s) => countWords(s) >= 3);
 }
 
-const normalise = (line: string) => line.replace(/^#+\s*/, '').replace(/\s+/g, ' ').trim().toLowerCase();
+const normalise = (line: string) =>
+  line
+    .replace(/^#+\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 
 /**
  * A source cut into blocks at its headings (as its parser found them); text before the first
@@ -66,7 +72,11 @@ const normalise = (line: string) => line.replace(/^#+\s*/, '').replace(/\s+/g, '
  */
 export function blocksOf(source: SourceText): Block[] {
   const headingTexts = new Set(source.headings.map((h) => normalise(h.text)).filter((h) => h !== ''));
-  const fallback = source.filename.replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' ').trim() || 'Notes';
+  const fallback =
+    source.filename
+      .replace(/\.[^.]+$/, '')
+      .replace(/[-_]+/g, ' ')
+      .trim() || 'Notes';
   const blocks: { heading: string; lines: string[] }[] = [{ heading: fallback, lines: [] }];
   for (const raw of source.text.split(/\r?\n/)) {
     const line = raw.trim();
@@ -98,7 +108,8 @@ function relevance(sentence: string, terms: ReadonlySet<string>): number {
   return hits + hits / words.length;
 }
 
-const briefTerms = (brief: Brief) => new Set([...termsOf(brief.topic), ...termsOf(brief.customInstructions ?? '')]);
+const briefTerms = (brief: Brief) =>
+  new Set([...termsOf(brief.topic), ...termsOf(brief.customInstructions ?? '')]);
 
 /** Plans the post: its title (the topic) and one section per most relevant source block, in source order. */
 export function planOutline(brief: Brief, sources: readonly SourceText[]): Outline {
@@ -109,7 +120,9 @@ export function planOutline(brief: Brief, sources: readonly SourceText[]): Outli
       blockIndex,
       heading: block.heading,
       words: countWords(block.sentences.join(' ')),
-      score: block.sentences.reduce((sum, s) => sum + relevance(s, terms), 0) + relevance(block.heading, terms) * 3,
+      score:
+        block.sentences.reduce((sum, s) => sum + relevance(s, terms), 0) +
+        relevance(block.heading, terms) * 3,
     })),
   );
   const availableWords = candidates.reduce((sum, c) => sum + c.words, 0);
@@ -154,7 +167,12 @@ export function writeSection(
   if (!block) return { heading: section.heading, content: '' };
   const terms = briefTerms(brief);
   const ranked = block.sentences
-    .map((sentence, index) => ({ sentence, index, score: relevance(sentence, terms), words: countWords(sentence) }))
+    .map((sentence, index) => ({
+      sentence,
+      index,
+      score: relevance(sentence, terms),
+      words: countWords(sentence),
+    }))
     .sort((a, b) => b.score - a.score || a.index - b.index);
   const picked: typeof ranked = [];
   let used = 0;
@@ -200,7 +218,9 @@ export function weaveLinks(
           const match = pattern.exec(parts[i]!);
           if (!match) continue;
           parts[i] =
-            parts[i]!.slice(0, match.index) + `[${match[1]}](${link.targetUrl})` + parts[i]!.slice(match.index + match[1]!.length);
+            parts[i]!.slice(0, match.index) +
+            `[${match[1]}](${link.targetUrl})` +
+            parts[i]!.slice(match.index + match[1]!.length);
           section.content = parts.join('');
           placed.push({ targetUrl: link.targetUrl, keyword });
           break search;
@@ -248,9 +268,13 @@ export function assemblePost(
         .map((s) => s.heading)
         .join('; ')}.`
     : '';
-  const metaDescription = (introduction || woven.sections[0]?.content || brief.topic).replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+  const metaDescription = (introduction || woven.sections[0]?.content || brief.topic).replace(
+    /\[([^\]]*)\]\([^)]*\)/g,
+    '$1',
+  );
   const keywordCounts = new Map<string, number>();
-  for (const term of termsOf(sections.map((s) => s.content).join(' '))) keywordCounts.set(term, (keywordCounts.get(term) ?? 0) + 1);
+  for (const term of termsOf(sections.map((s) => s.content).join(' ')))
+    keywordCounts.set(term, (keywordCounts.get(term) ?? 0) + 1);
   const metaKeywords = [...new Set(termsOf(brief.topic))].filter((t) => keywordCounts.has(t));
   const markdown = [
     `# ${outline.title}`,
@@ -261,7 +285,12 @@ export function assemblePost(
     .filter((part) => part !== '')
     .join('\n\n');
   const wordCount = countWords(
-    [outline.title, introduction, ...woven.sections.flatMap((s) => [s.heading, s.content.replace(/\]\([^)]*\)/g, ']')]), conclusion].join(' '),
+    [
+      outline.title,
+      introduction,
+      ...woven.sections.flatMap((s) => [s.heading, s.content.replace(/\]\([^)]*\)/g, ']')]),
+      conclusion,
+    ].join(' '),
   );
   const notes: string[] = [];
   if (sources.length === 0) notes.push('no parsed source was selected, so there was nothing to write from');

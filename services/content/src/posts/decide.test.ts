@@ -16,7 +16,10 @@ const reserve = (jobId: string, tier: 'free' | 'starter' = 'free', posts = 1) =>
   ({ type: 'ReserveGeneration', userId: 'u1', jobId, tier, posts, now }) as const;
 
 describe('the generation quota (one stream per user: acceptance is atomic)', () => {
-  it('reserves a post and a slot', () => given([]).when(reserve('j1')).then([reserved('j1')]));
+  it('reserves a post and a slot', () =>
+    given([])
+      .when(reserve('j1'))
+      .then([reserved('j1')]));
 
   it('refuses the 11th post of the month on free with QUOTA_EXCEEDED', () => {
     const month = Array.from({ length: 10 }, (_, i) => [reserved(`j${i}`), released(`j${i}`)]).flat();
@@ -24,15 +27,26 @@ describe('the generation quota (one stream per user: acceptance is atomic)', () 
   });
 
   it('counts a new month from zero, and refunds failed generations', () => {
-    const lastMonth = Array.from({ length: 10 }, (_, i) => [reserved(`j${i}`, 1, '2026-11'), released(`j${i}`, 0, '2026-11')]).flat();
-    given(lastMonth).when(reserve('j10')).then([reserved('j10')]);
+    const lastMonth = Array.from({ length: 10 }, (_, i) => [
+      reserved(`j${i}`, 1, '2026-11'),
+      released(`j${i}`, 0, '2026-11'),
+    ]).flat();
+    given(lastMonth)
+      .when(reserve('j10'))
+      .then([reserved('j10')]);
     const failedOnes = Array.from({ length: 10 }, (_, i) => [reserved(`j${i}`), released(`j${i}`, 1)]).flat();
-    given(failedOnes).when(reserve('j10')).then([reserved('j10')]);
+    given(failedOnes)
+      .when(reserve('j10'))
+      .then([reserved('j10')]);
   });
 
   it("refuses a generation beyond the plan's concurrent limit with 429 RATE_LIMIT_EXCEEDED", () => {
-    given([reserved('j1')]).when(reserve('j2')).thenThrows({ code: 'RATE_LIMITED', reason: 'RATE_LIMIT_EXCEEDED' });
-    given([reserved('j1'), reserved('j2')]).when(reserve('j3', 'starter')).then([reserved('j3')]);
+    given([reserved('j1')])
+      .when(reserve('j2'))
+      .thenThrows({ code: 'RATE_LIMITED', reason: 'RATE_LIMIT_EXCEEDED' });
+    given([reserved('j1'), reserved('j2')])
+      .when(reserve('j3', 'starter'))
+      .then([reserved('j3')]);
   });
 
   it('reserves a bulk job’s rows together, or none of them', () =>
@@ -70,17 +84,27 @@ describe('the brief', () => {
     'keeps %s for starter and above (403 VOICE_NOT_AVAILABLE on free)',
     (voice) => {
       expect(validBrief({ ...ok, voice }, 'starter').voice).toBe(voice);
-      expect(() => validBrief({ ...ok, voice }, 'free')).toThrow(expect.objectContaining({ code: 'FORBIDDEN', reason: 'VOICE_NOT_AVAILABLE' }));
+      expect(() => validBrief({ ...ok, voice }, 'free')).toThrow(
+        expect.objectContaining({ code: 'FORBIDDEN', reason: 'VOICE_NOT_AVAILABLE' }),
+      );
     },
   );
 
   it('refuses a topic above 200 (TOPIC_TOO_LONG), instructions above 2000 (INSTRUCTIONS_TOO_LONG), unknown voices and lengths', () => {
-    expect(() => validBrief({ ...ok, topic: 'x'.repeat(201) }, 'free')).toThrow(expect.objectContaining({ reason: 'TOPIC_TOO_LONG' }));
+    expect(() => validBrief({ ...ok, topic: 'x'.repeat(201) }, 'free')).toThrow(
+      expect.objectContaining({ reason: 'TOPIC_TOO_LONG' }),
+    );
     expect(() => validBrief({ ...ok, customInstructions: 'x'.repeat(2001) }, 'free')).toThrow(
       expect.objectContaining({ reason: 'INSTRUCTIONS_TOO_LONG' }),
     );
-    expect(() => validBrief({ ...ok, voice: 'pirate' }, 'pro')).toThrow(expect.objectContaining({ code: 'VALIDATION_ERROR' }));
-    expect(() => validBrief({ ...ok, targetLength: 'epic' }, 'pro')).toThrow(expect.objectContaining({ code: 'VALIDATION_ERROR' }));
-    expect(() => validBrief({ ...ok, topic: ' ' }, 'pro')).toThrow(expect.objectContaining({ code: 'VALIDATION_ERROR' }));
+    expect(() => validBrief({ ...ok, voice: 'pirate' }, 'pro')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_ERROR' }),
+    );
+    expect(() => validBrief({ ...ok, targetLength: 'epic' }, 'pro')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_ERROR' }),
+    );
+    expect(() => validBrief({ ...ok, topic: ' ' }, 'pro')).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_ERROR' }),
+    );
   });
 });

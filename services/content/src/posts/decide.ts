@@ -42,7 +42,9 @@ export function validBrief(brief: GenerationBrief, tier: PlanTier) {
   const topic = brief.topic.trim();
   if (topic === '') throw errors.validationError('topic is required (1-200 characters)', { field: 'topic' });
   if (topic.length > MAX_TOPIC)
-    throw errors.validationError(`topic must be at most ${MAX_TOPIC} characters`, { reason: 'TOPIC_TOO_LONG' });
+    throw errors.validationError(`topic must be at most ${MAX_TOPIC} characters`, {
+      reason: 'TOPIC_TOO_LONG',
+    });
   if (!(voices as readonly string[]).includes(brief.voice))
     throw errors.validationError(`voice must be one of ${voices.join(', ')}`, { field: 'voice' });
   const voice = brief.voice as Voice;
@@ -98,7 +100,13 @@ export function decideQuota(command: QuotaCommand, state: QuotaState): QuotaEven
       return [
         {
           type: 'GenerationQuotaReserved',
-          data: { userId: command.userId, jobId: command.jobId, period, posts: command.posts, reservedAt: command.now },
+          data: {
+            userId: command.userId,
+            jobId: command.jobId,
+            period,
+            posts: command.posts,
+            reservedAt: command.now,
+          },
         },
       ];
     }
@@ -147,7 +155,12 @@ export type PostCommand =
       bulkJobId: string | null;
       now: string;
     }
-  | { type: 'RecordGeneratedPost'; content: Extract<PostEvent, { type: 'PostGenerated' }>['data']['content']; generator: string; now: string }
+  | {
+      type: 'RecordGeneratedPost';
+      content: Extract<PostEvent, { type: 'PostGenerated' }>['data']['content'];
+      generator: string;
+      now: string;
+    }
   | { type: 'RecordFailedGeneration'; errorMessage: string; now: string }
   | { type: 'DeletePost'; userId: string; now: string };
 
@@ -169,7 +182,12 @@ export function decidePost(command: PostCommand, state: PostState): PostEvent[] 
       return [
         {
           type: 'PostGenerated',
-          data: { postId: state.postId, content: command.content, generator: command.generator, generatedAt: command.now },
+          data: {
+            postId: state.postId,
+            content: command.content,
+            generator: command.generator,
+            generatedAt: command.now,
+          },
         },
       ];
     case 'RecordFailedGeneration':
@@ -178,13 +196,22 @@ export function decidePost(command: PostCommand, state: PostState): PostEvent[] 
       return [
         {
           type: 'PostGenerationFailed',
-          data: { postId: state.postId, errorMessage: command.errorMessage.trim() || 'failed', failedAt: command.now },
+          data: {
+            postId: state.postId,
+            errorMessage: command.errorMessage.trim() || 'failed',
+            failedAt: command.now,
+          },
         },
       ];
     case 'DeletePost':
       if (state.status === 'none' || state.status === 'deleted' || state.userId !== command.userId)
         throw errors.notFound('post');
-      return [{ type: 'PostDeleted', data: { postId: state.postId, projectId: state.projectId, deletedAt: command.now } }];
+      return [
+        {
+          type: 'PostDeleted',
+          data: { postId: state.postId, projectId: state.projectId, deletedAt: command.now },
+        },
+      ];
     default: {
       const unknown: never = command;
       return unknown;

@@ -22,12 +22,17 @@ export function postsResolvers(content: Content): Resolvers {
       post: resolver(content, (c, request, args: { id: string }) => getPost(c, request, args.id)),
       posts: resolver(
         content,
-        (c, request, args: { projectId: string; status?: string | null; limit?: number | null; offset?: number | null }) =>
-          listProjectPosts(c, request, args.projectId, args),
+        (
+          c,
+          request,
+          args: { projectId: string; status?: string | null; limit?: number | null; offset?: number | null },
+        ) => listProjectPosts(c, request, args.projectId, args),
       ),
     },
     Mutation: {
-      generatePost: resolver(content, (c, request, args: GeneratePostArgs) => requestPostGeneration(c, request, args.input)),
+      generatePost: resolver(content, (c, request, args: GeneratePostArgs) =>
+        requestPostGeneration(c, request, args.input),
+      ),
       bulkGeneratePosts: resolver(content, (c, request, args: { projectId: string; csvSourceId: string }) =>
         requestBulkGeneration(c, request, args.projectId, args.csvSourceId),
       ),

@@ -67,7 +67,10 @@ export function evolveQuota(state: QuotaState, event: QuotaEvent): QuotaState {
       const { period, refundedPosts, jobId } = event.data;
       const active = { ...state.active };
       delete active[jobId];
-      return { used: { ...state.used, [period]: Math.max(0, (state.used[period] ?? 0) - refundedPosts) }, active };
+      return {
+        used: { ...state.used, [period]: Math.max(0, (state.used[period] ?? 0) - refundedPosts) },
+        active,
+      };
     }
     default: {
       const unknown: never = event;

@@ -5,7 +5,13 @@ import type { PostEvent, QuotaEvent } from './post.js';
 /** `posts`: what post queries read (a deleted project takes its posts with it). */
 export const postsProjection = defineProjection<PostEvent | EventOf<[typeof ProjectDeleted]>>({
   name: 'posts',
-  handles: ['PostGenerationRequested', 'PostGenerated', 'PostGenerationFailed', 'PostDeleted', 'ProjectDeleted'],
+  handles: [
+    'PostGenerationRequested',
+    'PostGenerated',
+    'PostGenerationFailed',
+    'PostDeleted',
+    'ProjectDeleted',
+  ],
   async apply(event, { manager }) {
     switch (event.type) {
       case 'PostGenerationRequested': {
@@ -41,11 +47,10 @@ export const postsProjection = defineProjection<PostEvent | EventOf<[typeof Proj
         return;
       }
       case 'PostGenerationFailed':
-        await manager.query(`update posts set status = 'failed', error_message = $2, updated_at = $3 where id = $1`, [
-          event.data.postId,
-          event.data.errorMessage,
-          event.data.failedAt,
-        ]);
+        await manager.query(
+          `update posts set status = 'failed', error_message = $2, updated_at = $3 where id = $1`,
+          [event.data.postId, event.data.errorMessage, event.data.failedAt],
+        );
         return;
       case 'PostDeleted':
         await manager.query(`delete from posts where id = $1`, [event.data.postId]);

@@ -72,7 +72,11 @@ export async function findPostById(app: ApplicationContext, postId: string): Pro
 }
 
 /** The user's post; another user's is undefined, like a missing one. */
-export async function findPost(app: ApplicationContext, userId: string, postId: string): Promise<PostView | undefined> {
+export async function findPost(
+  app: ApplicationContext,
+  userId: string,
+  postId: string,
+): Promise<PostView | undefined> {
   const rows: PostRow[] = await app.dataSource.query(`select * from posts where id = $1 and user_id = $2`, [
     postId,
     userId,
@@ -89,11 +93,10 @@ export async function listPosts(
   const where = `project_id = $1 and ($2::text is null or status = $2)`;
   const args = [projectId, filter.status ?? null];
   const [rows, count]: [PostRow[], { total: string }[]] = await Promise.all([
-    app.dataSource.query(`select * from posts where ${where} order by created_at desc, id desc limit $3 offset $4`, [
-      ...args,
-      filter.limit,
-      filter.offset,
-    ]),
+    app.dataSource.query(
+      `select * from posts where ${where} order by created_at desc, id desc limit $3 offset $4`,
+      [...args, filter.limit, filter.offset],
+    ),
     app.dataSource.query(`select count(*) as total from posts where ${where}`, args),
   ]);
   return { items: rows.map(toView), total: Number(count[0]!.total) };
@@ -109,7 +112,10 @@ export async function postsUsed(app: ApplicationContext, userId: string, period:
 }
 
 /** Posts by id (loaders' batch reader); callers check ownership. */
-export async function postsByIds(app: ApplicationContext, ids: readonly string[]): Promise<ReadonlyMap<string, PostView>> {
+export async function postsByIds(
+  app: ApplicationContext,
+  ids: readonly string[],
+): Promise<ReadonlyMap<string, PostView>> {
   const rows: PostRow[] = await app.dataSource.query(`select * from posts where id = any($1)`, [ids]);
   return new Map(rows.map((r) => [r.id, toView(r)]));
 }

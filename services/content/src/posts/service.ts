@@ -15,7 +15,14 @@ import { ownedProject } from '../projects/queries.js';
 import { listSources } from '../sources/queries.js';
 import { planOfUser } from '../users/quota.js';
 import type { Outline } from './compose.js';
-import { postDecider, postErrors, quotaDecider, validBrief, type GenerationBrief, type PostCommand } from './decide.js';
+import {
+  postDecider,
+  postErrors,
+  quotaDecider,
+  validBrief,
+  type GenerationBrief,
+  type PostCommand,
+} from './decide.js';
 import { postStream, quotaStream, type PostStatus } from './post.js';
 import { findPost, findPostById, listPosts, type PostView } from './queries.js';
 import { sourceTextsOf } from './sources.js';
@@ -40,17 +47,29 @@ function userOf(request: RequestOrigin): string {
 }
 
 /** The ids generation reads: those asked for (each checked: 404 / 400 INVALID_SOURCE), else the project's parsed documents. */
-async function sourceIdsFor(content: Content, userId: string, projectId: string, sourceIds: string[] | null | undefined) {
+export async function sourceIdsFor(
+  content: Content,
+  userId: string,
+  projectId: string,
+  sourceIds: string[] | null | undefined,
+) {
   if (sourceIds && sourceIds.length > 0) {
     const unique = [...new Set(sourceIds)];
     const texts = await sourceTextsOf(content).textsOf(projectId, userId, unique);
     if (texts.some((t) => t.fileType === 'csv'))
-      throw validationError('a CSV source is for bulk generation (POST /posts/bulk-generate), not a reference text', {
-        reason: 'INVALID_SOURCE',
-      });
+      throw validationError(
+        'a CSV source is for bulk generation (POST /posts/bulk-generate), not a reference text',
+        {
+          reason: 'INVALID_SOURCE',
+        },
+      );
     return unique;
   }
-  const { items } = await listSources(content, userId, projectId, { status: 'parsed', limit: 100, offset: 0 });
+  const { items } = await listSources(content, userId, projectId, {
+    status: 'parsed',
+    limit: 100,
+    offset: 0,
+  });
   return items
     .filter((s) => s.fileType !== 'csv')
     .slice(0, DEFAULT_SOURCES)
@@ -90,26 +109,45 @@ export async function requestPostGeneration(
   const workflowId = contentGenerationWorkflowId(jobId);
   const metadata = eventMetadataOf(request);
   await transaction(content, async (manager) => {
-    await handle(content, manager, quotaStream(userId), quotaDecider, {
-      type: 'ReserveGeneration',
-      userId,
-      jobId,
-      tier,
-      posts: 1,
-      now: now.toISOString(),
-    }, metadata);
-    await handle(content, manager, postStream(postId), postDecider, {
-      type: 'RequestPostGeneration',
-      postId,
-      jobId,
-      userId,
-      projectId: input.projectId,
-      brief,
-      sourceIds,
-      bulkJobId: null,
-      now: now.toISOString(),
-    }, metadata);
-    await queueJob(content, manager, { jobId, userId, projectId: input.projectId, jobType: 'content_generation', totalItems: 1, workflowId }, request);
+    await handle(
+      content,
+      manager,
+      quotaStream(userId),
+      quotaDecider,
+      {
+        type: 'ReserveGeneration',
+        userId,
+        jobId,
+        tier,
+        posts: 1,
+        now: now.toISOString(),
+      },
+      metadata,
+    );
+    await handle(
+      content,
+      manager,
+      postStream(postId),
+      postDecider,
+      {
+        type: 'RequestPostGeneration',
+        postId,
+        jobId,
+        userId,
+        projectId: input.projectId,
+        brief,
+        sourceIds,
+        bulkJobId: null,
+        now: now.toISOString(),
+      },
+      metadata,
+    );
+    await queueJob(
+      content,
+      manager,
+      { jobId, userId, projectId: input.projectId, jobType: 'content_generation', totalItems: 1, workflowId },
+      request,
+    );
   });
   try {
     await content.workflows.workflow.start<typeof contentGeneration>('contentGeneration', {
@@ -229,7 +267,11 @@ export async function failPost(content: Content, postId: string, errorMessage: s
     }
     return;
   }
-  await recordPost(content, postId, { type: 'RecordFailedGeneration', errorMessage, now: content.now().toISOString() });
+  await recordPost(content, postId, {
+    type: 'RecordFailedGeneration',
+    errorMessage,
+    now: content.now().toISOString(),
+  });
   if (ownJob(post)) {
     await failJob(content, post.jobId, 'content_generation', errorMessage, { post_id: postId });
     await releaseGeneration(content, post.userId, post.jobId, 1);
@@ -237,7 +279,12 @@ export async function failPost(content: Content, postId: string, errorMessage: s
 }
 
 /** Gives the job's concurrent-generation slot back, refunding posts it reserved but did not generate. */
-export async function releaseGeneration(content: Content, userId: string, jobId: string, refundedPosts: number) {
+export async function releaseGeneration(
+  content: Content,
+  userId: string,
+  jobId: string,
+  refundedPosts: number,
+) {
   await handle(
     content,
     undefined,

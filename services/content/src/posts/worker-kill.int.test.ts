@@ -50,15 +50,30 @@ describe('generation survives a worker killed mid-job', () => {
       let text = '';
       request.on('data', (chunk) => (text += chunk));
       request.on('end', () => {
-        const body = JSON.parse(text) as { model: string; response_format?: { json_schema?: { schema: { properties?: object } } } };
+        const body = JSON.parse(text) as {
+          model: string;
+          response_format?: { json_schema?: { schema: { properties?: object } } };
+        };
         const properties = Object.keys(body.response_format?.json_schema?.schema.properties ?? {});
-        const kind = properties.includes('sections') ? 'outline' : properties.includes('introduction') ? 'frame' : 'section';
+        const kind = properties.includes('sections')
+          ? 'outline'
+          : properties.includes('introduction')
+            ? 'frame'
+            : 'section';
         asked.push(kind);
         const object =
           kind === 'outline'
-            ? { title: 'Surviving workers', sections: [{ heading: 'One' }, { heading: 'Two' }, { heading: 'Three' }] }
+            ? {
+                title: 'Surviving workers',
+                sections: [{ heading: 'One' }, { heading: 'Two' }, { heading: 'Three' }],
+              }
             : kind === 'frame'
-              ? { introduction: 'Intro.', conclusion: 'Done.', meta_description: 'About workers.', meta_keywords: ['temporal'] }
+              ? {
+                  introduction: 'Intro.',
+                  conclusion: 'Done.',
+                  meta_description: 'About workers.',
+                  meta_keywords: ['temporal'],
+                }
               : { heading: 'A section', content: 'Durable execution resumes where it stopped.' };
         setTimeout(() => {
           response.writeHead(200, { 'content-type': 'application/json' });
@@ -68,7 +83,13 @@ describe('generation survives a worker killed mid-job', () => {
               object: 'chat.completion',
               created: 1,
               model: body.model,
-              choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(object) }, finish_reason: 'stop' }],
+              choices: [
+                {
+                  index: 0,
+                  message: { role: 'assistant', content: JSON.stringify(object) },
+                  finish_reason: 'stop',
+                },
+              ],
             }),
           );
         }, 1_000);
@@ -93,10 +114,27 @@ describe('generation survives a worker killed mid-job', () => {
     const started = await startChild(env);
     child = started.child;
     const headers = await asCaller({ subject: randomUUID() });
-    const project = await graphql<{ createProject: { id: string } }>(started.url, `mutation { createProject(name: "Kill test") { id } }`, {}, headers);
+    const project = await graphql<{ createProject: { id: string } }>(
+      started.url,
+      `
+        mutation {
+          createProject(name: "Kill test") {
+            id
+          }
+        }
+      `,
+      {},
+      headers,
+    );
     const accepted = await graphql<{ generatePost: { jobId: string } }>(
       started.url,
-      `mutation($p: ID!) { generatePost(input: { projectId: $p, topic: "Workers that die", voice: "technical" }) { jobId } }`,
+      `
+        mutation ($p: ID!) {
+          generatePost(input: { projectId: $p, topic: "Workers that die", voice: "technical" }) {
+            jobId
+          }
+        }
+      `,
       { p: project.data!.createProject.id },
       headers,
     );
@@ -105,14 +143,23 @@ describe('generation survives a worker killed mid-job', () => {
       (
         await graphql<{ job: { status: string; progress: number; result: { post_id: string } | null } }>(
           url,
-          `query($id: ID!) { job(id: $id) { status progress result } }`,
+          `
+            query ($id: ID!) {
+              job(id: $id) {
+                status
+                progress
+                result
+              }
+            }
+          `,
           { id: jobId },
           headers,
         )
       ).data?.job;
     // wait until the outline is done and a section is being written, then kill the process
     const deadline = Date.now() + 30_000;
-    while (((await jobOn(started.url))?.progress ?? 0) < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (((await jobOn(started.url))?.progress ?? 0) < 10 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect((await jobOn(started.url))?.progress).toBeGreaterThanOrEqual(10);
     await new Promise((r) => setTimeout(r, 300));
     child.kill('SIGKILL');

@@ -16,7 +16,12 @@ import type { BulkRowFailure } from './bulk.js';
 const steps = proxyActivities<PostActivities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '5 seconds',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
+  retry: {
+    initialInterval: '200 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 5,
+  },
 });
 
 export interface ContentGenerationInput {
@@ -47,7 +52,9 @@ export async function contentGeneration(input: ContentGenerationInput): Promise<
     return { postId: input.postId, status: 'completed', wordCount: done.wordCount };
   } catch (error) {
     const cancelled = isCancellation(error);
-    const message = cancelled ? 'cancelled: the project was deleted' : `generation failed: ${messageOf(error)}`;
+    const message = cancelled
+      ? 'cancelled: the project was deleted'
+      : `generation failed: ${messageOf(error)}`;
     // Recording the failure must survive the cancellation that caused it.
     await CancellationScope.nonCancellable(() => steps.failPost(input.postId, message));
     if (cancelled) throw error;
@@ -57,7 +64,12 @@ export async function contentGeneration(input: ContentGenerationInput): Promise<
 
 const bulkSteps = proxyActivities<BulkActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 10 },
+  retry: {
+    initialInterval: '200 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 10,
+  },
 });
 
 export interface BulkGenerationInput {
@@ -73,7 +85,9 @@ export interface BulkGenerationInput {
  * progress and items done move as rows finish; a failed row is recorded, the others go on.
  * Cancelling it (its project was deleted) cancels the rows still running.
  */
-export async function bulkGeneration(input: BulkGenerationInput): Promise<{ completed: number; failed: number }> {
+export async function bulkGeneration(
+  input: BulkGenerationInput,
+): Promise<{ completed: number; failed: number }> {
   await bulkSteps.startBulkGeneration(input.jobId);
   const postIds: string[] = [];
   const failedRows: BulkRowFailure[] = [...input.invalidRows];
@@ -94,15 +108,27 @@ export async function bulkGeneration(input: BulkGenerationInput): Promise<{ comp
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(input.concurrency, input.rows.length)) }, lane));
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(input.concurrency, input.rows.length)) }, lane),
+    );
   } catch (error) {
     if (!isCancellation(error)) throw error;
     await CancellationScope.nonCancellable(() =>
-      bulkSteps.finishBulkGeneration(input.jobId, input.userId, { postIds, failedRows, cancelled: true, notStarted: input.rows.length - done }),
+      bulkSteps.finishBulkGeneration(input.jobId, input.userId, {
+        postIds,
+        failedRows,
+        cancelled: true,
+        notStarted: input.rows.length - done,
+      }),
     );
     throw error;
   }
   failedRows.sort((a, b) => a.row - b.row);
-  await bulkSteps.finishBulkGeneration(input.jobId, input.userId, { postIds, failedRows, cancelled: false, notStarted: 0 });
+  await bulkSteps.finishBulkGeneration(input.jobId, input.userId, {
+    postIds,
+    failedRows,
+    cancelled: false,
+    notStarted: 0,
+  });
   return { completed: postIds.length, failed: failedRows.length };
 }

@@ -36,7 +36,10 @@ describe('the AI SDK writer against a local OpenAI-compatible server (contract t
   const answer = (properties: string[]) => {
     if (malformed) return { sections: 'not an array' };
     if (properties.includes('sections'))
-      return { title: 'Building REST APIs with FastAPI', sections: [{ heading: 'Async patterns' }, { heading: 'Testing the API' }] };
+      return {
+        title: 'Building REST APIs with FastAPI',
+        sections: [{ heading: 'Async patterns' }, { heading: 'Testing the API' }],
+      };
     if (properties.includes('introduction'))
       return {
         introduction: 'FastAPI builds APIs from type hints.',
@@ -44,7 +47,10 @@ describe('the AI SDK writer against a local OpenAI-compatible server (contract t
         meta_description: 'Build a REST API with FastAPI.',
         meta_keywords: ['FastAPI', 'REST API'],
       };
-    return { heading: 'Async patterns', content: 'An async endpoint should await I/O instead of blocking the event loop.' };
+    return {
+      heading: 'Async patterns',
+      content: 'An async endpoint should await I/O instead of blocking the event loop.',
+    };
   };
 
   beforeAll(async () => {
@@ -65,7 +71,13 @@ describe('the AI SDK writer against a local OpenAI-compatible server (contract t
           object: 'chat.completion',
           created: 1,
           model: body.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(answer(properties)) }, finish_reason: 'stop' }],
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: JSON.stringify(answer(properties)) },
+              finish_reason: 'stop',
+            },
+          ],
           usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
         }),
       );
@@ -90,9 +102,19 @@ describe('the AI SDK writer against a local OpenAI-compatible server (contract t
     wordCount: countWords(fastApiGuide),
     rows: null,
   };
-  const brief = { topic: 'How to Build a REST API with FastAPI', voice: 'technical' as const, targetLength: 'short' as const, customInstructions: 'Include code examples' };
+  const brief = {
+    topic: 'How to Build a REST API with FastAPI',
+    voice: 'technical' as const,
+    targetLength: 'short' as const,
+    customInstructions: 'Include code examples',
+  };
   const writer = () =>
-    postWriterOf({ SERELO_MODEL_PROVIDER: 'openai-compatible', SERELO_MODEL_BASE_URL: baseUrl, SERELO_MODEL: 'llama3.1', SERELO_MODEL_TIMEOUT_MS: '5000' });
+    postWriterOf({
+      SERELO_MODEL_PROVIDER: 'openai-compatible',
+      SERELO_MODEL_BASE_URL: baseUrl,
+      SERELO_MODEL: 'llama3.1',
+      SERELO_MODEL_TIMEOUT_MS: '5000',
+    });
 
   it('sends chat completions with the model, the sources and a JSON schema, and assembles a post valid by the post schema', async () => {
     const w = writer();
@@ -100,7 +122,8 @@ describe('the AI SDK writer against a local OpenAI-compatible server (contract t
     const outline = await w.outline(brief, [source]);
     expect(outline.sections.map((s) => s.heading)).toEqual(['Async patterns', 'Testing the API']);
     const sections = [];
-    for (let i = 0; i < outline.sections.length; i++) sections.push(await w.section(brief, [source], outline, i));
+    for (let i = 0; i < outline.sections.length; i++)
+      sections.push(await w.section(brief, [source], outline, i));
     const { content, notes } = await w.assemble(brief, [source], outline, sections, [
       { targetUrl: 'https://yourblog.com/async', keywords: ['event loop'], anchorText: null },
     ]);
@@ -109,12 +132,17 @@ describe('the AI SDK writer against a local OpenAI-compatible server (contract t
       expect(call.path).toBe('/v1/chat/completions');
       expect(call.body.model).toBe('llama3.1');
       expect(call.body.response_format?.type).toBe('json_schema');
-      expect(call.body.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('technical voice') });
+      expect(call.body.messages[0]).toMatchObject({
+        role: 'system',
+        content: expect.stringContaining('technical voice'),
+      });
     }
     expect(calls[0]!.body.messages.at(-1)!.content).toContain('Async database drivers such as asyncpg');
     expect(content.title).toBe('Building REST APIs with FastAPI');
     expect(content.sections[0]!.content).toContain('[event loop](https://yourblog.com/async)');
-    expect(content.markdown).toMatch(/^# Building REST APIs with FastAPI\n\nFastAPI builds APIs from type hints\./);
+    expect(content.markdown).toMatch(
+      /^# Building REST APIs with FastAPI\n\nFastAPI builds APIs from type hints\./,
+    );
     expect(content.word_count).toBeGreaterThan(0);
     expect(notes[0]).toMatch(/target_length short asks for 800-1200/);
   });
@@ -133,7 +161,9 @@ describe('the AI SDK writer against a local OpenAI-compatible server (contract t
 
   it('is chosen by configuration only: offline by default, and a wrong setting names the variable', () => {
     expect(postWriterOf({}).generator).toMatch(/offline-composer/);
-    expect(() => postWriterOf({ SERELO_MODEL_PROVIDER: 'openai-compatible', SERELO_MODEL: 'm' })).toThrow(/SERELO_MODEL_BASE_URL/);
+    expect(() => postWriterOf({ SERELO_MODEL_PROVIDER: 'openai-compatible', SERELO_MODEL: 'm' })).toThrow(
+      /SERELO_MODEL_BASE_URL/,
+    );
     expect(() => postWriterOf({ SERELO_MODEL_PROVIDER: 'gpt' })).toThrow(/SERELO_MODEL_PROVIDER/);
   });
 });

@@ -71,7 +71,10 @@ const sourceDigest = (sources: readonly SourceText[], maxChars = 12_000) =>
 
 const outlineSchema = z.object({
   title: z.string().min(1).max(200),
-  sections: z.array(z.object({ heading: z.string().min(1).max(200) })).min(2).max(12),
+  sections: z
+    .array(z.object({ heading: z.string().min(1).max(200) }))
+    .min(2)
+    .max(12),
 });
 const sectionSchema = z.object({ heading: z.string().min(1), content: z.string().min(1) });
 const frameSchema = z.object({
@@ -82,7 +85,11 @@ const frameSchema = z.object({
 });
 
 /** A language model through the AI SDK: structured output, validated by zod, with retries and a timeout. */
-export function aiSdkWriter(model: LanguageModel, label: string, options: { timeoutMs: number; maxRetries: number }): PostWriter {
+export function aiSdkWriter(
+  model: LanguageModel,
+  label: string,
+  options: { timeoutMs: number; maxRetries: number },
+): PostWriter {
   const ask = async <T>(schema: z.ZodType<T>, system: string, prompt: string): Promise<T> => {
     const { output } = await generateText({
       model,
@@ -110,7 +117,12 @@ export function aiSdkWriter(model: LanguageModel, label: string, options: { time
       return {
         title: planned.title,
         availableWords: sources.reduce((sum, s) => sum + s.wordCount, 0),
-        sections: planned.sections.map((s, i) => ({ heading: s.heading, sourceIndex: -1, blockIndex: i, budget })),
+        sections: planned.sections.map((s, i) => ({
+          heading: s.heading,
+          sourceIndex: -1,
+          blockIndex: i,
+          budget,
+        })),
       };
     },
     async section(brief, sources, outline, index) {
@@ -148,7 +160,9 @@ export function aiSdkWriter(model: LanguageModel, label: string, options: { time
       const { min, max } = wordRanges[brief.targetLength];
       const notes =
         content.word_count < min || content.word_count > max
-          ? [`the model wrote ${content.word_count} words; target_length ${brief.targetLength} asks for ${min}-${max}`]
+          ? [
+              `the model wrote ${content.word_count} words; target_length ${brief.targetLength} asks for ${min}-${max}`,
+            ]
           : [];
       return { content, notes };
     },
@@ -172,7 +186,8 @@ export function postWriterOf(env: Record<string, string | undefined>): PostWrite
   const provider = env[writerConfigKeys.provider] ?? 'offline';
   if (provider === 'offline') return offlineWriter;
   const modelId = env[writerConfigKeys.model];
-  if (!modelId) throw new Error(`${writerConfigKeys.model} is required when ${writerConfigKeys.provider}=${provider}`);
+  if (!modelId)
+    throw new Error(`${writerConfigKeys.model} is required when ${writerConfigKeys.provider}=${provider}`);
   const baseURL = env[writerConfigKeys.baseUrl];
   const apiKey = env[writerConfigKeys.apiKey];
   const timeoutMs = Number(env[writerConfigKeys.timeoutMs] ?? 60_000);
@@ -181,8 +196,16 @@ export function postWriterOf(env: Record<string, string | undefined>): PostWrite
   let model: LanguageModel;
   switch (provider) {
     case 'openai-compatible':
-      if (!baseURL) throw new Error(`${writerConfigKeys.baseUrl} is required when ${writerConfigKeys.provider}=openai-compatible`);
-      model = createOpenAICompatible({ name: 'serelo-model', baseURL, apiKey, supportsStructuredOutputs: true })(modelId);
+      if (!baseURL)
+        throw new Error(
+          `${writerConfigKeys.baseUrl} is required when ${writerConfigKeys.provider}=openai-compatible`,
+        );
+      model = createOpenAICompatible({
+        name: 'serelo-model',
+        baseURL,
+        apiKey,
+        supportsStructuredOutputs: true,
+      })(modelId);
       break;
     case 'openai':
       model = createOpenAI({ baseURL, apiKey })(modelId);
@@ -191,7 +214,9 @@ export function postWriterOf(env: Record<string, string | undefined>): PostWrite
       model = createAnthropic({ baseURL, apiKey })(modelId);
       break;
     default:
-      throw new Error(`${writerConfigKeys.provider} must be offline, openai-compatible, openai or anthropic (got ${provider})`);
+      throw new Error(
+        `${writerConfigKeys.provider} must be offline, openai-compatible, openai or anthropic (got ${provider})`,
+      );
   }
   return aiSdkWriter(model, `${provider}:${modelId}`, { timeoutMs, maxRetries: 2 });
 }

@@ -12,7 +12,14 @@ const created: ProjectEvent = {
 describe('projects', () => {
   it('creates a project with its name trimmed and an empty description as none', () =>
     given([])
-      .when({ type: 'CreateProject', projectId: 'p1', userId: 'u1', name: ' Tech Blog ', description: '  ', now })
+      .when({
+        type: 'CreateProject',
+        projectId: 'p1',
+        userId: 'u1',
+        name: ' Tech Blog ',
+        description: '  ',
+        now,
+      })
       .then([created]));
 
   it('refuses an empty name, a name above 200 and a description above 1000 characters', () => {
@@ -23,7 +30,14 @@ describe('projects', () => {
       .when({ type: 'CreateProject', projectId: 'p1', userId: 'u1', name: 'x'.repeat(201), now })
       .thenThrows({ code: 'VALIDATION_ERROR' });
     given([])
-      .when({ type: 'CreateProject', projectId: 'p1', userId: 'u1', name: 'ok', description: 'd'.repeat(1001), now })
+      .when({
+        type: 'CreateProject',
+        projectId: 'p1',
+        userId: 'u1',
+        name: 'ok',
+        description: 'd'.repeat(1001),
+        now,
+      })
       .thenThrows({ code: 'VALIDATION_ERROR' });
   });
 
@@ -40,8 +54,13 @@ describe('projects', () => {
   });
 
   it('deletes a project once; a deleted project is not found', () => {
-    const deleted: ProjectEvent = { type: 'ProjectDeleted', data: { projectId: 'p1', userId: 'u1', deletedAt: now } };
+    const deleted: ProjectEvent = {
+      type: 'ProjectDeleted',
+      data: { projectId: 'p1', userId: 'u1', deletedAt: now },
+    };
     given([created]).when({ type: 'DeleteProject', userId: 'u1', now }).then([deleted]);
-    given([created, deleted]).when({ type: 'DeleteProject', userId: 'u1', now }).thenThrows({ code: 'NOT_FOUND' });
+    given([created, deleted])
+      .when({ type: 'DeleteProject', userId: 'u1', now })
+      .thenThrows({ code: 'NOT_FOUND' });
   });
 });

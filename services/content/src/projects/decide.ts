@@ -2,7 +2,14 @@ import { domainErrorsOf } from '@seren/service-kit/errors';
 import { evolveProject, initialProjectState, type ProjectEvent, type ProjectState } from './project.js';
 
 export type ProjectCommand =
-  | { type: 'CreateProject'; projectId: string; userId: string; name: string; description?: string | null; now: string }
+  | {
+      type: 'CreateProject';
+      projectId: string;
+      userId: string;
+      name: string;
+      description?: string | null;
+      now: string;
+    }
   | { type: 'UpdateProject'; userId: string; name?: string | null; description?: string | null; now: string }
   | { type: 'DeleteProject'; userId: string; now: string };
 
@@ -42,7 +49,8 @@ function owned(state: ProjectState, userId: string) {
 export function decideProject(command: ProjectCommand, state: ProjectState): ProjectEvent[] {
   switch (command.type) {
     case 'CreateProject': {
-      if (state.status !== 'none') throw errors.conflict('project already exists', { reason: 'PROJECT_EXISTS' });
+      if (state.status !== 'none')
+        throw errors.conflict('project already exists', { reason: 'PROJECT_EXISTS' });
       return [
         {
           type: 'ProjectCreated',
@@ -69,7 +77,10 @@ export function decideProject(command: ProjectCommand, state: ProjectState): Pro
     case 'DeleteProject': {
       const project = owned(state, command.userId);
       return [
-        { type: 'ProjectDeleted', data: { projectId: project.projectId, userId: project.userId, deletedAt: command.now } },
+        {
+          type: 'ProjectDeleted',
+          data: { projectId: project.projectId, userId: project.userId, deletedAt: command.now },
+        },
       ];
     }
     default: {

@@ -21,15 +21,19 @@ export function projectsResolvers(content: Content): Resolvers {
         (c, request, args: { id: string; name?: string | null; description?: string | null }) =>
           updateProject(c, request, args.id, { name: args.name, description: args.description }),
       ),
-      deleteProject: resolver(content, (c, request, args: { id: string }) => deleteProject(c, request, args.id)),
+      deleteProject: resolver(content, (c, request, args: { id: string }) =>
+        deleteProject(c, request, args.id),
+      ),
     },
     Project: {
       // Federation calls it as (reference, context), not (parent, args, context).
       __resolveReference: (ref: { id: string }, context: RequestContext<unknown>) =>
         getProject(content, requestInfoOf(context), ref.id),
       owner: (project: ProjectView) => ({ id: project.userId }),
-      linkOpportunities: resolver(content, async (c, request, _args: unknown, project: ProjectView) =>
-        (await listLinkOpportunities(c, request, project.id)).items,
+      linkOpportunities: resolver(
+        content,
+        async (c, request, _args: unknown, project: ProjectView) =>
+          (await listLinkOpportunities(c, request, project.id)).items,
       ),
     },
     User: {

@@ -1,9 +1,4 @@
-import {
-  ProjectCreated,
-  ProjectDeleted,
-  ProjectUpdated,
-  type EventOf,
-} from '@seren/contracts';
+import { ProjectCreated, ProjectDeleted, ProjectUpdated, type EventOf } from '@seren/contracts';
 
 export type ProjectEvent = EventOf<[typeof ProjectCreated, typeof ProjectUpdated, typeof ProjectDeleted]>;
 
@@ -11,7 +6,13 @@ export const projectStream = (projectId: string) => `project-${projectId}`;
 
 export type ProjectState =
   | { status: 'none' }
-  | { status: 'active' | 'deleted'; projectId: string; userId: string; name: string; description: string | null };
+  | {
+      status: 'active' | 'deleted';
+      projectId: string;
+      userId: string;
+      name: string;
+      description: string | null;
+    };
 
 export const initialProjectState = (): ProjectState => ({ status: 'none' });
 

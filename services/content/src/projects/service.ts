@@ -12,8 +12,20 @@ function userOf(request: RequestOrigin): string {
   return request.caller.subject;
 }
 
-async function handleProject(content: Content, request: RequestOrigin, projectId: string, command: ProjectCommand) {
-  return handle(content, undefined, projectStream(projectId), projectDecider, command, eventMetadataOf(request));
+async function handleProject(
+  content: Content,
+  request: RequestOrigin,
+  projectId: string,
+  command: ProjectCommand,
+) {
+  return handle(
+    content,
+    undefined,
+    projectStream(projectId),
+    projectDecider,
+    command,
+    eventMetadataOf(request),
+  );
 }
 
 export async function createProject(
@@ -42,7 +54,11 @@ export function listProjects(
   return readProjects(content, userOf(request), pageOf(page, { defaultLimit: 100, maxLimit: 100 }));
 }
 
-export function getProject(content: Content, request: RequestOrigin, projectId: string): Promise<ProjectView> {
+export function getProject(
+  content: Content,
+  request: RequestOrigin,
+  projectId: string,
+): Promise<ProjectView> {
   return ownedProject(content, userOf(request), projectId);
 }
 
@@ -69,11 +85,19 @@ export async function updateProject(
  * the same transaction. Then its running workflows are cancelled: each one's cancellation handler
  * records its job as failed and gives back the generation slot (a workflow already gone is fine).
  */
-export async function deleteProject(content: Content, request: RequestOrigin, projectId: string): Promise<boolean> {
+export async function deleteProject(
+  content: Content,
+  request: RequestOrigin,
+  projectId: string,
+): Promise<boolean> {
   const userId = userOf(request);
   await ownedProject(content, userId, projectId);
   const running = await runningWorkflowsOfProject(content, projectId);
-  await handleProject(content, request, projectId, { type: 'DeleteProject', userId, now: content.now().toISOString() });
+  await handleProject(content, request, projectId, {
+    type: 'DeleteProject',
+    userId,
+    now: content.now().toISOString(),
+  });
   await Promise.all(
     running.map(async (workflowId) => {
       try {

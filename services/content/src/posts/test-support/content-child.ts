@@ -11,7 +11,10 @@ registerHooks({
   resolve(specifier, context, nextResolve) {
     const sub = /^@seren\/([a-z-]+)\/([a-z-]+)$/.exec(specifier);
     if (sub)
-      return { url: pathToFileURL(join(repoRoot, 'packages', sub[1]!, 'src', `${sub[2]}.ts`)).href, shortCircuit: true };
+      return {
+        url: pathToFileURL(join(repoRoot, 'packages', sub[1]!, 'src', `${sub[2]}.ts`)).href,
+        shortCircuit: true,
+      };
     return nextResolve(specifier, context);
   },
 });

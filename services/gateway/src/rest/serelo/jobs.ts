@@ -11,7 +11,7 @@ export const jobsRoutes = [
     path: '/api/v1/jobs/{job_id}',
     section: 'jobs',
     summary: 'Get job status',
-    description: 'Poll every 2-5 seconds until status is completed or failed. Another user\'s job is 404.',
+    description: "Poll every 2-5 seconds until status is completed or failed. Another user's job is 404.",
     auth: 'required',
     rateLimit: 'general',
     request: { params: z.object({ job_id: z.string().min(1) }) },

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { graphql } from '../graphql.js';
 import { route } from './route.js';
-import { LinkOpportunityFields, linkOpportunitySchema, linkOpportunityToRest } from './shapes/link-opportunity.js';
+import {
+  LinkOpportunityFields,
+  linkOpportunitySchema,
+  linkOpportunityToRest,
+} from './shapes/link-opportunity.js';
 
 // Serelo "Internal Links". URL and keyword rules are content's (400 VALIDATION_ERROR).
 
@@ -33,7 +37,12 @@ export const linksRoutes = [
           $keywords: [String!]!
           $anchor: String
         ) {
-          createLinkOpportunity(projectId: $project, targetUrl: $url, keywords: $keywords, anchorText: $anchor) {
+          createLinkOpportunity(
+            projectId: $project
+            targetUrl: $url
+            keywords: $keywords
+            anchorText: $anchor
+          ) {
             ...SereloLinkOpportunity
           }
         }

@@ -22,7 +22,11 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
   const detail = (code: string) => ({ detail: { code, message: expect.any(String) } });
   const content = () => s.content.application as Content;
 
-  async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  async function poll<T>(
+    read: () => Promise<T>,
+    done: (value: T) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await read();
@@ -34,15 +38,23 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
   async function upload(token: string, projectId: string, filename: string, bytes: Buffer) {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(bytes)]), filename);
-    const response = await fetch(`${s.gateway.listeners.serelo.url}/api/v1/sources/projects/${projectId}/sources`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-      body: form,
-    });
+    const response = await fetch(
+      `${s.gateway.listeners.serelo.url}/api/v1/sources/projects/${projectId}/sources`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      },
+    );
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  async function parsedSource(token: string, projectId: string, filename: string, bytes: Buffer): Promise<string> {
+  async function parsedSource(
+    token: string,
+    projectId: string,
+    filename: string,
+    bytes: Buffer,
+  ): Promise<string> {
     const uploaded = await upload(token, projectId, filename, bytes);
     expect(uploaded.status).toBe(201);
     const id = uploaded.body.id as string;
@@ -86,7 +98,11 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
     });
     expect(link.status).toBe(201);
     // Steps 2-3 (the PDF as the walkthrough uploads it, and the guide as Markdown)
-    const pdf = buildPdf({ pages: [['How to Build a REST API with FastAPI. FastAPI validates every request with Pydantic models.']] });
+    const pdf = buildPdf({
+      pages: [
+        ['How to Build a REST API with FastAPI. FastAPI validates every request with Pydantic models.'],
+      ],
+    });
     const pdfId = await parsedSource(user.token, projectId, 'research-paper.pdf', pdf);
     const guideId = await parsedSource(user.token, projectId, 'fastapi-guide.md', Buffer.from(fastApiGuide));
     // Step 4
@@ -121,7 +137,9 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
         post_id: expect.any(String),
         generator: expect.stringContaining('offline-composer'),
         word_count: expect.any(Number),
-        notes: [expect.stringMatching(/the sources support \d+ words; target_length medium asks for 1500-2000/)],
+        notes: [
+          expect.stringMatching(/the sources support \d+ words; target_length medium asks for 1500-2000/),
+        ],
       },
       error_message: null,
       created_at: expect.any(String),
@@ -159,12 +177,17 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
     const user = await restUser(s);
     const projectId = await newProject(user.token);
     const generate = (body: Record<string, unknown>) =>
-      s.serelo('POST', '/api/v1/posts/generate', { token: user.token, body: { project_id: projectId, topic: 'SEO', voice: 'professional', ...body } });
+      s.serelo('POST', '/api/v1/posts/generate', {
+        token: user.token,
+        body: { project_id: projectId, topic: 'SEO', voice: 'professional', ...body },
+      });
     const genZ = await generate({ voice: 'gen_z' });
     expect(genZ.status).toBe(403);
     expect(genZ.body).toEqual(detail('VOICE_NOT_AVAILABLE'));
     expect((await generate({ topic: 'x'.repeat(201) })).body).toEqual(detail('TOPIC_TOO_LONG'));
-    expect((await generate({ custom_instructions: 'x'.repeat(2001) })).body).toEqual(detail('INSTRUCTIONS_TOO_LONG'));
+    expect((await generate({ custom_instructions: 'x'.repeat(2001) })).body).toEqual(
+      detail('INSTRUCTIONS_TOO_LONG'),
+    );
     for (const body of [{ voice: 'pirate' }, { target_length: 'epic' }, { topic: '' }, { topic: 7 }]) {
       const r = await generate(body);
       expect(r.status).toBe(400);
@@ -175,20 +198,37 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
     expect(noProject.body).toEqual(detail('NOT_FOUND'));
     const other = await restUser(s, 'other');
     const theirProject = await newProject(other.token, 'Theirs');
-    const theirSource = await parsedSource(other.token, theirProject, 'a.md', Buffer.from('# A\n\nSome words about SEO here.\n'));
+    const theirSource = await parsedSource(
+      other.token,
+      theirProject,
+      'a.md',
+      Buffer.from('# A\n\nSome words about SEO here.\n'),
+    );
     expect((await generate({ source_ids: [theirSource] })).status).toBe(404);
-    const uploaded = await upload(user.token, projectId, 'b.md', Buffer.from('# B\n\nText about SEO that parses.\n'));
+    const uploaded = await upload(
+      user.token,
+      projectId,
+      'b.md',
+      Buffer.from('# B\n\nText about SEO that parses.\n'),
+    );
     const early = await generate({ source_ids: [uploaded.body.id] });
     if (early.status === 400) expect(early.body).toEqual(detail('INVALID_SOURCE'));
     else expect(early.status).toBe(202); // parsing was faster than the request: a parsed source is fine
-    expect((await s.serelo('GET', '/api/v1/users/me', { token: user.token })).body.quota.posts_used).toBe(early.status === 202 ? 1 : 0);
+    expect((await s.serelo('GET', '/api/v1/users/me', { token: user.token })).body.quota.posts_used).toBe(
+      early.status === 202 ? 1 : 0,
+    );
   });
 
   it("the plan's concurrent generations: two at once on free, one 202 and one 429 RATE_LIMIT_EXCEEDED with retry_after", async () => {
     const user = await restUser(s);
     const projectId = await newProject(user.token);
     const sourceId = await parsedSource(user.token, projectId, 'guide.md', Buffer.from(fastApiGuide));
-    const body = { project_id: projectId, topic: 'Async patterns in FastAPI', voice: 'casual', source_ids: [sourceId] };
+    const body = {
+      project_id: projectId,
+      topic: 'Async patterns in FastAPI',
+      voice: 'casual',
+      source_ids: [sourceId],
+    };
     const both = await Promise.all(
       ['Async patterns in FastAPI', 'Testing FastAPI'].map((topic) =>
         s.serelo('POST', '/api/v1/posts/generate', { token: user.token, body: { ...body, topic } }),
@@ -198,11 +238,20 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
     // the same topic again while it generates: 409 ALREADY_GENERATING (checked before the slot)
     const winner = both.find((r) => r.status === 202)!;
     const sameTopic = both[0]!.status === 202 ? 'Async patterns in FastAPI' : 'Testing FastAPI';
-    const repeat = await s.serelo('POST', '/api/v1/posts/generate', { token: user.token, body: { ...body, topic: sameTopic.toUpperCase() } });
+    const repeat = await s.serelo('POST', '/api/v1/posts/generate', {
+      token: user.token,
+      body: { ...body, topic: sameTopic.toUpperCase() },
+    });
     expect(repeat.status).toBe(409);
     expect(repeat.body).toEqual(detail('ALREADY_GENERATING'));
     const refused = both.find((r) => r.status === 429)!;
-    expect(refused.body).toEqual({ detail: { code: 'RATE_LIMIT_EXCEEDED', message: expect.stringMatching(/Try again in 30 seconds/), retry_after: 30 } });
+    expect(refused.body).toEqual({
+      detail: {
+        code: 'RATE_LIMIT_EXCEEDED',
+        message: expect.stringMatching(/Try again in 30 seconds/),
+        retry_after: 30,
+      },
+    });
     expect(refused.headers.get('retry-after')).toBe('30');
     const { job } = await finished(user.token, winner.body.job_id);
     expect(job.body.status).toBe('completed');
@@ -220,12 +269,28 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
     for (let i = 0; i < 9; i++) {
       const jobId = `earlier-${i}`;
       const now = new Date().toISOString();
-      await handle(content(), undefined, quotaStream(user.id), quotaDecider, { type: 'ReserveGeneration', userId: user.id, jobId, tier: 'free', posts: 1, now }, { actor: 'test' });
-      await handle(content(), undefined, quotaStream(user.id), quotaDecider, { type: 'ReleaseGeneration', userId: user.id, jobId, refundedPosts: 0, now }, { actor: 'test' });
+      await handle(
+        content(),
+        undefined,
+        quotaStream(user.id),
+        quotaDecider,
+        { type: 'ReserveGeneration', userId: user.id, jobId, tier: 'free', posts: 1, now },
+        { actor: 'test' },
+      );
+      await handle(
+        content(),
+        undefined,
+        quotaStream(user.id),
+        quotaDecider,
+        { type: 'ReleaseGeneration', userId: user.id, jobId, refundedPosts: 0, now },
+        { actor: 'test' },
+      );
     }
     expect((await s.serelo('GET', '/api/v1/users/me', { token: user.token })).body.quota.posts_used).toBe(9);
     const body = { project_id: projectId, topic: 'The last one', voice: 'witty' };
-    const both = await Promise.all([0, 1].map(() => s.serelo('POST', '/api/v1/posts/generate', { token: user.token, body })));
+    const both = await Promise.all(
+      [0, 1].map(() => s.serelo('POST', '/api/v1/posts/generate', { token: user.token, body })),
+    );
     expect(both.map((r) => r.status).sort()).toEqual([202, 403]);
     expect(both.find((r) => r.status === 403)!.body).toEqual(detail('QUOTA_EXCEEDED'));
     const { job } = await finished(user.token, both.find((r) => r.status === 202)!.body.job_id);
@@ -237,18 +302,40 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
     expect(list.status).toBe(200);
     expect(list.body).toEqual({
       posts: [
-        { id: postId, project_id: projectId, topic: 'The last one', voice: 'witty', status: 'completed', word_count: expect.any(Number), created_at: expect.any(String) },
+        {
+          id: postId,
+          project_id: projectId,
+          topic: 'The last one',
+          voice: 'witty',
+          status: 'completed',
+          word_count: expect.any(Number),
+          created_at: expect.any(String),
+        },
       ],
       total: 1,
     });
-    expect((await s.serelo('GET', `/api/v1/posts/projects/${projectId}/posts?status=failed`, { token: user.token })).body).toEqual({ posts: [], total: 0 });
-    expect((await s.serelo('GET', `/api/v1/posts/projects/${projectId}/posts?status=bogus`, { token: user.token })).status).toBe(400);
-    expect((await s.serelo('GET', `/api/v1/posts/projects/${projectId}/posts?limit=101`, { token: user.token })).status).toBe(400);
+    expect(
+      (
+        await s.serelo('GET', `/api/v1/posts/projects/${projectId}/posts?status=failed`, {
+          token: user.token,
+        })
+      ).body,
+    ).toEqual({ posts: [], total: 0 });
+    expect(
+      (await s.serelo('GET', `/api/v1/posts/projects/${projectId}/posts?status=bogus`, { token: user.token }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await s.serelo('GET', `/api/v1/posts/projects/${projectId}/posts?limit=101`, { token: user.token }))
+        .status,
+    ).toBe(400);
     const other = await restUser(s, 'other');
     expect((await s.serelo('GET', `/api/v1/posts/${postId}`, { token: other.token })).status).toBe(404);
     expect((await s.serelo('DELETE', `/api/v1/posts/${postId}`, { token: other.token })).status).toBe(404);
     expect((await s.serelo('GET', `/api/v1/jobs/${job.body.id}`, { token: other.token })).status).toBe(404);
-    expect((await s.serelo('GET', `/api/v1/posts/projects/${projectId}/posts`, { token: other.token })).status).toBe(404);
+    expect(
+      (await s.serelo('GET', `/api/v1/posts/projects/${projectId}/posts`, { token: other.token })).status,
+    ).toBe(404);
 
     const deleted = await s.serelo('DELETE', `/api/v1/posts/${postId}`, { token: user.token });
     expect(deleted.status).toBe(204);
@@ -278,26 +365,43 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
       body: { project_id: projectId, csv_source_id: csvId },
     });
     expect(accepted.status).toBe(202);
-    expect(accepted.body).toEqual({ job_id: expect.any(String), status: 'queued', message: expect.any(String), total_items: 3 });
+    expect(accepted.body).toEqual({
+      job_id: expect.any(String),
+      status: 'queued',
+      message: expect.any(String),
+      total_items: 3,
+    });
     const { job, seen } = await finished(user.token, accepted.body.job_id);
-    expect(job.body).toMatchObject({ job_type: 'bulk_generation', status: 'completed', progress: 100, total_items: 3 });
+    expect(job.body).toMatchObject({
+      job_type: 'bulk_generation',
+      status: 'completed',
+      progress: 100,
+      total_items: 3,
+    });
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(job.body.result.post_ids).toHaveLength(3);
     expect(job.body.result.failed_rows).toEqual([
       { row: 5, topic: 'x'.repeat(201), error: expect.stringMatching(/at most 200/) },
       { row: 6, topic: 'Gen Z voices', error: expect.stringMatching(/not available on the free plan/) },
     ]);
-    const list = await s.serelo('GET', `/api/v1/posts/projects/${projectId}/posts?status=completed`, { token: user.token });
+    const list = await s.serelo('GET', `/api/v1/posts/projects/${projectId}/posts?status=completed`, {
+      token: user.token,
+    });
     expect(list.body.posts.map((p: { topic: string }) => p.topic).sort()).toEqual([
       'Content Marketing Strategy Guide',
       'SEO Best Practices for 2025',
       'Social Media Optimization Tips',
     ]);
+    // every row wrote from the project's parsed document (guide.md), not from nothing
+    expect(list.body.posts.every((p: { word_count: number }) => p.word_count > 100)).toBe(true);
     expect((await s.serelo('GET', '/api/v1/users/me', { token: user.token })).body.quota.posts_used).toBe(3);
     // a text source is not a CSV
     const notCsv = await s.serelo('POST', '/api/v1/posts/bulk-generate', {
       token: user.token,
-      body: { project_id: projectId, csv_source_id: (await parsedSource(user.token, projectId, 'x.md', Buffer.from('# X\n\nWords here.\n'))) },
+      body: {
+        project_id: projectId,
+        csv_source_id: await parsedSource(user.token, projectId, 'x.md', Buffer.from('# X\n\nWords here.\n')),
+      },
     });
     expect(notCsv.status).toBe(400);
     expect(notCsv.body).toEqual(detail('INVALID_SOURCE'));
@@ -307,23 +411,40 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
     const user = await restUser(s);
     const projectId = await newProject(user.token);
     await parsedSource(user.token, projectId, 'guide.md', Buffer.from(fastApiGuide));
-    const csv = ['topic,voice', ...Array.from({ length: 10 }, (_, i) => `"Topic ${i}","professional"`)].join('\n');
+    const csv = ['topic,voice', ...Array.from({ length: 10 }, (_, i) => `"Topic ${i}","professional"`)].join(
+      '\n',
+    );
     const csvId = await parsedSource(user.token, projectId, 'topics.csv', Buffer.from(csv));
-    const accepted = await s.serelo('POST', '/api/v1/posts/bulk-generate', { token: user.token, body: { project_id: projectId, csv_source_id: csvId } });
+    const accepted = await s.serelo('POST', '/api/v1/posts/bulk-generate', {
+      token: user.token,
+      body: { project_id: projectId, csv_source_id: csvId },
+    });
     expect(accepted.status).toBe(202);
     await poll(
       () => s.serelo('GET', `/api/v1/jobs/${accepted.body.job_id}`, { token: user.token }),
       (r) => r.body.status === 'processing',
     );
-    expect((await s.serelo('DELETE', `/api/v1/projects/${projectId}`, { token: user.token })).status).toBe(204);
+    expect((await s.serelo('DELETE', `/api/v1/projects/${projectId}`, { token: user.token })).status).toBe(
+      204,
+    );
     const handle = content().workflows.workflow.getHandle(`bulk-generation-${accepted.body.job_id}`);
-    const described = await poll(() => handle.describe(), (d) => d.status.name !== 'RUNNING', 30_000);
+    const described = await poll(
+      () => handle.describe(),
+      (d) => d.status.name !== 'RUNNING',
+      30_000,
+    );
     expect(described.status.name).toBe('CANCELLED');
-    expect((await s.serelo('GET', `/api/v1/jobs/${accepted.body.job_id}`, { token: user.token })).status).toBe(404);
+    expect(
+      (await s.serelo('GET', `/api/v1/jobs/${accepted.body.job_id}`, { token: user.token })).status,
+    ).toBe(404);
     // the slot is free: a new generation in another project is accepted
     const next = await newProject(user.token, 'Next');
     const more = await poll(
-      () => s.serelo('POST', '/api/v1/posts/generate', { token: user.token, body: { project_id: next, topic: 'After', voice: 'casual' } }),
+      () =>
+        s.serelo('POST', '/api/v1/posts/generate', {
+          token: user.token,
+          body: { project_id: next, topic: 'After', voice: 'casual' },
+        }),
       (r) => r.status !== 429,
       10_000,
     );

@@ -60,7 +60,11 @@ export const postsRoutes = [
       status: 202,
       description: 'Generation accepted',
       schema: acceptedSchema,
-      body: (data) => ({ job_id: data.generatePost.jobId, status: 'queued' as const, message: data.generatePost.message }),
+      body: (data) => ({
+        job_id: data.generatePost.jobId,
+        status: 'queued' as const,
+        message: data.generatePost.message,
+      }),
     },
     errors: [400, 403, 404, 409, 429],
   }),
@@ -118,7 +122,12 @@ export const postsRoutes = [
       [PostFields],
     ),
     variables: ({ params }) => ({ id: params.post_id }),
-    response: { status: 200, description: 'The post', schema: postSchema, body: (data) => postToRest(data.post) },
+    response: {
+      status: 200,
+      description: 'The post',
+      schema: postSchema,
+      body: (data) => postToRest(data.post),
+    },
     errors: [404],
   }),
   route.operation({

@@ -35,7 +35,10 @@ describe('Serelo REST (projects, internal links, jobs) through the gateway', () 
     expect(got.status).toBe(200);
     expect(got.body).toEqual(created.body);
 
-    const second = await s.serelo('POST', '/api/v1/projects', { token: user.token, body: { name: 'Second' } });
+    const second = await s.serelo('POST', '/api/v1/projects', {
+      token: user.token,
+      body: { name: 'Second' },
+    });
     expect(second.body.description).toBeNull();
     const list = await s.serelo('GET', '/api/v1/projects', { token: user.token });
     expect(list.status).toBe(200);
@@ -49,9 +52,16 @@ describe('Serelo REST (projects, internal links, jobs) through the gateway', () 
       body: { name: 'Tech Blog Q4 2025 - Updated', description: 'Updated description' },
     });
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ id, name: 'Tech Blog Q4 2025 - Updated', description: 'Updated description' });
+    expect(updated.body).toMatchObject({
+      id,
+      name: 'Tech Blog Q4 2025 - Updated',
+      description: 'Updated description',
+    });
     expect(updated.body.created_at).toBe(created.body.created_at);
-    const renamedOnly = await s.serelo('PUT', `/api/v1/projects/${id}`, { token: user.token, body: { name: 'Renamed' } });
+    const renamedOnly = await s.serelo('PUT', `/api/v1/projects/${id}`, {
+      token: user.token,
+      body: { name: 'Renamed' },
+    });
     expect(renamedOnly.body).toMatchObject({ name: 'Renamed', description: 'Updated description' });
 
     const deleted = await s.serelo('DELETE', `/api/v1/projects/${id}`, { token: user.token });
@@ -75,7 +85,10 @@ describe('Serelo REST (projects, internal links, jobs) through the gateway', () 
       expect(r.status).toBe(400);
       expect(r.body).toEqual(detail('VALIDATION_ERROR'));
     }
-    expect((await s.serelo('POST', '/api/v1/projects', { token: user.token, body: { name: 'x'.repeat(200) } })).status).toBe(201);
+    expect(
+      (await s.serelo('POST', '/api/v1/projects', { token: user.token, body: { name: 'x'.repeat(200) } }))
+        .status,
+    ).toBe(201);
     for (const query of ['limit=0', 'limit=101', 'offset=-1', 'limit=abc']) {
       const r = await s.serelo('GET', `/api/v1/projects?${query}`, { token: user.token });
       expect(r.status).toBe(400);
@@ -88,7 +101,10 @@ describe('Serelo REST (projects, internal links, jobs) through the gateway', () 
   it("answers another user's project, links and job as 404 NOT_FOUND, never 403, and lists none of them", async () => {
     const owner = await restUser(s, 'owner');
     const other = await restUser(s, 'other');
-    const project = await s.serelo('POST', '/api/v1/projects', { token: owner.token, body: { name: 'Mine' } });
+    const project = await s.serelo('POST', '/api/v1/projects', {
+      token: owner.token,
+      body: { name: 'Mine' },
+    });
     const id = project.body.id as string;
     const link = await s.serelo('POST', `/api/v1/links/projects/${id}/opportunities`, {
       token: owner.token,
@@ -99,14 +115,21 @@ describe('Serelo REST (projects, internal links, jobs) through the gateway', () 
       ['PUT', `/api/v1/projects/${id}`, { name: 'stolen' }],
       ['DELETE', `/api/v1/projects/${id}`, undefined],
       ['GET', `/api/v1/links/projects/${id}/opportunities`, undefined],
-      ['POST', `/api/v1/links/projects/${id}/opportunities`, { target_url: 'https://x.com', keywords: ['x'] }],
+      [
+        'POST',
+        `/api/v1/links/projects/${id}/opportunities`,
+        { target_url: 'https://x.com', keywords: ['x'] },
+      ],
       ['DELETE', `/api/v1/links/opportunities/${link.body.id}`, undefined],
     ] as const) {
       const r = await s.serelo(method, path, { token: other.token, body });
       expect([method, path, r.status]).toEqual([method, path, 404]);
       expect(r.body).toEqual(detail('NOT_FOUND'));
     }
-    expect((await s.serelo('GET', '/api/v1/projects', { token: other.token })).body).toEqual({ projects: [], total: 0 });
+    expect((await s.serelo('GET', '/api/v1/projects', { token: other.token })).body).toEqual({
+      projects: [],
+      total: 0,
+    });
     expect((await s.serelo('GET', `/api/v1/projects/${id}`, { token: owner.token })).body.name).toBe('Mine');
     const job = await s.serelo('GET', '/api/v1/jobs/no-such-job', { token: owner.token });
     expect(job.status).toBe(404);
@@ -127,20 +150,38 @@ describe('Serelo REST (projects, internal links, jobs) through the gateway', () 
       user,
     );
     const read = await s.client.graphql<{
-      me: { projects: { total: number; items: { id: string; owner: { email: string }; linkOpportunities: { targetUrl: string }[] }[] } };
-    }>(`{ me { projects { total items { id owner { email } linkOpportunities { targetUrl } } } } }`, {}, user);
+      me: {
+        projects: {
+          total: number;
+          items: { id: string; owner: { email: string }; linkOpportunities: { targetUrl: string }[] }[];
+        };
+      };
+    }>(
+      `{ me { projects { total items { id owner { email } linkOpportunities { targetUrl } } } } }`,
+      {},
+      user,
+    );
     expect(read.errors).toBeUndefined();
     expect(read.data!.me.projects).toEqual({
       total: 1,
-      items: [{ id, owner: { email: user.email }, linkOpportunities: [{ targetUrl: 'https://yourblog.com/a' }] }],
+      items: [
+        { id, owner: { email: user.email }, linkOpportunities: [{ targetUrl: 'https://yourblog.com/a' }] },
+      ],
     });
-    const tooLong = await s.client.graphql(`mutation { createProject(name: "${'x'.repeat(201)}") { id } }`, {}, user);
+    const tooLong = await s.client.graphql(
+      `mutation { createProject(name: "${'x'.repeat(201)}") { id } }`,
+      {},
+      user,
+    );
     expect(tooLong.errors?.[0]?.extensions?.code).toBe('VALIDATION_ERROR');
   });
 
   it('link opportunities: create 201 as documented, list with total, delete 204; bad URLs and no keywords are 400', async () => {
     const user = await restUser(s);
-    const project = await s.serelo('POST', '/api/v1/projects', { token: user.token, body: { name: 'Links' } });
+    const project = await s.serelo('POST', '/api/v1/projects', {
+      token: user.token,
+      body: { name: 'Links' },
+    });
     const base = `/api/v1/links/projects/${project.body.id}/opportunities`;
     const created = await s.serelo('POST', base, {
       token: user.token,
@@ -183,13 +224,21 @@ describe('Serelo REST (projects, internal links, jobs) through the gateway', () 
       body: { target_url: 'https://x.com', keywords: ['x'] },
     });
     expect(missing.status).toBe(404);
-    const deleted = await s.serelo('DELETE', `/api/v1/links/opportunities/${created.body.id}`, { token: user.token });
+    const deleted = await s.serelo('DELETE', `/api/v1/links/opportunities/${created.body.id}`, {
+      token: user.token,
+    });
     expect(deleted.status).toBe(204);
     expect((await s.serelo('GET', base, { token: user.token })).body.total).toBe(1);
-    expect((await s.serelo('DELETE', `/api/v1/links/opportunities/${created.body.id}`, { token: user.token })).status).toBe(404);
+    expect(
+      (await s.serelo('DELETE', `/api/v1/links/opportunities/${created.body.id}`, { token: user.token }))
+        .status,
+    ).toBe(404);
 
     // a deleted project takes its links with it
     await s.serelo('DELETE', `/api/v1/projects/${project.body.id}`, { token: user.token });
-    expect((await s.serelo('DELETE', `/api/v1/links/opportunities/${plain.body.id}`, { token: user.token })).status).toBe(404);
+    expect(
+      (await s.serelo('DELETE', `/api/v1/links/opportunities/${plain.body.id}`, { token: user.token }))
+        .status,
+    ).toBe(404);
   });
 });

@@ -141,7 +141,8 @@ export const projectsRoutes = [
     path: '/api/v1/projects/{project_id}',
     section: 'projects',
     summary: 'Delete project',
-    description: 'Deletes the project with its sources, posts, link opportunities and jobs; running jobs are cancelled.',
+    description:
+      'Deletes the project with its sources, posts, link opportunities and jobs; running jobs are cancelled.',
     auth: 'required',
     rateLimit: 'general',
     request: { params: projectParams },
