@@ -23,6 +23,8 @@ describe("identity's email rule, shared by every input that takes an email", () 
 
   it('rejects an address over 255 characters', () => {
     expect(emailInput.safeParse(`${'a'.repeat(250)}@example.test`).success).toBe(false);
+    expect(emailInput.safeParse(`${'a'.repeat(65)}@example.test`).success).toBe(false);
+    expect(emailInput.safeParse(`${'a'.repeat(64)}@example.test`).success).toBe(true);
   });
 });
 

@@ -17,7 +17,9 @@ export const emailInput = z
   .string('email must be a valid address')
   .trim()
   .email('email must be a valid address')
-  .max(255, 'email must be at most 255 characters');
+  .max(255, 'email must be at most 255 characters')
+  // RFC 5321 caps the local part at 64; JSON Schema's `email` format (what OpenAPI promises) does too.
+  .refine((e) => e.lastIndexOf('@') <= 64, 'the part of an email before @ must be at most 64 characters');
 
 const uppercase = /\p{Lu}/u;
 const lowercase = /\p{Ll}/u;
