@@ -1,6 +1,7 @@
 // Bulk generation benchmark (issue 14): 100 rows with the offline composer, on the real PostgreSQL
 // and Temporal (content in this process, its own worker, Kafka off: the embedded event feed).
 //
+//   BENCH_USERS (default 10) sets how many jobs run at once; BENCH_USERS=1 times one job alone.
 //   The free plan's bulk limit is 10 rows and 1 concurrent generation, and every user is on free
 //   until subscriptions exist, so the 100 rows are 10 users × one 10-row CSV each, started at once:
 //   10 bulk jobs in parallel, each generating its rows one after another (the plan's concurrency).
@@ -22,7 +23,7 @@ import { countWords } from '@seren/content/dist/posts/lengths.js';
 import { fastApiGuide } from '@seren/content/dist/posts/test-support/fixtures.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const USERS = 10;
+const USERS = Number(process.env.BENCH_USERS ?? 10);
 const ROWS = 10;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
@@ -191,7 +192,9 @@ console.log(
 console.log('');
 console.log('| figure | value |');
 console.log('| --- | ---: |');
-console.log(`| rows/s (100 rows: 10 free users × 10 rows, all at once) | ${r.rowsPerSecond.toFixed(1)} |`);
+console.log(
+  `| rows/s (${USERS * ROWS} rows: ${USERS} free users × ${ROWS} rows, all at once) | ${r.rowsPerSecond.toFixed(1)} |`,
+);
 console.log(`| one 10-row bulk job, queued → completed | ${(r.jobMs / 1000).toFixed(2)} s |`);
 console.log(
   `| composing per row (offline composer alone, medium, one ~700-word source) | ${composing.toFixed(2)} ms |`,
