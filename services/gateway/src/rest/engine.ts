@@ -135,6 +135,8 @@ function limitedBody(request: FastifyRequest, limit: number): Readable | undefin
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge(limit);
   const raw = request.body;
   if (!(raw instanceof Readable)) return undefined;
+  // Node's parser ends a body at its Content-Length: only a chunked body needs counting
+  if (Number.isFinite(declared)) return raw;
   let seen = 0;
   const counted = new Transform({
     transform(chunk: Buffer, _encoding, done) {

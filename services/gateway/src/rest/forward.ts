@@ -71,6 +71,10 @@ export class Forwarder {
       const value = context.headers[name.toLowerCase()];
       if (typeof value === 'string') headers[name.toLowerCase()] = value;
     }
+    // a streamed body of known length goes on with that length (not re-chunked)
+    const length = context.headers['content-length'];
+    if (context.body && !Buffer.isBuffer(context.body) && typeof length === 'string')
+      headers['content-length'] = length;
     const response = await request(new URL(path + context.search, this.urls[route.forward.service]), {
       method: context.method as Dispatcher.HttpMethod,
       headers,
