@@ -25,6 +25,9 @@ import {
 } from './server.js';
 import { startWorker, type RunningWorker, type WorkerDefinition } from './worker.js';
 
+/** How long a readiness check waits for Temporal's health service, retries included. */
+const TEMPORAL_CHECK_DEADLINE_MS = 2_000;
+
 /**
  * What the platform hands a service's `build`: its configuration, logger, open database, event
  * store and Temporal client, all ready. `onClose` registers a step to run at shutdown (before the
@@ -151,16 +154,31 @@ export async function startDomainService<App extends ApplicationContext = Platfo
   });
   const temporal = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
 
+  // The client retries an unreachable server on timers; a retry that fires after close() throws
+  // from its timer and kills the process. So each health check carries a deadline (which ends its
+  // retries) and close() waits for the checks in flight before closing the connection.
+  const temporalChecks = new Set<Promise<unknown>>();
+  const checkTemporal = () => {
+    const check = temporal.withDeadline(Date.now() + TEMPORAL_CHECK_DEADLINE_MS, () =>
+      temporal.healthService.check({}),
+    );
+    const settled = check.catch(() => undefined).finally(() => temporalChecks.delete(settled));
+    temporalChecks.add(settled);
+    return check;
+  };
   const readiness: ReadinessCheck[] = [
     { name: 'postgres', check: () => dataSource.query('select 1') },
-    { name: 'temporal', check: () => temporal.healthService.check({}) },
+    { name: 'temporal', check: checkTemporal },
   ];
   // Shutdown order: stop taking work (consumers, worker, relay), then what `build` started, then
   // the connections they all used.
   const stopWork: Array<() => Promise<unknown>> = [];
   const stopApplication: Array<() => unknown> = [];
   const closeConnections: Array<() => Promise<unknown>> = [];
-  closeConnections.push(() => temporal.close());
+  closeConnections.push(async () => {
+    await Promise.all(temporalChecks);
+    await temporal.close();
+  });
   closeConnections.push(() => dataSource.destroy());
   const onClose = [
     ...[stopWork, stopApplication].map((steps) => () => runInOrder(steps, logger)),
