@@ -62,7 +62,7 @@ describe('parsing survives a worker killed mid-parse', () => {
       {},
       headers,
     );
-    const pdf = largePdf(16 * 1024 * 1024);
+    const pdf = largePdf(8 * 1024 * 1024);
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(pdf)]), 'large.pdf');
     const response = await fetch(
@@ -77,21 +77,22 @@ describe('parsing survives a worker killed mid-parse', () => {
     expect([response.status, uploaded]).toEqual([201, expect.objectContaining({ status: 'uploaded' })]);
     const { id } = uploaded;
 
-    const statusOn = async (url: string) =>
-      (
-        await graphql<{ source: { status: string } }>(
-          url,
-          `
-            query ($id: ID!) {
-              source(id: $id) {
-                status
-              }
+    const statusOn = async (url: string) => {
+      const r = await graphql<{ source: { status: string } }>(
+        url,
+        `
+          query ($id: ID!) {
+            source(id: $id) {
+              status
             }
-          `,
-          { id },
-          headers,
-        )
-      ).data?.source.status;
+          }
+        `,
+        { id },
+        headers,
+      );
+      if (r.errors || !r.data) throw new Error(`source: ${JSON.stringify(r)}`);
+      return r.data?.source.status;
+    };
     const deadline = Date.now() + 30_000;
     while ((await statusOn(started.url)) !== 'parsing' && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
@@ -101,7 +102,7 @@ describe('parsing survives a worker killed mid-parse', () => {
     await new Promise((r) => child!.once('exit', r));
 
     survivor = await startContentService(env);
-    const until = Date.now() + 120_000;
+    const until = Date.now() + 180_000;
     let status = await statusOn(survivor.url);
     while (status !== 'parsed' && status !== 'failed' && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 250));
@@ -117,5 +118,5 @@ describe('parsing survives a worker killed mid-parse', () => {
     const retried = history.events?.some((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
     // the killed attempt timed out on its heartbeat and a later attempt (on the survivor) completed
     expect(failedAttempts + (retried ? 1 : 0)).toBeGreaterThan(0);
-  }, 240_000);
+  }, 300_000);
 });
