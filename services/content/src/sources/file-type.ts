@@ -96,5 +96,7 @@ export class FileInspector {
 
 export const fileTooLarge = () =>
   errors.validationError('file exceeds the 20 MB limit', { reason: 'FILE_TOO_LARGE' });
+export const malformedForm = (why: string) =>
+  errors.validationError(`the multipart/form-data body cannot be read: ${why}`, { reason: 'FILE_MISSING' });
 export const fileMissing = () =>
   errors.validationError('the form must carry the file in a part named "file"', { reason: 'FILE_MISSING' });

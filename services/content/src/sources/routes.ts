@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clientOf, httpStatusOf, isDomainError, type RequestOrigin } from '@seren/service-kit';
 import type { Content } from '../application.js';
-import { fileMissing, fileTooLarge, MAX_SOURCE_BYTES } from './file-type.js';
+import { fileMissing, fileTooLarge, malformedForm, MAX_SOURCE_BYTES } from './file-type.js';
 import type { SourceView } from './queries.js';
 import { uploadSource } from './service.js';
 
@@ -52,7 +52,14 @@ export function sourceRoutes(content: Content) {
         async (request, reply) => {
           try {
             if (!request.isMultipart()) throw fileMissing();
-            const part = await request.file();
+            let part: Awaited<ReturnType<typeof request.file>>;
+            try {
+              part = await request.file();
+            } catch (error) {
+              // busboy refusing the form itself (no boundary, a broken header): the client's fault
+              if (isDomainError(error)) throw error;
+              throw malformedForm((error as Error).message);
+            }
             if (!part || part.fieldname !== 'file') throw fileMissing();
             const source = await uploadSource(content, originOf(request), request.params.projectId, {
               filename: part.filename,

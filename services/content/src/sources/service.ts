@@ -13,7 +13,7 @@ import type { Content } from '../application.js';
 import { completeJob, failJob, queueJob, startJob } from '../jobs/service.js';
 import { ownedProject } from '../projects/queries.js';
 import { checkFilename, sourceDecider, type SourceCommand } from './decide.js';
-import { FileInspector, fileTooLarge } from './file-type.js';
+import { FileInspector, fileTooLarge, malformedForm } from './file-type.js';
 import { parseDocument } from './parsers.js';
 import { findSource, listSources, parsedContentOf, type SourceFilter, type SourceView } from './queries.js';
 import { sourceStream } from './source.js';
@@ -62,7 +62,11 @@ export async function uploadSource(
       done(null, chunk);
     },
   });
-  file.stream.on('error', (error) => inspect.destroy(error));
+  let streamError: Error | undefined;
+  file.stream.on('error', (error) => {
+    streamError = error;
+    inspect.destroy(error);
+  });
   try {
     await content.objects.put(storageKey, file.stream.pipe(inspect));
     if (file.stream.truncated) throw fileTooLarge();
@@ -102,6 +106,8 @@ export async function uploadSource(
     });
   } catch (error) {
     await content.objects.delete(storageKey).catch(() => undefined);
+    // the form broke off or was malformed mid-file (busboy's error): the client's, not ours
+    if (streamError) throw malformedForm(streamError.message);
     throw error;
   }
   return (await findSource(content, userId, sourceId))!;

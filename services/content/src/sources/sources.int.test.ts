@@ -241,6 +241,19 @@ describe('sources (upload, parsing workflow, list, get, update, delete)', () => 
     expect(list.data?.sources.total).toBe(1);
   });
 
+  it('answers 400 FILE_MISSING to a multipart body without a boundary', async () => {
+    const projectId = await project(alice);
+    const url = `${service.url}/internal/sources/projects/${projectId}/sources`;
+    const headers = await asCaller({ subject: alice });
+    const noBoundary = await fetch(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'multipart/form-data' },
+      body: 'x',
+    });
+    expect(noBoundary.status).toBe(400);
+    expect(await noBoundary.json()).toMatchObject({ code: 'VALIDATION_ERROR', reason: 'FILE_MISSING' });
+  });
+
   it("answers 404 for another user's project, and hides another user's sources", async () => {
     const projectId = await project(alice);
     const r = await upload(bob, projectId, 'a.md', Buffer.from('# x'));
