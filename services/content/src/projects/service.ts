@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { eventMetadataOf, handle, requireAuthenticated, type RequestOrigin } from '@seren/service-kit';
 import type { Content } from '../application.js';
 import { runningWorkflowsOfProject } from '../jobs/queries.js';
+import { storageKeysOfProject } from '../sources/queries.js';
+import { removeStoredFiles } from '../sources/service.js';
 import { pageOf } from '../pagination.js';
 import { projectDecider, type ProjectCommand } from './decide.js';
 import { projectStream } from './project.js';
@@ -82,8 +84,9 @@ export async function updateProject(
 
 /**
  * Deletes the project; ProjectDeleted's projections remove its posts, links, sources and jobs in
- * the same transaction. Then its running workflows are cancelled: each one's cancellation handler
- * records its job as failed and gives back the generation slot (a workflow already gone is fine).
+ * the same transaction. Then its sources' stored files are removed, and its running workflows are
+ * cancelled: each one's cancellation handler records its job as failed and gives back the
+ * generation slot (a workflow already gone is fine).
  */
 export async function deleteProject(
   content: Content,
@@ -93,11 +96,13 @@ export async function deleteProject(
   const userId = userOf(request);
   await ownedProject(content, userId, projectId);
   const running = await runningWorkflowsOfProject(content, projectId);
+  const storedFiles = await storageKeysOfProject(content, projectId);
   await handleProject(content, request, projectId, {
     type: 'DeleteProject',
     userId,
     now: content.now().toISOString(),
   });
+  await removeStoredFiles(content, storedFiles);
   await Promise.all(
     running.map(async (workflowId) => {
       try {

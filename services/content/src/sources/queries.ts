@@ -89,6 +89,15 @@ export async function findSource(
   return rows[0] && toView(rows[0]);
 }
 
+/** The storage keys of a project's sources, for removing their files once the project is deleted. */
+export async function storageKeysOfProject(content: Content, projectId: string): Promise<string[]> {
+  const rows: { storage_key: string }[] = await content.dataSource.query(
+    `select storage_key from sources where project_id = $1`,
+    [projectId],
+  );
+  return rows.map((row) => row.storage_key);
+}
+
 export interface SourceFilter {
   status?: SourceStatus;
   fileType?: SourceFileType;

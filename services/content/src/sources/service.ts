@@ -212,6 +212,23 @@ export async function deleteSource(
   }
 }
 
+/**
+ * Removes stored files (each source's file and its extracted text) after their rows are gone, as a
+ * deleted project's sources. A failure is logged, not thrown: the rows are already deleted, so an
+ * orphaned object is the worst outcome, and it names the project in its key for a later sweep.
+ */
+export async function removeStoredFiles(content: Content, storageKeys: string[]): Promise<void> {
+  for (const key of storageKeys) {
+    for (const object of [key, textKeyOf(key)]) {
+      await content.objects
+        .delete(object)
+        .catch((error: unknown) =>
+          content.logger.error({ err: error, key: object }, 'stored file not removed'),
+        );
+    }
+  }
+}
+
 // ---- the parsing workflow's activities --------------------------------------------------------
 
 async function step(content: Content, sourceId: string, command: SourceCommand) {

@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
-import { startContentService } from '@seren/content';
+import { startContentService, type ContentService } from '@seren/content';
 import { startIdentityService, type IdentityService } from '@seren/identity';
-import type { DomainService } from '@seren/service-kit';
 import { freshConsumerGroup, startMailCatcher, testServiceEnv, type MailCatcher } from '@seren/testing';
 import { loadGatewayConfig } from '../config';
 import { startGateway, type Gateway } from '../gateway';
@@ -21,7 +20,7 @@ export class LogCapture extends Writable {
 
 export interface RestSuite {
   identity: IdentityService;
-  content: DomainService;
+  content: ContentService;
   gateway: Gateway;
   mail: MailCatcher;
   logs: LogCapture;

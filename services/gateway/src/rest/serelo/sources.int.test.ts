@@ -145,6 +145,29 @@ describe('Serelo REST (sources) through the gateway', () => {
     expect(gone.body).toEqual(detail('NOT_FOUND'));
   });
 
+  it("deleting the project removes its sources' stored files and extracted text", async () => {
+    const user = await restUser(s);
+    const projectId = await project(user.token);
+    const md = await upload(user.token, projectId, 'notes.md', Buffer.from('# Notes\n\nSome notes.\n'));
+    expect(md.status).toBe(201);
+    await eventually(
+      () => s.serelo('GET', `/api/v1/sources/sources/${md.body.id as string}`, { token: user.token }),
+      (got) => got.body.status === 'parsed',
+    );
+    const rows = (await s.content.dataSource.query('select storage_key from sources where id = $1', [
+      md.body.id,
+    ])) as { storage_key: string }[];
+    const key = rows[0]!.storage_key;
+    const objects = s.content.application.objects;
+    expect(await objects.exists(key)).toBe(true);
+    expect(await objects.exists(`${key}.parsed.json`)).toBe(true);
+
+    const del = await s.serelo('DELETE', `/api/v1/projects/${projectId}`, { token: user.token });
+    expect(del.status).toBe(204);
+    expect(await objects.exists(key)).toBe(false);
+    expect(await objects.exists(`${key}.parsed.json`)).toBe(false);
+  });
+
   it("refuses: another user's project (404), an unsupported type (400), a file over 20 MB (400 from content, 413 at the edge)", async () => {
     const [alice, bob] = [await restUser(s), await restUser(s)];
     const projectId = await project(alice.token);
