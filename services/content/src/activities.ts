@@ -1,11 +1,9 @@
 import type { Content } from './application.js';
-import { echoActivities } from './echo/activities.js';
 import { postActivities } from './posts/activities.js';
 import { sourceActivities } from './sources/activities.js';
 
 /** Every activity content's worker runs, made from the application context. */
 export const contentActivities = (content: Content) => ({
-  ...echoActivities(content),
   ...postActivities(content),
   ...sourceActivities(content),
 });

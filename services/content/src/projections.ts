@@ -1,4 +1,3 @@
-import { echoesProjection } from './echo/projection.js';
 import { jobsProjection } from './jobs/projection.js';
 import { linkOpportunitiesProjection } from './links/projection.js';
 import { generationQuotaProjection, postsProjection } from './posts/projection.js';
@@ -7,7 +6,6 @@ import { sourcesProjection } from './sources/projection.js';
 
 /** content's inline projections: the read tables its queries use, updated in each append's transaction. */
 export const contentProjections = [
-  echoesProjection,
   projectsProjection,
   jobsProjection,
   linkOpportunitiesProjection,

@@ -1,7 +1,6 @@
 import { startDomainService, type DomainService, type DomainServiceOptions } from '@seren/service-kit';
 import { contentActivities } from './activities.js';
 import { buildContent, type Content } from './application.js';
-import { echoContracts } from './echo/echo.js';
 import { contentMigrations } from './migrations/index.js';
 import { contentProjections } from './projections.js';
 import { resolvers, typeDefs } from './schema.js';
@@ -11,8 +10,7 @@ export type ContentService = DomainService<Content>;
 
 /**
  * The content service: Serelo: projects, sources and parsing, posts, jobs, internal links, plans and
- * quotas. Its worker carries the domain-service template's worked example (echo/) until the first
- * generation workflow lands.
+ * quotas. Its worker runs the parsing and generation workflows (sources/, posts/).
  */
 export function startContentService(
   env?: Record<string, string | undefined>,
@@ -25,7 +23,6 @@ export function startContentService(
     logDestination: options.logDestination,
     migrations: contentMigrations,
     projections: contentProjections,
-    contracts: echoContracts,
     build: (platform) => buildContent(platform, env ?? process.env),
     routes: (content, server) => sourceRoutes(content)(server),
     graphql: (content) => ({ typeDefs, resolvers: resolvers(content) }),

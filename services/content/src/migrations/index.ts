@@ -1,10 +1,8 @@
-import { CreateEchoes1795700000000 } from './1795700000000-create-echoes.js';
 import { CreateProjectsJobsLinks1795800000000 } from './1795800000000-create-projects-jobs-links.js';
 import { CreateSources1795800100000 } from './1795800100000-create-sources.js';
 import { CreatePosts1795800200000 } from './1795800200000-create-posts.js';
 
 export const contentMigrations = [
-  CreateEchoes1795700000000,
   CreateProjectsJobsLinks1795800000000,
   CreateSources1795800100000,
   CreatePosts1795800200000,
