@@ -1,43 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
 import { asCaller, graphql, testServiceEnv } from '@seren/testing';
 import { startContentService, type ContentService } from '../service';
+import { startContentChild } from '../test-support/content-process';
 
 // Generation survives its worker dying: a content process runs a content_generation job against a
 // slow OpenAI-compatible server (started here: about a second per model call, so the job is
 // caught mid-way), is SIGKILLed while a section is being written, and another instance (same
 // database, same task queue) finishes the job once the step's heartbeats stop. The outline is not
 // asked again (its result is in the workflow's history); the post is recorded once.
-
-const repoRoot = resolve(__dirname, '../../../..');
-
-function startChild(env: Record<string, string | undefined>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      join(repoRoot, 'packages/event-store/src/test-support/register.js'),
-      join(__dirname, 'test-support/content-child.ts'),
-    ],
-    { env: { ...process.env, CONTENT_CHILD_ENV: JSON.stringify(env) }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolvePromise, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error('the content child did not start in 90 s')), 90_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const ready = /READY (\S+)/.exec(buffer);
-      if (ready) {
-        clearTimeout(timer);
-        resolvePromise({ child, url: ready[1]! });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the content child exited with ${code}`)));
-  });
-}
 
 describe('generation survives a worker killed mid-job', () => {
   let child: ChildProcess | undefined;
@@ -111,7 +84,7 @@ describe('generation survives a worker killed mid-job', () => {
         SERELO_MODEL: 'slow-model',
       },
     });
-    const started = await startChild(env);
+    const started = await startContentChild(env);
     child = started.child;
     const headers = await asCaller({ subject: randomUUID() });
     const project = await graphql<{ createProject: { id: string } }>(

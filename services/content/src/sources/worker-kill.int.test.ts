@@ -1,40 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join, resolve } from 'node:path';
 import { asCaller, graphql, testServiceEnv } from '@seren/testing';
 import { startContentService, type ContentService } from '../service';
+import { startContentChild } from '../test-support/content-process';
 import { largePdf } from './test-support/documents';
 
 // Parsing survives its worker dying: a content process parses a large PDF, is SIGKILLed while the
 // source is `parsing`, and another instance (same database, same task queue) finishes it once
 // Temporal sees the attempt's heartbeats stop. The source ends parsed, recorded once.
-
-const repoRoot = resolve(__dirname, '../../../..');
-
-function startChild(env: Record<string, string | undefined>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      join(repoRoot, 'packages/event-store/src/test-support/register.js'),
-      join(__dirname, 'test-support/content-child.ts'),
-    ],
-    { env: { ...process.env, CONTENT_CHILD_ENV: JSON.stringify(env) }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolvePromise, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error('the content child did not start in 90 s')), 90_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const ready = /READY (\S+)/.exec(buffer);
-      if (ready) {
-        clearTimeout(timer);
-        resolvePromise({ child, url: ready[1]! });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the content child exited with ${code}`)));
-  });
-}
 
 describe('parsing survives a worker killed mid-parse', () => {
   let child: ChildProcess | undefined;
@@ -46,7 +19,7 @@ describe('parsing survives a worker killed mid-parse', () => {
 
   it('a second instance finishes the parse the killed one started; SourceParsed is appended once', async () => {
     const env = testServiceEnv('content');
-    const started = await startChild(env);
+    const started = await startContentChild(env);
     child = started.child;
     const user = randomUUID();
     const headers = await asCaller({ subject: user });

@@ -1,11 +1,11 @@
-// The content service in a process of its own, for tests that kill it (SIGKILL mid-parse). Run as
+// The content service in a process of its own, for the tests that SIGKILL it mid-job. Run as
 // `node --require packages/event-store/src/test-support/register.js content-child.ts` with the
 // service's environment as JSON in CONTENT_CHILD_ENV; prints `READY <url>` once it listens.
 import { registerHooks } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const repoRoot = resolve(__dirname, '../../../../..');
+const repoRoot = resolve(__dirname, '../../../..');
 // register.js maps `@seren/<pkg>` to its sources; the subpath entries (`@seren/service-kit/errors`) too.
 registerHooks({
   resolve(specifier, context, nextResolve) {
@@ -19,12 +19,14 @@ registerHooks({
   },
 });
 
-// `require.resolve('./workflows')` (the worker's bundle entry) bypasses the hooks: let CommonJS
-// resolution try .ts as it tries .js (the load hook compiles it).
-require.extensions['.ts'] ??= require.extensions['.js']!;
+// `require.resolve('./workflows')` (the worker's bundle entry) resolves through the extension list,
+// not the hooks: let it find `.ts` files (register.js compiles whatever it loads).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Module = require('node:module') as { _extensions: Record<string, unknown> };
+Module._extensions['.ts'] ??= Module._extensions['.js'];
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startContentService } = require('../../service.js') as typeof import('../../service.js');
+const { startContentService } = require('../service.js') as typeof import('../service');
 
 startContentService(JSON.parse(process.env.CONTENT_CHILD_ENV ?? '{}') as Record<string, string>).then(
   (service) => console.log(`READY ${service.url}`),
