@@ -24,6 +24,48 @@ describe('internal caller token', () => {
     await expect(verifyInternalToken(token, secret)).resolves.toEqual(caller);
   });
 
+  it("round-trips a Serebro credential's app, class, credential and resource", async () => {
+    const serebro: Caller = {
+      subject: 'user_1',
+      kind: 'user',
+      organizationId: 'org_location',
+      scopes: ['locations:read'],
+      permissions: [],
+      via: 'oauth',
+      appId: 'app_1',
+      authClass: 'Company',
+      credentialId: 'install_1',
+      resourceId: 'org_agency',
+    };
+    await expect(verifyInternalToken(await signInternalToken(serebro, secret), secret)).resolves.toEqual(
+      serebro,
+    );
+  });
+
+  it('still accepts a token signed before the Serebro claims existed', async () => {
+    const token = await new SignJWT({
+      kind: 'user',
+      org: 'org_1',
+      scp: [],
+      perm: ['org.read'],
+      via: 'session',
+    })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('user_1')
+      .setIssuer('seren-gateway')
+      .setAudience('seren-services')
+      .setExpirationTime('1m')
+      .sign(new TextEncoder().encode(secret));
+    const verified = await verifyInternalToken(token, secret);
+    expect(verified).toMatchObject({ subject: 'user_1', organizationId: 'org_1', permissions: ['org.read'] });
+    expect([verified.appId, verified.authClass, verified.credentialId, verified.resourceId]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
   it('rejects a token signed with another key', async () => {
     const token = await signInternalToken(caller, 'another-secret-that-is-also-long-enough-xx');
     await expect(verifyInternalToken(token, secret)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });

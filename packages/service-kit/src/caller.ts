@@ -19,7 +19,31 @@ export interface Caller {
   via?: string;
   /** the identity session behind a bearer token (lets identity mark "the current session") */
   sessionId?: string;
+  /**
+   * Serebro: the marketplace app behind an OAuth access token, or a private integration token's
+   * own id (a PIT counts as its own app). v2 limits count per app per resource.
+   */
+  appId?: string;
+  /**
+   * Serebro: whether the credential (OAuth token, PIT, API key) was issued for a location or for an
+   * agency (HighLevel's `userType` / `authClass`). Absent for credentials not bound to either.
+   */
+  authClass?: 'Location' | 'Company';
+  /**
+   * The revocable thing behind the credential: the API key's id, the PIT's id, or the OAuth install
+   * (grant) id. Revoking or uninstalling it drops the gateway's cached answers naming it; v1 counts
+   * its limits per API key.
+   */
+  credentialId?: string;
+  /**
+   * Serebro: the location or agency the credential was issued for (the rate-limit resource).
+   * `organizationId` is where this request acts: the same, or the location an agency credential named.
+   */
+  resourceId?: string;
 }
+
+/** How an organization-bound Serebro credential authenticated (not a user's own session). */
+export const BOUND_CREDENTIALS: readonly string[] = ['api_key', 'oauth', 'pit'];
 
 export const anonymous: Caller = { kind: 'anonymous', scopes: [], permissions: [] };
 
@@ -38,6 +62,10 @@ export async function signInternalToken(caller: Caller, secret: string, ttlSecon
     perm: caller.permissions,
     via: caller.via,
     sid: caller.sessionId,
+    app: caller.appId,
+    acl: caller.authClass,
+    cid: caller.credentialId,
+    res: caller.resourceId,
   })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(caller.subject ?? 'anonymous')
@@ -65,6 +93,11 @@ export async function verifyInternalToken(token: string, secret: string): Promis
       permissions: Array.isArray(payload.perm) ? payload.perm.map(String) : [],
       via: typeof payload.via === 'string' ? payload.via : undefined,
       sessionId: typeof payload.sid === 'string' ? payload.sid : undefined,
+      // absent from tokens signed before these claims existed: still valid
+      appId: typeof payload.app === 'string' ? payload.app : undefined,
+      authClass: payload.acl === 'Location' || payload.acl === 'Company' ? payload.acl : undefined,
+      credentialId: typeof payload.cid === 'string' ? payload.cid : undefined,
+      resourceId: typeof payload.res === 'string' ? payload.res : undefined,
     };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) throw unauthenticated('invalid internal token');
