@@ -9,5 +9,8 @@ export * from './content/projects.js';
 export * from './content/jobs.js';
 export * from './content/links.js';
 export * from './content/posts.js';
+export * from './commerce/stripe.js';
+export * from './commerce/payment-methods.js';
+export * from './commerce/plans.js';
 export * from './asyncapi.js';
 export * from './text.js';

@@ -1,4 +1,7 @@
 import type { EventContract } from './define.js';
+import { paymentMethodEvents } from './commerce/payment-methods.js';
+import { organizationPlanEvents } from './commerce/plans.js';
+import { stripeDepositEvents } from './commerce/stripe.js';
 import { jobEvents } from './content/jobs.js';
 import { linkEvents } from './content/links.js';
 import { postEvents } from './content/posts.js';
@@ -14,6 +17,9 @@ export const allEvents: readonly EventContract[] = [
   ...linkEvents,
   ...postEvents,
   ...sourceEvents,
+  ...stripeDepositEvents,
+  ...paymentMethodEvents,
+  ...organizationPlanEvents,
 ];
 
 const byType = new Map(allEvents.map((c) => [c.type, c]));

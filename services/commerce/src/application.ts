@@ -1,5 +1,6 @@
 import type { ApplicationContext, Logger, Platform } from '@seren/service-kit';
 import type { Client } from '@temporalio/client';
+import { stripeOf, type StripeGateway } from './stripe/client.js';
 
 /** What commerce's application layer works with; built once by `buildCommerce`, after the database opened. */
 export interface Commerce extends ApplicationContext {
@@ -9,9 +10,16 @@ export interface Commerce extends ApplicationContext {
   taskQueue: string;
   /** the clock (tests may move it) */
   now: () => Date;
+  /** the Stripe API (stripe-mock unless STRIPE_API_BASE says otherwise) and the webhook's secret */
+  stripe: StripeGateway;
 }
 
-export function buildCommerce(platform: Platform): Commerce {
+export function buildCommerce(
+  platform: Platform,
+  env: Record<string, string | undefined> = process.env,
+): Commerce {
   const { dataSource, store, logger, workflows, taskQueue } = platform;
-  return { dataSource, store, logger, workflows, taskQueue, now: () => new Date() };
+  const stripe = stripeOf(env);
+  logger.info({ stripe: stripe.description }, 'stripe');
+  return { dataSource, store, logger, workflows, taskQueue, now: () => new Date(), stripe };
 }

@@ -24,7 +24,7 @@ export function startCommerceService(
     migrations: commerceMigrations,
     projections: commerceProjections,
     contracts: echoContracts,
-    build: buildCommerce,
+    build: (platform) => buildCommerce(platform, env ?? process.env),
     worker: { workflowsPath: require.resolve('./workflows'), activities: commerceActivities },
   });
 }

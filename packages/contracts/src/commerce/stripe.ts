@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { defineEvent } from '../define.js';
+
+// SerenAI deposits by Stripe (commerce service). Stream `stripe-deposit-<id>`, aggregate
+// `stripe_deposit`. A deposit starts as a PaymentIntent; only the signed webhook's
+// payment_intent.succeeded credits the wallet (one ledger entry, kind `deposit_stripe`, reference
+// the deposit id), and only once whatever Stripe redelivers.
+
+const id = z.string().min(1);
+const at = z.iso.datetime();
+/** USD cents, as Stripe counts them */
+const cents = z.number().int().min(0);
+
+export const StripeDepositCreated = defineEvent({
+  type: 'StripeDepositCreated',
+  version: 1,
+  domain: 'commerce',
+  aggregate: 'stripe_deposit',
+  description: 'An organization started a Stripe deposit: a PaymentIntent was created for it.',
+  schema: z.object({
+    depositId: id,
+    organizationId: id,
+    /** who asked (user or agent id) */
+    requestedBy: id,
+    paymentIntentId: id,
+    amountCents: cents,
+    currency: z.literal('usd'),
+    referralCode: z.string().nullable(),
+    createdAt: at,
+  }),
+});
+
+export const StripeDepositSucceeded = defineEvent({
+  type: 'StripeDepositSucceeded',
+  version: 1,
+  domain: 'commerce',
+  aggregate: 'stripe_deposit',
+  description:
+    "Stripe reported the deposit's payment as succeeded (signed webhook); the amount received was credited to the organization's funded balance.",
+  schema: z.object({
+    depositId: id,
+    organizationId: id,
+    paymentIntentId: id,
+    /** what Stripe received, the amount credited */
+    amountReceivedCents: cents,
+    /** the Stripe event that reported it */
+    stripeEventId: id,
+    /** the ledger entry that credited it */
+    entryId: id,
+    succeededAt: at,
+  }),
+});
+
+export const StripeDepositFailed = defineEvent({
+  type: 'StripeDepositFailed',
+  version: 1,
+  domain: 'commerce',
+  aggregate: 'stripe_deposit',
+  description: "Stripe reported the deposit's payment as failed or canceled; nothing was credited.",
+  schema: z.object({
+    depositId: id,
+    organizationId: id,
+    paymentIntentId: id,
+    status: z.enum(['failed', 'canceled']),
+    reason: z.string().nullable(),
+    stripeEventId: id,
+    failedAt: at,
+  }),
+});
+
+export const stripeDepositEvents = [StripeDepositCreated, StripeDepositSucceeded, StripeDepositFailed] as const;
