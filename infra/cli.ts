@@ -1,5 +1,6 @@
 // node infra/cli.ts up|down|status|env — the real servers the suite's tests and `npm start` use.
 // See infra/README.md for what each part is, where it comes from and how to configure it.
+import { chainEnv } from './lib/anvil.ts';
 import { ENDPOINT_ENV, endpointsFromEnv } from './lib/endpoints.ts';
 import { seconds } from './lib/log.ts';
 import { down, forEachPart, inspect, printReport, up } from './lib/part.ts';
@@ -19,7 +20,8 @@ const USAGE = `usage: node infra/cli.ts <command>
            known: ${PYTHON_VENVS.map((venv) => venv.name).join(', ')}
 
 Options are environment variables: INFRA_PARTS, INFRA_CACHE_DIR, INFRA_DATA_DIR, INFRA_*_PORT,
-and DATABASE_URL, KAFKA_BROKERS, TEMPORAL_ADDRESS, STRIPE_API_BASE, S3_ENDPOINT to use existing servers.`;
+and DATABASE_URL, KAFKA_BROKERS, TEMPORAL_ADDRESS, STRIPE_API_BASE, S3_ENDPOINT, RPC_URL (with
+CHAIN_ID and USDC_ADDRESS) to use existing servers.`;
 
 ignoreKnownWarnings();
 
@@ -103,6 +105,9 @@ function printEnv(exported: boolean, indent: string): void {
     console.log(
       `${indent}${exported ? 'export ' : ''}S3_SECRET_ACCESS_KEY=${S3_CREDENTIALS.secretAccessKey}`,
     );
+  }
+  for (const [name, value] of Object.entries(chainEnv(loadSettings()))) {
+    console.log(`${indent}${exported ? 'export ' : ''}${name}=${value}`);
   }
 }
 

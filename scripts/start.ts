@@ -1,6 +1,6 @@
 // npm start: the whole suite on its embedded defaults, from a fresh clone.
 //
-// 1. infra: embedded PostgreSQL, the Temporal dev server and stripe-mock (provisioned on first run,
+// 1. infra: embedded PostgreSQL, the Temporal dev server, stripe-mock and anvil (provisioned on first run,
 //    cached after). No Kafka: without KAFKA_BROKERS the services feed consumers from PostgreSQL.
 // 2. build: `tsc -b` (incremental, so later runs are quick).
 // 3. the five services as child processes, each awaited on its /readyz; then the base URLs.
@@ -10,7 +10,9 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { chainEnv } from '../infra/lib/anvil.ts';
 import { endpointsFromEnv } from '../infra/lib/endpoints.ts';
+import { loadSettings } from '../infra/lib/settings.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The services connect where infra/ put the servers (INFRA_*_PORT moves them), or where the
@@ -22,13 +24,16 @@ const env: NodeJS.ProcessEnv = {
   DATABASE_URL: endpoints.databaseUrl,
   TEMPORAL_ADDRESS: endpoints.temporalAddress,
   STRIPE_API_BASE: endpoints.stripeApiBase,
+  // the chain x402 deposits settle on (anvil with its USDC, or the caller's RPC_URL and its settings)
+  RPC_URL: endpoints.rpcUrl,
+  ...chainEnv(loadSettings(process.env)),
 };
 const host = env.HOST || '127.0.0.1';
 const logDir = resolve(env.LOG_DIR || join(root, '.data', 'logs'));
 const READY_TIMEOUT_MS = 120_000;
 
 // Kafka is left out on purpose: the embedded default carries events through PostgreSQL.
-const INFRA_PARTS = ['postgres', 'temporal', 'stripe-mock'];
+const INFRA_PARTS = ['postgres', 'temporal', 'stripe-mock', 'anvil'];
 
 const services = [
   { name: 'identity', port: Number(env.IDENTITY_PORT || 4101) },
@@ -171,6 +176,7 @@ async function main(): Promise<void> {
   SerenAI REST      http://localhost:${port('SERENAI_PORT', 4001)}/
   Serebro REST      http://localhost:${port('SEREBRO_PORT', 4002)}/ (v1)  http://localhost:${port('SEREBRO_PORT', 4002)}/v2/ (v2)
   Serelo REST       http://localhost:${port('SERELO_PORT', 4003)}/api/v1/
+  Chain (x402)      ${env.RPC_URL} chain id ${env.CHAIN_ID ?? '(CHAIN_ID unset)'}, USDC ${env.USDC_ADDRESS ?? '(USDC_ADDRESS unset)'}
 
   ${eventsSummary()} Ctrl-C stops everything.
 `);

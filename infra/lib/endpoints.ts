@@ -1,4 +1,4 @@
-// The addresses of the five servers the suite talks to, and where they are by default.
+// The addresses of the six servers the suite talks to, and where they are by default.
 // No dependencies on purpose: services, tests and scripts import these same values.
 
 export const DEFAULT_PORTS = {
@@ -10,6 +10,8 @@ export const DEFAULT_PORTS = {
   stripeMockHttps: 12112,
   /** SeaweedFS's S3 gateway; its master, volume and filer take the next three ports, their gRPC ports +10 */
   s3: 18333,
+  /** anvil's JSON-RPC (HTTP and WebSocket) */
+  anvil: 18545,
 } as const;
 
 export type Ports = { readonly [K in keyof typeof DEFAULT_PORTS]: number };
@@ -23,6 +25,7 @@ export const PORT_ENV: { readonly [K in keyof Ports]: string } = {
   stripeMockHttp: 'INFRA_STRIPE_MOCK_PORT',
   stripeMockHttps: 'INFRA_STRIPE_MOCK_HTTPS_PORT',
   s3: 'INFRA_S3_PORT',
+  anvil: 'INFRA_ANVIL_PORT',
 };
 
 export interface Endpoints {
@@ -36,6 +39,8 @@ export interface Endpoints {
   readonly stripeApiBase: string;
   /** an S3-compatible endpoint (SeaweedFS locally) */
   readonly s3Endpoint: string;
+  /** JSON-RPC URL of an EVM chain (anvil locally) */
+  readonly rpcUrl: string;
 }
 
 /** The environment variable consumers read for each endpoint. */
@@ -45,6 +50,7 @@ export const ENDPOINT_ENV: { readonly [K in keyof Endpoints]: string } = {
   temporalAddress: 'TEMPORAL_ADDRESS',
   stripeApiBase: 'STRIPE_API_BASE',
   s3Endpoint: 'S3_ENDPOINT',
+  rpcUrl: 'RPC_URL',
 };
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -57,6 +63,7 @@ export function managedEndpoints(ports: Ports = DEFAULT_PORTS): Endpoints {
     temporalAddress: `127.0.0.1:${ports.temporal}`,
     stripeApiBase: `http://127.0.0.1:${ports.stripeMockHttp}`,
     s3Endpoint: `http://127.0.0.1:${ports.s3}`,
+    rpcUrl: `http://127.0.0.1:${ports.anvil}`,
   };
 }
 
@@ -80,6 +87,7 @@ export function endpointsFromEnv(env: Env = process.env): Endpoints {
     temporalAddress: env[ENDPOINT_ENV.temporalAddress] || managed.temporalAddress,
     stripeApiBase: env[ENDPOINT_ENV.stripeApiBase] || managed.stripeApiBase,
     s3Endpoint: env[ENDPOINT_ENV.s3Endpoint] || managed.s3Endpoint,
+    rpcUrl: env[ENDPOINT_ENV.rpcUrl] || managed.rpcUrl,
   };
 }
 

@@ -1,4 +1,5 @@
 // The parts infra/ manages, in the order they are reported.
+import { anvilPart } from './anvil.ts';
 import { kafkaPart } from './kafka.ts';
 import type { Part } from './part.ts';
 import { postgresPart } from './postgres.ts';
@@ -13,6 +14,7 @@ const FACTORIES: Record<PartName, (settings: Settings) => Part> = {
   temporal: temporalPart,
   'stripe-mock': stripeMockPart,
   s3: s3Part,
+  anvil: anvilPart,
 };
 
 /** The parts selected by INFRA_PARTS (all by default). */

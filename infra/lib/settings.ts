@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { portsFromEnv, type Ports } from './endpoints.ts';
 
-export const PART_NAMES = ['postgres', 'kafka', 'temporal', 'stripe-mock', 's3'] as const;
+export const PART_NAMES = ['postgres', 'kafka', 'temporal', 'stripe-mock', 's3', 'anvil'] as const;
 export type PartName = (typeof PART_NAMES)[number];
 
 export interface Settings {

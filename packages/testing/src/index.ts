@@ -1,4 +1,4 @@
-export { infraEndpoints, infraS3Env, type InfraEndpoints } from './endpoints.js';
+export { ANVIL_DEV_KEYS, infraChainEnv, infraEndpoints, infraS3Env, type InfraEndpoints } from './endpoints.js';
 export { testServiceEnv, TEST_INTERNAL_TOKEN_SECRET } from './service-env.js';
 export { waitForEvent, type ReceivedEvent } from './events.js';
 export { asCaller, graphql } from './callers.js';

@@ -10,6 +10,9 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { Kafka, logLevel, Partitioners, type KafkaMessage } from 'kafkajs';
 import pg from 'pg';
 import Stripe from 'stripe';
+import { createPublicClient, createWalletClient, http, parseAbi, type Address } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { fiatTokenArtifact, localChain } from '../../../infra/lib/anvil.ts';
 import { DEFAULT_ENDPOINTS } from '../../../infra/lib/endpoints.ts';
 import {
   formatStorage,
@@ -19,7 +22,7 @@ import {
   serverProperties,
 } from '../../../infra/lib/kafka.ts';
 import { loadSettings } from '../../../infra/lib/settings.ts';
-import { infraEndpoints } from './endpoints.js';
+import { ANVIL_DEV_KEYS, infraChainEnv, infraEndpoints } from './endpoints.js';
 import * as activities from './fixtures/activities.js';
 import type { greet } from './fixtures/workflows.js';
 
@@ -173,6 +176,100 @@ describe('stripe-mock', () => {
     expect(() => stripe.webhooks.constructEvent(tampered, header, webhookSecret)).toThrow(
       Stripe.errors.StripeSignatureVerificationError,
     );
+  });
+});
+
+describe('anvil', () => {
+  const chainEnv = infraChainEnv();
+  const chain = localChain(endpoints.rpcUrl, Number(chainEnv.CHAIN_ID));
+  const publicClient = createPublicClient({ chain, transport: http(endpoints.rpcUrl) });
+  const usdc = chainEnv.USDC_ADDRESS as Address;
+  const abi = fiatTokenArtifact().abi;
+
+  it("runs under the configured chain id with Circle's FiatTokenV2_2 USDC deployed and dev accounts funded", async () => {
+    expect(await publicClient.getChainId()).toBe(Number(chainEnv.CHAIN_ID));
+    const read = (functionName: string, args: unknown[] = []) =>
+      publicClient.readContract({ address: usdc, abi, functionName, args });
+    expect(await read('name')).toBe('USDC');
+    expect(await read('symbol')).toBe('USDC');
+    expect(await read('version')).toBe('2');
+    expect(await read('decimals')).toBe(6);
+    const payer = privateKeyToAccount(ANVIL_DEV_KEYS[9]);
+    expect((await read('balanceOf', [payer.address])) as bigint).toBeGreaterThan(1_000_000n);
+  });
+
+  it('settles an EIP-3009 transferWithAuthorization once and refuses its replay', async () => {
+    const payer = privateKeyToAccount(ANVIL_DEV_KEYS[9]);
+    const relayer = createWalletClient({
+      chain,
+      transport: http(endpoints.rpcUrl),
+      account: privateKeyToAccount(ANVIL_DEV_KEYS[8]),
+    });
+    const to = privateKeyToAccount(ANVIL_DEV_KEYS[7]).address;
+    const message = {
+      from: payer.address,
+      to,
+      value: 1_234n,
+      validAfter: 0n,
+      validBefore: BigInt(Math.floor(Date.now() / 1000) + 600),
+      nonce: `0x${randomUUID().replaceAll('-', '')}${'0'.repeat(32)}` as `0x${string}`,
+    };
+    const signature = await payer.signTypedData({
+      domain: { name: 'USDC', version: '2', chainId: chain.id, verifyingContract: usdc },
+      types: {
+        TransferWithAuthorization: [
+          { name: 'from', type: 'address' },
+          { name: 'to', type: 'address' },
+          { name: 'value', type: 'uint256' },
+          { name: 'validAfter', type: 'uint256' },
+          { name: 'validBefore', type: 'uint256' },
+          { name: 'nonce', type: 'bytes32' },
+        ],
+      },
+      primaryType: 'TransferWithAuthorization',
+      message,
+    });
+    const transfer = parseAbi([
+      'function transferWithAuthorization(address from, address to, uint256 value, uint256 validAfter, uint256 validBefore, bytes32 nonce, bytes signature)',
+    ]);
+    const args = [
+      message.from,
+      message.to,
+      message.value,
+      message.validAfter,
+      message.validBefore,
+      message.nonce,
+      signature,
+    ] as const;
+    const before = (await publicClient.readContract({
+      address: usdc,
+      abi,
+      functionName: 'balanceOf',
+      args: [to],
+    })) as bigint;
+    const hash = await relayer.writeContract({
+      address: usdc,
+      abi: transfer,
+      functionName: 'transferWithAuthorization',
+      args,
+    });
+    expect((await publicClient.waitForTransactionReceipt({ hash })).status).toBe('success');
+    const after = (await publicClient.readContract({
+      address: usdc,
+      abi,
+      functionName: 'balanceOf',
+      args: [to],
+    })) as bigint;
+    expect(after - before).toBe(1_234n);
+    await expect(
+      publicClient.simulateContract({
+        address: usdc,
+        abi: transfer,
+        functionName: 'transferWithAuthorization',
+        args,
+        account: relayer.account,
+      }),
+    ).rejects.toThrow(/authorization is used or canceled/);
   });
 });
 

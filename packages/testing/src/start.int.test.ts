@@ -61,6 +61,9 @@ describe('npm start', () => {
     expect(output).toContain(`http://localhost:${ports.SERENAI_PORT}/`);
     expect(output).toContain(`http://localhost:${ports.SEREBRO_PORT}/v2/`);
     expect(output).toContain(`http://localhost:${ports.SERELO_PORT}/api/v1/`);
+    // the local chain x402 deposits settle on, with its USDC (infra/lib/anvil.ts)
+    expect(output).toMatch(/Chain \(x402\)\s+http:\/\/127\.0\.0\.1:\d+ chain id 84532, USDC 0x[0-9a-fA-F]{40}/);
+    expect(output).toMatch(/RPC_URL=http:\/\/127\.0\.0\.1:\d+/);
     for (const port of Object.values(ports)) {
       const response = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect({ port, status: response.status }).toEqual({ port, status: 200 });
