@@ -4,6 +4,7 @@ export * from './identity/events.js';
 export * from './identity/inputs.js';
 export * from './identity/permissions.js';
 export * from './serebro/scopes.js';
+export * from './serebro/events.js';
 export * from './content/sources.js';
 export * from './content/projects.js';
 export * from './content/jobs.js';

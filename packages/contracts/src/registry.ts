@@ -8,10 +8,12 @@ import { postEvents } from './content/posts.js';
 import { projectEvents } from './content/projects.js';
 import { sourceEvents } from './content/sources.js';
 import { identityEvents } from './identity/events.js';
+import { serebroEvents } from './serebro/events.js';
 
 /** Every event type of the suite. The AsyncAPI document and the consumers' parsers are built from this list. */
 export const allEvents: readonly EventContract[] = [
   ...identityEvents,
+  ...serebroEvents,
   ...projectEvents,
   ...jobEvents,
   ...linkEvents,

@@ -35,6 +35,20 @@ export const identityConfigSchema = z.object({
   AUDIT_LOG_CONSUMER: envBoolean(true),
   /** Its consumer group (tests give each service instance its own). */
   AUDIT_LOG_GROUP: z.string().min(1).default('identity.audit-log'),
+  /** Marketplace apps may name private or loopback webhook URLs (development only; default off). */
+  MARKETPLACE_ALLOW_PRIVATE_WEBHOOKS: envBoolean(false),
+  /**
+   * The vault's key-encryption key (src/vault/): an AES-256 key derived (HKDF-SHA256) from this secret
+   * wraps each credential's data key. The default is for development only.
+   */
+  VAULT_KEK_SECRET: envSecret('vault-kek-secret-change-me'),
+  /** The id of that key; a new id with a new secret rotates it (the old pair goes in VAULT_PREVIOUS_KEKS). */
+  VAULT_KEK_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .default('k1'),
+  /** Retired key-encryption keys still able to unwrap, `id:secret` separated by commas, until re-wrapped. */
+  VAULT_PREVIOUS_KEKS: z.string().default(''),
 });
 
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;

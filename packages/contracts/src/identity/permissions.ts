@@ -24,6 +24,7 @@ export const PERMISSIONS: readonly PermissionDefinition[] = [
   p('org.manage_api_keys', 'Create and revoke API keys'),
   p('org.view_audit_logs', 'Read the audit log'),
   p('org.manage_locations', 'Create and manage locations of an agency'),
+  p('org.manage_integrations', 'Manage marketplace apps, app installs, private integration tokens and vault credentials'),
   p('billing.read', 'View invoices, usage and payment methods'),
   p('billing.manage', 'Manage plans, payment methods and invoices'),
   p('wallet.read', 'View wallet balance and transactions'),

@@ -40,7 +40,16 @@ export async function storeCredential(
 }
 
 export type CredentialKind =
-  'password' | 'api_key' | 'recovery_code' | 'email_verification' | 'password_reset' | 'invite';
+  | 'password'
+  | 'api_key'
+  | 'recovery_code'
+  | 'email_verification'
+  | 'password_reset'
+  | 'invite'
+  /** a marketplace app's client secret (id: the secret id, subject: the app) */
+  | 'app_secret'
+  /** a private integration token (id: the secret id, subject: the PIT) */
+  | 'pit';
 
 /** The credential a presented one-time secret belongs to (looked up by its SHA-256). */
 export async function findCredentialByHash(

@@ -3,6 +3,7 @@ import { revocationNoticesProjection } from '../authentication/revocations.js';
 import { organizationsProjection } from '../organizations/projection.js';
 import { sessionsProjection } from '../sessions/projection.js';
 import { usersProjection } from '../users/projection.js';
+import { marketplaceProjection, marketplaceRevocationsProjection } from '../marketplace/projection.js';
 
 /** Identity's inline projections: the read tables every query uses, updated in each append's transaction. */
 export const identityProjections = [
@@ -12,4 +13,7 @@ export const identityProjections = [
   apiKeysProjection,
   // after the read tables: it reads api_keys, and notifies the gateways on commit
   revocationNoticesProjection,
+  marketplaceProjection,
+  // after marketplace_installs: it reads them, revokes the install's OAuth grants and notifies the gateways
+  marketplaceRevocationsProjection,
 ];
