@@ -27,9 +27,15 @@ describe('identity authentication client (contract test)', () => {
   beforeAll(async () => {
     identity = Fastify();
     identity.post('/internal/authenticate', async (request, reply) => {
-      const body = request.body as { credential: string; scheme: string };
+      const body = request.body as { credential: string; scheme: string; locationId?: string };
       received.push(body);
       if (failWith) return reply.status(failWith).send({ code: 'INTERNAL', message: 'boom' });
+      if (body.locationId !== undefined) {
+        // the agency key of org_1 owns loc_1 only
+        if (body.credential !== 'seren_alicekey' || body.locationId !== 'loc_1')
+          return reply.status(403).send({ code: 'FORBIDDEN', message: 'no access to this location' });
+        return { caller: { ...alice, organizationId: 'loc_1', resourceId: 'org_1' } };
+      }
       if (body.credential === 'expired.jwt.token') {
         return reply
           .status(401)
@@ -90,16 +96,40 @@ describe('identity authentication client (contract test)', () => {
     now += 2;
     expect(await authenticator.authenticate('seren_bobkey', 'api_key')).toEqual({
       ok: false,
+      status: 401,
       message: 'invalid API key',
       errorCode: undefined,
     });
     expect(received).toHaveLength(2);
   });
 
+  it('asks for a caller in a location once per credential and location; a 403 is a refusal of its own', async () => {
+    const authenticator = client(Date.now);
+    const located = await authenticator.authenticate('seren_alicekey', 'api_key', 'loc_1');
+    await authenticator.authenticate('seren_alicekey', 'api_key', 'loc_1');
+    expect(received).toEqual([{ credential: 'seren_alicekey', scheme: 'api_key', locationId: 'loc_1' }]);
+    if (!located.ok) throw new Error('refused');
+    expect(located.caller).toMatchObject({ organizationId: 'loc_1', resourceId: 'org_1' });
+    await expect(verifyInternalToken(located.internalToken, secret)).resolves.toMatchObject({
+      organizationId: 'loc_1',
+      resourceId: 'org_1',
+    });
+    // the same credential without a location is another entry
+    const plain = await authenticator.authenticate('seren_alicekey', 'api_key');
+    expect(plain.ok && plain.caller.organizationId).toBe('org_1');
+    expect(await authenticator.authenticate('seren_alicekey', 'api_key', 'loc_2')).toEqual({
+      ok: false,
+      status: 403,
+      message: 'no access to this location',
+      errorCode: undefined,
+    });
+  });
+
   it("keeps identity's refusal reason", async () => {
     const authenticator = client(Date.now);
     expect(await authenticator.authenticate('expired.jwt.token', 'bearer')).toEqual({
       ok: false,
+      status: 401,
       message: 'token expired',
       errorCode: 'TOKEN_EXPIRED',
     });

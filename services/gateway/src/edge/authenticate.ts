@@ -10,9 +10,13 @@ export interface Authenticated {
   internalToken: string;
 }
 
-/** A credential identity refused; `errorCode` (identity's `reason`) may refine it, e.g. `TOKEN_EXPIRED`. */
+/**
+ * A credential identity refused; `errorCode` (identity's `reason`) may refine it, e.g. `TOKEN_EXPIRED`.
+ * `status` 403: the credential is valid but may not act in the location the request named.
+ */
 export interface Refused {
   ok: false;
+  status: 401 | 403;
   message: string;
   errorCode?: string;
 }
@@ -65,8 +69,23 @@ export class Authenticator {
     this.now = options.now ?? Date.now;
   }
 
-  async authenticate(credential: string, scheme: CredentialScheme): Promise<Authentication> {
-    const key = createHash('sha256').update(scheme).update('\0').update(credential).digest('base64url');
+  /**
+   * Who the credential is; with `locationId` (Serebro: the location a request names), the caller
+   * acting in that location, which identity allows only to a credential of that location or of its
+   * agency (else a 403 refusal).
+   */
+  async authenticate(
+    credential: string,
+    scheme: CredentialScheme,
+    locationId?: string,
+  ): Promise<Authentication> {
+    const key = createHash('sha256')
+      .update(scheme)
+      .update('\0')
+      .update(credential)
+      .update('\0')
+      .update(locationId ?? '')
+      .digest('base64url');
     const cached = this.cache.get(key);
     if (cached && cached.expiresAt > this.now()) return cached.answer;
     if (cached) this.cache.delete(key);
@@ -74,7 +93,7 @@ export class Authenticator {
     const pending = this.inFlight.get(key);
     if (pending) return pending;
     const generation = this.generation;
-    const lookup = this.lookup(credential, scheme)
+    const lookup = this.lookup(credential, scheme, locationId)
       .then((answer) => {
         // a revocation noticed while this lookup ran may postdate its answer: do not keep it
         if (this.options.ttlMs > 0 && generation === this.generation) this.remember(key, answer);
@@ -113,7 +132,8 @@ export class Authenticator {
 
   /**
    * Follows identity's revocation feed (`GET /internal/revocations`, server-sent events): each notice
-   * drops the cached answers of the user it names, so a revoked session or key stops working at
+   * drops the cached answers of the user, credential (API key, PIT, OAuth install) or marketplace
+   * app it names, so a revoked session or key, or an uninstalled app, stops working at
    * once rather than when its cache entry expires. On every (re)connect the whole cache is dropped
    * (notices may have been missed meanwhile); while the feed is down the TTL is the bound.
    */
@@ -173,24 +193,47 @@ export class Authenticator {
           this.cache.clear();
         } else {
           const data = /^data: (.*)$/m.exec(message)?.[1];
-          if (data) this.forgetUser(data);
+          if (data) this.forget(data);
         }
       }
       if (buffer.length > 64_000) buffer = '';
     }
   }
 
-  private forgetUser(data: string) {
-    let userId: unknown;
+  /**
+   * Applies one notice: `{userId}` (a session, key or role), `{credentialId}` (an API key, a PIT, an
+   * OAuth install: uninstalling an app; identity's marketplace names them `installId` and `pitId`)
+   * or `{appId}` (every token of a marketplace app); a notice may name several.
+   */
+  private forget(data: string) {
+    let notice: {
+      userId?: unknown;
+      credentialId?: unknown;
+      installId?: unknown;
+      pitId?: unknown;
+      appId?: unknown;
+    };
     try {
-      userId = (JSON.parse(data) as { userId?: unknown }).userId;
+      notice = JSON.parse(data) as typeof notice;
     } catch {
       return;
     }
-    if (typeof userId !== 'string') return;
+    const named = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+    const userId = named(notice?.userId);
+    const credentialId = named(notice?.credentialId) ?? named(notice?.installId) ?? named(notice?.pitId);
+    const appId = named(notice?.appId);
+    if (!userId && !credentialId && !appId) return;
     this.generation++;
-    for (const [key, entry] of this.cache)
-      if (entry.answer.ok && entry.answer.caller.subject === userId) this.cache.delete(key);
+    for (const [key, entry] of this.cache) {
+      if (!entry.answer.ok) continue;
+      const { caller } = entry.answer;
+      if (
+        (userId && caller.subject === userId) ||
+        (credentialId && caller.credentialId === credentialId) ||
+        (appId && caller.appId === appId)
+      )
+        this.cache.delete(key);
+    }
     this.revoked++;
   }
   /** Revocation notices applied (tests and metrics). */
@@ -282,7 +325,11 @@ export class Authenticator {
     this.keysFetchedAt = this.now();
   }
 
-  private async lookup(credential: string, scheme: CredentialScheme): Promise<Authentication> {
+  private async lookup(
+    credential: string,
+    scheme: CredentialScheme,
+    locationId: string | undefined,
+  ): Promise<Authentication> {
     this.lookups++;
     let status: number;
     let body: unknown;
@@ -290,7 +337,7 @@ export class Authenticator {
       const response = await request(new URL('/internal/authenticate', this.options.identityUrl), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ credential, scheme }),
+        body: JSON.stringify({ credential, scheme, ...(locationId !== undefined ? { locationId } : {}) }),
         dispatcher: this.options.dispatcher,
         headersTimeout: this.options.timeoutMs ?? 5_000,
         bodyTimeout: this.options.timeoutMs ?? 5_000,
@@ -316,6 +363,7 @@ export class Authenticator {
       const reason = typeof refusal.reason === 'string' ? refusal.reason : refusal.errorCode;
       return {
         ok: false,
+        status,
         message: typeof refusal.message === 'string' ? refusal.message : 'invalid credential',
         errorCode: typeof reason === 'string' ? reason : undefined,
       };

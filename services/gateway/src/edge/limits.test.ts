@@ -76,11 +76,43 @@ describe('product rate limits', () => {
     expect(keys[2]![0]!.key).toBe('credential:forgotPassword.ip:60000:ip:10.0.0.8');
   });
 
-  it('keys Serebro per app and resource, 100 per 10 s and 200,000 per day', () => {
-    expect(hitsFor('serebro', 'api', { caller: user, ip: '1.2.3.4', body: undefined })).toEqual([
-      { key: 'serebro:api:10000:app:api_key:user_1:res:org_9', limit: 100, windowMs: 10_000 },
-      { key: 'serebro:api:86400000:app:api_key:user_1:res:org_9', limit: 200_000, windowMs: 86_400_000 },
+  it('keys Serebro v2 per app and resource, 100 per 10 s and 200,000 per day', () => {
+    const oauth: Caller = {
+      ...user,
+      via: 'oauth',
+      appId: 'app_1',
+      credentialId: 'install_1',
+      authClass: 'Location',
+      resourceId: 'loc_1',
+      organizationId: 'loc_1',
+    };
+    expect(hitsFor('serebro', 'api', { caller: oauth, ip: '1.2.3.4', body: undefined })).toEqual([
+      { key: 'serebro:api:10000:app:oauth:app_1:res:loc_1', limit: 100, windowMs: 10_000 },
+      { key: 'serebro:api:86400000:app:oauth:app_1:res:loc_1', limit: 200_000, windowMs: 86_400_000 },
     ]);
+    const key = (caller: Caller) => hitsFor('serebro', 'api', { caller, ip: '1', body: undefined })[0]!.key;
+    // another app on the same location, the same app on another location: other counters
+    expect(key({ ...oauth, appId: 'app_2' })).not.toBe(key(oauth));
+    expect(key({ ...oauth, resourceId: 'loc_2', organizationId: 'loc_2' })).not.toBe(key(oauth));
+    // an agency token naming one of its locations counts against the agency (its resource)
+    const agency = { ...oauth, authClass: 'Company' as const, resourceId: 'agency_1' };
+    expect(key({ ...agency, organizationId: 'loc_1' })).toBe(key({ ...agency, organizationId: 'loc_2' }));
+    // a PIT is its own app
+    expect(key({ ...oauth, via: 'pit', appId: 'pit_1', credentialId: 'pit_1' })).toBe(
+      'serebro:api:10000:app:pit:pit_1:res:loc_1',
+    );
+  });
+
+  it('keys Serebro v1 per API key', () => {
+    expect(
+      hitsFor('serebro', 'api', { caller: { ...user, credentialId: 'key_1' }, ip: '1', body: undefined }),
+    ).toEqual([
+      { key: 'serebro:api:10000:key:key_1', limit: 100, windowMs: 10_000 },
+      { key: 'serebro:api:86400000:key:key_1', limit: 200_000, windowMs: 86_400_000 },
+    ]);
+    expect(hitsFor('serebro', 'api', { caller: anonymous, ip: '1.2.3.4', body: undefined })[0]!.key).toBe(
+      'serebro:api:10000:ip:1.2.3.4',
+    );
   });
 
   it('applies configured overrides', () => {

@@ -235,11 +235,7 @@ export const serebroLimits: ProductLimits<'serebro'> = {
       { limit: 200_000, windowMs: DAY },
     ],
   },
-  // The app is the authenticated principal (the API key's or the OAuth client's), the resource its organization.
-  keyOf: (_class, { caller, ip }) =>
-    caller.subject
-      ? `app:${caller.via ?? 'key'}:${caller.subject}:res:${caller.organizationId ?? '-'}`
-      : `ip:${ip}`,
+  keyOf: (_class, subject) => serebroCounterOf(subject),
   headers(states) {
     const [burst, daily] = states;
     if (!burst) return {};
@@ -264,6 +260,21 @@ export const serebroLimits: ProductLimits<'serebro'> = {
     };
   },
 };
+
+/**
+ * Who a Serebro request counts against. v2: the marketplace app (an OAuth token's client app; a PIT
+ * is its own app) per resource, the location or agency the credential was issued for, so two apps
+ * on one location, or one app on two locations, never share a counter, and an agency token naming
+ * its locations counts against the agency. v1: the API key (per-key limits, as before). Anything
+ * else: the user, else the IP.
+ */
+export function serebroCounterOf({ caller, ip }: LimitSubject): string {
+  const resource = caller.resourceId ?? caller.organizationId ?? '-';
+  if ((caller.via === 'oauth' || caller.via === 'pit') && caller.appId)
+    return `app:${caller.via}:${caller.appId}:res:${resource}`;
+  if (caller.via === 'api_key' && caller.credentialId) return `key:${caller.credentialId}`;
+  return caller.subject ? `user:${caller.via ?? '-'}:${caller.subject}:res:${resource}` : `ip:${ip}`;
+}
 
 /**
  * SerenAI's spec states no rate limits. The gateway adds brute-force protection only on the

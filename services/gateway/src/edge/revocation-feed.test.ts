@@ -96,6 +96,45 @@ describe('revocation feed client (contract test)', () => {
     }
   });
 
+  it('drops the answers of an uninstalled install or revoked PIT (credentialId) and of a removed app (appId)', async () => {
+    const bound = (credentialId: string, appId: string): Caller => ({
+      ...caller('dave'),
+      via: 'oauth',
+      credentialId,
+      appId,
+    });
+    valid.set('token_install_1', bound('install_1', 'app_1'));
+    valid.set('token_install_2', bound('install_2', 'app_1'));
+    valid.set('token_install_3', bound('install_3', 'app_2'));
+    const authenticator = new Authenticator({
+      identityUrl: url,
+      internalTokenSecret: 'a-test-secret-that-is-long-enough-0123456789',
+      ttlMs: 5_000,
+      maxEntries: 100,
+      dispatcher,
+      logger: createLogger('test', 'silent'),
+    });
+    const before = streams.length;
+    authenticator.watchRevocations();
+    try {
+      await until(() => streams.length > before);
+      await until(() => listened(authenticator));
+      const cache = (authenticator as unknown as { cache: Map<string, unknown> }).cache;
+      for (const token of ['token_install_1', 'token_install_2', 'token_install_3'])
+        expect((await authenticator.authenticate(token, 'bearer')).ok).toBe(true);
+      expect(cache.size).toBe(3);
+      push('data: {"installId":"install_1","reason":"MarketplaceAppUninstalled"}\n\n');
+      await until(() => cache.size === 2);
+      push('data: {"appId":"app_1","reason":"AppDeleted"}\n\n');
+      await until(() => cache.size === 1);
+      // the one left is app_2's
+      valid.delete('token_install_3');
+      expect((await authenticator.authenticate('token_install_3', 'bearer')).ok).toBe(true);
+    } finally {
+      authenticator.close();
+    }
+  });
+
   it('reconnects after the stream ends, dropping the cache (notices may have been missed)', async () => {
     valid.set('seren_carol', caller('carol'));
     const authenticator = new Authenticator({

@@ -163,6 +163,15 @@ export function mountGraphQL(app: FastifyInstance, options: GraphRouteOptions): 
           looksLikeJwtCredential(credential) ? 'bearer' : 'api_key',
         );
         if (!answer.ok) return graphqlError(reply, 401, 'UNAUTHENTICATED', answer.message);
+        // An integration's scoped credential is for Serebro's v2 REST API, whose rows check its
+        // scope; on the graph it would act as its user with none of those checks.
+        if (answer.caller.via === 'oauth' || answer.caller.via === 'pit')
+          return graphqlError(
+            reply,
+            401,
+            'UNAUTHENTICATED',
+            'OAuth access tokens and private integration tokens authenticate on the Serebro v2 REST API only',
+          );
         request.edgeCaller = answer.caller;
         internalToken = answer.internalToken;
       } else {

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { decodeUtf8, describePath, findUnsafeText } from '@seren/contracts';
 import { anonymous, type Caller, type Logger } from '@seren/service-kit';
 import type { RateWindow } from '../config.js';
-import { bearerOf, IdentityUnavailable, type Authenticator } from '../edge/authenticate.js';
+import { bearerOf, IdentityUnavailable, type Authenticator, type Refused } from '../edge/authenticate.js';
 import { exceededWindow, hitsFor, productLimits, type ProductLimits } from '../edge/limits.js';
 import type { RateLimitStore } from '../edge/rate-limit.js';
 import type { GraphExecutor } from '../graphql/context.js';
@@ -166,18 +166,29 @@ async function handle<P extends Product>(request: FastifyRequest, reply: Fastify
     // 1. Who: one authentication per request (cached per credential for at most 5 s).
     let caller: Caller = anonymous;
     let internalToken: string | undefined;
+    const credential = route.auth !== 'none' ? bearerOf(request.headers.authorization) : undefined;
     if (route.auth !== 'none') {
-      const credential = bearerOf(request.headers.authorization);
       if (credential) {
         const answer = await engine.authenticator.authenticate(
           credential,
           policy.schemeOf(credential, h.version),
         );
-        if (!answer.ok)
-          return refuse(request, reply, h, unauthenticated(policy, answer.message, answer.errorCode));
+        if (!answer.ok) return refuse(request, reply, h, refusalOf(policy, answer));
         caller = answer.caller;
         internalToken = answer.internalToken;
         request.edgeCaller = caller;
+        // 1b. The credentials this API (version) takes, and the row's scope (Serebro v2).
+        const wrongCredential = policy.refusal?.(caller, h.version);
+        if (wrongCredential)
+          return refuse(
+            request,
+            reply,
+            h,
+            unauthenticated(policy, wrongCredential, 'UNAUTHENTICATED'),
+            caller,
+          );
+        if (route.scope && h.version === 'v2' && !caller.scopes.includes(route.scope) && policy.outOfScope)
+          return refuse(request, reply, h, policy.outOfScope(route.scope), caller);
       } else if (route.auth === 'required') {
         return refuse(request, reply, h, unauthenticated(policy, 'Missing or invalid auth token'));
       }
@@ -231,6 +242,24 @@ async function handle<P extends Product>(request: FastifyRequest, reply: Fastify
         policy.errorOf('VALIDATION_ERROR', `${describePath(unsafe.path)} ${unsafe.problem}`),
         caller,
       );
+    }
+
+    // 2c. The location the request names (Serebro): a location credential acts only in its own, an
+    // agency credential in its locations (identity decides); the caller then acts in that location.
+    const locationId =
+      credential && caller.kind !== 'anonymous'
+        ? policy.locationOf?.({ params: request.params, query: request.query, body })
+        : undefined;
+    if (credential && locationId && locationId !== caller.organizationId) {
+      const located = await engine.authenticator.authenticate(
+        credential,
+        policy.schemeOf(credential, h.version),
+        locationId,
+      );
+      if (!located.ok) return refuse(request, reply, h, refusalOf(policy, located), caller);
+      caller = located.caller;
+      internalToken = located.internalToken;
+      request.edgeCaller = caller;
     }
 
     // 3. Limits, shared across instances; an unavailable limiter lets the request through. A read
@@ -424,6 +453,12 @@ async function refuse<P extends Product>(
 
 function unauthenticated(policy: ProductPolicy, message: string, reason?: string): RestError {
   return policy.unauthenticated(message, reason);
+}
+
+/** Identity's refusal: 401 for a bad credential, 403 for a good one in a location it may not act in. */
+function refusalOf(policy: ProductPolicy, refused: Refused): RestError {
+  if (refused.status === 403) return policy.errorOf('FORBIDDEN', refused.message, refused.errorCode);
+  return unauthenticated(policy, refused.message, refused.errorCode);
 }
 
 function headerOf(request: FastifyRequest, name: string): string | undefined {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpStatusOf, type DomainErrorCode } from '@seren/service-kit';
+import { httpStatusOf, type Caller, type DomainErrorCode } from '@seren/service-kit';
 import { looksLikeJwtCredential as looksLikeJwt, type CredentialScheme } from '../edge/credentials.js';
 import type { Product, RestError } from './types.js';
 
@@ -20,6 +20,15 @@ export interface ProductPolicy {
   unauthenticated(message: string, reason?: string): RestError;
   /** What a bearer credential is, for identity's `/internal/authenticate`. */
   schemeOf(credential: string, version?: 'v1' | 'v2'): CredentialScheme;
+  /** Why an authenticated caller may not use this API (version), if it may not: answered as a 401. */
+  refusal?(caller: Caller, version?: 'v1' | 'v2'): string | undefined;
+  /** The 401 for a token without the row's scope (Serebro v2). */
+  outOfScope?(scope: string): RestError;
+  /**
+   * The location a request names (Serebro: a `locationId` path parameter, query parameter or JSON
+   * body field, as HighLevel's API takes it); the caller must be allowed there (identity decides).
+   */
+  locationOf?(parts: { params: unknown; query: unknown; body: unknown }): string | undefined;
 }
 
 /** Apollo's and graphql-js's own codes, beside service-kit's domain codes. */
@@ -95,7 +104,11 @@ export const serebro: ProductPolicy = {
   title: 'Serebro AI API',
   errorBody: (error) => ({ error: { code: error.code, message: error.message, ...error.extra } }),
   errorSchema: z.object({
-    error: z.object({ code: z.string().meta({ examples: ['NOT_FOUND'] }), message: z.string() }),
+    error: z.object({
+      code: z.string().meta({ examples: ['NOT_FOUND'] }),
+      message: z.string(),
+      scope: z.string().optional().describe('on 401 UNAUTHORIZED_SCOPE: the scope the route needs'),
+    }),
   }),
   errorOf(code, message, productCode) {
     const status = statusOfCode(code);
@@ -106,9 +119,45 @@ export const serebro: ProductPolicy = {
     };
   },
   unauthenticated: (message, reason) => ({ status: 401, code: reason ?? 'UNAUTHENTICATED', message }),
-  // v1 takes location/agency API keys; v2 OAuth 2.0 access tokens.
+  // v1 takes location/agency API keys; v2 OAuth 2.0 access tokens and private integration tokens.
   schemeOf: (_credential, version) => (version === 'v1' ? 'api_key' : 'bearer'),
+  refusal(caller, version) {
+    if (caller.kind === 'anonymous') return undefined;
+    const accepted = SEREBRO_CREDENTIALS[version ?? 'v2'];
+    if (caller.via && (accepted as readonly string[]).includes(caller.via)) return undefined;
+    return version === 'v1'
+      ? 'API v1 takes a location or agency API key'
+      : 'API v2 takes an OAuth 2.0 access token or a private integration token';
+  },
+  outOfScope: (scope) => ({
+    status: 401,
+    code: 'UNAUTHORIZED_SCOPE',
+    message: SEREBRO_SCOPE_MESSAGE,
+    extra: { scope },
+  }),
+  locationOf({ params, query, body }) {
+    for (const part of [params, query, body]) {
+      const value = (part as Record<string, unknown> | undefined)?.locationId;
+      if (typeof value === 'string' && value !== '') return value;
+    }
+    return undefined;
+  },
 };
+
+/**
+ * The credentials each Serebro version takes, as HighLevel: v1 location and agency API keys; v2
+ * OAuth access tokens and private integration tokens. Identity session tokens work on neither (they
+ * are a person's login, not an integration's credential); `/graphql` takes them.
+ */
+export const SEREBRO_CREDENTIALS = { v1: ['api_key'], v2: ['oauth', 'pit'] } as const satisfies Record<
+  'v1' | 'v2',
+  readonly string[]
+>;
+
+/** HighLevel's message for a token without the scope a route needs. */
+export const SEREBRO_SCOPE_MESSAGE = 'The token is not authorized for this scope.';
+/** HighLevel's message for a token used on another location's data. */
+export const SEREBRO_LOCATION_MESSAGE = 'The token does not have access to this location.';
 
 // SerenAI: success bodies are `DataResponse` ({data, pagination}); its one documented error type
 // (GeoRestrictedError) is {error, message, ...}, so every error is {"error": "<CODE>", "message": "..."}.

@@ -59,6 +59,18 @@ interface RouteCommon<P extends Product> {
   versions?: Array<'v1' | 'v2'>;
   /** Documented error statuses (OpenAPI), besides the ones every route has (401, 429, 500). */
   errors?: number[];
+  /**
+   * Serebro v2: the OAuth scope a token (OAuth access token or PIT) must carry, by its canonical
+   * name in `@seren/contracts` (`SEREBRO_SCOPES`, e.g. `locations:read`); without it the answer is
+   * 401 "The token is not authorized for this scope.". Required on every v2 row that authenticates
+   * (`routes.test.ts` checks). v1 (API keys) has no scopes.
+   */
+  scope?: string;
+  /**
+   * Why a row that is not an operation of the product's spec is served (e.g. a HighLevel endpoint
+   * Serebro's integrators call); the spec-coverage test accepts such a row.
+   */
+  beyondSpec?: string;
 }
 
 /** Request schemas: validated in order params, query, body; a failure answers 400 in the product's shape. */

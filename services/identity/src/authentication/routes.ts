@@ -7,7 +7,8 @@ import { RevocationFeed } from './revocations.js';
 
 /**
  * Identity's internal HTTP routes, for the gateway:
- * - POST /internal/authenticate {credential, scheme} → 200 {caller} | 401 {code, message, reason}
+ * - POST /internal/authenticate {credential, scheme, locationId?} → 200 {caller} | 401 {code, message,
+ *   reason} | 403 (locationId: a location the credential may not act in; reason LOCATION_FORBIDDEN)
  * - GET /.well-known/jwks.json → the public keys of user tokens
  * - GET /internal/revocations → server-sent events, one `data: {"userId", "reason"}` per revocation
  *   (see revocations.ts); `event: reset` when notices may have been missed. The stream opens (`:
@@ -50,22 +51,35 @@ export function authenticationRoutes(identity: Identity) {
     });
 
     app.post('/internal/authenticate', async (request, reply) => {
-      const body = (request.body ?? {}) as { credential?: unknown; scheme?: unknown };
+      const body = (request.body ?? {}) as { credential?: unknown; scheme?: unknown; locationId?: unknown };
       const scheme: Scheme = body.scheme === 'api_key' ? 'api_key' : 'bearer';
-      if (typeof body.credential !== 'string' || (body.scheme !== 'api_key' && body.scheme !== 'bearer')) {
+      if (
+        typeof body.credential !== 'string' ||
+        (body.scheme !== 'api_key' && body.scheme !== 'bearer') ||
+        (body.locationId !== undefined && (typeof body.locationId !== 'string' || body.locationId === ''))
+      ) {
         return reply.status(400).send({
           code: 'VALIDATION_ERROR',
-          message: 'credential (string) and scheme (api_key | bearer) are required',
+          message:
+            'credential (string) and scheme (api_key | bearer) are required; locationId, when given, is a non-empty string',
         });
       }
       try {
-        return { caller: await authenticate(identity, body.credential, scheme) };
+        return {
+          caller: await authenticate(
+            identity,
+            body.credential,
+            scheme,
+            body.locationId as string | undefined,
+          ),
+        };
       } catch (error) {
-        if (isDomainError(error) && error.code === 'UNAUTHENTICATED') {
-          return reply.status(401).send({
-            code: 'UNAUTHENTICATED',
+        if (isDomainError(error) && (error.code === 'UNAUTHENTICATED' || error.code === 'FORBIDDEN')) {
+          const forbidden = error.code === 'FORBIDDEN';
+          return reply.status(forbidden ? 403 : 401).send({
+            code: error.code,
             message: error.message,
-            reason: error.details.reason ?? 'TOKEN_INVALID',
+            reason: error.details.reason ?? (forbidden ? 'LOCATION_FORBIDDEN' : 'TOKEN_INVALID'),
           });
         }
         throw error;

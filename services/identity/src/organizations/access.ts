@@ -1,4 +1,4 @@
-import { forbidden, notFound, validationError } from '@seren/service-kit';
+import { BOUND_CREDENTIALS, forbidden, notFound, validationError, type Caller } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import type { Identity } from '../platform/app.js';
 import { callerUserId, type RequestInfo } from '../platform/request.js';
@@ -65,7 +65,7 @@ export async function resolveDefaultOrganization(
   identity: Identity,
   request: RequestInfo,
 ): Promise<string | undefined> {
-  if (request.caller.via === 'api_key' && request.caller.organizationId) return request.caller.organizationId;
+  if (isBound(request.caller) && request.caller.organizationId) return request.caller.organizationId;
   return defaultOrganizationOf(identity, callerUserId(request));
 }
 
@@ -111,6 +111,14 @@ export async function membershipOf(
 }
 
 /**
+ * An organization-bound credential: an API key, or a Serebro OAuth token or private integration
+ * token. It acts only in its organization (for a Serebro agency credential, the location the edge
+ * resolved: see authentication/authenticate.ts `locate`), never beyond the permissions it carries
+ * (none for OAuth tokens and PITs: their scopes, checked at the edge, bound them).
+ */
+export const isBound = (caller: Caller) => !!caller.via && BOUND_CREDENTIALS.includes(caller.via);
+
+/**
  * The caller's membership in the organization named by the path (`default` allowed). An API key
  * works only in its own organization and never beyond the permissions the gateway put on it.
  */
@@ -123,11 +131,11 @@ export async function accessTo(
   const userId = callerUserId(request);
   const organizationId = await resolveOrganizationId(identity, request, idOrDefault);
   const { caller } = request;
-  if (caller.via === 'api_key' && caller.organizationId !== organizationId)
+  if (isBound(caller) && caller.organizationId !== organizationId)
     throw await deny(identity, organizationId, denial);
   const membership = await membershipOf(identity, userId, organizationId);
   if (!membership) throw await deny(identity, organizationId, denial);
-  if (caller.via === 'api_key')
+  if (isBound(caller))
     membership.permissions = membership.permissions.filter((p) => caller.permissions.includes(p));
   return membership;
 }

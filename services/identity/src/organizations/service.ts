@@ -20,7 +20,7 @@ import { callerUserId, type RequestInfo } from '../platform/request.js';
 import { inviteMail } from '../mail/messages.js';
 import { BUILTIN_ROLES, DEFAULT_MEMBER_ROLE, builtinRole } from '../roles/catalog.js';
 import { emailSchema, getUser, valid } from '../users/service.js';
-import { accessTo, authorize, membershipOf, requireOrgPermission } from './access.js';
+import { accessTo, authorize, isBound, membershipOf, requireOrgPermission } from './access.js';
 import { organizationDecider, type OrganizationCommand } from './decide.js';
 import { organizationStream, type OrganizationKind } from './organization.js';
 
@@ -145,7 +145,7 @@ export async function listOrganizations(
     [userId],
   );
   const all = rows.map(toOrganization);
-  return caller.via === 'api_key' ? all.filter((o) => o.id === caller.organizationId) : all;
+  return isBound(caller) ? all.filter((o) => o.id === caller.organizationId) : all;
 }
 
 /** One organization the caller belongs to (403 otherwise). */
@@ -226,8 +226,8 @@ export async function createOrganization(
   input: { name: string; kind: 'team' | 'agency' | 'location'; parentId?: string },
 ): Promise<OrganizationView> {
   const userId = callerUserId(request);
-  if (request.caller.via === 'api_key' && input.kind !== 'location')
-    throw forbidden('API keys cannot create organizations');
+  if (isBound(request.caller) && input.kind !== 'location')
+    throw forbidden('API keys and integration tokens cannot create organizations');
   let parentId: string | null = null;
   if (input.kind === 'location') {
     const parent = await authorize(identity, request, input.parentId ?? '', 'org.manage_locations');
