@@ -1,7 +1,9 @@
 import type { EventContract } from './define.js';
+import { chargeEvents, publisherEvents } from './commerce/charges.js';
 import { paymentMethodEvents } from './commerce/payment-methods.js';
 import { organizationPlanEvents } from './commerce/plans.js';
 import { stripeDepositEvents } from './commerce/stripe.js';
+import { walletEvents } from './commerce/wallet.js';
 import { jobEvents } from './content/jobs.js';
 import { linkEvents } from './content/links.js';
 import { postEvents } from './content/posts.js';
@@ -19,9 +21,12 @@ export const allEvents: readonly EventContract[] = [
   ...linkEvents,
   ...postEvents,
   ...sourceEvents,
+  ...publisherEvents,
+  ...chargeEvents,
   ...stripeDepositEvents,
   ...paymentMethodEvents,
   ...organizationPlanEvents,
+  ...walletEvents,
 ];
 
 const byType = new Map(allEvents.map((c) => [c.type, c]));
