@@ -8,6 +8,8 @@ import { recoveryTypeDefs } from './recovery/schema.js';
 import { rolesTypeDefs } from './roles/schema.js';
 import { sessionsTypeDefs } from './sessions/schema.js';
 import { usersTypeDefs } from './users/schema.js';
+import { marketplaceTypeDefs } from './marketplace/schema.js';
+import { vaultTypeDefs } from './vault/schema.js';
 
 // Each feature folder declares its types and extends Query and Mutation in its own schema.ts;
 // this file holds what is the subgraph's as a whole and merges them, in this order.
@@ -27,6 +29,8 @@ const features: DocumentNode[] = [
   sessionsTypeDefs,
   auditLogTypeDefs,
   recoveryTypeDefs,
+  marketplaceTypeDefs,
+  vaultTypeDefs,
 ];
 
 /**

@@ -26,6 +26,9 @@ import { apiKeysResolvers } from './api-keys/graphql.js';
 import { sessionsResolvers } from './sessions/graphql.js';
 import { recoveryResolvers } from './recovery/graphql.js';
 import { auditLogResolvers } from './audit-log/graphql.js';
+import { marketplaceResolvers } from './marketplace/graphql.js';
+import { vaultResolvers } from './vault/graphql.js';
+import { rewrapVaultAtStart } from './vault/service.js';
 
 export interface IdentityService extends DomainService<Identity> {
   identity: Identity;
@@ -63,11 +66,14 @@ export async function startIdentityService(
         sessionsResolvers(identity),
         recoveryResolvers(identity),
         auditLogResolvers(identity),
+        marketplaceResolvers(identity),
+        vaultResolvers(identity),
       ) as GraphQLResolverMap<RequestContext>,
       loaders: () => identityLoaders(identity),
     }),
     routes: (identity, server) => authenticationRoutes(identity)(server),
   });
+  await rewrapVaultAtStart(service.application);
   return { ...service, identity: service.application };
 }
 

@@ -4,6 +4,7 @@ import { organizationsProjection } from '../organizations/projection.js';
 import { sessionsProjection } from '../sessions/projection.js';
 import { usersProjection } from '../users/projection.js';
 import { marketplaceProjection, marketplaceRevocationsProjection } from '../marketplace/projection.js';
+import { vaultProjection } from '../vault/projection.js';
 
 /** Identity's inline projections: the read tables every query uses, updated in each append's transaction. */
 export const identityProjections = [
@@ -16,4 +17,5 @@ export const identityProjections = [
   marketplaceProjection,
   // after marketplace_installs: it reads them, revokes the install's OAuth grants and notifies the gateways
   marketplaceRevocationsProjection,
+  vaultProjection,
 ];
