@@ -1,4 +1,5 @@
 import { echoesProjection } from './echo/projection.js';
+import { stripeDepositsProjection } from './stripe/projection.js';
 
 /** commerce's inline projections: the read tables its queries use, updated in each append's transaction. */
-export const commerceProjections = [echoesProjection];
+export const commerceProjections = [echoesProjection, stripeDepositsProjection];

@@ -4,6 +4,8 @@ import { buildCommerce, type Commerce } from './application.js';
 import { echoContracts } from './echo/echo.js';
 import { commerceMigrations } from './migrations/index.js';
 import { commerceProjections } from './projections.js';
+import { resolvers, typeDefs } from './schema.js';
+import { stripeRoutes } from './stripe/routes.js';
 
 export type CommerceService = DomainService<Commerce>;
 
@@ -25,6 +27,8 @@ export function startCommerceService(
     projections: commerceProjections,
     contracts: echoContracts,
     build: (platform) => buildCommerce(platform, env ?? process.env),
+    routes: (commerce, server) => stripeRoutes(commerce)(server),
+    graphql: (commerce) => ({ typeDefs, resolvers: resolvers(commerce) }),
     worker: { workflowsPath: require.resolve('./workflows'), activities: commerceActivities },
   });
 }

@@ -68,4 +68,8 @@ export const StripeDepositFailed = defineEvent({
   }),
 });
 
-export const stripeDepositEvents = [StripeDepositCreated, StripeDepositSucceeded, StripeDepositFailed] as const;
+export const stripeDepositEvents = [
+  StripeDepositCreated,
+  StripeDepositSucceeded,
+  StripeDepositFailed,
+] as const;

@@ -1,7 +1,12 @@
 import { CreateEchoes1795700000000 } from './1795700000000-create-echoes.js';
 import { CreateLedger1795700100000 } from './1795700100000-create-ledger.js';
+import { CreateStripePaymentMethodsPlans1795700300000 } from './1795700300000-create-stripe-payment-methods-plans.js';
 
 // Each commerce feature numbers its migrations in its own range, so helpers working side by side
 // never collide: ledger and charges 17957001xxxxx, wallet 17957002xxxxx, stripe/payment methods/plans
 // 17957003xxxxx, x402 17957004xxxxx.
-export const commerceMigrations = [CreateEchoes1795700000000, CreateLedger1795700100000];
+export const commerceMigrations = [
+  CreateEchoes1795700000000,
+  CreateLedger1795700100000,
+  CreateStripePaymentMethodsPlans1795700300000,
+];

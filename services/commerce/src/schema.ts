@@ -1,0 +1,30 @@
+import gql from 'graphql-tag';
+import type { DocumentNode } from 'graphql';
+import { mergeResolvers, type GraphQLResolverMap, type RequestContext } from '@seren/service-kit';
+import type { Commerce } from './application.js';
+import { stripeResolvers } from './stripe/graphql.js';
+import { stripeTypeDefs } from './stripe/schema.js';
+
+// Each feature folder declares its types and extends Query and Mutation in its own schema.ts;
+// this file holds what is the subgraph's as a whole and merges them, in this order.
+const subgraph = gql`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+
+  type Query
+  type Mutation
+`;
+
+const features: DocumentNode[] = [stripeTypeDefs];
+
+/**
+ * The commerce subgraph (Federation 2): SerenAI's money (deposits, payment methods, plans, the
+ * wallet and its ledger, charges). Side-effect free: the gateway imports it to compose the supergraph.
+ */
+export const typeDefs: DocumentNode = {
+  kind: subgraph.kind,
+  definitions: [subgraph, ...features].flatMap((document) => document.definitions),
+};
+
+export function resolvers(commerce: Commerce): GraphQLResolverMap<RequestContext> {
+  return mergeResolvers(stripeResolvers(commerce)) as GraphQLResolverMap<RequestContext>;
+}

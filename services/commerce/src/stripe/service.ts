@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { anonymous, eventMetadataOf, handle, validationError, type RequestOrigin } from '@seren/service-kit';
+import Stripe from 'stripe';
+import type { EntityManager } from 'typeorm';
+import type { Commerce } from '../application.js';
+import { accounts, postEntry, requestHashOf, withIdempotency } from '../ledger/index.js';
+import { callerOrganization } from '../plans/access.js';
+import { checkDepositAmount, depositDecider } from './decide.js';
+import { depositStream, evolveDeposit, initialDepositState, type DepositEvent } from './deposit.js';
+import { depositOfPaymentIntent, findDeposit, type DepositView } from './queries.js';
+
+/** What `POST /wallet/deposit` answers: the PaymentIntent's client secret is for the client to confirm it. */
+export interface DepositCreated {
+  depositId: string;
+  paymentIntentId: string;
+  clientSecret: string | null;
+  amountCents: number;
+  currency: 'usd';
+  status: 'pending';
+  createdAt: string;
+}
+
+/**
+ * Starts a deposit: a PaymentIntent for the amount, and a pending deposit. Nothing is credited here;
+ * the signed webhook reporting `payment_intent.succeeded` does that. With an idempotency key the
+ * same request answers the first result again (the ledger's `withIdempotency`), and Stripe gets a
+ * key derived from it, so a retry after a crash between Stripe and our commit reuses the same
+ * PaymentIntent instead of making a second one.
+ */
+export async function createDeposit(
+  commerce: Commerce,
+  request: RequestOrigin,
+  input: { amountCents: number; referralCode?: string | null },
+  idempotencyKey?: string | null,
+): Promise<DepositCreated> {
+  const { organizationId, subject } = callerOrganization(request);
+  const amountCents = checkDepositAmount(input.amountCents);
+  const referralCode = input.referralCode?.trim() || null;
+  return withIdempotency(
+    commerce,
+    {
+      scope: `POST /wallet/deposit:${organizationId}`,
+      key: idempotencyKey,
+      requestHash: requestHashOf({ amountCents, referralCode }),
+    },
+    async (tx) => {
+      const depositId = randomUUID();
+      const intent = await stripeCall(() =>
+        commerce.stripe.client.paymentIntents.create(
+          {
+            amount: amountCents,
+            currency: 'usd',
+            automatic_payment_methods: { enabled: true },
+            description: 'SerenAI wallet deposit',
+            metadata: {
+              purpose: 'wallet_deposit',
+              deposit_id: depositId,
+              organization_id: organizationId,
+              ...(referralCode ? { referral_code: referralCode } : {}),
+            },
+          },
+          { idempotencyKey: idempotencyKey ? `deposit:${organizationId}:${idempotencyKey}` : depositId },
+        ),
+      );
+      const now = commerce.now().toISOString();
+      await handle(
+        commerce,
+        tx,
+        depositStream(depositId),
+        depositDecider,
+        {
+          type: 'CreateDeposit',
+          depositId,
+          organizationId,
+          requestedBy: subject,
+          paymentIntentId: intent.id,
+          amountCents,
+          referralCode,
+          now,
+        },
+        eventMetadataOf(request, { organizationId }),
+      );
+      return {
+        depositId,
+        paymentIntentId: intent.id,
+        clientSecret: intent.client_secret,
+        amountCents,
+        currency: 'usd' as const,
+        status: 'pending' as const,
+        createdAt: now,
+      };
+    },
+  );
+}
+
+/** A request Stripe refuses (a bad parameter) is the client's 400; anything else stays a 500. */
+export async function stripeCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (
+      error instanceof Stripe.errors.StripeInvalidRequestError ||
+      error instanceof Stripe.errors.StripeCardError
+    )
+      throw validationError(error.message, {
+        reason: 'STRIPE_REQUEST_REFUSED',
+        ...(error.param ? { field: error.param } : {}),
+      });
+    throw error;
+  }
+}
+
+export interface WebhookOutcome {
+  received: true;
+  /** the event id was processed before: nothing happened this time */
+  duplicate: boolean;
+}
+
+/**
+ * `POST /webhooks/stripe`: verifies the signature over the raw body (400 when it does not match or
+ * is too old), then applies the event once per event id: the id is stored in the same transaction as
+ * the effects, so a redelivery (Stripe retries until it sees a 2xx) changes nothing.
+ */
+export async function handleStripeWebhook(
+  commerce: Commerce,
+  rawBody: Buffer | string,
+  signature: string | undefined,
+  origin: Omit<RequestOrigin, 'caller'> = {},
+): Promise<WebhookOutcome> {
+  let event: Stripe.Event;
+  try {
+    event = commerce.stripe.client.webhooks.constructEvent(
+      rawBody,
+      signature ?? '',
+      commerce.stripe.webhookSecret,
+    );
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeSignatureVerificationError || !signature)
+      throw validationError('Invalid webhook signature', { reason: 'INVALID_SIGNATURE' });
+    // a signed body that is not an event
+    throw validationError('Invalid webhook payload', { reason: 'INVALID_PAYLOAD' });
+  }
+  const request: RequestOrigin = { ...origin, caller: anonymous };
+  return commerce.dataSource.transaction(async (tx) => {
+    const first: unknown[] = await tx.query(
+      `insert into stripe_webhook_events (event_id, type) values ($1, $2) on conflict do nothing returning 1`,
+      [event.id, event.type],
+    );
+    if (first.length === 0) return { received: true as const, duplicate: true };
+    switch (event.type) {
+      case 'payment_intent.succeeded':
+        await depositSucceeded(commerce, tx, request, event.id, event.data.object);
+        break;
+      case 'payment_intent.payment_failed':
+      case 'payment_intent.canceled':
+        await depositFailed(commerce, tx, request, event.id, event.data.object, event.type);
+        break;
+      default:
+        // other events are acknowledged (Stripe stops resending) and recorded, nothing more
+        break;
+    }
+    return { received: true as const, duplicate: false };
+  });
+}
+
+/** Our deposit for a PaymentIntent: by the deposit id we put in its metadata, else by its id. */
+async function depositOfIntent(
+  commerce: Commerce,
+  tx: EntityManager,
+  intent: Stripe.PaymentIntent,
+): Promise<DepositView | undefined> {
+  const depositId = intent.metadata?.deposit_id;
+  const byMetadata = depositId ? await findDeposit(commerce, depositId, tx) : undefined;
+  if (byMetadata && byMetadata.paymentIntentId === intent.id) return byMetadata;
+  return depositOfPaymentIntent(tx, intent.id);
+}
+
+async function lockedDepositState(commerce: Commerce, tx: EntityManager, depositId: string) {
+  // one webhook at a time per deposit: two events for the same payment (Stripe sends both
+  // payment_intent.succeeded and, say, charge events; or a redelivery under another id) queue here
+  await tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 17))`, [`stripe-deposit:${depositId}`]);
+  const { events } = await commerce.store.readStream<DepositEvent>(depositStream(depositId), { manager: tx });
+  return events.reduce(evolveDeposit, initialDepositState());
+}
+
+async function depositSucceeded(
+  commerce: Commerce,
+  tx: EntityManager,
+  request: RequestOrigin,
+  stripeEventId: string,
+  intent: Stripe.PaymentIntent,
+): Promise<void> {
+  const deposit = await depositOfIntent(commerce, tx, intent);
+  if (!deposit) {
+    // plan prorations and anything not a deposit of ours
+    commerce.logger.info(
+      { paymentIntentId: intent.id, stripeEventId },
+      'payment_intent.succeeded for no deposit',
+    );
+    return;
+  }
+  const state = await lockedDepositState(commerce, tx, deposit.id);
+  if (state.status !== 'pending') return;
+  if (intent.currency !== 'usd') {
+    commerce.logger.error(
+      { depositId: deposit.id, currency: intent.currency },
+      'deposit paid in another currency',
+    );
+    return;
+  }
+  const received = intent.amount_received;
+  const now = commerce.now();
+  const { entryId } = await postEntry(tx, {
+    kind: 'deposit_stripe',
+    reference: deposit.id,
+    organizationId: deposit.organizationId,
+    lines: [
+      {
+        account: accounts.agentFunded(deposit.organizationId, 'USD'),
+        asset: 'USD',
+        amount: BigInt(received),
+      },
+      { account: accounts.system('stripe_clearing', 'USD'), asset: 'USD', amount: -BigInt(received) },
+    ],
+    metadata: { payment_intent_id: intent.id, stripe_event_id: stripeEventId },
+    at: now,
+  });
+  await handle(
+    commerce,
+    tx,
+    depositStream(deposit.id),
+    depositDecider,
+    {
+      type: 'RecordDepositSucceeded',
+      amountReceivedCents: received,
+      stripeEventId,
+      entryId,
+      now: now.toISOString(),
+    },
+    eventMetadataOf(request, { actor: 'stripe', organizationId: deposit.organizationId }),
+  );
+}
+
+async function depositFailed(
+  commerce: Commerce,
+  tx: EntityManager,
+  request: RequestOrigin,
+  stripeEventId: string,
+  intent: Stripe.PaymentIntent,
+  type: 'payment_intent.payment_failed' | 'payment_intent.canceled',
+): Promise<void> {
+  const deposit = await depositOfIntent(commerce, tx, intent);
+  if (!deposit) return;
+  const state = await lockedDepositState(commerce, tx, deposit.id);
+  if (state.status !== 'pending') return;
+  await handle(
+    commerce,
+    tx,
+    depositStream(deposit.id),
+    depositDecider,
+    {
+      type: 'RecordDepositFailed',
+      status: type === 'payment_intent.canceled' ? 'canceled' : 'failed',
+      reason: intent.last_payment_error?.message ?? intent.cancellation_reason ?? null,
+      stripeEventId,
+      now: commerce.now().toISOString(),
+    },
+    eventMetadataOf(request, { actor: 'stripe', organizationId: deposit.organizationId }),
+  );
+}
