@@ -40,7 +40,11 @@ function child(script: string, args: string[], env: Record<string, string>): Pro
     const timer = setTimeout(() => reject(new Error(`${script} did not start in 90 s`)), 90_000);
     proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     createInterface({ input: proc.stdout! }).on('line', (line) => {
-      if (!line.startsWith('BENCH_READY ')) return;
+      if (!line.startsWith('BENCH_READY ')) {
+        // the services' own log lines, shown when BENCH_LOG_LEVEL asks for them (e.g. `debug`)
+        if (process.env.BENCH_LOG_LEVEL) console.error(line);
+        return;
+      }
       clearTimeout(timer);
       resolve(JSON.parse(line.slice('BENCH_READY '.length)));
     });

@@ -5,7 +5,7 @@ import { startContentService } from '@seren/content';
 import { startIdentityService } from '@seren/identity';
 import { testServiceEnv } from '@seren/testing';
 
-const quiet = { LOG_LEVEL: 'warn', MAIL_DIR: '.data/bench-mail' };
+const quiet = { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', MAIL_DIR: '.data/bench-mail' };
 const identity = await startIdentityService(testServiceEnv('identity', { embedded: true, env: quiet }));
 const content = await startContentService(testServiceEnv('content', { embedded: true, env: quiet }));
 console.log('BENCH_READY ' + JSON.stringify({ identity: identity.url, content: content.url }));

@@ -2,6 +2,7 @@ import type { ApplicationContext, Logger, Platform } from '@seren/service-kit';
 import type { Client } from '@temporalio/client';
 import { postWriterOf, type PostWriter } from './posts/writer.js';
 import { objectStoreOf, type ObjectStore } from './sources/object-store.js';
+import { documentParserOf, type DocumentParser } from './sources/parser-pool.js';
 
 /** What content's application layer works with; built once by `buildContent`, after the database opened. */
 export interface Content extends ApplicationContext {
@@ -15,6 +16,8 @@ export interface Content extends ApplicationContext {
   objects: ObjectStore;
   /** writes posts: the offline composer, or a language model (SERELO_MODEL_PROVIDER) */
   postWriter: PostWriter;
+  /** extracts the text of uploaded files, on worker threads (PARSER_THREADS) */
+  parser: DocumentParser;
 }
 
 export async function buildContent(
@@ -27,5 +30,17 @@ export async function buildContent(
   logger.info({ generator: postWriter.generator }, 'post generation');
   logger.info({ objectStore: objects.description }, 'object storage');
   if (objects.close) platform.onClose(() => objects.close?.());
-  return { dataSource, store, logger, workflows, taskQueue, now: () => new Date(), objects, postWriter };
+  const parser = documentParserOf(env);
+  platform.onClose(() => parser.close());
+  return {
+    dataSource,
+    store,
+    logger,
+    workflows,
+    taskQueue,
+    now: () => new Date(),
+    objects,
+    postWriter,
+    parser,
+  };
 }

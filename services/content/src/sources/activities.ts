@@ -10,9 +10,16 @@ export function sourceActivities(content: Content) {
     extractSource: async (sourceId: string, jobId: string) => {
       // Parsing a large file takes a while: the heartbeat lets Temporal notice a dead worker within
       // the heartbeat timeout and hand the attempt to another, instead of waiting out the attempt.
-      const beat = setInterval(() => Context.current().heartbeat(), 1_000);
+      // The parse runs on a parser thread, so nothing holds up the beats.
+      const context = Context.current();
+      content.logger.debug(
+        { sourceId, waitedMs: Date.now() - context.info.currentAttemptScheduledTimestampMs },
+        'parsing started',
+      );
+      const beat = setInterval(() => context.heartbeat(), 1_000);
       try {
-        return await extractSource(content, sourceId, jobId);
+        // a cancelled activity (its project deleted) stops its parse on the thread too
+        return await extractSource(content, sourceId, jobId, context.cancellationSignal);
       } catch (error) {
         // A document the parser cannot read fails the same way every time: no retry.
         if (error instanceof ParseFailure)

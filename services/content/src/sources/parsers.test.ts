@@ -1,4 +1,5 @@
-import { parseDocument, ParseFailure } from './parsers';
+import { countWords, parseDocument, ParseFailure } from './parsers';
+import { documentParserOf } from './parser-pool';
 import { FileInspector } from './file-type';
 import { buildDocx, buildPdf } from './test-support/documents';
 
@@ -113,6 +114,46 @@ describe('source parsers', () => {
 
   it('fails an empty text file', async () => {
     await expect(parseDocument('txt', Buffer.from('  \n '))).rejects.toThrow('no text found in the file');
+  });
+});
+
+describe('word count', () => {
+  // the definition the one-pass counter implements, as a regular expression
+  const reference = (text: string) => text.match(/[\p{L}\p{N}][\p{L}\p{N}'’._-]*/gu)?.length ?? 0;
+
+  it('counts as the reference expression does, in any script, with joiners and surrogate pairs', () => {
+    const samples = [
+      '',
+      'FastAPI is a modern web framework.',
+      "l’été c'est don't--stop e-mail x.y_z -a 3.5 ..a a-",
+      '日本語 テキスト ω-3 Привет мир',
+      '😀 a😀b 𝐀𝐁 (math letters) 1,000,000',
+      ' \n\t  lots   of\n\nspace ',
+    ];
+    for (const text of samples) expect(countWords(text)).toBe(reference(text));
+    expect(countWords("l’été c'est don't--stop")).toBe(3);
+  });
+});
+
+describe('parser threads', () => {
+  const parser = documentParserOf({ PARSER_THREADS: '1' });
+  afterAll(() => parser.close());
+
+  it('parse on a worker thread what parseDocument parses in process, and fail alike', async () => {
+    const pdf = buildPdf({ pages: [['Threads', 'Parsed off the event loop.']] });
+    expect(await parser.parse('pdf', pdf)).toEqual(
+      await parseDocument('pdf', buildPdf({ pages: [['Threads', 'Parsed off the event loop.']] })),
+    );
+    const failure = await parser
+      .parse('pdf', Buffer.from('%PDF-1.7 not really'))
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ParseFailure);
+    expect((failure as Error).message).toMatch(/the PDF could not be read/);
+  });
+
+  it('refuses a PARSER_THREADS that is not a whole number from 1 to 64', () => {
+    expect(() => documentParserOf({ PARSER_THREADS: '0' })).toThrow(/PARSER_THREADS/);
+    expect(() => documentParserOf({ PARSER_THREADS: 'two' })).toThrow(/PARSER_THREADS/);
   });
 });
 

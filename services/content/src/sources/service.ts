@@ -14,7 +14,6 @@ import { completeJob, failJob, queueJob, startJob } from '../jobs/service.js';
 import { ownedProject } from '../projects/queries.js';
 import { checkFilename, sourceDecider, type SourceCommand } from './decide.js';
 import { FileInspector, fileTooLarge, malformedForm } from './file-type.js';
-import { parseDocument } from './parsers.js';
 import { findSource, listSources, parsedContentOf, type SourceFilter, type SourceView } from './queries.js';
 import { sourceStream } from './source.js';
 import type { parseSource } from './workflows.js';
@@ -259,6 +258,7 @@ export async function extractSource(
   content: Content,
   sourceId: string,
   jobId: string,
+  signal?: AbortSignal,
 ): Promise<ParsingSummary> {
   const rows: { storage_key: string; file_type: SourceView['fileType'] }[] = await content.dataSource.query(
     `select storage_key, file_type from sources where id = $1`,
@@ -272,13 +272,19 @@ export async function extractSource(
     });
     return { wordCount: 0, pageCount: null, headings: 0 };
   }
-  const parsed = await parseDocument(row.file_type, await content.objects.get(row.storage_key));
+  const phases = phaseTimer();
+  const bytes = await content.objects.get(row.storage_key);
+  const size = bytes.length; // the parser thread takes the bytes over
+  phases.mark('read');
+  const parsed = await content.parser.parse(row.file_type, bytes, signal);
+  phases.mark('parse');
   const textKey = textKeyOf(row.storage_key);
   await content.objects.put(
     textKey,
     Buffer.from(JSON.stringify({ text: parsed.text, rows: parsed.rows })),
     'application/json',
   );
+  phases.mark('store');
   await step(content, sourceId, {
     type: 'CompleteParsing',
     textKey,
@@ -295,7 +301,26 @@ export async function extractSource(
     word_count: parsed.wordCount,
     page_count: parsed.pageCount,
   });
+  phases.mark('record');
+  content.logger.info(
+    { sourceId, fileType: row.file_type, bytes: size, ms: phases.result() },
+    'source parsed',
+  );
   return { wordCount: parsed.wordCount, pageCount: parsed.pageCount, headings: parsed.headings.length };
+}
+
+/** Milliseconds per phase, for the log line of each parse (where a slow parse spent its time). */
+function phaseTimer() {
+  let last = performance.now();
+  const result: Record<string, number> = {};
+  return {
+    mark(phase: string) {
+      const now = performance.now();
+      result[phase] = Math.round(now - last);
+      last = now;
+    },
+    result: () => result,
+  };
 }
 
 async function findSourceStatus(content: Content, sourceId: string): Promise<string | undefined> {

@@ -11,9 +11,9 @@ const { beginParsing, recordParsingFailed } = proxyActivities<SourceActivities>(
 
 const { extractSource } = proxyActivities<SourceActivities>({
   startToCloseTimeout: '5 minutes',
-  // PDF.js and mammoth hold the event loop for stretches on a 20 MB file, longer on a loaded
-  // machine (5 s timed out under load): 30 s, so a dead worker is still noticed in half a minute.
-  heartbeatTimeout: '30 seconds',
+  // The parse runs on a parser thread, so the activity beats every second even on a 20 MB file;
+  // 10 s leaves room for a loaded machine's pauses, and a dead worker is noticed in 10 s.
+  heartbeatTimeout: '10 seconds',
   retry: {
     initialInterval: '500 milliseconds',
     maximumAttempts: 3,
