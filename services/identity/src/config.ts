@@ -35,6 +35,11 @@ export const identityConfigSchema = z.object({
   AUDIT_LOG_CONSUMER: envBoolean(true),
   /** Its consumer group (tests give each service instance its own). */
   AUDIT_LOG_GROUP: z.string().min(1).default('identity.audit-log'),
+  /**
+   * Serebro's public base URL: the OAuth authorization server's issuer (src/oauth/); access tokens'
+   * audience is this plus `/v2`. The gateway's Serebro port.
+   */
+  SEREBRO_PUBLIC_URL: z.url().default('http://localhost:4002'),
   /** Marketplace apps may name private or loopback webhook URLs (development only; default off). */
   MARKETPLACE_ALLOW_PRIVATE_WEBHOOKS: envBoolean(false),
   /**

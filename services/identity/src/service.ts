@@ -18,6 +18,7 @@ import { createMailer } from './mail/mailer.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 import { Tokens } from './tokens/tokens.js';
 import { authenticationRoutes } from './authentication/routes.js';
+import { oauthRoutes } from './oauth/routes.js';
 import { usersResolvers } from './users/graphql.js';
 import { authResolvers } from './auth/graphql.js';
 import { organizationsResolvers } from './organizations/graphql.js';
@@ -71,7 +72,10 @@ export async function startIdentityService(
       ) as GraphQLResolverMap<RequestContext>,
       loaders: () => identityLoaders(identity),
     }),
-    routes: (identity, server) => authenticationRoutes(identity)(server),
+    routes: async (identity, server) => {
+      authenticationRoutes(identity)(server);
+      await oauthRoutes(identity)(server);
+    },
   });
   await rewrapVaultAtStart(service.application);
   return { ...service, identity: service.application };

@@ -65,6 +65,8 @@ interface LoadedKey {
   createdAt: Date;
   privateKey: CryptoKey;
   publicKey: CryptoKey;
+  /** the private JWK, for oidc-provider's keystore (src/oauth/provider.ts); never leaves the process */
+  privateJwk: JWK;
 }
 
 /**
@@ -127,6 +129,15 @@ export class SigningKeys {
     return key;
   }
 
+  /**
+   * Every live key with its private half, newest (the signing one) first: oidc-provider's keystore.
+   * Rotates first when the newest is too old, like `current()`.
+   */
+  async privateKeys(now = new Date()): Promise<LoadedKey[]> {
+    await this.current(now);
+    return [...this.keys];
+  }
+
   /** The public JWKS: every key whose tokens may still be alive. */
   async jwks(): Promise<{ keys: JWK[] }> {
     await this.refresh();
@@ -148,12 +159,14 @@ export class SigningKeys {
       alive.map(async (r) => {
         const known = previous.get(r.kid);
         if (known) return known;
+        const privateJwk = await this.privateJwkOf(r);
         return {
           kid: r.kid,
           publicJwk: r.public_jwk,
           createdAt: new Date(r.created_at),
-          privateKey: (await importJWK(await this.privateJwkOf(r), SIGNING_ALGORITHM)) as CryptoKey,
+          privateKey: (await importJWK(privateJwk, SIGNING_ALGORITHM)) as CryptoKey,
           publicKey: (await importJWK(r.public_jwk, SIGNING_ALGORITHM)) as CryptoKey,
+          privateJwk: { ...privateJwk, kid: r.kid, alg: SIGNING_ALGORITHM, use: 'sig' },
         };
       }),
     );
