@@ -33,7 +33,7 @@ export type Domain = 'identity' | 'crm' | 'content' | 'commerce';
 export function defineEvent<Type extends string, Data extends z.ZodType>(
   contract: EventContract<Type, Data>,
 ): EventContract<Type, Data> {
-  if (!/^[A-Z][A-Za-z]+(ed|Sent|Lost|Won|Paid|Due)$/.test(contract.type)) {
+  if (!/^[A-Z][A-Za-z0-9]+(ed|Sent|Lost|Won|Paid|Due)$/.test(contract.type)) {
     // Event names are facts in the past tense; the pattern catches most slips (e.g. "CreateUser").
     throw new Error(`event type "${contract.type}" should be a past-tense name such as "ContactCreated"`);
   }
