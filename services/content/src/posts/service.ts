@@ -79,8 +79,9 @@ export async function sourceIdsFor(
 /**
  * POST /posts/generate: checks the brief, reserves one post of the month and one of the plan's
  * concurrent-generation slots on the user's quota stream (two requests for the last post: the
- * second append conflicts, re-reads and is refused), records the post and its queued job, all in
- * one transaction; then starts the content_generation workflow and answers at once.
+ * second append conflicts, re-reads and is refused), refuses a topic already generating in the
+ * project, records the post and its queued job, all in one transaction; then starts the
+ * content_generation workflow and answers at once.
  */
 export async function requestPostGeneration(
   content: Content,
@@ -92,17 +93,6 @@ export async function requestPostGeneration(
   const tier = planOfUser(userId, now).subscriptionTier;
   await ownedProject(content, userId, input.projectId);
   const brief = validBrief(input, tier);
-  // The spec's ALREADY_GENERATING: the same topic still generating in the project. (Checked before
-  // the transaction: two such requests at the same instant are held apart by the concurrent limit
-  // on plans of one slot only; on larger plans both may run.)
-  const same: unknown[] = await content.dataSource.query(
-    `select 1 from posts where project_id = $1 and user_id = $2 and lower(topic) = lower($3) and status = 'generating' limit 1`,
-    [input.projectId, userId, brief.topic],
-  );
-  if (same.length > 0)
-    throw postErrors.conflict('a post on this topic is already being generated in this project', {
-      reason: 'ALREADY_GENERATING',
-    });
   const sourceIds = await sourceIdsFor(content, userId, input.projectId, input.sourceIds);
   const postId = randomUUID();
   const jobId = randomUUID();
@@ -124,6 +114,17 @@ export async function requestPostGeneration(
       },
       metadata,
     );
+    // The spec's ALREADY_GENERATING: the same topic still generating in the project. Checked after
+    // the reservation: the quota stream's append holds a concurrent request of the same user until
+    // this transaction ends, and its retry then sees this post, whatever the plan's slots.
+    const same: unknown[] = await manager.query(
+      `select 1 from posts where project_id = $1 and user_id = $2 and lower(topic) = lower($3) and status = 'generating' limit 1`,
+      [input.projectId, userId, brief.topic],
+    );
+    if (same.length > 0)
+      throw postErrors.conflict('a post on this topic is already being generated in this project', {
+        reason: 'ALREADY_GENERATING',
+      });
     await handle(
       content,
       manager,
