@@ -12,7 +12,7 @@ import { decodeUtf8 } from '@seren/contracts';
 import { anonymous, safeInputPlugin, type Logger } from '@seren/service-kit';
 import type { RateWindow, SubgraphName } from '../config.js';
 import { bearerOf, IdentityUnavailable, type Authenticator } from '../edge/authenticate.js';
-import { looksLikeJwtCredential } from '../edge/credentials.js';
+import { looksLikeJwtCredential, looksLikePitCredential } from '../edge/credentials.js';
 import { exceededWindow, limitRemainingReset, retryAfterSeconds } from '../edge/limits.js';
 import type { RateLimitStore, WindowState } from '../edge/rate-limit.js';
 import type { GatewayContext, GraphExecutor, OperationResult } from './context.js';
@@ -160,7 +160,7 @@ export function mountGraphQL(app: FastifyInstance, options: GraphRouteOptions): 
       if (credential) {
         const answer = await options.authenticator.authenticate(
           credential,
-          looksLikeJwtCredential(credential) ? 'bearer' : 'api_key',
+          looksLikeJwtCredential(credential) || looksLikePitCredential(credential) ? 'bearer' : 'api_key',
         );
         if (!answer.ok) return graphqlError(reply, 401, 'UNAUTHENTICATED', answer.message);
         // An integration's scoped credential is for Serebro's v2 REST API, whose rows check its

@@ -1,3 +1,4 @@
+import { SEREBRO_SCOPES } from '@seren/contracts';
 import { openApiDocument } from './openapi';
 import { serenai } from './products';
 import { serebroRoutes } from './serebro';
@@ -59,6 +60,24 @@ describe('what every OpenAPI document says about errors and headers', () => {
     }
     expect(operationsOf(documents.serenai).length).toBeGreaterThan(10);
     expect(operationsOf(documents.serelo).length).toBeGreaterThan(3);
+  });
+
+  it("documents Serebro's v1 API keys and v2 OAuth scopes (the catalog) per operation", () => {
+    const document = documents.serebro;
+    const { oauth2, apiKey, privateIntegrationToken } = document.components.securitySchemes;
+    expect(apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(privateIntegrationToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(oauth2.flows.authorizationCode).toMatchObject({
+      authorizationUrl: '/v2/oauth/chooselocation',
+      tokenUrl: '/v2/oauth/token',
+    });
+    expect(Object.keys(oauth2.flows.authorizationCode.scopes)).toEqual(SEREBRO_SCOPES.map((s) => s.name));
+    expect(oauth2.flows.authorizationCode.scopes['contacts:read']).toContain('contacts.readonly');
+    expect(document.paths['/v2/locations/{locationId}'].get.security).toEqual([
+      { oauth2: ['locations:read'] },
+      { privateIntegrationToken: ['locations:read'] },
+    ]);
+    expect(document.paths['/locations/{locationId}'].get.security).toEqual([{ apiKey: [] }]);
   });
 
   it('documents 400 and 431 on every operation, 414 where a path parameter can be too long', () => {

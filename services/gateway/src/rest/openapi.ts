@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SEREBRO_SCOPES } from '@seren/contracts';
 import { fastifyPath, mountsOf } from './engine.js';
 import { documentedErrorStatuses } from './errors.js';
 import { policies } from './products.js';
@@ -98,10 +99,73 @@ function operationOf(product: Product, route: RouteDefinition, version?: 'v1' | 
         }
       : {}),
     responses,
-    security:
-      route.auth === 'none' ? [] : route.auth === 'optional' ? [{}, { bearer: [] }] : [{ bearer: [] }],
+    security: securityOf(product, route, version),
     'x-rate-limit-class': route.rateLimit,
     ...(route.kind === 'forward' ? { 'x-forwarded-to': route.forward.service } : {}),
+  };
+}
+
+/**
+ * Who may call an operation. Serebro v1: a location or agency API key; v2: an OAuth 2.0 access token
+ * or a private integration token, either carrying the row's scope. Elsewhere the bearer credential.
+ */
+function securityOf(product: Product, route: RouteDefinition, version?: 'v1' | 'v2'): JsonSchema[] {
+  if (route.auth === 'none') return [];
+  const schemes =
+    product !== 'serebro'
+      ? [{ bearer: [] }]
+      : version === 'v1'
+        ? [{ apiKey: [] }]
+        : [
+            { oauth2: route.scope ? [route.scope] : [] },
+            { privateIntegrationToken: route.scope ? [route.scope] : [] },
+          ];
+  return route.auth === 'optional' ? [{}, ...schemes] : schemes;
+}
+
+/** Serebro's scope catalog as OAuth 2.0 scopes (canonical names; HighLevel's names are aliases). */
+const serebroScopes = () =>
+  Object.fromEntries(
+    SEREBRO_SCOPES.map((scope) => [
+      scope.name,
+      scope.aliases.length > 0
+        ? `${scope.description} (also: ${scope.aliases.join(', ')})`
+        : scope.description,
+    ]),
+  );
+
+/** The security schemes of a product's document. */
+function securitySchemesOf(product: Product): Record<string, JsonSchema> {
+  if (product !== 'serebro')
+    return { bearer: { type: 'http', scheme: 'bearer', description: bearerDescriptions[product] } };
+  const scopes = serebroScopes();
+  return {
+    apiKey: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'API v1: a location or agency API key (`Authorization: Bearer <key>`). A location key reads only its location; an agency key names one of its locations (`locationId` in the path, query or body). OAuth tokens, PITs and session tokens are refused (401).',
+    },
+    oauth2: {
+      type: 'oauth2',
+      description:
+        "API v2: an OAuth 2.0 access token of a marketplace app (JWT, `typ: at+jwt`), as HighLevel's. A token without the operation's scope is refused with 401 `UNAUTHORIZED_SCOPE` (\"The token is not authorized for this scope.\"); a Location token on another location's data with 403. API keys and session tokens are refused (401).",
+      flows: {
+        authorizationCode: {
+          authorizationUrl: '/v2/oauth/chooselocation',
+          tokenUrl: '/v2/oauth/token',
+          refreshUrl: '/v2/oauth/token',
+          scopes,
+        },
+        clientCredentials: { tokenUrl: '/v2/oauth/token', scopes },
+      },
+    },
+    privateIntegrationToken: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'API v2: a private integration token (`pit-<uuid>`) of a location or agency, with the scopes chosen when it was made; checked like an OAuth token. It counts as its own app for the rate limits.',
+    },
   };
 }
 
@@ -143,9 +207,8 @@ const ONE_IDENTITY =
 const bearerDescriptions: Record<Product, string> = {
   serenai:
     'An organization API key or a session access token: `Authorization: Bearer <credential>`.' + ONE_IDENTITY,
-  serebro:
-    'v1: a location or agency API key; v2: an OAuth 2.0 access token. `Authorization: Bearer <credential>`.' +
-    ONE_IDENTITY,
+  // Serebro's credentials are its own (see securitySchemesOf): integrations', not the suite's logins.
+  serebro: '',
   serelo:
     'A JWT access token from `POST /api/v1/auth/login` (or a Seren API key): `Authorization: Bearer <access_token>`.' +
     ONE_IDENTITY,
@@ -174,9 +237,7 @@ export function openApiDocument<P extends Product>(table: ProductRoutes<P>): Jso
     components: {
       schemas: { Error: toSchema(policy.errorSchema, 'output') },
       headers: { ...commonHeaders, ...rateLimitHeaders[table.product] },
-      securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: bearerDescriptions[table.product] },
-      },
+      securitySchemes: securitySchemesOf(table.product),
     },
   };
 }

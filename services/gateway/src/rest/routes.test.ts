@@ -1,4 +1,5 @@
 import { print, validate, type DocumentNode } from 'graphql';
+import { canonicalSerebroScope } from '@seren/contracts';
 import { apiSchemaOf, readCommittedSupergraph } from '../supergraph/compose';
 import { openApiDocument } from './openapi';
 import { serebroRoutes } from './serebro';
@@ -23,6 +24,22 @@ describe('the route tables', () => {
     expect(validate(schema, document).map((e) => e.message)).toEqual([]);
     const operations = document.definitions.filter((d) => d.kind === 'OperationDefinition');
     expect(operations).toHaveLength(1);
+  });
+
+  it('declares a canonical Serebro scope on every v2 row that authenticates, and scopes nowhere else', () => {
+    for (const table of tables) {
+      for (const route of table.routes) {
+        const v2 = table.product === 'serebro' && (route.versions ?? ['v1', 'v2']).includes('v2');
+        const name = `${table.product} ${route.method} ${route.path}`;
+        if (v2 && route.auth !== 'none') {
+          expect({ name, scope: route.scope && canonicalSerebroScope(route.scope) }).toEqual({
+            name,
+            scope: route.scope,
+          });
+          expect(route.scope).toBeDefined();
+        } else expect({ name, scope: route.scope }).toEqual({ name, scope: undefined });
+      }
+    }
   });
 
   it('has no two rows with the same method and path', () => {

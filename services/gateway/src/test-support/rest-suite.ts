@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { startCommerceService, type CommerceService } from '@seren/commerce';
 import { startContentService, type ContentService } from '@seren/content';
 import { startIdentityService, type IdentityService } from '@seren/identity';
 import { freshConsumerGroup, startMailCatcher, testServiceEnv, type MailCatcher } from '@seren/testing';
@@ -21,6 +22,7 @@ export class LogCapture extends Writable {
 export interface RestSuite {
   identity: IdentityService;
   content: ContentService;
+  commerce: CommerceService;
   gateway: Gateway;
   mail: MailCatcher;
   logs: LogCapture;
@@ -36,6 +38,12 @@ export interface RestSuite {
     path: string,
     options?: { body?: unknown; token?: string; headers?: Record<string, string> },
   ) => Promise<RestResponse>;
+  /** Serebro's port: v1 at `/`, v2 at `/v2/` */
+  serebro: (
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string; headers?: Record<string, string> },
+  ) => Promise<RestResponse>;
   close(): Promise<void>;
 }
 
@@ -46,7 +54,7 @@ export interface RestResponse {
   text: string;
 }
 
-/** identity (logging at debug into a capture), content and the gateway, on the real servers. */
+/** identity (logging at debug into a capture), content, commerce and the gateway, on the real servers. */
 export async function startRestSuite(
   options: { rateLimits?: boolean; /** extra gateway settings */ env?: Record<string, string> } = {},
 ): Promise<RestSuite> {
@@ -56,7 +64,7 @@ export async function startRestSuite(
     freshConsumerGroup('identity.audit-log'),
   ]);
   const logs = new LogCapture();
-  const [identity, content] = await Promise.all([
+  const [identity, content, commerce] = await Promise.all([
     startIdentityService(
       testServiceEnv('identity', {
         env: {
@@ -71,6 +79,7 @@ export async function startRestSuite(
       },
     ),
     startContentService(testServiceEnv('content')),
+    startCommerceService(testServiceEnv('commerce')),
   ]);
   const gateway = await startGateway(
     loadGatewayConfig({
@@ -81,6 +90,7 @@ export async function startRestSuite(
       SERELO_PORT: '0',
       IDENTITY_URL: identity.url,
       CONTENT_URL: content.url,
+      COMMERCE_URL: commerce.url,
       RATE_LIMITS_ENABLED: options.rateLimits ? 'true' : 'false',
       ...options.env,
     }),
@@ -112,15 +122,17 @@ export async function startRestSuite(
   return {
     identity,
     content,
+    commerce,
     gateway,
     mail,
     logs,
     client: new GatewayGraphQL(gateway.listeners.graphql.url),
     serenai: call(gateway.listeners.serenai.url),
     serelo: call(gateway.listeners.serelo.url),
+    serebro: call(gateway.listeners.serebro.url),
     async close() {
       await gateway.close();
-      await Promise.all([identity.close(), content.close()]);
+      await Promise.all([identity.close(), content.close(), commerce.close()]);
       await mail.close();
     },
   };

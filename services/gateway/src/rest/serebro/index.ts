@@ -1,9 +1,10 @@
 import type { ProductRoutes, RouteDefinition } from '../types.js';
+import { locationsRoutes } from './locations.js';
 
 // Serebro's REST surface, served at :4002 (v1 at /, v2 at /v2). One import line per spec section file
 // (contacts, opportunities, appointments, workflows).
 export const serebroRoutes: ProductRoutes<'serebro'> = {
   product: 'serebro',
-  routes: [] as RouteDefinition<'serebro'>[],
+  routes: [...locationsRoutes] as RouteDefinition<'serebro'>[],
   implementedSections: [],
 };
