@@ -1,6 +1,7 @@
 import type { ApplicationContext, Logger, Platform } from '@seren/service-kit';
 import type { Client } from '@temporalio/client';
 import { stripeOf, type StripeGateway } from './stripe/client.js';
+import { walletSettingsOf, type WalletSettings } from './wallet/settings.js';
 
 /** What commerce's application layer works with; built once by `buildCommerce`, after the database opened. */
 export interface Commerce extends ApplicationContext {
@@ -12,6 +13,8 @@ export interface Commerce extends ApplicationContext {
   now: () => Date;
   /** the Stripe API (stripe-mock unless STRIPE_API_BASE says otherwise) and the webhook's secret */
   stripe: StripeGateway;
+  /** the wallet's promotions: bonus, daily-claim and referral amounts (WALLET_* settings) */
+  wallet: WalletSettings;
 }
 
 export function buildCommerce(
@@ -21,5 +24,5 @@ export function buildCommerce(
   const { dataSource, store, logger, workflows, taskQueue } = platform;
   const stripe = stripeOf(env);
   logger.info({ stripe: stripe.description }, 'stripe');
-  return { dataSource, store, logger, workflows, taskQueue, now: () => new Date(), stripe };
+  return { dataSource, store, logger, workflows, taskQueue, now: () => new Date(), stripe, wallet: walletSettingsOf(env) };
 }

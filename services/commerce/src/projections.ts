@@ -1,5 +1,6 @@
 import { echoesProjection } from './echo/projection.js';
 import { stripeDepositsProjection } from './stripe/projection.js';
+import { walletReferralsProjection } from './wallet/projection.js';
 
 /** commerce's inline projections: the read tables its queries use, updated in each append's transaction. */
-export const commerceProjections = [echoesProjection, stripeDepositsProjection];
+export const commerceProjections = [echoesProjection, stripeDepositsProjection, walletReferralsProjection];

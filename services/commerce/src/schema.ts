@@ -4,6 +4,8 @@ import { mergeResolvers, type GraphQLResolverMap, type RequestContext } from '@s
 import type { Commerce } from './application.js';
 import { stripeResolvers } from './stripe/graphql.js';
 import { stripeTypeDefs } from './stripe/schema.js';
+import { walletResolvers } from './wallet/graphql.js';
+import { walletTypeDefs } from './wallet/schema.js';
 
 // Each feature folder declares its types and extends Query and Mutation in its own schema.ts;
 // this file holds what is the subgraph's as a whole and merges them, in this order.
@@ -14,7 +16,7 @@ const subgraph = gql`
   type Mutation
 `;
 
-const features: DocumentNode[] = [stripeTypeDefs];
+const features: DocumentNode[] = [stripeTypeDefs, walletTypeDefs];
 
 /**
  * The commerce subgraph (Federation 2): SerenAI's money (deposits, payment methods, plans, the
@@ -26,5 +28,5 @@ export const typeDefs: DocumentNode = {
 };
 
 export function resolvers(commerce: Commerce): GraphQLResolverMap<RequestContext> {
-  return mergeResolvers(stripeResolvers(commerce)) as GraphQLResolverMap<RequestContext>;
+  return mergeResolvers(stripeResolvers(commerce), walletResolvers(commerce)) as GraphQLResolverMap<RequestContext>;
 }

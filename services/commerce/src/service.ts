@@ -6,6 +6,8 @@ import { commerceMigrations } from './migrations/index.js';
 import { commerceProjections } from './projections.js';
 import { resolvers, typeDefs } from './schema.js';
 import { stripeRoutes } from './stripe/routes.js';
+import { walletRecoveryConsumer } from './wallet/recovery.js';
+import { walletRoutes } from './wallet/routes.js';
 
 export type CommerceService = DomainService<Commerce>;
 
@@ -27,7 +29,11 @@ export function startCommerceService(
     projections: commerceProjections,
     contracts: echoContracts,
     build: (platform) => buildCommerce(platform, env ?? process.env),
-    routes: (commerce, server) => stripeRoutes(commerce)(server),
+    routes: async (commerce, server) => {
+      await stripeRoutes(commerce)(server);
+      await walletRoutes(commerce)(server);
+    },
+    consumers: (commerce) => [walletRecoveryConsumer(commerce.wallet.recoveryGroup)],
     graphql: (commerce) => ({ typeDefs, resolvers: resolvers(commerce) }),
     worker: { workflowsPath: require.resolve('./workflows'), activities: commerceActivities },
   });

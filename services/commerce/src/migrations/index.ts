@@ -1,5 +1,6 @@
 import { CreateEchoes1795700000000 } from './1795700000000-create-echoes.js';
 import { CreateLedger1795700100000 } from './1795700100000-create-ledger.js';
+import { CreateWallet1795700200000 } from './1795700200000-create-wallet.js';
 import { CreateStripePaymentMethodsPlans1795700300000 } from './1795700300000-create-stripe-payment-methods-plans.js';
 
 // Each commerce feature numbers its migrations in its own range, so helpers working side by side
@@ -8,5 +9,6 @@ import { CreateStripePaymentMethodsPlans1795700300000 } from './1795700300000-cr
 export const commerceMigrations = [
   CreateEchoes1795700000000,
   CreateLedger1795700100000,
+  CreateWallet1795700200000,
   CreateStripePaymentMethodsPlans1795700300000,
 ];
