@@ -45,7 +45,8 @@ export const MarketplaceAppUpdated = defineEvent({
   version: 1,
   domain: 'identity',
   aggregate: 'marketplace_app',
-  description: 'An app changed its name, redirect URIs, scopes, distribution or webhook URL (absent: unchanged).',
+  description:
+    'An app changed its name, redirect URIs, scopes, distribution or webhook URL (absent: unchanged).',
   schema: z.object({
     appId: id,
     organizationId: id,
@@ -140,7 +141,8 @@ export const PrivateIntegrationTokenCreated = defineEvent({
   version: 1,
   domain: 'identity',
   aggregate: 'private_integration',
-  description: 'A private integration token (PIT) was created for a location or agency; the token is shown once.',
+  description:
+    'A private integration token (PIT) was created for a location or agency; the token is shown once.',
   schema: z.object({
     pitId: id,
     organizationId: id,

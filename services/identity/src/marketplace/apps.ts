@@ -101,7 +101,11 @@ export async function findAppClient(identity: Identity, clientId: string): Promi
  * Whether `secret` is a working client secret of the app: the current one, or the previous one
  * during a rotation's grace period. Hashes compared in constant time; false for a deleted app.
  */
-export async function verifyAppSecret(identity: Identity, clientId: string, secret: string): Promise<boolean> {
+export async function verifyAppSecret(
+  identity: Identity,
+  clientId: string,
+  secret: string,
+): Promise<boolean> {
   if (typeof secret !== 'string' || secret.length === 0 || secret.length > 200) return false;
   const app = await findApp(identity, { clientId });
   if (!app) return false;
@@ -144,7 +148,11 @@ function handleApp(
 const by = (request: RequestInfo) => request.caller.subject ?? null;
 
 /** The apps of the caller's organization (agency), newest first. */
-export async function listApps(identity: Identity, request: RequestInfo, idOrDefault: string): Promise<AppView[]> {
+export async function listApps(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+): Promise<AppView[]> {
   const membership = await authorize(identity, request, idOrDefault, MANAGE_INTEGRATIONS, 'not_found');
   const rows: Row[] = await identity.dataSource.query(
     `${SELECT_APP} where a.organization_id = $1 and a.deleted_at is null order by a.created_at desc, a.id`,
@@ -195,7 +203,12 @@ export async function registerApp(
       },
       request,
     );
-    await storeCredential(manager, { kind: 'app_secret', id: secretId, subjectId: appId, hash: sha256(clientSecret) });
+    await storeCredential(manager, {
+      kind: 'app_secret',
+      id: secretId,
+      subjectId: appId,
+      hash: sha256(clientSecret),
+    });
     return { app: (await findApp(identity, { id: appId }, manager))!, clientSecret };
   });
 }
@@ -254,7 +267,12 @@ export async function rotateAppSecret(
       },
       request,
     );
-    await storeCredential(manager, { kind: 'app_secret', id: secretId, subjectId: appId, hash: sha256(clientSecret) });
+    await storeCredential(manager, {
+      kind: 'app_secret',
+      id: secretId,
+      subjectId: appId,
+      hash: sha256(clientSecret),
+    });
     return { app: (await findApp(identity, { id: appId }, manager))!, clientSecret };
   });
 }

@@ -320,7 +320,11 @@ export function decidePit(command: PitCommand, state: PitState): PitEvent[] {
       ];
     case 'RotatePit': {
       if (state.status !== 'active') throw notFound('private integration');
-      const overlap = graceOf(command.overlapSeconds, PIT_ROTATION_OVERLAP_SECONDS, PIT_ROTATION_OVERLAP_SECONDS);
+      const overlap = graceOf(
+        command.overlapSeconds,
+        PIT_ROTATION_OVERLAP_SECONDS,
+        PIT_ROTATION_OVERLAP_SECONDS,
+      );
       return [
         {
           type: 'PrivateIntegrationTokenRotated',

@@ -1,8 +1,21 @@
 import { resolver, type Resolvers } from '@seren/service-kit';
 import type { Identity } from '../platform/app.js';
-import { deleteApp, getApp, listApps, registerApp, rotateAppSecret, updateApp, type AppView } from './apps.js';
+import {
+  deleteApp,
+  getApp,
+  listApps,
+  registerApp,
+  rotateAppSecret,
+  updateApp,
+  type AppView,
+} from './apps.js';
 import type { AppInput } from './decide.js';
-import { installedLocations, listInstallsOfApp, listInstallsOfOrganization, uninstallApp } from './installs.js';
+import {
+  installedLocations,
+  listInstallsOfApp,
+  listInstallsOfOrganization,
+  uninstallApp,
+} from './installs.js';
 import { createPit, listPits, revokePit, rotatePit } from './pits.js';
 
 type Org = { organizationId: string };
@@ -10,7 +23,9 @@ type Org = { organizationId: string };
 export function marketplaceResolvers(identity: Identity): Resolvers {
   return {
     Query: {
-      marketplaceApps: resolver<Org>(identity, (i, request, args) => listApps(i, request, args.organizationId)),
+      marketplaceApps: resolver<Org>(identity, (i, request, args) =>
+        listApps(i, request, args.organizationId),
+      ),
       marketplaceApp: resolver<Org & { appId: string }>(identity, (i, request, args) =>
         getApp(i, request, args.organizationId, args.appId),
       ),
@@ -24,7 +39,9 @@ export function marketplaceResolvers(identity: Identity): Resolvers {
           return { ...answer, locations: answer.locations.map(({ _id, ...rest }) => ({ id: _id, ...rest })) };
         },
       ),
-      privateIntegrations: resolver<Org>(identity, (i, request, args) => listPits(i, request, args.organizationId)),
+      privateIntegrations: resolver<Org>(identity, (i, request, args) =>
+        listPits(i, request, args.organizationId),
+      ),
     },
     MarketplaceApp: {
       installs: resolver<{ active?: boolean | null; companyId?: string | null }, AppView>(
@@ -38,7 +55,8 @@ export function marketplaceResolvers(identity: Identity): Resolvers {
       ),
       updateMarketplaceApp: resolver<Org & { appId: string } & AppInput>(
         identity,
-        (i, request, { organizationId, appId, ...input }) => updateApp(i, request, organizationId, appId, input),
+        (i, request, { organizationId, appId, ...input }) =>
+          updateApp(i, request, organizationId, appId, input),
       ),
       rotateMarketplaceAppSecret: resolver<Org & { appId: string; graceSeconds?: number | null }>(
         identity,
@@ -50,8 +68,10 @@ export function marketplaceResolvers(identity: Identity): Resolvers {
       uninstallApp: resolver<{ installId: string }>(identity, (i, request, args) =>
         uninstallApp(i, request, args.installId),
       ),
-      createPrivateIntegration: resolver<Org & { name: string; scopes: string[] }>(identity, (i, request, args) =>
-        createPit(i, request, args.organizationId, { name: args.name, scopes: args.scopes }),
+      createPrivateIntegration: resolver<Org & { name: string; scopes: string[] }>(
+        identity,
+        (i, request, args) =>
+          createPit(i, request, args.organizationId, { name: args.name, scopes: args.scopes }),
       ),
       rotatePrivateIntegration: resolver<Org & { id: string; overlapSeconds?: number | null }>(
         identity,

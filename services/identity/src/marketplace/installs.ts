@@ -1,4 +1,11 @@
-import { anonymous, eventMetadataOf, handle, notFound, validationError, type RequestOrigin } from '@seren/service-kit';
+import {
+  anonymous,
+  eventMetadataOf,
+  handle,
+  notFound,
+  validationError,
+  type RequestOrigin,
+} from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import { iso, type Identity } from '../platform/app.js';
 import type { RequestInfo } from '../platform/request.js';
@@ -59,9 +66,10 @@ const toView = (r: Row): InstallView => ({
 const SELECT_INSTALL = `select i.*, a.name as app_name from marketplace_installs i join marketplace_apps a on a.id = i.app_id`;
 
 async function findInstall(identity: Identity, installId: string, manager?: EntityManager) {
-  const rows: Row[] = await (manager ?? identity.dataSource.manager).query(`${SELECT_INSTALL} where i.id = $1`, [
-    installId,
-  ]);
+  const rows: Row[] = await (manager ?? identity.dataSource.manager).query(
+    `${SELECT_INSTALL} where i.id = $1`,
+    [installId],
+  );
   return rows[0] && toView(rows[0]);
 }
 
@@ -103,19 +111,27 @@ export async function recordInstall(
   );
   const app = apps[0];
   if (!app || app.client_id !== input.clientId) throw notFound('app');
-  const orgs: { id: string; kind: string; name: string; parent_id: string | null; parent_name: string | null }[] =
-    await db.query(
-      `select o.id, o.kind, o.name, o.parent_id, p.name as parent_name
+  const orgs: {
+    id: string;
+    kind: string;
+    name: string;
+    parent_id: string | null;
+    parent_name: string | null;
+  }[] = await db.query(
+    `select o.id, o.kind, o.name, o.parent_id, p.name as parent_name
        from organizations o left join organizations p on p.id = o.parent_id where o.id = $1`,
-      [input.organizationId],
-    );
+    [input.organizationId],
+  );
   const org = orgs[0];
   if (!org) throw notFound('organization');
   const wanted: 'location' | 'agency' = input.userType === 'Location' ? 'location' : 'agency';
   if (org.kind !== wanted)
-    throw validationError(`userType ${input.userType} needs ${wanted === 'location' ? 'a location' : 'an agency'}`, {
-      field: 'userType',
-    });
+    throw validationError(
+      `userType ${input.userType} needs ${wanted === 'location' ? 'a location' : 'an agency'}`,
+      {
+        field: 'userType',
+      },
+    );
   const installId = installIdOf(input.appId, input.organizationId);
   await handleInstall(
     identity,
@@ -170,7 +186,12 @@ export async function uninstallAllOfApp(
       manager,
       row.id,
       row.organization_id,
-      { type: 'Uninstall', reason: 'app_deleted', by: request.caller.subject ?? null, now: identity.now().toISOString() },
+      {
+        type: 'Uninstall',
+        reason: 'app_deleted',
+        by: request.caller.subject ?? null,
+        now: identity.now().toISOString(),
+      },
       request,
     );
 }
@@ -200,7 +221,11 @@ async function appOrganization(identity: Identity, appId: string): Promise<strin
   return rows[0]?.organization_id;
 }
 
-export async function getInstall(identity: Identity, request: RequestInfo, installId: string): Promise<InstallView> {
+export async function getInstall(
+  identity: Identity,
+  request: RequestInfo,
+  installId: string,
+): Promise<InstallView> {
   const install = await findInstall(identity, installId);
   if (!install || !(await canManage(identity, request, install))) throw notFound('install');
   return install;
@@ -222,7 +247,12 @@ export async function uninstallApp(
     undefined,
     installId,
     install.organizationId,
-    { type: 'Uninstall', reason: 'uninstalled', by: request.caller.subject ?? null, now: identity.now().toISOString() },
+    {
+      type: 'Uninstall',
+      reason: 'uninstalled',
+      by: request.caller.subject ?? null,
+      now: identity.now().toISOString(),
+    },
     request,
   );
   return (await findInstall(identity, installId))!;
@@ -291,7 +321,10 @@ export async function installedLocations(
     [membership.organizationId, input.appId],
   );
   const locations = rows
-    .filter((r) => input.isInstalled === undefined || input.isInstalled === null || r.installed === input.isInstalled)
+    .filter(
+      (r) =>
+        input.isInstalled === undefined || input.isInstalled === null || r.installed === input.isInstalled,
+    )
     .map((r) => ({ _id: r.id, name: r.name, address: null, isInstalled: r.installed }));
   return { locations, count: locations.length, installToFutureLocations: agency.length > 0 };
 }

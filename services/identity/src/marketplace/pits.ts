@@ -68,7 +68,9 @@ const SELECT_PIT = `select p.*, (select max(s.expires_at) from private_integrati
   where s.pit_id = p.id and s.expires_at > now()) as previous_expires_at from private_integration_tokens p`;
 
 async function findPit(identity: Identity, pitId: string, manager?: EntityManager) {
-  const rows: Row[] = await (manager ?? identity.dataSource.manager).query(`${SELECT_PIT} where p.id = $1`, [pitId]);
+  const rows: Row[] = await (manager ?? identity.dataSource.manager).query(`${SELECT_PIT} where p.id = $1`, [
+    pitId,
+  ]);
   return rows[0] && toView(rows[0]);
 }
 
@@ -114,11 +116,22 @@ function handlePit(
   command: PitCommand,
   request: RequestInfo,
 ) {
-  return handle(identity, manager, pitStream(pitId), pitDecider, command, eventMetadataOf(request, { organizationId }));
+  return handle(
+    identity,
+    manager,
+    pitStream(pitId),
+    pitDecider,
+    command,
+    eventMetadataOf(request, { organizationId }),
+  );
 }
 
 /** The PITs of a location or agency (revoked ones listed after the active, with their revocation time). */
-export async function listPits(identity: Identity, request: RequestInfo, idOrDefault: string): Promise<PitView[]> {
+export async function listPits(
+  identity: Identity,
+  request: RequestInfo,
+  idOrDefault: string,
+): Promise<PitView[]> {
   const membership = await authorize(identity, request, idOrDefault, MANAGE_INTEGRATIONS, 'not_found');
   const rows: Row[] = await identity.dataSource.query(
     `${SELECT_PIT} where p.organization_id = $1 order by (p.revoked_at is null) desc, p.created_at desc, p.id`,
@@ -128,9 +141,10 @@ export async function listPits(identity: Identity, request: RequestInfo, idOrDef
 }
 
 async function organizationKind(identity: Identity, organizationId: string): Promise<string | undefined> {
-  const rows: { kind: string }[] = await identity.dataSource.query(`select kind from organizations where id = $1`, [
-    organizationId,
-  ]);
+  const rows: { kind: string }[] = await identity.dataSource.query(
+    `select kind from organizations where id = $1`,
+    [organizationId],
+  );
   return rows[0]?.kind;
 }
 

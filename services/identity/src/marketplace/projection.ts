@@ -32,14 +32,23 @@ export const marketplaceProjection = defineProjection<MarketplaceEvent>({
           `insert into marketplace_apps (id, organization_id, client_id, name, redirect_uris, scopes, distribution,
              webhook_url, created_by, created_at, updated_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
-          [d.appId, d.organizationId, d.clientId, d.name, d.redirectUris, d.scopes, d.distribution, d.webhookUrl,
-            d.registeredBy, d.registeredAt],
+          [
+            d.appId,
+            d.organizationId,
+            d.clientId,
+            d.name,
+            d.redirectUris,
+            d.scopes,
+            d.distribution,
+            d.webhookUrl,
+            d.registeredBy,
+            d.registeredAt,
+          ],
         );
-        await manager.query(`insert into marketplace_app_secrets (secret_id, app_id, created_at) values ($1, $2, $3)`, [
-          d.secretId,
-          d.appId,
-          d.registeredAt,
-        ]);
+        await manager.query(
+          `insert into marketplace_app_secrets (secret_id, app_id, created_at) values ($1, $2, $3)`,
+          [d.secretId, d.appId, d.registeredAt],
+        );
         return;
       }
       case 'MarketplaceAppUpdated': {
@@ -48,8 +57,16 @@ export const marketplaceProjection = defineProjection<MarketplaceEvent>({
           `update marketplace_apps set name = coalesce($2, name), redirect_uris = coalesce($3, redirect_uris),
              scopes = coalesce($4, scopes), distribution = coalesce($5, distribution),
              webhook_url = case when $6 then $7 else webhook_url end, updated_at = $8 where id = $1`,
-          [d.appId, d.name ?? null, d.redirectUris ?? null, d.scopes ?? null, d.distribution ?? null,
-            d.webhookUrl !== undefined, d.webhookUrl ?? null, d.updatedAt],
+          [
+            d.appId,
+            d.name ?? null,
+            d.redirectUris ?? null,
+            d.scopes ?? null,
+            d.distribution ?? null,
+            d.webhookUrl !== undefined,
+            d.webhookUrl ?? null,
+            d.updatedAt,
+          ],
         );
         return;
       }
@@ -80,8 +97,18 @@ export const marketplaceProjection = defineProjection<MarketplaceEvent>({
              updated_at = excluded.updated_at, uninstalled_at = null,
              installed_at = case when marketplace_installs.active then marketplace_installs.installed_at
                                  else excluded.installed_at end`,
-          [d.installId, d.appId, d.clientId, d.organizationId, d.companyId, d.locationId, d.userId, d.installType,
-            d.scopes, d.timestamp],
+          [
+            d.installId,
+            d.appId,
+            d.clientId,
+            d.organizationId,
+            d.companyId,
+            d.locationId,
+            d.userId,
+            d.installType,
+            d.scopes,
+            d.timestamp,
+          ],
         );
         return;
       }
@@ -178,17 +205,23 @@ export const marketplaceRevocationsProjection = defineProjection<MarketplaceEven
           [event.data.installId, event.data.timestamp],
         );
         if (grants.length > 0)
-          await manager.query(`delete from oauth_models where grant_id = any($1)`, [grants.map((g) => g.grant_id)]);
+          await manager.query(`delete from oauth_models where grant_id = any($1)`, [
+            grants.map((g) => g.grant_id),
+          ]);
         const rows: { user_id: string }[] = await manager.query(
           `select user_id from marketplace_installs where id = $1`,
           [event.data.installId],
         );
-        if (rows[0]) notice = { userId: rows[0].user_id, reason: event.type, installId: event.data.installId };
+        if (rows[0])
+          notice = { userId: rows[0].user_id, reason: event.type, installId: event.data.installId };
         break;
       }
       case 'PrivateIntegrationTokenRevoked':
       case 'PrivateIntegrationTokenRotated': {
-        if (event.type === 'PrivateIntegrationTokenRotated' && event.data.previousSecretExpiresAt > event.data.rotatedAt)
+        if (
+          event.type === 'PrivateIntegrationTokenRotated' &&
+          event.data.previousSecretExpiresAt > event.data.rotatedAt
+        )
           return;
         const rows: { created_by: string }[] = await manager.query(
           `select created_by from private_integration_tokens where id = $1`,

@@ -137,7 +137,11 @@ export const marketplaceTypeDefs = gql`
     deleteMarketplaceApp(organizationId: ID!, appId: ID!): MarketplaceApp!
     "by an admin of the location/agency it is installed on, or of the app's developer organization; its tokens stop at once"
     uninstallApp(installId: ID!): AppInstall!
-    createPrivateIntegration(organizationId: ID!, name: String!, scopes: [String!]!): PrivateIntegrationWithToken!
+    createPrivateIntegration(
+      organizationId: ID!
+      name: String!
+      scopes: [String!]!
+    ): PrivateIntegrationWithToken!
     "a new token; the previous one works for overlapSeconds more (default and at most 604800 = 7 days, 0: stops now)"
     rotatePrivateIntegration(organizationId: ID!, id: ID!, overlapSeconds: Int): PrivateIntegrationWithToken!
     revokePrivateIntegration(organizationId: ID!, id: ID!): PrivateIntegration!

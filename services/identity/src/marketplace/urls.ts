@@ -36,7 +36,8 @@ export function redirectUri(value: unknown, field = 'redirectUris'): string {
 /** True for loopback, private (RFC 1918, unique-local), link-local, CGNAT, unspecified and metadata addresses. */
 export function isPrivateAddress(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal') || h.endsWith('.local')) return true;
+  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal') || h.endsWith('.local'))
+    return true;
   const kind = isIP(h);
   if (kind === 4) {
     const [a, b] = h.split('.').map(Number) as [number, number];

@@ -28,7 +28,9 @@ export class Marketplace1795800000000 implements MigrationInterface {
         updated_at timestamptz not null,
         deleted_at timestamptz
       )`);
-    await q.query(`create index marketplace_apps_organization_idx on marketplace_apps (organization_id, created_at desc)`);
+    await q.query(
+      `create index marketplace_apps_organization_idx on marketplace_apps (organization_id, created_at desc)`,
+    );
 
     await q.query(`
       create table marketplace_app_secrets (
@@ -56,7 +58,9 @@ export class Marketplace1795800000000 implements MigrationInterface {
         uninstalled_at timestamptz,
         unique (app_id, organization_id)
       )`);
-    await q.query(`create index marketplace_installs_organization_idx on marketplace_installs (organization_id)`);
+    await q.query(
+      `create index marketplace_installs_organization_idx on marketplace_installs (organization_id)`,
+    );
     await q.query(`create index marketplace_installs_company_idx on marketplace_installs (company_id)`);
 
     await q.query(`
@@ -72,7 +76,9 @@ export class Marketplace1795800000000 implements MigrationInterface {
         revoked_at timestamptz,
         last_used_at timestamptz
       )`);
-    await q.query(`create index private_integration_tokens_organization_idx on private_integration_tokens (organization_id, created_at desc)`);
+    await q.query(
+      `create index private_integration_tokens_organization_idx on private_integration_tokens (organization_id, created_at desc)`,
+    );
 
     await q.query(`
       create table private_integration_token_secrets (
@@ -81,7 +87,9 @@ export class Marketplace1795800000000 implements MigrationInterface {
         created_at timestamptz not null,
         expires_at timestamptz
       )`);
-    await q.query(`create index private_integration_token_secrets_pit_idx on private_integration_token_secrets (pit_id)`);
+    await q.query(
+      `create index private_integration_token_secrets_pit_idx on private_integration_token_secrets (pit_id)`,
+    );
 
     await q.query(`
       create table vault_credentials (
@@ -94,7 +102,9 @@ export class Marketplace1795800000000 implements MigrationInterface {
         created_at timestamptz not null,
         updated_at timestamptz not null
       )`);
-    await q.query(`create unique index vault_credentials_name_key on vault_credentials (organization_id, lower(name))`);
+    await q.query(
+      `create unique index vault_credentials_name_key on vault_credentials (organization_id, lower(name))`,
+    );
 
     await q.query(`
       create table vault_sealed (

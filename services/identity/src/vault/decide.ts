@@ -1,5 +1,11 @@
 import { notFound, validationError } from '@seren/service-kit/errors';
-import { evolveVault, initialVaultState, type VaultEvent, type VaultKind, type VaultState } from './credential.js';
+import {
+  evolveVault,
+  initialVaultState,
+  type VaultEvent,
+  type VaultKind,
+  type VaultState,
+} from './credential.js';
 
 const KINDS: readonly VaultKind[] = ['api_key', 'oauth_token', 'password', 'other'];
 /** The longest value the vault seals (an OAuth token with its JSON, a PEM key): 16 KiB. */

@@ -11,12 +11,17 @@ export function vaultResolvers(identity: Identity): Resolvers {
       ),
     },
     Mutation: {
-      storeVaultCredential: resolver<{ organizationId: string; name: string; kind?: VaultKind | null; value: string }>(
-        identity,
-        (i, request, { organizationId, ...input }) => storeVaultCredential(i, request, organizationId, input),
+      storeVaultCredential: resolver<{
+        organizationId: string;
+        name: string;
+        kind?: VaultKind | null;
+        value: string;
+      }>(identity, (i, request, { organizationId, ...input }) =>
+        storeVaultCredential(i, request, organizationId, input),
       ),
-      deleteVaultCredential: resolver<{ organizationId: string; credentialId: string }>(identity, (i, request, args) =>
-        deleteVaultCredential(i, request, args.organizationId, args.credentialId),
+      deleteVaultCredential: resolver<{ organizationId: string; credentialId: string }>(
+        identity,
+        (i, request, args) => deleteVaultCredential(i, request, args.organizationId, args.credentialId),
       ),
     },
   };

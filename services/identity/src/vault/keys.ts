@@ -47,7 +47,8 @@ function encrypt(key: Buffer, plaintext: Buffer, aad: string): string {
 
 function decrypt(key: Buffer, sealed: string, aad: string): Buffer {
   const [version, iv, ciphertext, tag] = sealed.split('.');
-  if (version !== VERSION || !iv || ciphertext === undefined || !tag) throw new Error('vault: unknown sealed format');
+  if (version !== VERSION || !iv || ciphertext === undefined || !tag)
+    throw new Error('vault: unknown sealed format');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
@@ -79,7 +80,11 @@ function unwrap(kek: KeyEncryptionKey, credentialId: string, wrappedKey: string)
 }
 
 /** Opens a sealed value; throws when no KEK of its id is known or the data was tampered with. */
-export function open(keks: ReadonlyMap<string, KeyEncryptionKey>, credentialId: string, sealed: Sealed): string {
+export function open(
+  keks: ReadonlyMap<string, KeyEncryptionKey>,
+  credentialId: string,
+  sealed: Sealed,
+): string {
   const kek = keks.get(sealed.keyId);
   if (!kek) throw new Error(`vault: no key-encryption key "${sealed.keyId}" configured`);
   const dataKey = unwrap(kek, credentialId, sealed.wrappedKey);
@@ -101,7 +106,11 @@ export function rewrap(
   if (!from) throw new Error(`vault: no key-encryption key "${sealed.keyId}" configured`);
   const dataKey = unwrap(from, credentialId, sealed.wrappedKey);
   try {
-    return { keyId: to.id, wrappedKey: encrypt(to.key, dataKey, `${to.id}:${credentialId}`), sealed: sealed.sealed };
+    return {
+      keyId: to.id,
+      wrappedKey: encrypt(to.key, dataKey, `${to.id}:${credentialId}`),
+      sealed: sealed.sealed,
+    };
   } finally {
     dataKey.fill(0);
   }

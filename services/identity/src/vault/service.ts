@@ -8,7 +8,16 @@ import { authorize } from '../organizations/access.js';
 import { MANAGE_INTEGRATIONS } from '../marketplace/permission.js';
 import { vaultStream, type VaultKind } from './credential.js';
 import { vaultDecider, vaultName, vaultValue, type VaultCommand } from './decide.js';
-import { deriveKek, mask, open, parseKeks, rewrap, seal, type KeyEncryptionKey, type Sealed } from './keys.js';
+import {
+  deriveKek,
+  mask,
+  open,
+  parseKeks,
+  rewrap,
+  seal,
+  type KeyEncryptionKey,
+  type Sealed,
+} from './keys.js';
 
 /** A vault credential as listed: never its value, only the masked form (`sk_…1234`). */
 export interface VaultCredentialView {
@@ -63,7 +72,14 @@ function handleVault(
   command: VaultCommand,
   request: RequestOrigin,
 ) {
-  return handle(identity, manager, vaultStream(credentialId), vaultDecider, command, eventMetadataOf(request, { organizationId }));
+  return handle(
+    identity,
+    manager,
+    vaultStream(credentialId),
+    vaultDecider,
+    command,
+    eventMetadataOf(request, { organizationId }),
+  );
 }
 
 const SYSTEM: RequestOrigin = { caller: anonymous };
@@ -131,12 +147,14 @@ export async function openCredential(
   identity: Identity,
   input: { organizationId: string } & ({ credentialId: string } | { name: string }),
 ): Promise<string> {
-  const [column, value] = 'credentialId' in input ? ['c.id = $2', input.credentialId] : ['lower(c.name) = lower($2)', input.name];
-  const rows: { id: string; key_id: string; wrapped_key: string; sealed: string }[] = await identity.dataSource.query(
-    `select c.id, s.key_id, s.wrapped_key, s.sealed from vault_credentials c join vault_sealed s on s.credential_id = c.id
+  const [column, value] =
+    'credentialId' in input ? ['c.id = $2', input.credentialId] : ['lower(c.name) = lower($2)', input.name];
+  const rows: { id: string; key_id: string; wrapped_key: string; sealed: string }[] =
+    await identity.dataSource.query(
+      `select c.id, s.key_id, s.wrapped_key, s.sealed from vault_credentials c join vault_sealed s on s.credential_id = c.id
      where c.organization_id = $1 and ${column}`,
-    [input.organizationId, value],
-  );
+      [input.organizationId, value],
+    );
   const row = rows[0];
   if (!row) throw notFound('credential');
   const sealed: Sealed = { keyId: row.key_id, wrappedKey: row.wrapped_key, sealed: row.sealed };
@@ -148,7 +166,9 @@ export async function openCredential(
  * pair moved to VAULT_PREVIOUS_KEKS); the sealed values are untouched. Run at start; idempotent.
  * Keys it cannot unwrap (no such KEK configured) are left as they are and counted.
  */
-export async function rewrapVaultCredentials(identity: Identity): Promise<{ rewrapped: number; unreadable: number }> {
+export async function rewrapVaultCredentials(
+  identity: Identity,
+): Promise<{ rewrapped: number; unreadable: number }> {
   const { current, all } = keyringOf(identity);
   const rows: { credential_id: string; key_id: string; wrapped_key: string; sealed: string }[] =
     await identity.dataSource.query(`select * from vault_sealed where key_id <> $1`, [current.id]);
@@ -197,7 +217,12 @@ export async function storeVaultCredential(
   const membership = await authorize(identity, request, idOrDefault, MANAGE_INTEGRATIONS, 'not_found');
   return sealCredential(
     identity,
-    { organizationId: membership.organizationId, name: input.name, kind: input.kind ?? undefined, value: input.value },
+    {
+      organizationId: membership.organizationId,
+      name: input.name,
+      kind: input.kind ?? undefined,
+      value: input.value,
+    },
     { request },
   );
 }
@@ -232,7 +257,13 @@ export async function deleteVaultCredential(
 export async function rewrapVaultAtStart(identity: Identity): Promise<void> {
   const { rewrapped, unreadable } = await rewrapVaultCredentials(identity);
   if (rewrapped > 0 || unreadable > 0)
-    identity.logger.info({ rewrapped, unreadable, keyId: identity.config.VAULT_KEK_ID }, 'vault data keys re-wrapped');
+    identity.logger.info(
+      { rewrapped, unreadable, keyId: identity.config.VAULT_KEK_ID },
+      'vault data keys re-wrapped',
+    );
   if (unreadable > 0)
-    identity.logger.error({ unreadable }, 'vault credentials under a key-encryption key that is not configured');
+    identity.logger.error(
+      { unreadable },
+      'vault credentials under a key-encryption key that is not configured',
+    );
 }
