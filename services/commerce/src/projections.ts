@@ -1,6 +1,14 @@
 import { echoesProjection } from './echo/projection.js';
+import { paymentMethodsProjection } from './payment-methods/projection.js';
+import { organizationPlansProjection } from './plans/projection.js';
 import { stripeDepositsProjection } from './stripe/projection.js';
 import { walletReferralsProjection } from './wallet/projection.js';
 
 /** commerce's inline projections: the read tables its queries use, updated in each append's transaction. */
-export const commerceProjections = [echoesProjection, stripeDepositsProjection, walletReferralsProjection];
+export const commerceProjections = [
+  echoesProjection,
+  stripeDepositsProjection,
+  paymentMethodsProjection,
+  organizationPlansProjection,
+  walletReferralsProjection,
+];

@@ -2,6 +2,10 @@ import gql from 'graphql-tag';
 import type { DocumentNode } from 'graphql';
 import { mergeResolvers, type GraphQLResolverMap, type RequestContext } from '@seren/service-kit';
 import type { Commerce } from './application.js';
+import { paymentMethodsResolvers } from './payment-methods/graphql.js';
+import { paymentMethodsTypeDefs } from './payment-methods/schema.js';
+import { plansResolvers } from './plans/graphql.js';
+import { plansTypeDefs } from './plans/schema.js';
 import { stripeResolvers } from './stripe/graphql.js';
 import { stripeTypeDefs } from './stripe/schema.js';
 import { walletResolvers } from './wallet/graphql.js';
@@ -16,7 +20,7 @@ const subgraph = gql`
   type Mutation
 `;
 
-const features: DocumentNode[] = [stripeTypeDefs, walletTypeDefs];
+const features: DocumentNode[] = [stripeTypeDefs, paymentMethodsTypeDefs, plansTypeDefs, walletTypeDefs];
 
 /**
  * The commerce subgraph (Federation 2): SerenAI's money (deposits, payment methods, plans, the
@@ -28,5 +32,10 @@ export const typeDefs: DocumentNode = {
 };
 
 export function resolvers(commerce: Commerce): GraphQLResolverMap<RequestContext> {
-  return mergeResolvers(stripeResolvers(commerce), walletResolvers(commerce)) as GraphQLResolverMap<RequestContext>;
+  return mergeResolvers(
+    stripeResolvers(commerce),
+    paymentMethodsResolvers(commerce),
+    plansResolvers(commerce),
+    walletResolvers(commerce),
+  ) as GraphQLResolverMap<RequestContext>;
 }

@@ -73,21 +73,11 @@ export class CreateStripePaymentMethodsPlans1795700300000 {
         created_at timestamptz not null,
         updated_at timestamptz not null
       )`);
-    // Quota usage per organization and calendar month (UTC), fed by charges (and the proxy's usage later).
-    await runner.query(`
-      create table quota_usage (
-        organization_id text not null,
-        period_start date not null,
-        asset text not null,
-        requests bigint not null,
-        amount_atomic bigint not null,
-        primary key (organization_id, period_start, asset)
-      )`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(
-      `drop table quota_usage, organization_plans, payment_methods, stripe_customers, stripe_webhook_events, stripe_deposits`,
+      `drop table organization_plans, payment_methods, stripe_customers, stripe_webhook_events, stripe_deposits`,
     );
   }
 }
