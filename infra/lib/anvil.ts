@@ -9,7 +9,7 @@
 // state is persisted in the data dir (anvil's --state, also dumped every few seconds), so balances
 // and the transactions the ledger refers to survive an infra:down/up; a fresh state redeploys at
 // the same address.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
@@ -184,6 +184,7 @@ export async function ensureUsdc(rpcUrl: string, log: Log): Promise<Address> {
   const chain = localChain(rpcUrl);
   const publicClient = createPublicClient({ chain, transport: http(rpcUrl) });
   const wallet = createWalletClient({ chain, transport: http(rpcUrl), account: deployer });
+  await ensureMulticall3(rpcUrl);
   const code = await publicClient.getCode({ address: LOCAL_USDC_ADDRESS });
   if (code && code !== '0x') return LOCAL_USDC_ADDRESS;
   const nonce = await publicClient.getTransactionCount({ address: deployer.address });
@@ -222,6 +223,26 @@ export async function ensureUsdc(rpcUrl: string, log: Log): Promise<Address> {
   }
   log.ok(`USDC deployed at ${address}; ${DEV_ACCOUNT_COUNT} dev accounts hold 1,000,000 USDC each`);
   return address;
+}
+
+/** Where Multicall3 lives on every public chain (x402's facilitator reads through it). */
+export const MULTICALL3_ADDRESS: Address = '0xcA11bde05977b3631167028862bE2a173976CA11';
+
+/**
+ * Multicall3 at its canonical address, as on every public chain: @x402/evm's facilitator batches
+ * its diagnostic reads through it (a refused authorization then says why, e.g. nonce already used).
+ * Its creation code is viem's (`multicall3Bytecode`, not exported, so read from viem's file); the
+ * runtime code it returns from an eth_call is set there with anvil_setCode (no transaction, so dev
+ * account 0's nonces stay the token's).
+ */
+async function ensureMulticall3(rpcUrl: string): Promise<void> {
+  const existing = await rpc(rpcUrl, 'eth_getCode', [MULTICALL3_ADDRESS, 'latest']);
+  if (typeof existing === 'string' && existing !== '0x') return;
+  const file = join(dirname(require.resolve('viem/package.json')), '_cjs', 'constants', 'contracts.js');
+  const creation = /multicall3Bytecode = '(0x[0-9a-f]+)'/.exec(readFileSync(file, 'utf8'))?.[1];
+  if (!creation) throw new Error(`multicall3Bytecode not found in ${file}`);
+  const runtime = await rpc(rpcUrl, 'eth_call', [{ data: creation }, 'latest']);
+  await rpc(rpcUrl, 'anvil_setCode', [MULTICALL3_ADDRESS, runtime]);
 }
 
 export function localChain(rpcUrl: string, id: number = ANVIL_CHAIN_ID): Chain {

@@ -15,5 +15,6 @@ export * from './commerce/stripe.js';
 export * from './commerce/payment-methods.js';
 export * from './commerce/plans.js';
 export * from './commerce/wallet.js';
+export * from './commerce/x402.js';
 export * from './asyncapi.js';
 export * from './text.js';

@@ -4,6 +4,7 @@ import { paymentMethodEvents } from './commerce/payment-methods.js';
 import { organizationPlanEvents } from './commerce/plans.js';
 import { stripeDepositEvents } from './commerce/stripe.js';
 import { walletEvents } from './commerce/wallet.js';
+import { x402DepositEvents } from './commerce/x402.js';
 import { jobEvents } from './content/jobs.js';
 import { linkEvents } from './content/links.js';
 import { postEvents } from './content/posts.js';
@@ -27,6 +28,7 @@ export const allEvents: readonly EventContract[] = [
   ...paymentMethodEvents,
   ...organizationPlanEvents,
   ...walletEvents,
+  ...x402DepositEvents,
 ];
 
 const byType = new Map(allEvents.map((c) => [c.type, c]));

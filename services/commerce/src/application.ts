@@ -2,6 +2,9 @@ import type { ApplicationContext, Logger, Platform } from '@seren/service-kit';
 import type { Client } from '@temporalio/client';
 import { stripeOf, type StripeGateway } from './stripe/client.js';
 import { walletSettingsOf, type WalletSettings } from './wallet/settings.js';
+import { chainOf } from './x402/chain.js';
+import type { X402 } from './x402/deposit.js';
+import { buildFacilitator } from './x402/facilitator.js';
 
 /** What commerce's application layer works with; built once by `buildCommerce`, after the database opened. */
 export interface Commerce extends ApplicationContext {
@@ -13,6 +16,8 @@ export interface Commerce extends ApplicationContext {
   now: () => Date;
   /** the Stripe API (stripe-mock unless STRIPE_API_BASE says otherwise) and the webhook's secret */
   stripe: StripeGateway;
+  /** on-chain deposits: the chain (anvil unless RPC_URL says otherwise) and the in-process x402 facilitator */
+  x402: X402;
   /** the wallet's promotions: bonus, daily-claim and referral amounts (WALLET_* settings) */
   wallet: WalletSettings;
 }
@@ -24,5 +29,8 @@ export function buildCommerce(
   const { dataSource, store, logger, workflows, taskQueue } = platform;
   const stripe = stripeOf(env);
   logger.info({ stripe: stripe.description }, 'stripe');
-  return { dataSource, store, logger, workflows, taskQueue, now: () => new Date(), stripe, wallet: walletSettingsOf(env) };
+  const chain = chainOf(env);
+  const x402: X402 = { chain, facilitator: buildFacilitator(chain, dataSource) };
+  logger.info({ chain: chain.description }, 'x402 chain');
+  return { dataSource, store, logger, workflows, taskQueue, now: () => new Date(), stripe, x402, wallet: walletSettingsOf(env) };
 }

@@ -8,6 +8,7 @@ import { resolvers, typeDefs } from './schema.js';
 import { stripeRoutes } from './stripe/routes.js';
 import { walletRecoveryConsumer } from './wallet/recovery.js';
 import { walletRoutes } from './wallet/routes.js';
+import { x402Routes } from './x402/routes.js';
 
 export type CommerceService = DomainService<Commerce>;
 
@@ -31,6 +32,7 @@ export function startCommerceService(
     build: (platform) => buildCommerce(platform, env ?? process.env),
     routes: async (commerce, server) => {
       await stripeRoutes(commerce)(server);
+      await x402Routes(commerce)(server);
       await walletRoutes(commerce)(server);
     },
     consumers: (commerce) => [walletRecoveryConsumer(commerce.wallet.recoveryGroup)],

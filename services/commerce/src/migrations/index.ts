@@ -2,6 +2,7 @@ import { CreateEchoes1795700000000 } from './1795700000000-create-echoes.js';
 import { CreateLedger1795700100000 } from './1795700100000-create-ledger.js';
 import { CreateWallet1795700200000 } from './1795700200000-create-wallet.js';
 import { CreateStripePaymentMethodsPlans1795700300000 } from './1795700300000-create-stripe-payment-methods-plans.js';
+import { CreateX4021795700400000 } from './1795700400000-create-x402.js';
 
 // Each commerce feature numbers its migrations in its own range, so helpers working side by side
 // never collide: ledger and charges 17957001xxxxx, wallet 17957002xxxxx, stripe/payment methods/plans
@@ -11,4 +12,5 @@ export const commerceMigrations = [
   CreateLedger1795700100000,
   CreateWallet1795700200000,
   CreateStripePaymentMethodsPlans1795700300000,
+  CreateX4021795700400000,
 ];

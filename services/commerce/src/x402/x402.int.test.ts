@@ -1,0 +1,316 @@
+import { randomUUID } from 'node:crypto';
+import { ANVIL_DEV_KEYS, asCaller, graphql, infraChainEnv, testServiceEnv } from '@seren/testing';
+import {
+  decodePaymentRequiredHeader,
+  decodePaymentResponseHeader,
+  decodePaymentSignatureHeader,
+} from '@x402/core/http';
+import { ExactEvmScheme } from '@x402/evm';
+import { wrapFetchWithPaymentFromConfig } from '@x402/fetch';
+import { createWalletClient, http, parseAbi, publicActions, type Address, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { wrapFetchWithPayment as wrapFetchWithPaymentV1 } from 'x402-fetch';
+import { balances } from '../ledger/index.js';
+import { startCommerceService, type CommerceService } from '../service';
+import { NONCE_ALREADY_USED } from './deposit.js';
+
+// x402 deposits against the real local chain (infra's anvil with Circle's FiatTokenV2_2 USDC), paid
+// by the official clients: @x402/fetch (v2) with a viem account and the legacy x402-fetch (v1) with
+// a viem wallet client. Dev account 3 settles for this file (its own nonces), 4 and 5 pay.
+
+const chainEnv = infraChainEnv();
+const usdc = chainEnv.USDC_ADDRESS as Address;
+const payTo = chainEnv.X402_PAY_TO as Address;
+const facilitatorKey = ANVIL_DEV_KEYS[3];
+const payerV2 = privateKeyToAccount(ANVIL_DEV_KEYS[4]);
+const payerV1 = privateKeyToAccount(ANVIL_DEV_KEYS[5]);
+const erc20 = parseAbi(['function balanceOf(address) view returns (uint256)']);
+
+describe('x402 deposits: POST /wallet/deposit/crypto settled on the local chain', () => {
+  let service: CommerceService;
+  const organizationId = `org-${randomUUID()}`;
+  const publisherOrganization = `org-${randomUUID()}`;
+  let publisherId: string;
+  const agent = () => asCaller({ subject: `agent-${organizationId}`, kind: 'agent', organizationId });
+  const url = () => `${service.url}/internal/wallet/deposit/crypto`;
+
+  beforeAll(async () => {
+    service = await startCommerceService(
+      testServiceEnv('commerce', { env: { ...chainEnv, X402_FACILITATOR_PRIVATE_KEY: facilitatorKey } }),
+    );
+    const { data, errors } = await graphql<{ registerPublisher: { id: string } }>(
+      service.url,
+      `mutation { registerPublisher(slug: "x402-${randomUUID().slice(0, 8)}", name: "x402 test") { id } }`,
+      {},
+      await asCaller({
+        subject: `user-${publisherOrganization}`,
+        organizationId: publisherOrganization,
+        permissions: ['publisher.manage'],
+      }),
+    );
+    expect(errors).toBeUndefined();
+    publisherId = data!.registerPublisher.id;
+  });
+  afterAll(async () => {
+    await service?.close();
+  });
+
+  const funded = async () =>
+    (await service.dataSource.transaction((tx) => balances(tx, organizationId, 'USDC'))).funded;
+  const onChain = (address: Address) =>
+    service.application.x402.chain.publicClient.readContract({
+      address: usdc,
+      abi: erc20,
+      functionName: 'balanceOf',
+      args: [address],
+    });
+  const body = (amount: string) => JSON.stringify({ amount, publisher_id: publisherId });
+  const post = async (amount: string, headers: Record<string, string> = {}) =>
+    fetch(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await agent()), ...headers },
+      body: body(amount),
+    });
+
+  /** @x402/fetch with a viem account; records the payment header it sent */
+  const v2Client = (sent: string[]) =>
+    wrapFetchWithPaymentFromConfig(
+      async (input, init) => {
+        const request = new Request(input, init);
+        const header = request.headers.get('PAYMENT-SIGNATURE');
+        if (header) sent.push(header);
+        return fetch(request);
+      },
+      {
+        schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(payerV2) }],
+        // our local USDC is not one of the library's default assets: allow it, capped
+        spendControls: {
+          allowedAssets: [{ network: 'eip155:84532', asset: usdc, maxAmountPerPayment: '100000000' }],
+        },
+      },
+    );
+
+  it('answers 402 with the requirements as v2 (PAYMENT-REQUIRED, CAIP-2) and v1 (body accepts, base-sepolia)', async () => {
+    const response = await post('2.50');
+    expect(response.status).toBe(402);
+    const required = decodePaymentRequiredHeader(response.headers.get('payment-required')!);
+    expect(required).toMatchObject({
+      x402Version: 2,
+      resource: { url: expect.stringMatching(/\/wallet\/deposit\/crypto$/) },
+      accepts: [
+        {
+          scheme: 'exact',
+          network: 'eip155:84532',
+          asset: usdc,
+          amount: '2500000',
+          payTo,
+          extra: { name: 'USDC', version: '2' },
+        },
+      ],
+    });
+    expect(await response.json()).toMatchObject({
+      x402Version: 1,
+      error: expect.any(String),
+      accepts: [
+        {
+          scheme: 'exact',
+          network: 'base-sepolia',
+          maxAmountRequired: '2500000',
+          asset: usdc,
+          payTo,
+          resource: expect.stringMatching(/^http/),
+          extra: { name: 'USDC', version: '2' },
+        },
+      ],
+    });
+  });
+
+  it('v2: @x402/fetch with a viem account pays the 402; the USDC moves on-chain and the wallet is credited by that transaction', async () => {
+    const before = await funded();
+    const treasuryBefore = await onChain(payTo);
+    const sent: string[] = [];
+    const response = await v2Client(sent)(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await agent()) },
+      body: body('3.25'),
+    });
+    expect(response.status).toBe(200);
+    const deposit = (await response.json()) as Record<string, string>;
+    expect(deposit).toEqual({
+      agent_wallet: expect.stringMatching(/^0x[0-9a-f]{40}$/),
+      asset_symbol: 'USDC',
+      balance_amount: expect.any(String),
+      deposited_amount: '3.25',
+      message: expect.any(String),
+      publisher_id: publisherId,
+      tx_hash: expect.stringMatching(/^0x[0-9a-f]{64}$/),
+    });
+    const settlement = decodePaymentResponseHeader(response.headers.get('payment-response')!);
+    expect(settlement).toMatchObject({
+      success: true,
+      network: 'eip155:84532',
+      transaction: deposit.tx_hash,
+    });
+    expect(sent).toHaveLength(1);
+    expect(decodePaymentSignatureHeader(sent[0]!).x402Version).toBe(2);
+
+    const receipt = await service.application.x402.chain.publicClient.getTransactionReceipt({
+      hash: deposit.tx_hash as Hex,
+    });
+    expect(receipt.status).toBe('success');
+    expect((await onChain(payTo)) - treasuryBefore).toBe(3_250_000n);
+    expect((await funded()) - before).toBe(3_250_000n);
+    const entries: { kind: string; reference: string }[] = await service.dataSource.query(
+      `select kind, reference from ledger_entries where organization_id = $1 and kind = 'deposit_x402' and reference = $2`,
+      [organizationId, deposit.tx_hash],
+    );
+    expect(entries).toHaveLength(1);
+    const events: { type: string }[] = await service.dataSource.query(
+      `select type from events where stream_id = $1`,
+      [`x402-deposit-${deposit.tx_hash}`],
+    );
+    expect(events.map((e) => e.type)).toEqual(['X402DepositSettled']);
+
+    // the same signed authorization again: refused, nothing more moves
+    const replay = await post('3.25', { 'PAYMENT-SIGNATURE': sent[0]! });
+    expect(replay.status).toBe(402);
+    expect(decodePaymentRequiredHeader(replay.headers.get('payment-required')!).error).toBe(
+      NONCE_ALREADY_USED,
+    );
+    expect((await funded()) - before).toBe(3_250_000n);
+    expect((await onChain(payTo)) - treasuryBefore).toBe(3_250_000n);
+  });
+
+  it('v1: the legacy x402-fetch client with a viem wallet client pays over X-PAYMENT and is credited; its replay is refused', async () => {
+    const before = await funded();
+    const wallet = createWalletClient({
+      account: payerV1,
+      chain: service.application.x402.chain.chain,
+      transport: http(chainEnv.RPC_URL),
+    }).extend(publicActions);
+    const sent: string[] = [];
+    const pay = wrapFetchWithPaymentV1(
+      async (input: string | URL | Request, init?: RequestInit) => {
+        const header = new Headers(init?.headers).get('X-PAYMENT');
+        if (header) sent.push(header);
+        return fetch(input, init);
+      },
+      wallet as never,
+      10_000_000n,
+    );
+    const response = await pay(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await agent()) },
+      body: body('1.5'),
+    });
+    expect(response.status).toBe(200);
+    const deposit = (await response.json()) as Record<string, string>;
+    expect(deposit).toMatchObject({
+      deposited_amount: '1.50',
+      tx_hash: expect.stringMatching(/^0x[0-9a-f]{64}$/),
+    });
+    expect(decodePaymentResponseHeader(response.headers.get('x-payment-response')!)).toMatchObject({
+      success: true,
+      network: 'base-sepolia',
+      transaction: deposit.tx_hash,
+    });
+    expect(response.headers.get('payment-response')).toBeNull();
+    expect((await funded()) - before).toBe(1_500_000n);
+
+    const replay = await post('1.5', { 'X-PAYMENT': sent[0]! });
+    expect(replay.status).toBe(402);
+    expect(((await replay.json()) as { error: string }).error).toBe(NONCE_ALREADY_USED);
+    expect((await funded()) - before).toBe(1_500_000n);
+  });
+
+  it('settles one authorization once when it arrives twice at the same moment', async () => {
+    const before = await funded();
+    const treasuryBefore = await onChain(payTo);
+    const header = await signedHeader('0.75');
+    const answers = await Promise.all([
+      post('0.75', { 'PAYMENT-SIGNATURE': header }),
+      post('0.75', { 'PAYMENT-SIGNATURE': header }),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 402]);
+    expect((await funded()) - before).toBe(750_000n);
+    expect((await onChain(payTo)) - treasuryBefore).toBe(750_000n);
+  });
+
+  it('credits a settlement whose credit was lost (mined, then the process died) with that transaction, without sending again', async () => {
+    const before = await funded();
+    const treasuryBefore = await onChain(payTo);
+    const header = await signedHeader('1.00');
+    // the settlement as the facilitator sent it, with no credit recorded: what a crash leaves
+    const payload = decodePaymentSignatureHeader(header);
+    const settled = await service.application.x402.facilitator.settle(payload, payload.accepted);
+    expect(settled.success).toBe(true);
+    expect((await onChain(payTo)) - treasuryBefore).toBe(1_000_000n);
+    expect((await funded()) - before).toBe(0n);
+
+    const retry = await post('1.00', { 'PAYMENT-SIGNATURE': header });
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as { tx_hash: string }).tx_hash).toBe(settled.transaction.toLowerCase());
+    expect((await funded()) - before).toBe(1_000_000n);
+    expect((await onChain(payTo)) - treasuryBefore).toBe(1_000_000n);
+  });
+
+  it('refuses a payment for another amount than the body asks, and answers 404 and 400 as documented', async () => {
+    const header = await signedHeader('0.10');
+    const mismatch = await post('5.00', { 'PAYMENT-SIGNATURE': header });
+    expect(mismatch.status).toBe(402);
+    expect(decodePaymentRequiredHeader(mismatch.headers.get('payment-required')!).error).toBe(
+      'payment_requirements_mismatch',
+    );
+
+    const unknown = await fetch(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await agent()) },
+      body: JSON.stringify({ amount: '1.00', publisher_id: randomUUID() }),
+    });
+    expect(unknown.status).toBe(404);
+    for (const amount of ['-1', '0', 'ten', '1.0000001']) {
+      const bad = await post(amount);
+      expect({ amount, status: bad.status }).toEqual({ amount, status: 400 });
+    }
+  });
+
+  it('GET /payments/supported lists the facilitator kinds (v2 CAIP-2 and v1 named), extensions and signers', async () => {
+    const response = await fetch(`${service.url}/internal/payments/supported`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      kinds: expect.arrayContaining([
+        { x402Version: 2, scheme: 'exact', network: 'eip155:84532' },
+        { x402Version: 1, scheme: 'exact', network: 'base-sepolia' },
+      ]),
+      extensions: [],
+      signers: { 'eip155:*': [privateKeyToAccount(facilitatorKey).address] },
+    });
+  });
+
+  /** A v2 payment header for `amount`, signed by the official client from the 402's requirements. */
+  async function signedHeader(amount: string): Promise<string> {
+    const sent: string[] = [];
+    // a fetch that records the signed header and answers 402 again instead of letting it through
+    await wrapFetchWithPaymentFromConfig(
+      async (input, init) => {
+        const request = new Request(input, init);
+        const header = request.headers.get('PAYMENT-SIGNATURE');
+        if (header) {
+          sent.push(header);
+          return new Response('{}', { status: 499 });
+        }
+        return fetch(request);
+      },
+      {
+        schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(payerV2) }],
+        spendControls: { allowedAssets: [{ network: 'eip155:84532', asset: usdc }] },
+      },
+    )(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await agent()) },
+      body: body(amount),
+    });
+    expect(sent).toHaveLength(1);
+    return sent[0]!;
+  }
+});
