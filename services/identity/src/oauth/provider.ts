@@ -104,7 +104,7 @@ export class SerebroAuthorizationServer {
       grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_post',
-      scope: app.scopes.join(' '),
+      // no `scope` here: the provider knows only resource scopes; routes.ts keeps requests within the app's
     };
   }
 
@@ -177,8 +177,14 @@ export class SerebroAuthorizationServer {
       issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
         client.grantTypeAllowed('refresh_token'),
       rotateRefreshToken: true,
-      // every authorization asks the user again which location or agency to install on
-      loadExistingGrant: () => undefined,
+      // every authorization asks the user again which location or agency to install on: only the
+      // grant the consent step just made counts, never an earlier one of the browser session
+      loadExistingGrant: (ctx: {
+        oidc: { result?: { consent?: { grantId?: string } }; provider: { Grant: { find(id: string): Promise<unknown> } } };
+      }) => {
+        const grantId = ctx.oidc.result?.consent?.grantId;
+        return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+      },
       findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
       extraTokenClaims: (_ctx: unknown, token: TokenInstance) => this.extraClaimsOf(token),
       interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${OAUTH_PATHS.consent}/${interaction.uid}` },

@@ -124,6 +124,12 @@ export function oauthRoutes(identity: Identity) {
           const { scopes, unknown } = parseSerebroScopes(requested);
           if (unknown.length > 0)
             return oauthError(reply, 400, 'invalid_scope', `unknown scope: ${unknown.join(' ')}`);
+          if (grantType === 'client_credentials') {
+            const client = await findAppClient(identity, first(form.client_id) ?? '');
+            const beyond = scopes.filter((s) => client && !client.scopes.includes(s));
+            if (beyond.length > 0)
+              return oauthError(reply, 400, 'invalid_scope', `the app may not request: ${beyond.join(' ')}`);
+          }
           form.scope = scopes.join(' ');
         } else if (grantType === 'client_credentials') {
           // HighLevel's clients send no scope: the token gets the app's

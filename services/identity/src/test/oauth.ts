@@ -118,10 +118,12 @@ export async function consent(
   organizationId: string,
 ): Promise<URL> {
   let step = await browser.request(authorizationUrl);
+  const trail: string[] = [];
   for (let hops = 0; hops < 10; hops++) {
     if (step.status !== 303 && step.status !== 302)
-      throw new Error(`expected a redirect, got ${step.status}: ${step.text.slice(0, 300)}`);
+      throw new Error(`expected a redirect, got ${step.status}: ${step.text.replace(/<style>[^]*<\/style>/, "").slice(0, 1500)}`);
     const location = step.location!;
+    trail.push(`${step.status} → ${location}`);
     const consentPage = /\/v2\/oauth\/consent\/([\w-]+)$/.exec(new URL(location, 'http://x').pathname);
     if (!consentPage) {
       if (location.includes('/v2/oauth/')) {
@@ -131,10 +133,11 @@ export async function consent(
       return new URL(location);
     }
     const page = await browser.request(location);
+    trail.push(`page ${page.status}: ${/<h1>(.*?)<\/h1>/.exec(page.text)?.[1]}`);
     if (page.status !== 200) throw new Error(`consent page answered ${page.status}: ${page.text.slice(0, 300)}`);
     step = page.text.includes('/login"')
       ? await browser.request(`${location}/login`, { form: { email: user.email, password: user.password } })
       : await browser.request(`${location}/approve`, { form: { organization_id: organizationId } });
   }
-  throw new Error('too many redirects');
+  throw new Error(`too many redirects:\n${trail.join('\n')}`);
 }
