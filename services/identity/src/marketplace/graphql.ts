@@ -32,13 +32,17 @@ export function marketplaceResolvers(identity: Identity): Resolvers {
       appInstalls: resolver<Org>(identity, (i, request, args) =>
         listInstallsOfOrganization(i, request, args.organizationId),
       ),
-      installedLocations: resolver<{ companyId: string; appId: string; isInstalled?: boolean | null }>(
-        identity,
-        async (i, request, args) => {
-          const answer = await installedLocations(i, request, args);
-          return { ...answer, locations: answer.locations.map(({ _id, ...rest }) => ({ id: _id, ...rest })) };
-        },
-      ),
+      installedLocations: resolver<{
+        companyId: string;
+        appId: string;
+        isInstalled?: boolean | null;
+        query?: string | null;
+        skip?: number | null;
+        limit?: number | null;
+      }>(identity, async (i, request, args) => {
+        const answer = await installedLocations(i, request, args);
+        return { ...answer, locations: answer.locations.map(({ _id, ...rest }) => ({ id: _id, ...rest })) };
+      }),
       privateIntegrations: resolver<Org>(identity, (i, request, args) =>
         listPits(i, request, args.organizationId),
       ),

@@ -1,6 +1,7 @@
 import {
   anonymous,
   eventMetadataOf,
+  forbidden,
   handle,
   notFound,
   validationError,
@@ -301,30 +302,60 @@ export interface InstalledLocation {
 
 /**
  * HighLevel's `GET /oauth/installedLocations`: the locations of an agency (companyId) with whether
- * the app is installed on each (isInstalled filters; absent: all). `installToFutureLocations` is
+ * the app is installed on each, by name; `isInstalled` filters, `query` searches names, `skip` and
+ * `limit` (1–100, default 20) page; `count` is the total matching. `installToFutureLocations` is
  * whether the app is installed on the agency itself (an agency install covers new locations).
+ *
+ * Who may ask: as HighLevel, the app itself with an agency OAuth token of that agency (`appId` must
+ * be the token's app; PITs are refused), or a user who manages the agency's integrations.
  */
 export async function installedLocations(
   identity: Identity,
   request: RequestInfo,
-  input: { companyId: string; appId: string; isInstalled?: boolean | null },
+  input: {
+    companyId: string;
+    appId: string;
+    isInstalled?: boolean | null;
+    query?: string | null;
+    skip?: number | null;
+    limit?: number | null;
+  },
 ): Promise<{ locations: InstalledLocation[]; count: number; installToFutureLocations: boolean }> {
-  const membership = await authorize(identity, request, input.companyId, MANAGE_INTEGRATIONS, 'not_found');
-  const rows: { id: string; name: string; installed: boolean }[] = await identity.dataSource.query(
-    `select o.id, o.name, exists (select 1 from marketplace_installs i
-        where i.organization_id = o.id and i.app_id = $2 and i.active) as installed
-     from organizations o where o.parent_id = $1 and o.kind = 'location' order by o.name, o.id`,
-    [membership.organizationId, input.appId],
-  );
+  const { caller } = request;
+  let companyId: string;
+  if (caller.via === 'oauth' || caller.via === 'pit') {
+    if (caller.via === 'pit') throw forbidden('private integration tokens cannot list installed locations');
+    if (caller.authClass !== 'Company' || caller.resourceId !== input.companyId)
+      throw forbidden('an agency token of this company is required');
+    if (caller.appId !== input.appId) throw forbidden('the token is not for this app');
+    companyId = input.companyId;
+  } else {
+    companyId = (await authorize(identity, request, input.companyId, MANAGE_INTEGRATIONS, 'not_found'))
+      .organizationId;
+  }
+  const skip = input.skip ?? 0;
+  const limit = input.limit ?? 20;
+  if (!Number.isInteger(skip) || skip < 0) throw validationError('skip: 0 or more', { field: 'skip' });
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw validationError('limit: 1 to 100', { field: 'limit' });
+  const search = input.query?.trim() ? `%${input.query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const rows: { id: string; name: string; installed: boolean; total: string }[] =
+    await identity.dataSource.query(
+      `select * from (
+       select o.id, o.name, exists (select 1 from marketplace_installs i
+           where i.organization_id = o.id and i.app_id = $2 and i.active) as installed
+       from organizations o where o.parent_id = $1 and o.kind = 'location'
+         and ($3::text is null or o.name ilike $3)
+     ) l where ($4::boolean is null or l.installed = $4)
+     order by lower(l.name), l.id`,
+      [companyId, input.appId, search, input.isInstalled ?? null],
+    );
   const agency: unknown[] = await identity.dataSource.query(
     `select 1 from marketplace_installs where organization_id = $1 and app_id = $2 and active`,
-    [membership.organizationId, input.appId],
+    [companyId, input.appId],
   );
   const locations = rows
-    .filter(
-      (r) =>
-        input.isInstalled === undefined || input.isInstalled === null || r.installed === input.isInstalled,
-    )
+    .slice(skip, skip + limit)
     .map((r) => ({ _id: r.id, name: r.name, address: null, isInstalled: r.installed }));
-  return { locations, count: locations.length, installToFutureLocations: agency.length > 0 };
+  return { locations, count: rows.length, installToFutureLocations: agency.length > 0 };
 }

@@ -264,6 +264,62 @@ describe('marketplace apps, installs and private integrations', () => {
       installToFutureLocations: false,
       locations: [{ id: loc, name: 'Main Street', isInstalled: true }],
     });
+    // as HighLevel: the app itself asks with an agency OAuth token; filters, search and paging
+    const second = await location(customer.user, customer.agencyId, 'Harbor 100%');
+    const appToken = {
+      kind: 'user' as const,
+      subject: customer.user.id,
+      organizationId: customer.agencyId,
+      scopes: ['oauth:read'],
+      permissions: [],
+      via: 'oauth',
+      appId: app.id,
+      authClass: 'Company' as const,
+      resourceId: customer.agencyId,
+    };
+    const LOCATED = `query($c: ID!, $a: ID!, $i: Boolean, $q: String, $s: Int, $l: Int) {
+      installedLocations(companyId: $c, appId: $a, isInstalled: $i, query: $q, skip: $s, limit: $l) {
+        count locations { id name isInstalled } } }`;
+    expect(await t.client.ok(LOCATED, { c: customer.agencyId, a: app.id }, appToken)).toEqual({
+      installedLocations: {
+        count: 2,
+        locations: [
+          { id: second, name: 'Harbor 100%', isInstalled: false },
+          { id: loc, name: 'Main Street', isInstalled: true },
+        ],
+      },
+    });
+    expect(await t.client.ok(LOCATED, { c: customer.agencyId, a: app.id, i: false }, appToken)).toEqual({
+      installedLocations: { count: 1, locations: [{ id: second, name: 'Harbor 100%', isInstalled: false }] },
+    });
+    expect(
+      await t.client.ok(LOCATED, { c: customer.agencyId, a: app.id, q: '100%' }, appToken),
+    ).toMatchObject({
+      installedLocations: { count: 1, locations: [{ id: second }] },
+    });
+    expect(await t.client.ok(LOCATED, { c: customer.agencyId, a: app.id, s: 1, l: 1 }, appToken)).toEqual({
+      installedLocations: { count: 2, locations: [{ id: loc, name: 'Main Street', isInstalled: true }] },
+    });
+    expect(await t.client.error(LOCATED, { c: customer.agencyId, a: 'another-app' }, appToken)).toMatchObject(
+      {
+        code: 'FORBIDDEN',
+      },
+    );
+    expect(
+      await t.client.error(
+        LOCATED,
+        { c: customer.agencyId, a: app.id },
+        { ...appToken, authClass: 'Location' },
+      ),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    expect(
+      await t.client.error(LOCATED, { c: customer.agencyId, a: app.id }, { ...appToken, via: 'pit' }),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    expect(
+      await t.client.error(LOCATED, { c: customer.agencyId, a: app.id, l: 101 }, appToken),
+    ).toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
     const devView = await t.client.ok<{ marketplaceApps: { installs: unknown[] }[] }>(
       APPS,
       { o: dev.agencyId },

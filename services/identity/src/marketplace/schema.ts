@@ -106,8 +106,17 @@ export const marketplaceTypeDefs = gql`
     marketplaceApp(organizationId: ID!, appId: ID!): MarketplaceApp!
     "the apps installed on a location or agency (org.manage_integrations there)"
     appInstalls(organizationId: ID!): [AppInstall!]!
-    "the locations of an agency and whether the app is installed on each"
-    installedLocations(companyId: ID!, appId: ID!, isInstalled: Boolean): InstalledLocations!
+    "the locations of an agency and whether the app is installed on each (HighLevel's installedLocations): by the app with an agency OAuth token, or an admin of the agency"
+    installedLocations(
+      companyId: ID!
+      appId: ID!
+      isInstalled: Boolean
+      "part of the location's name"
+      query: String
+      skip: Int
+      "1 to 100, default 20"
+      limit: Int
+    ): InstalledLocations!
     privateIntegrations(organizationId: ID!): [PrivateIntegration!]!
   }
 
