@@ -345,7 +345,7 @@ describe('REST engine over the supergraph', () => {
     });
   });
 
-  it('authenticates Serebro v1 with an API key and v2 with a bearer token, advertising its five headers', async () => {
+  it('authenticates Serebro v1 with an API key, advertising its five headers; v2 refuses a session token', async () => {
     const v1 = await call('serebro', '/test/me', { headers: { authorization: `Bearer ${apiKey}` } });
     expect(v1.status).toBe(200);
     expect(await jsonOf(v1)).toEqual({ id: user.userId });
@@ -355,8 +355,15 @@ describe('REST engine over the supergraph', () => {
     expect(v1.headers.get('x-ratelimit-limit-daily')).toBe('1000');
     expect(v1.headers.get('x-ratelimit-daily-remaining')).toBe('999');
 
+    // v2 takes OAuth tokens and PITs (src/rest/serebro/authentication.int.test.ts), not a user's session
     const v2 = await call('serebro', '/v2/test/me', { headers: bearer() });
-    expect(v2.status).toBe(200);
+    expect(v2.status).toBe(401);
+    expect(await jsonOf(v2)).toEqual({
+      error: {
+        code: 'UNAUTHENTICATED',
+        message: 'API v2 takes an OAuth 2.0 access token or a private integration token',
+      },
+    });
   });
 
   it('answers Serebro burst overruns with 429 in its error shape', async () => {
