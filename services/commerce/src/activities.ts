@@ -1,9 +1,7 @@
 import type { Commerce } from './application.js';
-import { echoActivities } from './echo/activities.js';
 import { planActivities } from './plans/activities.js';
 
 /** Every activity commerce's worker runs, made from the application context. */
 export const commerceActivities = (commerce: Commerce) => ({
-  ...echoActivities(commerce),
   ...planActivities(commerce),
 });

@@ -1,4 +1,4 @@
-import { echoesProjection } from './echo/projection.js';
+import { chargesProjection, publishersProjection } from './charges/projection.js';
 import { paymentMethodsProjection } from './payment-methods/projection.js';
 import { organizationPlansProjection } from './plans/projection.js';
 import { stripeDepositsProjection } from './stripe/projection.js';
@@ -6,7 +6,8 @@ import { walletReferralsProjection } from './wallet/projection.js';
 
 /** commerce's inline projections: the read tables its queries use, updated in each append's transaction. */
 export const commerceProjections = [
-  echoesProjection,
+  publishersProjection,
+  chargesProjection,
   stripeDepositsProjection,
   paymentMethodsProjection,
   organizationPlansProjection,

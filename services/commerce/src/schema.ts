@@ -2,6 +2,8 @@ import gql from 'graphql-tag';
 import type { DocumentNode } from 'graphql';
 import { mergeResolvers, type GraphQLResolverMap, type RequestContext } from '@seren/service-kit';
 import type { Commerce } from './application.js';
+import { chargesResolvers } from './charges/graphql.js';
+import { chargesTypeDefs } from './charges/schema.js';
 import { paymentMethodsResolvers } from './payment-methods/graphql.js';
 import { paymentMethodsTypeDefs } from './payment-methods/schema.js';
 import { plansResolvers } from './plans/graphql.js';
@@ -20,7 +22,13 @@ const subgraph = gql`
   type Mutation
 `;
 
-const features: DocumentNode[] = [stripeTypeDefs, paymentMethodsTypeDefs, plansTypeDefs, walletTypeDefs];
+const features: DocumentNode[] = [
+  chargesTypeDefs,
+  stripeTypeDefs,
+  paymentMethodsTypeDefs,
+  plansTypeDefs,
+  walletTypeDefs,
+];
 
 /**
  * The commerce subgraph (Federation 2): SerenAI's money (deposits, payment methods, plans, the
@@ -33,6 +41,7 @@ export const typeDefs: DocumentNode = {
 
 export function resolvers(commerce: Commerce): GraphQLResolverMap<RequestContext> {
   return mergeResolvers(
+    chargesResolvers(commerce),
     stripeResolvers(commerce),
     paymentMethodsResolvers(commerce),
     plansResolvers(commerce),

@@ -1,7 +1,6 @@
 import { startDomainService, type DomainService, type DomainServiceOptions } from '@seren/service-kit';
 import { commerceActivities } from './activities.js';
 import { buildCommerce, type Commerce } from './application.js';
-import { echoContracts } from './echo/echo.js';
 import { commerceMigrations } from './migrations/index.js';
 import { commerceProjections } from './projections.js';
 import { resolvers, typeDefs } from './schema.js';
@@ -14,8 +13,8 @@ export type CommerceService = DomainService<Commerce>;
 
 /**
  * The commerce service: SerenAI: publishers, proxy, wallet and ledger, charges, payouts, invoices,
- * templates, federation, agent tasks, analytics. Its worker carries the domain-service template's
- * worked example (echo/) until the payout and invoicing workflows land.
+ * templates, federation, agent tasks, analytics. Its worker runs no workflow yet: it is there for the
+ * payout and invoicing workflows (workflows.ts, activities.ts).
  */
 export function startCommerceService(
   env?: Record<string, string | undefined>,
@@ -28,7 +27,6 @@ export function startCommerceService(
     logDestination: options.logDestination,
     migrations: commerceMigrations,
     projections: commerceProjections,
-    contracts: echoContracts,
     build: (platform) => buildCommerce(platform, env ?? process.env),
     routes: async (commerce, server) => {
       await stripeRoutes(commerce)(server);

@@ -1,4 +1,3 @@
 // Every workflow commerce's worker runs: the worker bundles this module (workflow code only; activities
 // are registered separately in activities.ts).
-export * from './echo/workflows.js';
 export * from './plans/workflows.js';

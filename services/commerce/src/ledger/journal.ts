@@ -12,6 +12,8 @@ export interface EntryLine {
 }
 
 export interface NewEntry {
+  /** the entry's id, when the caller must name it before posting (e.g. in its event); a fresh uuid otherwise */
+  entryId?: string;
   /** what happened: deposit_stripe, deposit_x402, charge, refund, slash, bonus_signup, daily_claim, ... */
   kind: string;
   /** the business fact's own id (charge id, payment intent id, tx hash): (kind, reference) is applied once */
@@ -84,7 +86,7 @@ export async function postEntry(tx: EntityManager, entry: NewEntry): Promise<Pos
   let rows: { entry_id: string; duplicate: boolean }[];
   try {
     rows = await tx.query(POST_ENTRY, [
-      randomUUID(),
+      entry.entryId ?? randomUUID(),
       entry.kind,
       entry.reference,
       entry.organizationId ?? null,

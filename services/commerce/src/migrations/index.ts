@@ -1,5 +1,5 @@
-import { CreateEchoes1795700000000 } from './1795700000000-create-echoes.js';
 import { CreateLedger1795700100000 } from './1795700100000-create-ledger.js';
+import { CreateCharges1795700110000 } from './1795700110000-create-charges.js';
 import { CreateWallet1795700200000 } from './1795700200000-create-wallet.js';
 import { CreateStripePaymentMethodsPlans1795700300000 } from './1795700300000-create-stripe-payment-methods-plans.js';
 import { CreateX4021795700400000 } from './1795700400000-create-x402.js';
@@ -8,8 +8,8 @@ import { CreateX4021795700400000 } from './1795700400000-create-x402.js';
 // never collide: ledger and charges 17957001xxxxx, wallet 17957002xxxxx, stripe/payment methods/plans
 // 17957003xxxxx, x402 17957004xxxxx.
 export const commerceMigrations = [
-  CreateEchoes1795700000000,
   CreateLedger1795700100000,
+  CreateCharges1795700110000,
   CreateWallet1795700200000,
   CreateStripePaymentMethodsPlans1795700300000,
   CreateX4021795700400000,

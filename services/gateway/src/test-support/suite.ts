@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startCommerceService } from '@seren/commerce';
 import { startContentService } from '@seren/content';
 import { startIdentityService } from '@seren/identity';
 import type { DomainService } from '@seren/service-kit';
@@ -8,16 +9,17 @@ import { freshConsumerGroup, testServiceEnv } from '@seren/testing';
 import { loadGatewayConfig } from '../config';
 import { startGateway, type Gateway, type GatewayOverrides } from '../gateway';
 
-/** identity and content in-process on the real servers, each with a fresh database. */
+/** identity, content and commerce in-process on the real servers, each with a fresh database. */
 export async function startSubgraphs(): Promise<{
   identity: DomainService;
   content: DomainService;
+  commerce: DomainService;
   close(): Promise<void>;
 }> {
   const mailDir = mkdtempSync(join(tmpdir(), 'gateway-test-mail-'));
   // identity's own audit-log group: parallel suites sharing one would split the partitions
   const auditLogGroup = await freshConsumerGroup('identity.audit-log');
-  const [identity, content] = await Promise.all([
+  const [identity, content, commerce] = await Promise.all([
     startIdentityService(
       testServiceEnv('identity', {
         env: {
@@ -28,13 +30,15 @@ export async function startSubgraphs(): Promise<{
       }),
     ),
     startContentService(testServiceEnv('content')),
+    startCommerceService(testServiceEnv('commerce')),
   ]);
-  await Promise.all([waitReady(identity.url), waitReady(content.url)]);
+  await Promise.all([waitReady(identity.url), waitReady(content.url), waitReady(commerce.url)]);
   return {
     identity,
     content,
+    commerce,
     close: async () => {
-      await Promise.all([identity.close(), content.close()]);
+      await Promise.all([identity.close(), content.close(), commerce.close()]);
     },
   };
 }
@@ -52,7 +56,7 @@ async function waitReady(url: string) {
 
 /** The environment of a gateway on free ports in front of the given subgraphs. */
 export function gatewayEnv(
-  subgraphs: { identity: { url: string }; content: { url: string } },
+  subgraphs: { identity: { url: string }; content: { url: string }; commerce?: { url: string } },
   env: Record<string, string | undefined> = {},
 ): Record<string, string | undefined> {
   return {
@@ -62,6 +66,7 @@ export function gatewayEnv(
     SERELO_PORT: '0',
     IDENTITY_URL: subgraphs.identity.url,
     CONTENT_URL: subgraphs.content.url,
+    ...(subgraphs.commerce ? { COMMERCE_URL: subgraphs.commerce.url } : {}),
     ...env,
   };
 }

@@ -1,0 +1,2 @@
+// What other commerce features use of charges/: the publisher record.
+export { findPublisher, publisherOfOrganization, type PublisherView } from './queries.js';

@@ -1,0 +1,68 @@
+import { defineProjection } from '@seren/event-store';
+import type { ChargeEvent, PublisherEvent } from './charge.js';
+
+/** `publishers`: the minimal publisher record (slug, owning organization) charges are made under. */
+export const publishersProjection = defineProjection<PublisherEvent>({
+  name: 'publishers',
+  handles: ['PublisherRegistered'],
+  async apply(event, { manager }) {
+    const d = event.data;
+    await manager.query(
+      `insert into publishers (id, slug, name, organization_id, created_at) values ($1, $2, $3, $4, $5)`,
+      [d.publisherId, d.slug, d.name, d.organizationId, d.registeredAt],
+    );
+  },
+});
+
+/** `charges`: what charge queries read, written in each append's transaction. */
+export const chargesProjection = defineProjection<ChargeEvent>({
+  name: 'charges',
+  handles: ['ChargeCreated', 'ChargeRefunded', 'ChargeSlashed'],
+  async apply(event, { manager }) {
+    switch (event.type) {
+      case 'ChargeCreated': {
+        const d = event.data;
+        await manager.query(
+          `insert into charges (id, publisher_id, agent_organization_id, agent_wallet, asset, amount_atomic,
+             from_promotional_atomic, from_funded_atomic, description, idempotency_key, status, created_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'succeeded', $11, $11)`,
+          [
+            d.chargeId,
+            d.publisherId,
+            d.agentOrganizationId,
+            d.agentWallet,
+            d.asset,
+            d.amountAtomic,
+            d.fromPromotionalAtomic,
+            d.fromFundedAtomic,
+            d.description,
+            d.idempotencyKey,
+            d.createdAt,
+          ],
+        );
+        return;
+      }
+      case 'ChargeRefunded': {
+        const d = event.data;
+        await manager.query(
+          `update charges set status = 'refunded', refunded_atomic = $2, refund_reason = $3, refunded_at = $4,
+             updated_at = $4 where id = $1`,
+          [d.chargeId, d.refundedAtomic, d.reason, d.refundedAt],
+        );
+        return;
+      }
+      case 'ChargeSlashed': {
+        const d = event.data;
+        await manager.query(
+          `update charges set slashed_atomic = slashed_atomic + $2, updated_at = $3 where id = $1`,
+          [d.chargeId, d.slashAtomic, d.slashedAt],
+        );
+        return;
+      }
+      default: {
+        const unknown: never = event;
+        return unknown;
+      }
+    }
+  },
+});

@@ -1,0 +1,398 @@
+import { randomUUID } from 'node:crypto';
+import {
+  eventMetadataOf,
+  handle,
+  requireAuthenticated,
+  requirePermission,
+  transaction,
+  uniquely,
+  type RequestOrigin,
+} from '@seren/service-kit';
+import { forbidden, notFound } from '@seren/service-kit/errors';
+import type { EntityManager } from 'typeorm';
+import type { Commerce } from '../application.js';
+import {
+  accounts,
+  balances,
+  organizationOfWallet,
+  postEntry,
+  requestHashOf,
+  withIdempotency,
+  type EntryLine,
+} from '../ledger/index.js';
+import { chargeStream, publisherStream, type ChargeEvent } from './charge.js';
+import { chargeDecider, chargeErrors, decideCharge, publisherDecider } from './decide.js';
+import {
+  findCharge,
+  findPublisher,
+  publisherOfOrganization,
+  type ChargeView,
+  type PublisherView,
+} from './queries.js';
+
+const ASSET = 'USDC' as const;
+
+/**
+ * Registers the minimal publisher record charges need (slug, name, owning organization: the
+ * caller's). Needs `publisher.manage` in that organization. The publisher catalog (issue 18) grows
+ * this record; until then this is the only way to make one (GraphQL `registerPublisher`).
+ */
+export async function registerPublisher(
+  commerce: Commerce,
+  request: RequestOrigin,
+  input: { slug: string; name: string },
+): Promise<PublisherView> {
+  requireAuthenticated(request.caller);
+  const organizationId = request.caller.organizationId;
+  if (!organizationId) throw forbidden('a publisher belongs to an organization: call with one');
+  requirePermission(request.caller, 'publisher.manage');
+  const publisherId = randomUUID();
+  await uniquely(
+    () =>
+      handle(
+        commerce,
+        undefined,
+        publisherStream(publisherId),
+        publisherDecider,
+        {
+          type: 'RegisterPublisher',
+          publisherId,
+          slug: input.slug.trim().toLowerCase(),
+          name: input.name,
+          organizationId,
+          registeredBy: request.caller.subject!,
+          now: commerce.now().toISOString(),
+        },
+        eventMetadataOf(request, { organizationId }),
+      ),
+    () => chargeErrors.conflict('a publisher with this slug exists', { reason: 'SLUG_TAKEN' }),
+  );
+  return (await findPublisher(commerce.dataSource.manager, publisherId))!;
+}
+
+/** The publisher the slug names, when the caller speaks for its organization: 401, 404, 403 otherwise. */
+async function publisherFor(tx: EntityManager, request: RequestOrigin, slug: string): Promise<PublisherView> {
+  requireAuthenticated(request.caller);
+  const publisher = await findPublisher(tx, slug);
+  if (!publisher || publisher.slug !== slug) throw notFound('Publisher');
+  if (request.caller.organizationId !== publisher.organizationId)
+    throw forbidden("only the publisher's own organization (its API key) may do this");
+  return publisher;
+}
+
+/** The agent's balances in the wallet's asset, their rows locked until the transaction ends. */
+async function lockedBalances(tx: EntityManager, organizationId: string) {
+  const rows: { account: string; balance: string }[] = await tx.query(
+    `select account, balance from ledger_balances where account = any($1) order by account for update`,
+    [[accounts.agentFunded(organizationId, ASSET), accounts.agentPromotional(organizationId, ASSET)]],
+  );
+  const of = (account: string) => BigInt(rows.find((row) => row.account === account)?.balance ?? '0');
+  return {
+    funded: of(accounts.agentFunded(organizationId, ASSET)),
+    promotional: of(accounts.agentPromotional(organizationId, ASSET)),
+  };
+}
+
+/** The agent's lines of money going back to it (refund, slash), without zero lines. */
+function agentLines(organizationId: string, toFunded: bigint, toPromotional: bigint): EntryLine[] {
+  const lines: EntryLine[] = [];
+  if (toFunded !== 0n)
+    lines.push({ account: accounts.agentFunded(organizationId, ASSET), asset: ASSET, amount: toFunded });
+  if (toPromotional !== 0n)
+    lines.push({
+      account: accounts.agentPromotional(organizationId, ASSET),
+      asset: ASSET,
+      amount: toPromotional,
+    });
+  return lines;
+}
+
+export interface CreateChargeInput {
+  slug: string;
+  agentWallet: string;
+  amountAtomic: bigint;
+  description: string;
+  /** the body's `idempotency_key`, else the `Idempotency-Key` header */
+  idempotencyKey?: string | null;
+}
+
+/**
+ * A publisher charges an agent's wallet: promotional credit first, then funded credit, into the
+ * publisher's earnings; one journal entry (kind `charge`) and ChargeCreated in one transaction. 402
+ * when the wallet cannot pay it all (an unknown wallet holds nothing). With an idempotency key the
+ * same request answers the first charge again (Stripe's semantics, see withIdempotency).
+ */
+export async function createCharge(
+  commerce: Commerce,
+  request: RequestOrigin,
+  input: CreateChargeInput,
+): Promise<ChargeView> {
+  requireAuthenticated(request.caller);
+  const agentWallet = input.agentWallet.trim().toLowerCase();
+  const key = input.idempotencyKey || undefined;
+  return withIdempotency(
+    commerce,
+    {
+      scope: `POST /billing/publishers/${input.slug}/charges:${request.caller.organizationId ?? request.caller.subject}`,
+      key,
+      requestHash: requestHashOf({ agentWallet, amount: input.amountAtomic, description: input.description }),
+    },
+    async (tx) => {
+      const publisher = await publisherFor(tx, request, input.slug);
+      const agentOrganizationId = await organizationOfWallet(tx, agentWallet);
+      if (!agentOrganizationId)
+        throw chargeErrors.paymentRequired('Insufficient balance', { reason: 'INSUFFICIENT_FUNDS' });
+      const chargeId = randomUUID();
+      const entryId = randomUUID();
+      const now = commerce.now().toISOString();
+      const [created] = decideCharge(
+        {
+          type: 'CreateCharge',
+          chargeId,
+          publisherId: publisher.id,
+          agentOrganizationId,
+          agentWallet,
+          amount: input.amountAtomic,
+          description: input.description,
+          idempotencyKey: key ?? null,
+          balances: await lockedBalances(tx, agentOrganizationId),
+          entryId,
+          now,
+        },
+        chargeDecider.initialState(),
+      ) as [Extract<ChargeEvent, { type: 'ChargeCreated' }>];
+      await commerce.store.append(chargeStream(chargeId), 'charge', [created], {
+        manager: tx,
+        expectedVersion: 0,
+        metadata: eventMetadataOf(request, { organizationId: publisher.organizationId }),
+      });
+      const d = created.data;
+      await postEntry(tx, {
+        entryId,
+        kind: 'charge',
+        reference: chargeId,
+        organizationId: agentOrganizationId,
+        at: new Date(now),
+        lines: [
+          ...agentLines(agentOrganizationId, -BigInt(d.fromFundedAtomic), -BigInt(d.fromPromotionalAtomic)),
+          {
+            account: accounts.publisherEarnings(publisher.id, ASSET),
+            asset: ASSET,
+            amount: input.amountAtomic,
+          },
+        ],
+        metadata: { publisher_id: publisher.id, publisher_slug: publisher.slug, description: d.description },
+      });
+      return {
+        id: chargeId,
+        publisherId: publisher.id,
+        publisherSlug: publisher.slug,
+        agentOrganizationId,
+        agentWallet,
+        asset: ASSET,
+        amountAtomic: input.amountAtomic,
+        fromPromotionalAtomic: BigInt(d.fromPromotionalAtomic),
+        fromFundedAtomic: BigInt(d.fromFundedAtomic),
+        description: d.description,
+        idempotencyKey: key ?? null,
+        status: 'succeeded',
+        refundedAtomic: 0n,
+        slashedAtomic: 0n,
+        refundReason: null,
+        refundedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      } satisfies ChargeView;
+    },
+  );
+}
+
+export async function getCharge(
+  commerce: Commerce,
+  request: RequestOrigin,
+  slug: string,
+  chargeId: string,
+): Promise<ChargeView> {
+  const manager = commerce.dataSource.manager;
+  const publisher = await publisherFor(manager, request, slug);
+  const charge = await findCharge(manager, publisher.id, chargeId);
+  if (!charge) throw notFound('Charge');
+  return charge;
+}
+
+/** The publisher's charge under its row lock (refunds and slashes of one charge take turns), else 404. */
+async function lockedCharge(tx: EntityManager, request: RequestOrigin, slug: string, chargeId: string) {
+  const publisher = await publisherFor(tx, request, slug);
+  const rows: unknown[] = await tx.query(
+    `select 1 from charges where id = $1 and publisher_id = $2 for update`,
+    [chargeId, publisher.id],
+  );
+  if (rows.length === 0) throw notFound('Charge');
+  return publisher;
+}
+
+/**
+ * Refunds the charge, once: what is left of it (its amount less what slashes already paid back)
+ * goes from the publisher's earnings back to the agent, to the balances it was spent from (funded
+ * credit first). A second refund changes nothing and answers the refunded charge. 402 if the
+ * publisher's earnings no longer hold it.
+ */
+export async function refundCharge(
+  commerce: Commerce,
+  request: RequestOrigin,
+  input: { slug: string; chargeId: string; reason: string; idempotencyKey?: string | null },
+): Promise<ChargeView> {
+  requireAuthenticated(request.caller);
+  return withIdempotency(
+    commerce,
+    {
+      scope: `POST /billing/publishers/${input.slug}/charges/${input.chargeId}/refund:${request.caller.organizationId}`,
+      key: input.idempotencyKey || undefined,
+      requestHash: requestHashOf({ reason: input.reason }),
+    },
+    async (tx) => {
+      const publisher = await lockedCharge(tx, request, input.slug, input.chargeId);
+      const entryId = randomUUID();
+      const { events, state } = await handle(
+        commerce,
+        tx,
+        chargeStream(input.chargeId),
+        chargeDecider,
+        { type: 'RefundCharge', reason: input.reason, entryId, now: commerce.now().toISOString() },
+        eventMetadataOf(request, { organizationId: publisher.organizationId }),
+      );
+      const refunded = events.find((event) => event.type === 'ChargeRefunded');
+      if (refunded && state.status !== 'none' && BigInt(refunded.data.refundedAtomic) > 0n) {
+        const d = refunded.data;
+        await postEntry(tx, {
+          entryId,
+          kind: 'refund',
+          reference: input.chargeId,
+          organizationId: state.agentOrganizationId,
+          at: new Date(d.refundedAt),
+          lines: [
+            {
+              account: accounts.publisherEarnings(publisher.id, ASSET),
+              asset: ASSET,
+              amount: -BigInt(d.refundedAtomic),
+            },
+            ...agentLines(state.agentOrganizationId, BigInt(d.toFundedAtomic), BigInt(d.toPromotionalAtomic)),
+          ],
+          metadata: {
+            publisher_id: publisher.id,
+            publisher_slug: publisher.slug,
+            charge_id: input.chargeId,
+            reason: d.reason,
+          },
+        });
+      }
+      return (await findCharge(tx, publisher.id, input.chargeId))!;
+    },
+  );
+}
+
+/**
+ * The spec's penalty on the publisher: `amount` moves from its earnings back to the agent (402 when
+ * the earnings lack it). What goes back to the agent for a charge, refund and slashes together, never
+ * exceeds the charge (400 otherwise).
+ */
+export async function slashCharge(
+  commerce: Commerce,
+  request: RequestOrigin,
+  input: {
+    slug: string;
+    chargeId: string;
+    reason: string;
+    amountAtomic: bigint;
+    idempotencyKey?: string | null;
+  },
+): Promise<ChargeView> {
+  requireAuthenticated(request.caller);
+  return withIdempotency(
+    commerce,
+    {
+      scope: `POST /billing/publishers/${input.slug}/charges/${input.chargeId}/slash:${request.caller.organizationId}`,
+      key: input.idempotencyKey || undefined,
+      requestHash: requestHashOf({ reason: input.reason, amount: input.amountAtomic }),
+    },
+    async (tx) => {
+      const publisher = await lockedCharge(tx, request, input.slug, input.chargeId);
+      const entryId = randomUUID();
+      const { events, state } = await handle(
+        commerce,
+        tx,
+        chargeStream(input.chargeId),
+        chargeDecider,
+        {
+          type: 'SlashCharge',
+          amount: input.amountAtomic,
+          reason: input.reason,
+          entryId,
+          now: commerce.now().toISOString(),
+        },
+        eventMetadataOf(request, { organizationId: publisher.organizationId }),
+      );
+      const slashed = events.find((event) => event.type === 'ChargeSlashed');
+      if (slashed && state.status !== 'none') {
+        const d = slashed.data;
+        await postEntry(tx, {
+          entryId,
+          kind: 'slash',
+          reference: `${input.chargeId}:${state.slashes}`,
+          organizationId: state.agentOrganizationId,
+          at: new Date(d.slashedAt),
+          lines: [
+            {
+              account: accounts.publisherEarnings(publisher.id, ASSET),
+              asset: ASSET,
+              amount: -BigInt(d.slashAtomic),
+            },
+            ...agentLines(state.agentOrganizationId, BigInt(d.toFundedAtomic), BigInt(d.toPromotionalAtomic)),
+          ],
+          metadata: {
+            publisher_id: publisher.id,
+            publisher_slug: publisher.slug,
+            charge_id: input.chargeId,
+            reason: d.reason,
+          },
+        });
+      }
+      return (await findCharge(tx, publisher.id, input.chargeId))!;
+    },
+  );
+}
+
+export interface AgentBalanceView {
+  agentWallet: string;
+  asset: 'USDC';
+  fundedAtomic: bigint;
+  promotionalAtomic: bigint;
+  balanceAtomic: bigint;
+}
+
+/**
+ * What an agent wallet can spend, for a publisher's pre-check: the caller's organization must have
+ * a publisher (404 "Publisher not found" otherwise). A wallet the ledger never saw holds nothing.
+ */
+export async function lookupAgentWallet(
+  commerce: Commerce,
+  request: RequestOrigin,
+  agentWallet: string,
+): Promise<AgentBalanceView> {
+  requireAuthenticated(request.caller);
+  const manager = commerce.dataSource.manager;
+  const organizationId = request.caller.organizationId;
+  if (!organizationId) throw forbidden('a publisher pre-check is made for an organization');
+  if (!(await publisherOfOrganization(manager, organizationId))) throw notFound('Publisher');
+  const address = agentWallet.trim().toLowerCase();
+  const agent = await organizationOfWallet(manager, address);
+  const held = agent ? await balances(manager, agent, ASSET) : { funded: 0n, promotional: 0n };
+  const positive = (value: bigint) => (value > 0n ? value : 0n);
+  return {
+    agentWallet: address,
+    asset: ASSET,
+    fundedAtomic: held.funded,
+    promotionalAtomic: held.promotional,
+    balanceAtomic: positive(held.funded) + positive(held.promotional),
+  };
+}
