@@ -2,6 +2,7 @@ import { startDomainService, type DomainService, type DomainServiceOptions } fro
 import { contentActivities } from './activities.js';
 import { buildContent, type Content } from './application.js';
 import { contentMigrations } from './migrations/index.js';
+import { contentLoaders } from './loaders.js';
 import { contentProjections } from './projections.js';
 import { resolvers, typeDefs } from './schema.js';
 import { sourceRoutes } from './sources/routes.js';
@@ -25,7 +26,11 @@ export function startContentService(
     projections: contentProjections,
     build: (platform) => buildContent(platform, env ?? process.env),
     routes: (content, server) => sourceRoutes(content)(server),
-    graphql: (content) => ({ typeDefs, resolvers: resolvers(content) }),
+    graphql: (content) => ({
+      typeDefs,
+      resolvers: resolvers(content),
+      loaders: () => contentLoaders(content),
+    }),
     worker: { workflowsPath: require.resolve('./workflows'), activities: contentActivities },
   });
 }

@@ -18,6 +18,20 @@ interface Row {
   created_at: Date;
 }
 
+/** The link opportunities of several projects (the loaders' batch reader), each list oldest first. */
+export async function linkOpportunitiesOfProjects(
+  app: ApplicationContext,
+  projectIds: readonly string[],
+): Promise<Map<string, LinkOpportunityView[]>> {
+  const rows: Row[] = await app.dataSource.query(
+    `select * from link_opportunities where project_id = any($1) order by created_at, id`,
+    [projectIds],
+  );
+  const byProject = new Map<string, LinkOpportunityView[]>(projectIds.map((id) => [id, []]));
+  for (const row of rows) byProject.get(row.project_id)?.push(viewOf(row));
+  return byProject;
+}
+
 /** A project's link opportunities, oldest first (the order they were added, which generation tries them in). */
 export async function linkOpportunitiesOfProject(
   app: ApplicationContext,
@@ -27,12 +41,14 @@ export async function linkOpportunitiesOfProject(
     `select * from link_opportunities where project_id = $1 order by created_at, id`,
     [projectId],
   );
-  return rows.map((row) => ({
-    id: row.id,
-    projectId: row.project_id,
-    targetUrl: row.target_url,
-    keywords: row.keywords,
-    anchorText: row.anchor_text,
-    createdAt: row.created_at.toISOString(),
-  }));
+  return rows.map(viewOf);
 }
+
+const viewOf = (row: Row): LinkOpportunityView => ({
+  id: row.id,
+  projectId: row.project_id,
+  targetUrl: row.target_url,
+  keywords: row.keywords,
+  anchorText: row.anchor_text,
+  createdAt: row.created_at.toISOString(),
+});

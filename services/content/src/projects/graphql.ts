@@ -1,6 +1,6 @@
 import { requestInfoOf, resolver, type RequestContext, type Resolvers } from '@seren/service-kit';
 import type { Content } from '../application.js';
-import { listLinkOpportunities } from '../links/service.js';
+import type { ContentLoaders } from '../loaders.js';
 import type { ProjectView } from './queries.js';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from './service.js';
 
@@ -30,11 +30,11 @@ export function projectsResolvers(content: Content): Resolvers {
       __resolveReference: (ref: { id: string }, context: RequestContext<unknown>) =>
         getProject(content, requestInfoOf(context), ref.id),
       owner: (project: ProjectView) => ({ id: project.userId }),
-      linkOpportunities: resolver(
-        content,
-        async (c, request, _args: unknown, project: ProjectView) =>
-          (await listLinkOpportunities(c, request, project.id)).items,
-      ),
+      // Read through the request's loader: a list of projects costs one query, not one per project.
+      // No ownership check here: a Project reaches this field only from the queries above, which
+      // answer the caller's own projects only.
+      linkOpportunities: (project: ProjectView, _args: unknown, context: RequestContext<ContentLoaders>) =>
+        context.loaders.linkOpportunities.load(project.id).then((items) => items ?? []),
     },
     User: {
       // Only the caller's own projects: another user's list is empty, never theirs.
