@@ -41,6 +41,11 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
       testServiceEnv('commerce', { env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } }),
     );
     service.application.stripe.client.on('request', (event: Stripe.RequestEvent) => sent.push(event));
+    // identity's RecoveryCodeIssued, as the wallet's consumer records it
+    await service.dataSource.query(
+      `insert into wallet_recovery_setups (user_id, set_up_at) values ($1, now())`,
+      [`user-${organizationId}`],
+    );
   });
   afterAll(async () => {
     await service?.close();
@@ -52,7 +57,7 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
   const start = async (variables: Record<string, unknown>) =>
     graphql<{ createStripeDeposit: Started }>(service.url, START, variables, await headers());
   const funded = async () =>
-    (await service.dataSource.transaction((tx) => balances(tx, organizationId, 'USD'))).funded;
+    (await service.dataSource.transaction((tx) => balances(tx, organizationId, 'USDC'))).funded;
 
   function signed(event: Record<string, unknown>) {
     const payload = JSON.stringify(event);
@@ -108,6 +113,18 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
     });
   });
 
+  it('answers 403 "Recovery setup required" before wallet recovery is set up', async () => {
+    const { errors } = await graphql(
+      service.url,
+      START,
+      { amountCents: 1000 },
+      await asCaller({ subject: `user-${randomUUID()}`, organizationId: `org-${randomUUID()}` }),
+    );
+    expect(errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'RECOVERY_REQUIRED' });
+    expect(errors?.[0]?.message).toBe('Recovery setup required');
+    expect(sent).toEqual([]);
+  });
+
   it('refuses less than 500 cents before asking Stripe', async () => {
     const { errors } = await start({ amountCents: 499 });
     expect(errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_ERROR', reason: 'AMOUNT_TOO_SMALL' });
@@ -128,7 +145,7 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
     });
   });
 
-  it('credits the funded balance once when the signed webhook reports success, however often it is delivered', async () => {
+  it('credits the funded balance once (USDC at the 1 USD = 1 USDC peg) when the signed webhook reports success, however often it is delivered', async () => {
     const deposit = (await start({ amountCents: 700 })).data!.createStripeDeposit;
     const before = await funded();
     const event = succeeded(deposit);
@@ -137,14 +154,14 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
     const response = await deliver(payload, signature);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ received: true, duplicate: false });
-    expect(await funded()).toBe(before + 700n);
+    expect(await funded()).toBe(before + 7_000_000n);
 
     // Stripe's redelivery of the same event, then another event about the same payment
     const redelivered = await deliver(payload, signature);
     expect(await redelivered.json()).toEqual({ received: true, duplicate: true });
     const second = signed(succeeded(deposit));
     expect((await deliver(second.payload, second.signature)).status).toBe(200);
-    expect(await funded()).toBe(before + 700n);
+    expect(await funded()).toBe(before + 7_000_000n);
 
     const read = await graphql(service.url, DEPOSIT, { id: deposit.depositId }, await headers());
     expect(read.data).toEqual({
@@ -160,7 +177,7 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
     const { payload, signature } = signed(succeeded(deposit));
     const answers = await Promise.all(Array.from({ length: 5 }, () => deliver(payload, signature)));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(await funded()).toBe(before + 900n);
+    expect(await funded()).toBe(before + 9_000_000n);
   });
 
   it('answers 400 to a bad, missing or stale signature and to a tampered body, and credits nothing', async () => {

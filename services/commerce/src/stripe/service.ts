@@ -1,13 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { anonymous, eventMetadataOf, handle, validationError, type RequestOrigin } from '@seren/service-kit';
+import {
+  anonymous,
+  eventMetadataOf,
+  forbidden,
+  handle,
+  validationError,
+  type RequestOrigin,
+} from '@seren/service-kit';
 import Stripe from 'stripe';
 import type { EntityManager } from 'typeorm';
 import type { Commerce } from '../application.js';
 import { accounts, postEntry, requestHashOf, withIdempotency } from '../ledger/index.js';
 import { callerOrganization } from '../plans/access.js';
+import { RECOVERY_REQUIRED_MESSAGE } from '../wallet/decide.js';
+import { hasRecovery } from '../wallet/recovery.js';
 import { checkDepositAmount, depositDecider } from './decide.js';
 import { depositStream, evolveDeposit, initialDepositState, type DepositEvent } from './deposit.js';
 import { depositOfPaymentIntent, findDeposit, type DepositView } from './queries.js';
+
+/**
+ * The wallet is one asset, USDC in atomic units (6 decimals): a Stripe deposit is credited at the
+ * 1 USD = 1 USDC peg, 10,000 atomic units per cent (the ledger's decision, so charges can spend it).
+ */
+export const USDC_PER_CENT = 10_000n;
 
 /** What `POST /wallet/deposit` answers: the PaymentIntent's client secret is for the client to confirm it. */
 export interface DepositCreated {
@@ -44,6 +59,9 @@ export async function createDeposit(
       requestHash: requestHashOf({ amountCents, referralCode }),
     },
     async (tx) => {
+      // the spec's 403: money goes into a wallet only once its key can be recovered
+      if (!(await hasRecovery(tx, subject)))
+        throw forbidden(RECOVERY_REQUIRED_MESSAGE, { reason: 'RECOVERY_REQUIRED' });
       const depositId = randomUUID();
       const intent = await stripeCall(() =>
         commerce.stripe.client.paymentIntents.create(
@@ -209,20 +227,21 @@ async function depositSucceeded(
     return;
   }
   const received = intent.amount_received;
+  const credited = BigInt(received) * USDC_PER_CENT;
   const now = commerce.now();
   const { entryId } = await postEntry(tx, {
     kind: 'deposit_stripe',
     reference: deposit.id,
     organizationId: deposit.organizationId,
     lines: [
-      {
-        account: accounts.agentFunded(deposit.organizationId, 'USD'),
-        asset: 'USD',
-        amount: BigInt(received),
-      },
-      { account: accounts.system('stripe_clearing', 'USD'), asset: 'USD', amount: -BigInt(received) },
+      { account: accounts.agentFunded(deposit.organizationId, 'USDC'), asset: 'USDC', amount: credited },
+      { account: accounts.system('stripe_clearing', 'USDC'), asset: 'USDC', amount: -credited },
     ],
-    metadata: { payment_intent_id: intent.id, stripe_event_id: stripeEventId },
+    metadata: {
+      payment_intent_id: intent.id,
+      stripe_event_id: stripeEventId,
+      amount_cents: String(received),
+    },
     at: now,
   });
   await handle(
