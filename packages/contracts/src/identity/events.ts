@@ -49,7 +49,8 @@ export const EmailVerificationRequested = defineEvent({
   version: 1,
   domain: 'identity',
   aggregate: 'user',
-  description: 'A verification link was mailed; only the newest link of a user is valid.',
+  description:
+    'A verification link was mailed to `email`; only the newest link of a user is valid. For an agent changing its address, `email` is the new, pending address: the account keeps its old one until the link is followed.',
   schema: z.object({ userId: id, tokenId: id, email: z.email(), requestedAt: at, expiresAt: at }),
 });
 
@@ -58,7 +59,8 @@ export const UserEmailVerified = defineEvent({
   version: 1,
   domain: 'identity',
   aggregate: 'user',
-  description: 'A user confirmed their email address.',
+  description:
+    "A user followed a verification link: `email` is verified, and becomes the account's address when it was a pending new one.",
   schema: z.object({ userId: id, email: z.email(), tokenId: id, verifiedAt: at }),
 });
 
