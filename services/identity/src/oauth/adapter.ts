@@ -61,7 +61,10 @@ export function postgresAdapter(
         if (model === 'Grant') await onGrantDestroyed(id);
       },
       async revokeByGrantId(grantId) {
-        await dataSource.query(`delete from oauth_models where model = $1 and grant_id = $2`, [model, grantId]);
+        await dataSource.query(`delete from oauth_models where model = $1 and grant_id = $2`, [
+          model,
+          grantId,
+        ]);
       },
     };
   };

@@ -15,7 +15,10 @@ export const userTypeOf = (client: AppClient): 'Location' | 'Company' =>
 
 export function consentScopes(scope: string): { name: string; description: string }[] {
   const wanted = new Set(parseSerebroScopes(scope).scopes);
-  return SEREBRO_SCOPES.filter((s) => wanted.has(s.name)).map((s) => ({ name: s.name, description: s.description }));
+  return SEREBRO_SCOPES.filter((s) => wanted.has(s.name)).map((s) => ({
+    name: s.name,
+    description: s.description,
+  }));
 }
 
 /**
@@ -38,11 +41,18 @@ export async function consentChoices(
       [userId, userType === 'Location' ? 'location' : 'agency'],
     );
   const allowed = await Promise.all(
-    rows.map(async (row) => (await membershipOf(identity, userId, row.id))?.permissions.includes(MANAGE_INTEGRATIONS)),
+    rows.map(async (row) =>
+      (await membershipOf(identity, userId, row.id))?.permissions.includes(MANAGE_INTEGRATIONS),
+    ),
   );
   return rows
     .filter((_, i) => allowed[i])
-    .map((row) => ({ id: row.id, name: row.name, kind: row.kind, ...(row.parent_name && { parentName: row.parent_name }) }));
+    .map((row) => ({
+      id: row.id,
+      name: row.name,
+      kind: row.kind,
+      ...(row.parent_name && { parentName: row.parent_name }),
+    }));
 }
 
 /**
@@ -59,7 +69,9 @@ export async function approveInstall(
 ): Promise<{ grantId: string } | { error: string }> {
   const { client, userId } = input;
   const userType = userTypeOf(client);
-  const choice = (await consentChoices(identity, userId, userType)).find((c) => c.id === input.organizationId);
+  const choice = (await consentChoices(identity, userId, userType)).find(
+    (c) => c.id === input.organizationId,
+  );
   if (!choice) return { error: `Pick one of your ${userType === 'Location' ? 'locations' : 'agencies'}.` };
   const scopes = parseSerebroScopes(input.scope).scopes.filter((s) => client.scopes.includes(s));
   const parents: { parent_id: string | null }[] = await identity.dataSource.query(

@@ -1,4 +1,5 @@
 import type { Identity } from '../platform/app.js';
+import { isInstallActive } from '../marketplace/apps.js';
 import type { OAuthAuthClass } from './claims.js';
 
 /** What an authorization grant was given for, recorded at consent (table `oauth_grants`). */
@@ -96,4 +97,31 @@ export async function markGrantRevoked(identity: Identity, grantId: string): Pro
     `update oauth_grants set revoked_at = $2 where grant_id = $1 and revoked_at is null`,
     [grantId, identity.now()],
   );
+}
+
+/**
+ * For a presented code or refresh token (adapter row `model`/`id`): false when its grant's install
+ * is no longer active, after revoking everything of that grant. True when the row is unknown (the
+ * provider answers that itself) or the grant has no install.
+ */
+export async function grantStillInstalled(identity: Identity, model: string, id: string): Promise<boolean> {
+  const rows: { grant_id: string | null; install_id: string | null }[] = await identity.dataSource.query(
+    `select m.grant_id, g.install_id from oauth_models m left join oauth_grants g on g.grant_id = m.grant_id
+     where m.model = $1 and m.id = $2`,
+    [model, id],
+  );
+  const row = rows[0];
+  if (!row?.grant_id || !row.install_id) return true;
+  if (await isInstallActive(identity, row.install_id)) return true;
+  await revokeGrant(identity, row.grant_id);
+  return false;
+}
+
+/** Ends a grant: its codes, refresh tokens and the grant itself go; its access tokens fail (verify.ts). */
+export async function revokeGrant(identity: Identity, grantId: string): Promise<void> {
+  await identity.dataSource.query(
+    `delete from oauth_models where grant_id = $1 or (model = 'Grant' and id = $1)`,
+    [grantId],
+  );
+  await markGrantRevoked(identity, grantId);
 }

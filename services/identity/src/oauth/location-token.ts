@@ -19,7 +19,8 @@ export async function issueLocationToken(
   input: { companyId?: string; locationId?: string },
 ): Promise<{ body: Record<string, unknown> } | Refusal> {
   const agency = token ? await verifyAccessToken(identity, token) : undefined;
-  if (!agency) return { status: 401, error: 'invalid_token', description: 'the access token is invalid or expired' };
+  if (!agency)
+    return { status: 401, error: 'invalid_token', description: 'the access token is invalid or expired' };
   if (agency.authClass !== 'Company' || !agency.companyId || !agency.grantId)
     return { status: 403, error: 'insufficient_scope', description: 'an agency (Company) token is required' };
   if (!agency.scopes.includes('oauth.write'))

@@ -57,6 +57,7 @@ declare module 'oidc-provider' {
     clientId?: string;
     accountId?: string;
     grantId?: string;
+    gty?: string;
     scope?: string;
     extra?: Record<string, unknown>;
     client?: unknown;

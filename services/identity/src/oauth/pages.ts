@@ -38,7 +38,12 @@ export function renderErrorPage(out: Record<string, string>): string {
   );
 }
 
-export function renderSignIn(input: { uid: string; appName: string; error?: string; email?: string }): string {
+export function renderSignIn(input: {
+  uid: string;
+  appName: string;
+  error?: string;
+  email?: string;
+}): string {
   return page(
     'Sign in',
     `<h1>Sign in to install ${escape(input.appName)}</h1>

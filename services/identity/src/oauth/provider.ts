@@ -143,8 +143,9 @@ export class SerebroAuthorizationServer {
       features: {
         devInteractions: { enabled: false },
         clientCredentials: { enabled: true },
-        revocation: { enabled: true },
-        introspection: { enabled: true },
+        // a client revokes and introspects its own tokens only (another's: nothing happens / inactive)
+        revocation: { enabled: true, allowedPolicy: ownToken },
+        introspection: { enabled: true, allowedPolicy: ownToken },
         userinfo: { enabled: false },
         resourceIndicators: {
           enabled: true,
@@ -180,14 +181,19 @@ export class SerebroAuthorizationServer {
       // every authorization asks the user again which location or agency to install on: only the
       // grant the consent step just made counts, never an earlier one of the browser session
       loadExistingGrant: (ctx: {
-        oidc: { result?: { consent?: { grantId?: string } }; provider: { Grant: { find(id: string): Promise<unknown> } } };
+        oidc: {
+          result?: { consent?: { grantId?: string } };
+          provider: { Grant: { find(id: string): Promise<unknown> } };
+        };
       }) => {
         const grantId = ctx.oidc.result?.consent?.grantId;
         return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
       },
       findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
       extraTokenClaims: (_ctx: unknown, token: TokenInstance) => this.extraClaimsOf(token),
-      interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${OAUTH_PATHS.consent}/${interaction.uid}` },
+      interactions: {
+        url: (_ctx: unknown, interaction: { uid: string }) => `${OAUTH_PATHS.consent}/${interaction.uid}`,
+      },
       cookies: { keys: this.cookieKeys },
       renderError: (ctx: KoaContextWithOIDC, out: Record<string, string>) => {
         ctx.type = 'html';
@@ -210,6 +216,9 @@ export class SerebroAuthorizationServer {
 
   /** What identity adds to an access token (claims.ts), from the grant's install or the app. */
   private async extraClaimsOf(token: TokenInstance): Promise<SerebroTokenExtraClaims | undefined> {
+    // a location token (location-token.ts) comes with its claims made
+    if (token.extra?.authClass === 'Location' && token.gty === 'location_token')
+      return token.extra as unknown as SerebroTokenExtraClaims;
     if (token.grantId) {
       const grant = await grantOf(this.identity, token.grantId);
       if (!grant) return undefined;
@@ -227,6 +236,9 @@ export class SerebroAuthorizationServer {
     return app && { authClass: 'App', app_id: app.appId };
   }
 }
+
+const ownToken = (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+  token.clientId === client.clientId;
 
 /**
  * HighLevel's token response fields besides the standard ones: `userType`, `locationId`,

@@ -10,6 +10,7 @@ import { OAUTH_PATHS, SerebroAuthorizationServer } from './provider.js';
 import { approveInstall, consentChoices, consentScopes, userTypeOf } from './consent.js';
 import { renderConsent, renderErrorPage, renderSignIn } from './pages.js';
 import { verifyAccessToken } from './verify.js';
+import { grantStillInstalled } from './grants.js';
 import { issueLocationToken } from './location-token.js';
 
 /**
@@ -46,7 +47,9 @@ export function oauthRoutes(identity: Identity) {
     const sweep = setInterval(() => {
       server
         .sweep()
-        .catch((error: unknown) => identity.logger.warn({ err: error }, 'oauth: sweeping expired rows failed'));
+        .catch((error: unknown) =>
+          identity.logger.warn({ err: error }, 'oauth: sweeping expired rows failed'),
+        );
     }, 600_000);
     sweep.unref();
     app.addHook('onClose', async () => clearInterval(sweep));
@@ -136,6 +139,16 @@ export function oauthRoutes(identity: Identity) {
           const client = await findAppClient(identity, first(form.client_id) ?? '');
           if (client) form.scope = client.scopes.join(' ');
         }
+        // a code or refresh token of a grant whose install is gone (uninstalled, app deleted) fails
+        // and takes its grant with it; the provider does not know installs
+        const presented =
+          grantType === 'refresh_token'
+            ? { model: 'RefreshToken', id: first(form.refresh_token) }
+            : grantType === 'authorization_code'
+              ? { model: 'AuthorizationCode', id: first(form.code) }
+              : undefined;
+        if (presented?.id && !(await grantStillInstalled(identity, presented.model, presented.id)))
+          return oauthError(reply, 400, 'invalid_grant', 'the app is no longer installed');
         // HighLevel's `user_type` names the class the grant already has (see consent); not the provider's
         delete form.user_type;
         return toProvider(request, reply, OAUTH_PATHS.token, form);
@@ -218,7 +231,10 @@ export function oauthRoutes(identity: Identity) {
         const client = query.client_id ? await findAppClient(identity, query.client_id) : undefined;
         if (client) {
           const url = new URL(request.raw.url ?? '/', 'http://identity');
-          url.searchParams.set('scope', parseSerebroScopes(query.scope ?? client.scopes.join(' ')).scopes.join(' '));
+          url.searchParams.set(
+            'scope',
+            parseSerebroScopes(query.scope ?? client.scopes.join(' ')).scopes.join(' '),
+          );
           request.raw.url = url.pathname + url.search;
         }
         return toProvider(request, reply, OAUTH_PATHS.authorization);
@@ -324,7 +340,8 @@ export function oauthRoutes(identity: Identity) {
         const found = await interaction(request, reply);
         if (!found) return reply;
         const userId = found.details.session?.accountId;
-        if (found.details.prompt.name !== 'consent' || !userId) return showConsent(reply, found, 'Sign in first.');
+        if (found.details.prompt.name !== 'consent' || !userId)
+          return showConsent(reply, found, 'Sign in first.');
         const organizationId = first(((request.body as Form | undefined) ?? {}).organization_id) ?? '';
         const approved = await approveInstall(identity, server, found.provider, requestInfo(request), {
           client: found.client,

@@ -63,7 +63,11 @@ export class Browser {
       if (expired) this.cookies.delete(name!.trim());
       else this.cookies.set(name!.trim(), value.join('='));
     }
-    return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      text: await response.text(),
+    };
   }
 }
 
@@ -121,7 +125,9 @@ export async function consent(
   const trail: string[] = [];
   for (let hops = 0; hops < 10; hops++) {
     if (step.status !== 303 && step.status !== 302)
-      throw new Error(`expected a redirect, got ${step.status}: ${step.text.replace(/<style>[^]*<\/style>/, "").slice(0, 1500)}`);
+      throw new Error(
+        `expected a redirect, got ${step.status}: ${step.text.replace(/<style>[^]*<\/style>/, '').slice(0, 1500)}`,
+      );
     const location = step.location!;
     trail.push(`${step.status} → ${location}`);
     const consentPage = /\/v2\/oauth\/consent\/([\w-]+)$/.exec(new URL(location, 'http://x').pathname);
@@ -134,7 +140,8 @@ export async function consent(
     }
     const page = await browser.request(location);
     trail.push(`page ${page.status}: ${/<h1>(.*?)<\/h1>/.exec(page.text)?.[1]}`);
-    if (page.status !== 200) throw new Error(`consent page answered ${page.status}: ${page.text.slice(0, 300)}`);
+    if (page.status !== 200)
+      throw new Error(`consent page answered ${page.status}: ${page.text.slice(0, 300)}`);
     step = page.text.includes('/login"')
       ? await browser.request(`${location}/login`, { form: { email: user.email, password: user.password } })
       : await browser.request(`${location}/approve`, { form: { organization_id: organizationId } });
