@@ -44,6 +44,8 @@ const chainConfig = z.object({
     .regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 32-byte hex private key')
     .optional(),
   X402_PAY_TO: address.optional(),
+  /** SerenAI's public REST base, for the `resource` of the payment requirements */
+  X402_RESOURCE_BASE: z.url().default('http://localhost:4001'),
   /** how long a payment authorization the 402 asks for stays valid */
   X402_MAX_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
 });
@@ -59,6 +61,8 @@ export interface X402Chain {
   payTo: Address;
   facilitator: PrivateKeyAccount;
   maxTimeoutSeconds: number;
+  /** SerenAI's public REST base URL (the payment's resource is `<base>/wallet/deposit/crypto`) */
+  resourceBase: string;
   publicClient: ReturnType<typeof createPublicClient>;
   walletClient: ReturnType<typeof createWalletClient>;
   /** for the startup log (never the key) */
@@ -118,6 +122,7 @@ export function chainOf(env: Record<string, string | undefined> = process.env): 
     payTo,
     facilitator,
     maxTimeoutSeconds: config.X402_MAX_TIMEOUT_SECONDS,
+    resourceBase: config.X402_RESOURCE_BASE,
     publicClient: createPublicClient({ chain, transport }),
     walletClient: createWalletClient({ chain, transport, account: facilitator }),
     description: {

@@ -15,11 +15,16 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-/** The public URL the payment is for: the edge's host (forwarded), the spec's path. */
-function resourceOf(request: FastifyRequest): string {
-  const host = header(request, 'x-forwarded-host') ?? header(request, 'host') ?? 'localhost';
-  const proto = header(request, 'x-forwarded-proto') ?? 'http';
-  return `${proto}://${host.split(',')[0]!.trim()}/wallet/deposit/crypto`;
+/**
+ * The public URL the payment is for: the host a proxy in front of the edge names
+ * (`X-Forwarded-Host`/`-Proto`, which the gateway passes on), else SerenAI's public base
+ * (X402_RESOURCE_BASE), with the spec's path.
+ */
+function resourceOf(commerce: Commerce, request: FastifyRequest): string {
+  const host = header(request, 'x-forwarded-host')?.split(',')[0]!.trim();
+  const proto = header(request, 'x-forwarded-proto')?.split(',')[0]!.trim() ?? 'https';
+  const base = host ? `${proto}://${host}` : commerce.x402.chain.resourceBase;
+  return `${base.replace(/\/$/, '')}/wallet/deposit/crypto`;
 }
 
 /**
@@ -34,7 +39,7 @@ export function x402Routes(commerce: Commerce) {
           body: (request.body ?? {}) as CryptoDepositRequest,
           paymentSignature: header(request, 'payment-signature'),
           xPayment: header(request, 'x-payment'),
-          resource: resourceOf(request),
+          resource: resourceOf(commerce, request),
         });
         return reply.status(answer.status).headers(answer.headers).send(answer.body);
       } catch (error) {

@@ -7,12 +7,12 @@ import {
 } from '@x402/core/http';
 import { ExactEvmScheme } from '@x402/evm';
 import { wrapFetchWithPaymentFromConfig } from '@x402/fetch';
-import { createWalletClient, http, parseAbi, publicActions, type Address, type Hex } from 'viem';
+import { parseAbi, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { wrapFetchWithPayment as wrapFetchWithPaymentV1 } from 'x402-fetch';
 import { balances } from '../ledger/index.js';
 import { startCommerceService, type CommerceService } from '../service';
 import { NONCE_ALREADY_USED } from './deposit.js';
+import { v1PayingFetch, v2PayingFetch } from './test-support/clients.js';
 
 // x402 deposits against the real local chain (infra's anvil with Circle's FiatTokenV2_2 USDC), paid
 // by the official clients: @x402/fetch (v2) with a viem account and the legacy x402-fetch (v1) with
@@ -23,7 +23,6 @@ const usdc = chainEnv.USDC_ADDRESS as Address;
 const payTo = chainEnv.X402_PAY_TO as Address;
 const facilitatorKey = ANVIL_DEV_KEYS[3];
 const payerV2 = privateKeyToAccount(ANVIL_DEV_KEYS[4]);
-const payerV1 = privateKeyToAccount(ANVIL_DEV_KEYS[5]);
 const erc20 = parseAbi(['function balanceOf(address) view returns (uint256)']);
 
 describe('x402 deposits: POST /wallet/deposit/crypto settled on the local chain', () => {
@@ -73,22 +72,7 @@ describe('x402 deposits: POST /wallet/deposit/crypto settled on the local chain'
     });
 
   /** @x402/fetch with a viem account; records the payment header it sent */
-  const v2Client = (sent: string[]) =>
-    wrapFetchWithPaymentFromConfig(
-      async (input, init) => {
-        const request = new Request(input, init);
-        const header = request.headers.get('PAYMENT-SIGNATURE');
-        if (header) sent.push(header);
-        return fetch(request);
-      },
-      {
-        schemes: [{ network: 'eip155:*', client: new ExactEvmScheme(payerV2) }],
-        // our local USDC is not one of the library's default assets: allow it, capped
-        spendControls: {
-          allowedAssets: [{ network: 'eip155:84532', asset: usdc, maxAmountPerPayment: '100000000' }],
-        },
-      },
-    );
+  const v2Client = (sent: string[]) => v2PayingFetch(ANVIL_DEV_KEYS[4], usdc, { sent });
 
   it('answers 402 with the requirements as v2 (PAYMENT-REQUIRED, CAIP-2) and v1 (body accepts, base-sepolia)', async () => {
     const response = await post('2.50');
@@ -183,21 +167,8 @@ describe('x402 deposits: POST /wallet/deposit/crypto settled on the local chain'
 
   it('v1: the legacy x402-fetch client with a viem wallet client pays over X-PAYMENT and is credited; its replay is refused', async () => {
     const before = await funded();
-    const wallet = createWalletClient({
-      account: payerV1,
-      chain: service.application.x402.chain.chain,
-      transport: http(chainEnv.RPC_URL),
-    }).extend(publicActions);
     const sent: string[] = [];
-    const pay = wrapFetchWithPaymentV1(
-      async (input: string | URL | Request, init?: RequestInit) => {
-        const header = new Headers(init?.headers).get('X-PAYMENT');
-        if (header) sent.push(header);
-        return fetch(input, init);
-      },
-      wallet as never,
-      10_000_000n,
-    );
+    const pay = v1PayingFetch(ANVIL_DEV_KEYS[5], chainEnv.RPC_URL!, { sent, maxAtomic: 10_000_000n });
     const response = await pay(url(), {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(await agent()) },

@@ -6,6 +6,7 @@ import { permissionsRoutes } from './permissions.js';
 import { rolesRoutes } from './roles.js';
 import { sessionsRoutes } from './sessions.js';
 import { walletRecoveryRoutes } from './wallet-recovery.js';
+import { x402Routes } from './x402.js';
 import { walletRoutes } from './wallet.js';
 
 // SerenAI's REST surface, served at :4001. One import line per spec section file.
@@ -18,6 +19,7 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     ...permissionsRoutes,
     ...sessionsRoutes,
     ...walletRecoveryRoutes,
+    ...x402Routes,
     ...walletRoutes,
     ...auditLogsRoutes,
   ] as RouteDefinition<'serenai'>[],
