@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { startCommerceService, type CommerceService } from '@seren/commerce';
 import { startContentService, type ContentService } from '@seren/content';
@@ -64,10 +65,13 @@ export async function startRestSuite(
     freshConsumerGroup('identity.audit-log'),
   ]);
   const logs = new LogCapture();
+  // Serebro's port is known before identity starts: it is the OAuth issuer (SEREBRO_PUBLIC_URL)
+  const serebroPort = await freePort();
   const [identity, content, commerce] = await Promise.all([
     startIdentityService(
       testServiceEnv('identity', {
         env: {
+          SEREBRO_PUBLIC_URL: `http://127.0.0.1:${serebroPort}`,
           SMTP_URL: mail.url,
           CONSOLE_URL: 'http://console.test',
           LOG_LEVEL: 'debug',
@@ -86,7 +90,7 @@ export async function startRestSuite(
       ...testServiceEnv('gateway'),
       GATEWAY_PORT: '0',
       SERENAI_PORT: '0',
-      SEREBRO_PORT: '0',
+      SEREBRO_PORT: String(serebroPort),
       SERELO_PORT: '0',
       IDENTITY_URL: identity.url,
       CONTENT_URL: content.url,
@@ -136,6 +140,15 @@ export async function startRestSuite(
       await mail.close();
     },
   };
+}
+
+/** A port free now (the OS's next ephemeral one), for a listener whose URL must be known first. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** The gateway's /graphql as a client sees it, for the steps a REST test sets up over GraphQL. */
