@@ -22,6 +22,9 @@ type Org = { organizationId: string };
 
 export function marketplaceResolvers(identity: Identity): Resolvers {
   return {
+    // enum values are the convention's UPPER_CASE in GraphQL, the contracts' values inside
+    MarketplaceDistribution: { AGENCY: 'agency', LOCATION: 'location' },
+    SerebroUserType: { LOCATION: 'Location', COMPANY: 'Company' },
     Query: {
       marketplaceApps: resolver<Org>(identity, (i, request, args) =>
         listApps(i, request, args.organizationId),

@@ -95,7 +95,7 @@ describe('marketplace apps, installs and private integrations', () => {
 
   async function registerApp(
     dev: { user: { as: { token: string } }; agencyId: string },
-    distribution = 'agency',
+    distribution = 'AGENCY',
   ) {
     return (
       await t.client.ok<{
@@ -200,7 +200,7 @@ describe('marketplace apps, installs and private integrations', () => {
           n: 'x',
           r: ['https://a.example.com/cb'],
           s: ['contacts:read'],
-          d: 'agency',
+          d: 'AGENCY',
           w: 'https://10.0.0.1/h',
         },
         dev.user.as,
@@ -209,7 +209,7 @@ describe('marketplace apps, installs and private integrations', () => {
     expect(
       await t.client.error(
         REGISTER,
-        { o: dev.agencyId, n: 'x', r: ['https://a.example.com/cb'], s: ['contacts:everything'], d: 'agency' },
+        { o: dev.agencyId, n: 'x', r: ['https://a.example.com/cb'], s: ['contacts:everything'], d: 'AGENCY' },
         dev.user.as,
       ),
     ).toMatchObject({ code: 'VALIDATION_ERROR' });
@@ -217,7 +217,7 @@ describe('marketplace apps, installs and private integrations', () => {
 
   it('records an install once per app and location; uninstall turns it inactive, notifies the gateways and publishes UNINSTALL', async () => {
     const dev = await agency('dev2');
-    const { app } = await registerApp(dev, 'location');
+    const { app } = await registerApp(dev, 'LOCATION');
     const customer = await agency('customer');
     const loc = await location(customer.user, customer.agencyId);
     const identity = t.service.identity;
@@ -326,7 +326,7 @@ describe('marketplace apps, installs and private integrations', () => {
       dev.user.as,
     );
     expect(devView.marketplaceApps[0]!.installs).toEqual([
-      { id: installId, active: true, userType: 'Location', locationId: loc, companyId: customer.agencyId },
+      { id: installId, active: true, userType: 'LOCATION', locationId: loc, companyId: customer.agencyId },
     ]);
 
     // a stranger can neither see nor uninstall it
@@ -408,7 +408,7 @@ describe('marketplace apps, installs and private integrations', () => {
     ).createPrivateIntegration;
     expect(created.token).toMatch(/^pit-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(created.privateIntegration).toMatchObject({
-      userType: 'Location',
+      userType: 'LOCATION',
       scopes: ['contacts:read', 'opportunities:write'],
     });
     const pitId = created.privateIntegration.id;

@@ -4,14 +4,18 @@ import gql from 'graphql-tag';
 export const marketplaceTypeDefs = gql`
   "Who may install a marketplace app: an agency (and its locations) or locations only."
   enum MarketplaceDistribution {
-    agency
-    location
+    "installable on an agency (Company tokens) and its locations"
+    AGENCY
+    "installable on locations only"
+    LOCATION
   }
 
   "HighLevel's token classes: a location (sub-account) or an agency (Company)."
   enum SerebroUserType {
-    Location
-    Company
+    "HighLevel's Location"
+    LOCATION
+    "HighLevel's Company"
+    COMPANY
   }
 
   "A marketplace app a developer registered under their agency (the client of Serebro's OAuth server)."

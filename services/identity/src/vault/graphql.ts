@@ -5,6 +5,12 @@ import { deleteVaultCredential, listVaultCredentials, storeVaultCredential } fro
 
 export function vaultResolvers(identity: Identity): Resolvers {
   return {
+    VaultCredentialKind: {
+      API_KEY: 'api_key',
+      OAUTH_TOKEN: 'oauth_token',
+      PASSWORD: 'password',
+      OTHER: 'other',
+    },
     Query: {
       vaultCredentials: resolver<{ organizationId: string }>(identity, (i, request, args) =>
         listVaultCredentials(i, request, args.organizationId),

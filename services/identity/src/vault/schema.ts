@@ -3,10 +3,10 @@ import gql from 'graphql-tag';
 /** The identity subgraph's part for the vault of third-party credentials. Side-effect free. */
 export const vaultTypeDefs = gql`
   enum VaultCredentialKind {
-    api_key
-    oauth_token
-    password
-    other
+    API_KEY
+    OAUTH_TOKEN
+    PASSWORD
+    OTHER
   }
 
   "A third-party credential an organization's integrations use, sealed at rest: only its masked form is ever shown."

@@ -22,14 +22,14 @@ describe('vault', () => {
     const secret = 'sk_live_51H8abcdefghijklmnop1234';
     const stored = await t.client.ok<{ storeVaultCredential: { id: string; masked: string } }>(
       STORE,
-      { o: org, n: 'stripe', k: 'api_key', v: secret },
+      { o: org, n: 'stripe', k: 'API_KEY', v: secret },
       owner.as,
     );
     expect(stored.storeVaultCredential.masked).toBe('sk_…1234');
     const id = stored.storeVaultCredential.id;
     const listed = await t.client.graphql(LIST, { o: org }, owner.as);
     expect(listed.data).toEqual({
-      vaultCredentials: [{ id, name: 'stripe', kind: 'api_key', masked: 'sk_…1234' }],
+      vaultCredentials: [{ id, name: 'stripe', kind: 'API_KEY', masked: 'sk_…1234' }],
     });
 
     const identity = t.service.identity;
@@ -56,13 +56,13 @@ describe('vault', () => {
     // the same name again replaces the value, same id
     const replaced = await t.client.ok<{ storeVaultCredential: { id: string; masked: string } }>(
       STORE,
-      { o: org, n: 'stripe', k: 'api_key', v: 'sk_live_replacement0000009999' },
+      { o: org, n: 'stripe', k: 'API_KEY', v: 'sk_live_replacement0000009999' },
       owner.as,
     );
     expect(replaced.storeVaultCredential).toEqual({
       id,
       name: 'stripe',
-      kind: 'api_key',
+      kind: 'API_KEY',
       masked: 'sk_…9999',
     });
     expect(await openCredential(identity, { organizationId: org, credentialId: id })).toBe(
