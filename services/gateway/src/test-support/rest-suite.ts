@@ -59,10 +59,12 @@ export interface RestResponse {
 export async function startRestSuite(
   options: { rateLimits?: boolean; /** extra gateway settings */ env?: Record<string, string> } = {},
 ): Promise<RestSuite> {
-  // identity's own audit-log group: parallel suites sharing one would split the partitions
-  const [mail, auditLogGroup] = await Promise.all([
+  // identity's own audit-log group and commerce's own wallet-recovery group: parallel suites
+  // sharing one would split the partitions
+  const [mail, auditLogGroup, walletRecoveryGroup] = await Promise.all([
     startMailCatcher(),
     freshConsumerGroup('identity.audit-log'),
+    freshConsumerGroup('commerce.wallet-recovery'),
   ]);
   const logs = new LogCapture();
   // Serebro's port is known before identity starts: it is the OAuth issuer (SEREBRO_PUBLIC_URL)
@@ -83,7 +85,7 @@ export async function startRestSuite(
       },
     ),
     startContentService(testServiceEnv('content')),
-    startCommerceService(testServiceEnv('commerce')),
+    startCommerceService(testServiceEnv('commerce', { env: { WALLET_RECOVERY_GROUP: walletRecoveryGroup } })),
   ]);
   const gateway = await startGateway(
     loadGatewayConfig({

@@ -18,7 +18,10 @@ export async function startSubgraphs(): Promise<{
 }> {
   const mailDir = mkdtempSync(join(tmpdir(), 'gateway-test-mail-'));
   // identity's own audit-log group: parallel suites sharing one would split the partitions
-  const auditLogGroup = await freshConsumerGroup('identity.audit-log');
+  const [auditLogGroup, walletRecoveryGroup] = await Promise.all([
+    freshConsumerGroup('identity.audit-log'),
+    freshConsumerGroup('commerce.wallet-recovery'),
+  ]);
   const [identity, content, commerce] = await Promise.all([
     startIdentityService(
       testServiceEnv('identity', {
@@ -30,7 +33,7 @@ export async function startSubgraphs(): Promise<{
       }),
     ),
     startContentService(testServiceEnv('content')),
-    startCommerceService(testServiceEnv('commerce')),
+    startCommerceService(testServiceEnv('commerce', { env: { WALLET_RECOVERY_GROUP: walletRecoveryGroup } })),
   ]);
   await Promise.all([waitReady(identity.url), waitReady(content.url), waitReady(commerce.url)]);
   return {
