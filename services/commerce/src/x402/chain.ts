@@ -123,8 +123,9 @@ export function chainOf(env: Record<string, string | undefined> = process.env): 
     facilitator,
     maxTimeoutSeconds: config.X402_MAX_TIMEOUT_SECONDS,
     resourceBase: config.X402_RESOURCE_BASE,
-    publicClient: createPublicClient({ chain, transport }),
-    walletClient: createWalletClient({ chain, transport, account: facilitator }),
+    // receipts are polled every 250 ms (viem's default is 4 s): a settlement waits for its block, not for the poll
+    publicClient: createPublicClient({ chain, transport, pollingInterval: 250 }),
+    walletClient: createWalletClient({ chain, transport, account: facilitator, pollingInterval: 250 }),
     description: {
       rpcUrl: config.RPC_URL,
       chainId: config.CHAIN_ID,
