@@ -2,12 +2,15 @@ import type { ProductRoutes, RouteDefinition } from '../types.js';
 import { auditLogsRoutes } from './audit-logs.js';
 import { authRoutes } from './auth.js';
 import { organizationsRoutes } from './organizations.js';
+import { paymentsRoutes } from './payments.js';
 import { permissionsRoutes } from './permissions.js';
+import { plansRoutes } from './plans.js';
 import { rolesRoutes } from './roles.js';
 import { sessionsRoutes } from './sessions.js';
 import { walletRecoveryRoutes } from './wallet-recovery.js';
 import { x402Routes } from './x402.js';
 import { walletRoutes } from './wallet.js';
+import { stripeWebhookRoutes } from './webhooks.js';
 
 // SerenAI's REST surface, served at :4001. One import line per spec section file.
 export const serenaiRoutes: ProductRoutes<'serenai'> = {
@@ -21,6 +24,9 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     ...walletRecoveryRoutes,
     ...x402Routes,
     ...walletRoutes,
+    ...paymentsRoutes,
+    ...plansRoutes,
+    ...stripeWebhookRoutes,
     ...auditLogsRoutes,
   ] as RouteDefinition<'serenai'>[],
   implementedSections: [
@@ -31,5 +37,7 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     'sessions',
     'wallet-recovery',
     'audit-logs',
+    'plans',
+    'stripe-webhooks',
   ],
 };
