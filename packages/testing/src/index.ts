@@ -16,3 +16,4 @@ export {
   type WorkflowKit,
 } from './workflows.js';
 export { freshConsumerGroup } from './consumer-groups.js';
+export { OAuthBrowser, scriptedConsent } from './oauth-browser.js';
