@@ -1,4 +1,4 @@
-import { identityEvents, topicFor } from '@seren/contracts';
+import { identityEvents, serebroEvents, topicFor } from '@seren/contracts';
 import { auditActionOf } from './actions';
 
 describe('audit actions', () => {
@@ -40,6 +40,23 @@ describe('audit actions', () => {
     ).toMatchObject({ action: 'user.register', organizationId: 'o1' });
   });
 
+  it('names marketplace events by their resource, in the organization they belong to', () => {
+    expect(
+      auditActionOf({
+        type: 'MarketplaceAppUninstalled',
+        data: { installId: 'i1', organizationId: 'loc1', type: 'UNINSTALL' },
+        subject: 'marketplace-install-i1',
+        topic: 'identity.marketplace_install',
+      }),
+    ).toMatchObject({
+      action: 'app_install.uninstall',
+      category: 'integration',
+      resourceType: 'app_install',
+      resourceId: 'i1',
+      organizationId: 'loc1',
+    });
+  });
+
   it("derives an action for other services' events", () => {
     expect(
       auditActionOf({
@@ -58,7 +75,7 @@ describe('audit actions', () => {
   });
 
   it('every identity event has its own audit line (nothing that changes state escapes the log)', () => {
-    for (const contract of identityEvents) {
+    for (const contract of [...identityEvents, ...serebroEvents]) {
       const entry = auditActionOf({ type: contract.type, data: {}, subject: 's', topic: topicFor(contract) });
       expect({ type: contract.type, generic: entry.category === 'identity' }).toEqual({
         type: contract.type,

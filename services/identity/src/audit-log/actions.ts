@@ -54,6 +54,33 @@ const IDENTITY: Record<
   RoleDeleted: ['role.delete', 'rbac', 'role', 'roleId'],
   ApiKeyCreated: ['api_key.create', 'api_key', 'api_key', 'apiKeyId'],
   ApiKeyRevoked: ['api_key.revoke', 'api_key', 'api_key', 'apiKeyId'],
+  // Serebro's marketplace and vault (packages/contracts/src/serebro/events.ts)
+  MarketplaceAppRegistered: ['marketplace_app.register', 'integration', 'marketplace_app', 'appId'],
+  MarketplaceAppUpdated: ['marketplace_app.update', 'integration', 'marketplace_app', 'appId'],
+  MarketplaceAppSecretRotated: ['marketplace_app.rotate_secret', 'integration', 'marketplace_app', 'appId'],
+  MarketplaceAppDeleted: ['marketplace_app.delete', 'integration', 'marketplace_app', 'appId'],
+  MarketplaceAppInstalled: ['app_install.install', 'integration', 'app_install', 'installId'],
+  MarketplaceAppUninstalled: ['app_install.uninstall', 'integration', 'app_install', 'installId'],
+  PrivateIntegrationTokenCreated: [
+    'private_integration.create',
+    'integration',
+    'private_integration',
+    'pitId',
+  ],
+  PrivateIntegrationTokenRotated: [
+    'private_integration.rotate',
+    'integration',
+    'private_integration',
+    'pitId',
+  ],
+  PrivateIntegrationTokenRevoked: [
+    'private_integration.revoke',
+    'integration',
+    'private_integration',
+    'pitId',
+  ],
+  VaultCredentialSealed: ['vault_credential.seal', 'integration', 'vault_credential', 'credentialId'],
+  VaultCredentialDeleted: ['vault_credential.delete', 'integration', 'vault_credential', 'credentialId'],
 };
 
 const FAILURES = new Set(['UserLoginFailed']);
