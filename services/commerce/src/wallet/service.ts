@@ -17,7 +17,7 @@ import {
   type WalletTransactionView,
 } from './queries.js';
 import { hasRecovery } from './recovery.js';
-import { usdOf } from './spend.js';
+import { usdOf } from './money.js';
 import {
   evolveWallet,
   initialWalletState,

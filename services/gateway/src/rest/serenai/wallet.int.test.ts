@@ -303,6 +303,41 @@ describe('SerenAI agent wallet through the gateway', () => {
     });
   });
 
+  it('answers the same over GraphQL: the balance, FORBIDDEN before recovery, CONFLICT on a second claim', async () => {
+    const agent = await restAgent(s);
+    const as = { token: agent.token };
+    const claim = 'mutation { claimSignupBonus { bonusType amountAtomic } }';
+    expect(await s.client.error(claim, {}, as)).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'RECOVERY_REQUIRED',
+      message: 'Recovery setup required',
+    });
+    await withRecovery(agent);
+    expect(await s.client.ok(claim, {}, as)).toEqual({
+      claimSignupBonus: { bonusType: 'SIGNUP', amountAtomic: '1000000' },
+    });
+    expect(await s.client.error(claim, {}, as)).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'BONUS_ALREADY_CLAIMED',
+    });
+    const { walletBalance } = await s.client.ok<{ walletBalance: Record<string, unknown> }>(
+      '{ walletBalance { balanceAtomic promotionalBalanceAtomic fundedBalanceAtomic hasRecovery walletAddress } }',
+      {},
+      as,
+    );
+    const rest = (await s.serenai('GET', '/wallet/balance', as)).body.data;
+    expect(walletBalance).toEqual({
+      balanceAtomic: String(rest.balance_atomic),
+      promotionalBalanceAtomic: '1000000',
+      fundedBalanceAtomic: '0',
+      hasRecovery: true,
+      walletAddress: rest.wallet_address,
+    });
+    expect(await s.client.error('{ walletTransactions(limit: 500) { total } }', {}, as)).toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+  });
+
   describe('transactions, summary and export', () => {
     let agent: Agent;
     const pubA = randomUUID();
