@@ -4,7 +4,6 @@ import {
   handle,
   requireAuthenticated,
   requirePermission,
-  transaction,
   uniquely,
   type RequestOrigin,
 } from '@seren/service-kit';
