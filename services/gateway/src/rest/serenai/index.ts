@@ -5,12 +5,13 @@ import { organizationsRoutes } from './organizations.js';
 import { paymentsRoutes } from './payments.js';
 import { permissionsRoutes } from './permissions.js';
 import { plansRoutes } from './plans.js';
+import { publisherPaymentsRoutes } from './publisher-payments.js';
 import { rolesRoutes } from './roles.js';
 import { sessionsRoutes } from './sessions.js';
 import { walletRecoveryRoutes } from './wallet-recovery.js';
-import { x402Routes } from './x402.js';
 import { walletRoutes } from './wallet.js';
 import { stripeWebhookRoutes } from './webhooks.js';
+import { x402Routes } from './x402.js';
 
 // SerenAI's REST surface, served at :4001. One import line per spec section file.
 export const serenaiRoutes: ProductRoutes<'serenai'> = {
@@ -21,12 +22,13 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     ...rolesRoutes,
     ...permissionsRoutes,
     ...sessionsRoutes,
+    ...publisherPaymentsRoutes,
     ...walletRecoveryRoutes,
-    ...x402Routes,
     ...walletRoutes,
     ...paymentsRoutes,
     ...plansRoutes,
     ...stripeWebhookRoutes,
+    ...x402Routes,
     ...auditLogsRoutes,
   ] as RouteDefinition<'serenai'>[],
   implementedSections: [
