@@ -228,4 +228,54 @@ describe('Serebro GET /v2/oauth/installedLocations', () => {
       code: 'UNAUTHORIZED_SCOPE',
     });
   });
+  it('client secrets, PITs, tokens and vault values managed through the gateway never reach a log line (debug level)', async () => {
+    const as = { token: owner.token };
+    const registered = await s.client.ok<{
+      registerMarketplaceApp: { clientSecret: string; app: { id: string } };
+    }>(
+      `mutation($o: ID!) { registerMarketplaceApp(organizationId: $o, name: "Logged", redirectUris: ["https://l.example.com/cb"],
+        scopes: ["contacts:read"], distribution: LOCATION) { clientSecret app { id } } }`,
+      { o: agencyId },
+      as,
+    );
+    const rotated = await s.client.ok<{ rotateMarketplaceAppSecret: { clientSecret: string } }>(
+      `mutation($o: ID!, $a: ID!) { rotateMarketplaceAppSecret(organizationId: $o, appId: $a) { clientSecret } }`,
+      { o: agencyId, a: registered.registerMarketplaceApp.app.id },
+      as,
+    );
+    const pit = await s.client.ok<{ createPrivateIntegration: { token: string } }>(
+      `mutation($o: ID!) { createPrivateIntegration(organizationId: $o, name: "logged", scopes: ["locations:read"]) { token } }`,
+      { o: locations[0] },
+      as,
+    );
+    const used = await s.serebro('GET', `/v2/locations/${locations[0]}`, {
+      token: pit.createPrivateIntegration.token,
+    });
+    expect(used.status).toBe(200);
+    const value = `sk_live_${randomBytes(16).toString('hex')}`;
+    const stored = await s.client.ok<{ storeVaultCredential: { masked: string } }>(
+      `mutation($o: ID!, $v: String!) { storeVaultCredential(organizationId: $o, name: "stripe", kind: API_KEY, value: $v) { masked } }`,
+      { o: agencyId, v: value },
+      as,
+    );
+    expect(stored.storeVaultCredential.masked).toBe(`sk_…${value.slice(-4)}`);
+    const listed = await s.client.graphql(
+      `query($o: ID!) { vaultCredentials(organizationId: $o) { name masked } }`,
+      {
+        o: agencyId,
+      },
+      as,
+    );
+    expect(JSON.stringify(listed)).not.toContain(value.slice(8));
+
+    const logs = s.logs.text;
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [
+      registered.registerMarketplaceApp.clientSecret,
+      rotated.rotateMarketplaceAppSecret.clientSecret,
+      pit.createPrivateIntegration.token.slice(4),
+      value.slice(8),
+    ])
+      expect(logs).not.toContain(secret);
+  });
 });
