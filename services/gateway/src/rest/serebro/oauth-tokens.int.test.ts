@@ -63,27 +63,28 @@ describe('Serebro OAuth access tokens at the edge', () => {
     };
   };
 
-  async function registerApp(scopes: string[]) {
+  async function registerApp(scopes: string[], distribution: 'AGENCY' | 'LOCATION' = 'LOCATION') {
     const redirectUri = 'http://localhost:9876/callback';
     const data = await asOwner<{
       registerMarketplaceApp: { clientSecret: string; app: { id: string; clientId: string } };
     }>(
-      `mutation($o: ID!, $s: [String!]!, $r: [String!]!) {
-        registerMarketplaceApp(organizationId: $o, name: "Edge Sync", redirectUris: $r, scopes: $s, distribution: LOCATION) {
+      `mutation($o: ID!, $s: [String!]!, $r: [String!]!, $d: MarketplaceDistribution!) {
+        registerMarketplaceApp(organizationId: $o, name: "Edge Sync", redirectUris: $r, scopes: $s, distribution: $d) {
           clientSecret app { id clientId }
         }
       }`,
-      { o: agencyId, s: scopes, r: [redirectUri] },
+      { o: agencyId, s: scopes, r: [redirectUri], d: distribution },
     );
     const { app, clientSecret } = data.registerMarketplaceApp;
     return { appId: app.id, clientId: app.clientId, clientSecret, redirectUri };
   }
 
-  /** Authorization code + PKCE, consented by the owner for `locationId`: the token response. */
+  /** Authorization code + PKCE, consented by the owner for `organizationId`: the token response. */
   async function locationToken(
     app: Awaited<ReturnType<typeof registerApp>>,
-    locationId: string,
+    organizationId: string,
     scope: string,
+    userType: 'Location' | 'Company' = 'Location',
   ) {
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
@@ -111,7 +112,7 @@ describe('Serebro OAuth access tokens at the edge', () => {
         const page = await go(location.href);
         step = page.text.includes('/login"')
           ? await go(`${location.href}/login`, { email: owner.email, password: STRONG_PASSWORD })
-          : await go(`${location.href}/approve`, { organization_id: locationId });
+          : await go(`${location.href}/approve`, { organization_id: organizationId });
       } else step = await go(location.href);
     }
     if (!callback?.searchParams.get('code')) throw new Error(`no code: ${callback?.href}`);
@@ -126,7 +127,7 @@ describe('Serebro OAuth access tokens at the edge', () => {
         code_verifier: verifier,
         client_id: app.clientId,
         client_secret: app.clientSecret,
-        user_type: 'Location',
+        user_type: userType,
       }).toString(),
     });
     const body = (await response.json()) as Record<string, string>;
@@ -205,6 +206,38 @@ describe('Serebro OAuth access tokens at the edge', () => {
       5_000,
     );
     expect(took).toBeLessThan(5_000);
+  });
+
+  it("a Company token names each of its locations, counted against the agency; another agency's is 403", async () => {
+    const [uptown, downtown] = locations;
+    const app = await registerApp(['locations:read'], 'AGENCY');
+    const tokens = await locationToken(app, agencyId, 'locations.readonly', 'Company');
+    expect(tokens).toMatchObject({ userType: 'Company', companyId: agencyId });
+    const token = tokens.access_token!;
+    const first = await s.serebro('GET', `/v2/locations/${uptown}`, { token });
+    expect(first.body).toEqual({ location: { id: uptown, companyId: agencyId, name: 'Uptown' } });
+    const second = await s.serebro('GET', `/v2/locations/${downtown}`, { token });
+    expect(second.body.location.id).toBe(downtown);
+    // one resource (the agency): the second location's request counts in the same window
+    expect([first.headers.get('x-ratelimit-remaining'), second.headers.get('x-ratelimit-remaining')]).toEqual(
+      ['99', '98'],
+    );
+    const stranger = await restUser(s, 'oauth-stranger');
+    const foreign = await s.client.ok<{ createAgency: { id: string } }>(
+      `mutation { createAgency(name: "Foreign") { id } }`,
+      {},
+      { token: stranger.token },
+    );
+    const foreignLocation = await s.client.ok<{ createLocation: { id: string } }>(
+      `mutation($a: ID!) { createLocation(agencyId: $a, name: "Far") { id } }`,
+      { a: foreign.createAgency.id },
+      { token: stranger.token },
+    );
+    const r = await s.serebro('GET', `/v2/locations/${foreignLocation.createLocation.id}`, { token });
+    expect({ status: r.status, code: r.body.error.code }).toEqual({
+      status: 403,
+      code: 'LOCATION_FORBIDDEN',
+    });
   });
 
   it("a token without the row's scope is 401 with HighLevel's message", async () => {
