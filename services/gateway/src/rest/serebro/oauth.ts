@@ -176,7 +176,10 @@ export const oauthRoutes = [
     summary: 'Revoke a refresh token (and its grant) or an access token (RFC 7009)',
     beyondSpec: STANDARD,
     headers: ['authorization'],
-    request: { contentType: form, body: z.object({ token: z.string(), token_type_hint: z.string().optional() }) },
+    request: {
+      contentType: form,
+      body: z.object({ token: z.string(), token_type_hint: z.string().optional() }),
+    },
     response: { status: 200, description: 'Revoked, or the token was not valid' },
     errors: [400, 401],
   }),
@@ -186,7 +189,10 @@ export const oauthRoutes = [
     summary: 'Introspect a token (RFC 7662)',
     beyondSpec: STANDARD,
     headers: ['authorization'],
-    request: { contentType: form, body: z.object({ token: z.string(), token_type_hint: z.string().optional() }) },
+    request: {
+      contentType: form,
+      body: z.object({ token: z.string(), token_type_hint: z.string().optional() }),
+    },
     response: { status: 200, description: '{active, ...}' },
     errors: [400, 401],
   }),
