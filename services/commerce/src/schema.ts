@@ -12,6 +12,8 @@ import { stripeResolvers } from './stripe/graphql.js';
 import { stripeTypeDefs } from './stripe/schema.js';
 import { walletResolvers } from './wallet/graphql.js';
 import { walletTypeDefs } from './wallet/schema.js';
+import { x402Resolvers } from './x402/graphql.js';
+import { x402TypeDefs } from './x402/schema.js';
 
 // Each feature folder declares its types and extends Query and Mutation in its own schema.ts;
 // this file holds what is the subgraph's as a whole and merges them, in this order.
@@ -28,6 +30,7 @@ const features: DocumentNode[] = [
   paymentMethodsTypeDefs,
   plansTypeDefs,
   walletTypeDefs,
+  x402TypeDefs,
 ];
 
 /**
@@ -46,5 +49,6 @@ export function resolvers(commerce: Commerce): GraphQLResolverMap<RequestContext
     paymentMethodsResolvers(commerce),
     plansResolvers(commerce),
     walletResolvers(commerce),
+    x402Resolvers(commerce),
   ) as GraphQLResolverMap<RequestContext>;
 }

@@ -258,6 +258,37 @@ describe('x402 deposits: POST /wallet/deposit/crypto settled on the local chain'
     });
   });
 
+  it('the same discovery over GraphQL: x402Supported (public)', async () => {
+    const { data, errors } = await graphql<{ x402Supported: unknown }>(
+      service.url,
+      `
+        {
+          x402Supported {
+            kinds {
+              x402Version
+              scheme
+              network
+            }
+            extensions
+            signers {
+              family
+              addresses
+            }
+          }
+        }
+      `,
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.x402Supported).toEqual({
+      kinds: expect.arrayContaining([
+        { x402Version: 2, scheme: 'exact', network: 'eip155:84532' },
+        { x402Version: 1, scheme: 'exact', network: 'base-sepolia' },
+      ]),
+      extensions: [],
+      signers: [{ family: 'eip155:*', addresses: [privateKeyToAccount(facilitatorKey).address] }],
+    });
+  });
+
   /** A v2 payment header for `amount`, signed by the official client from the 402's requirements. */
   async function signedHeader(amount: string): Promise<string> {
     const sent: string[] = [];

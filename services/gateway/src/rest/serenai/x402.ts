@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { graphql } from '../graphql.js';
 import { route } from './route.js';
 
-// SerenAI's on-chain deposits by the x402 protocol (commerce's src/x402/). Forwards: a 402 with
+// SerenAI's on-chain deposits by the x402 protocol (commerce's src/x402/). The deposit is a forward: a 402 with
 // payment requirements and the payment headers are not what GraphQL carries. The 402's body
 // (`{x402Version: 1, error, accepts}`) has no `{code, message}`, so it passes through as commerce
 // wrote it with its `PAYMENT-REQUIRED` header; 400/404 are rendered in SerenAI's error shape. The
 // payment headers go in (`PAYMENT-SIGNATURE` v2, `X-PAYMENT` v1) and the settlement comes back
 // (`PAYMENT-RESPONSE`, `X-PAYMENT-RESPONSE`); response headers are copied by every forward.
+// `GET /payments/supported` is an operation over the supergraph (commerce's `x402Supported`).
 
 const onchainDepositResponse = z.object({
   agent_wallet: z.string().describe('Agent wallet address'),
@@ -16,6 +18,14 @@ const onchainDepositResponse = z.object({
   message: z.string(),
   publisher_id: z.string(),
   tx_hash: z.string().nullable().describe('On-chain transaction hash'),
+});
+
+const supportedSchema = z.object({
+  kinds: z
+    .array(z.object({ x402Version: z.number().int(), scheme: z.string(), network: z.string() }))
+    .describe('List of supported payment kinds'),
+  extensions: z.array(z.string()).nullable().describe('List of supported extensions'),
+  signers: z.record(z.string(), z.array(z.string())).describe('Signer addresses by network family'),
 });
 
 export const x402Routes = [
@@ -47,7 +57,7 @@ export const x402Routes = [
     errors: [400, 402, 404],
     bodyLimit: 16 * 1024,
   }),
-  route.forward({
+  route.operation({
     method: 'GET',
     path: '/payments/supported',
     section: 'payments',
@@ -56,21 +66,34 @@ export const x402Routes = [
       "The in-process facilitator's kinds (x402 version, scheme, network), extensions and signers by network family.",
     auth: 'none',
     rateLimit: 'general',
-    forward: { service: 'commerce', path: '/internal/payments/supported' },
+    operation: graphql(`
+      query SerenaiX402Supported {
+        x402Supported {
+          kinds {
+            x402Version
+            scheme
+            network
+          }
+          extensions
+          signers {
+            family
+            addresses
+          }
+        }
+      }
+    `),
     response: {
       status: 200,
       description: 'Supported payment kinds',
-      schema: z.object({
-        kinds: z.array(
-          z.object({
-            x402Version: z.number().int(),
-            scheme: z.string(),
-            network: z.string(),
-            extra: z.record(z.string(), z.unknown()).optional(),
-          }),
-        ),
-        extensions: z.array(z.string()).nullable(),
-        signers: z.record(z.string(), z.array(z.string())),
+      schema: supportedSchema,
+      body: ({ x402Supported: s }) => ({
+        kinds: s.kinds.map((kind) => ({
+          x402Version: kind.x402Version,
+          scheme: kind.scheme,
+          network: kind.network,
+        })),
+        extensions: s.extensions,
+        signers: Object.fromEntries(s.signers.map((signer) => [signer.family, signer.addresses])),
       }),
     },
   }),
