@@ -76,6 +76,8 @@ describe("Serebro's OAuth authorization server, driven by openid-client", () => 
       introspection_endpoint: `${t.publicUrl}/v2/oauth/introspect`,
       jwks_uri: `${t.publicUrl}/v2/oauth/jwks`,
       code_challenge_methods_supported: ['S256'],
+      grant_types_supported: expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']),
+      scopes_supported: expect.arrayContaining(['contacts:read', 'oauth.write']),
     });
     const jwks = (await (await fetch(String(metadata.jwks_uri))).json()) as {
       keys: Record<string, unknown>[];
@@ -142,6 +144,21 @@ describe("Serebro's OAuth authorization server, driven by openid-client", () => 
     expect(await verifyAccessToken(t.service.identity, refreshed.access_token)).toMatchObject({
       locationId: setup.locationId,
     });
+  });
+
+  it('signs with the newest key after a rotation; tokens of the retired key still verify', async () => {
+    const setup = await installation(t);
+    const before = await tokensFor(setup);
+    const rotated = await t.service.identity.signingKeys.rotate();
+    const after = await oauth.refreshTokenGrant(before.config, before.tokens.refresh_token!);
+    expect(decodeProtectedHeader(after.access_token).kid).toBe(rotated.kid);
+    expect(decodeProtectedHeader(before.tokens.access_token).kid).not.toBe(rotated.kid);
+    expect(await verifyAccessToken(t.service.identity, before.tokens.access_token)).toBeDefined();
+    expect(await verifyAccessToken(t.service.identity, after.access_token)).toBeDefined();
+    const jwks = (await (await fetch(`${t.publicUrl}/v2/oauth/jwks`)).json()) as { keys: { kid: string }[] };
+    expect(jwks.keys.map((k) => k.kid)).toEqual(
+      expect.arrayContaining([rotated.kid, decodeProtectedHeader(before.tokens.access_token).kid]),
+    );
   });
 
   it('kills the grant when a spent refresh token is presented again', async () => {

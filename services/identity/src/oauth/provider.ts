@@ -207,6 +207,9 @@ export class SerebroAuthorizationServer {
     provider.use(async (ctx, next) => {
       await next();
       if (ctx.oidc?.route === 'token' && ctx.status === 200) addHighLevelFields(ctx.body);
+      // the resource scopes are the provider's only scopes; RFC 8414 lists them
+      if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object')
+        (ctx.body as Record<string, unknown>).scopes_supported = catalog.split(' ');
     });
     provider.on('server_error', (_ctx, error) =>
       identity.logger.error({ err: error }, 'oauth: server error'),
