@@ -384,7 +384,8 @@ describe('marketplace apps, installs and private integrations', () => {
     // installing again reactivates the same install
     await recordInstall(identity, input);
     expect(await isInstallActive(identity, installId)).toBe(true);
-    // deleting the app uninstalls it everywhere and its client is gone
+    // deleting the app uninstalls it everywhere, its client is gone, and the gateways drop its tokens
+    const deletion = await openFeed(t.service.url);
     await t.client.ok(
       `mutation($o: ID!, $a: ID!) { deleteMarketplaceApp(organizationId: $o, appId: $a) { id } }`,
       { o: dev.agencyId, a: app.id },
@@ -392,6 +393,17 @@ describe('marketplace apps, installs and private integrations', () => {
     );
     expect(await isInstallActive(identity, installId)).toBe(false);
     expect(await findAppClient(identity, app.clientId)).toBeUndefined();
+    try {
+      expect(await within(5_000, () => deletion.notices.find((n) => n.appId === app.id))).toEqual({
+        reason: 'MarketplaceAppDeleted',
+        appId: app.id,
+      });
+      expect(deletion.notices.find((n) => n.installId === installId)).toMatchObject({
+        reason: 'MarketplaceAppUninstalled',
+      });
+    } finally {
+      deletion.close();
+    }
   });
 
   it('PITs: shown once, authenticate as their location, rotate with a 7-day overlap, revoke at once', async () => {

@@ -180,9 +180,15 @@ async function rotate(
 
 /** What the gateways hear when an install or a PIT stops working (REVOCATION_CHANNEL, on commit). */
 export interface MarketplaceRevocationNotice {
-  /** the install's consenting user, or the PIT's creator */
-  userId: string;
-  reason: 'MarketplaceAppUninstalled' | 'PrivateIntegrationTokenRevoked' | 'PrivateIntegrationTokenRotated';
+  /** the install's consenting user, or the PIT's creator (absent for a deleted app) */
+  userId?: string;
+  reason:
+    | 'MarketplaceAppUninstalled'
+    | 'MarketplaceAppDeleted'
+    | 'PrivateIntegrationTokenRevoked'
+    | 'PrivateIntegrationTokenRotated';
+  /** every token of the app (a deleted app: its client-credentials tokens too) */
+  appId?: string;
   installId?: string;
   pitId?: string;
 }
@@ -195,7 +201,12 @@ export interface MarketplaceRevocationNotice {
  */
 export const marketplaceRevocationsProjection = defineProjection<MarketplaceEvent>({
   name: 'marketplace_revocations',
-  handles: ['MarketplaceAppUninstalled', 'PrivateIntegrationTokenRevoked', 'PrivateIntegrationTokenRotated'],
+  handles: [
+    'MarketplaceAppUninstalled',
+    'MarketplaceAppDeleted',
+    'PrivateIntegrationTokenRevoked',
+    'PrivateIntegrationTokenRotated',
+  ],
   async apply(event, { manager }) {
     let notice: MarketplaceRevocationNotice | undefined;
     switch (event.type) {
@@ -216,6 +227,9 @@ export const marketplaceRevocationsProjection = defineProjection<MarketplaceEven
           notice = { userId: rows[0].user_id, reason: event.type, installId: event.data.installId };
         break;
       }
+      case 'MarketplaceAppDeleted':
+        notice = { reason: event.type, appId: event.data.appId };
+        break;
       case 'PrivateIntegrationTokenRevoked':
       case 'PrivateIntegrationTokenRotated': {
         if (
