@@ -118,6 +118,7 @@ export interface WalletTransactionView {
   amount: bigint;
   description: string;
   publisherId: string | null;
+  publisherName: string | null;
   /** the wallet's balance right after this transaction (after the day's last usage, when aggregated) */
   balanceAfter: bigint;
   /** how many usage charges an aggregated row stands for; 1 for every other row */
@@ -132,6 +133,7 @@ interface TransactionRow {
   created_at: string;
   balance_after: string;
   publisher_id: string | null;
+  publisher_name: string | null;
   usage_count: number;
   metadata: Record<string, string> | null;
 }
@@ -148,6 +150,7 @@ function transactionOf(row: TransactionRow): WalletTransactionView {
       ? `Usage: ${row.usage_count} ${row.usage_count === 1 ? 'call' : 'calls'} on ${row.metadata?.day ?? ''}`
       : describe(row.kind, row.metadata),
     publisherId: row.publisher_id,
+    publisherName: row.publisher_name,
     balanceAfter: BigInt(row.balance_after),
     usageCount: Number(row.usage_count),
     createdAt: new Date(row.created_at),
@@ -203,9 +206,10 @@ export async function walletTransactions(
      )
      select (select count(*) from listed)::text as total,
             (select coalesce(json_agg(p), '[]'::json) from (
-               select id, kind, amount::text as amount, created_at, balance_after::text as balance_after,
-                      publisher_id, usage_count, metadata
-               from listed order by created_at desc, id desc limit $7 offset $8) p) as items`,
+               select listed.id, kind, amount::text as amount, listed.created_at, balance_after::text as balance_after,
+                      publisher_id, pu.name as publisher_name, usage_count, metadata
+               from listed left join publishers pu on pu.id = listed.publisher_id
+               order by listed.created_at desc, listed.id desc limit $7 offset $8) p) as items`,
     [
       allAccounts(organizationId),
       filter.from?.toISOString() ?? null,
@@ -272,6 +276,8 @@ export async function* exportTransactions(
     const rows: TransactionRow[] = await manager.query(
       `with ${MINE}
        select m.entry_id::text as id, e.kind, m.amount::text as amount,
+              (select pu.name from ledger_lines p join publishers pu on pu.id = split_part(p.account, ':', 2)
+               where p.entry_id = m.entry_id and p.account like 'publisher:%' order by p.account limit 1) as publisher_name,
               to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as created_at,
               '0' as balance_after, e.metadata, 1 as usage_count,
               (select split_part(p.account, ':', 2) from ledger_lines p

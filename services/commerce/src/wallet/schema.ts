@@ -47,6 +47,7 @@ export const walletTypeDefs = gql`
     amountAtomic: String!
     description: String!
     publisherId: ID
+    publisherName: String
     "the wallet's balance right after it"
     balanceAfterAtomic: String!
     "the usage debits an aggregated row sums (1 otherwise)"

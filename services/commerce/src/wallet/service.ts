@@ -150,6 +150,7 @@ const CSV_HEADER = [
   'balance_after_atomic',
   'balance_after_usd',
   'publisher_id',
+  'publisher_name',
 ];
 
 /**
@@ -181,6 +182,7 @@ export function exportWalletTransactions(
         csvField(t.balanceAfter),
         csvField(usdOf(t.balanceAfter)),
         csvField(t.publisherId),
+        csvText(t.publisherName),
       ]);
     }
   }

@@ -347,6 +347,11 @@ describe('SerenAI agent wallet through the gateway', () => {
     beforeAll(async () => {
       agent = await restAgent(s);
       const org = agent.organizationId;
+      // publisher A as registerPublisher records it (charges/), so rows can name it
+      await s.commerce.dataSource.query(
+        `insert into publishers (id, slug, name, organization_id, created_at) values ($1, $2, $3, $4, now())`,
+        [pubA, `acme-${pubA.slice(0, 8)}`, 'Acme, "Data" Co', randomUUID()],
+      );
       await deposit(org, 10_000_000n, day('2026-11-01', '09:00:00'));
       await charge(org, pubA, 10_000n, day('2026-11-02', '01:00:00'));
       await charge(org, pubA, 20_000n, day('2026-11-02', '23:59:59'));
@@ -393,6 +398,7 @@ describe('SerenAI agent wallet through the gateway', () => {
       ]);
       // the day's row carries the time of its last usage and the balance right after it
       expect(rows[3]).toMatchObject({
+        publisher_name: 'Acme, "Data" Co',
         created_at: '2026-11-02T23:59:59.000Z',
         amount_usd: '$0.03',
         balance_after_atomic: 9_965_000,
@@ -500,14 +506,14 @@ describe('SerenAI agent wallet through the gateway', () => {
       );
       const lines = r.text.split('\r\n');
       expect(lines[0]).toBe(
-        'created_at,id,direction,source,description,amount_atomic,amount_usd,balance_after_atomic,balance_after_usd,publisher_id',
+        'created_at,id,direction,source,description,amount_atomic,amount_usd,balance_after_atomic,balance_after_usd,publisher_id,publisher_name',
       );
       expect(lines.at(-1)).toBe('');
       const rows = lines.slice(1, -1);
       expect(rows).toHaveLength(5);
       expect(rows[0]).toMatch(
         new RegExp(
-          `^2026-11-02T01:00:00.000Z,[0-9a-f-]{36},debit,usage,Usage charge,10000,\\$0.01,9990000,\\$9.99,${pubA}$`,
+          `^2026-11-02T01:00:00.000Z,[0-9a-f-]{36},debit,usage,Usage charge,10000,\\$0.01,9990000,\\$9.99,${pubA},"Acme, ""Data"" Co"$`,
         ),
       );
       expect(rows[4]).toMatch(

@@ -325,7 +325,7 @@ export const walletRoutes = [
     section: 'wallet',
     summary: 'Export transactions as a CSV file for a date range',
     description:
-      'RFC 4180 CSV, oldest first, usage never aggregated, streamed as it is read: created_at, id, direction, source, description, amount_atomic, amount_usd, balance_after_atomic, balance_after_usd, publisher_id.',
+      'RFC 4180 CSV, oldest first, usage never aggregated, streamed as it is read: created_at, id, direction, source, description, amount_atomic, amount_usd, balance_after_atomic, balance_after_usd, publisher_id, publisher_name.',
     auth: 'required',
     rateLimit: 'general',
     forward: { service: 'commerce', path: '/internal/wallet/transactions/export' },

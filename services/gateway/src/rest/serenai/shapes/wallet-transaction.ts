@@ -13,6 +13,7 @@ export const WalletTransactionFields = graphql(`
     amountAtomic
     description
     publisherId
+    publisherName
     balanceAfterAtomic
     usageCount
     createdAt
@@ -27,6 +28,7 @@ export const walletTransactionSchema = z.object({
   amount_usd: z.string(),
   description: z.string(),
   publisher_id: z.string().nullable(),
+  publisher_name: z.string().nullable(),
   balance_after_atomic: z.number().int().nullable().describe('the balance right after a debit (debits only)'),
   balance_after_usd: z.string().nullable(),
   usage_count: z.number().int().describe('usage debits an aggregated row sums; 1 otherwise'),
@@ -46,6 +48,7 @@ export function walletTransactionToRest(
     amount_usd: usdOf(t.amountAtomic),
     description: t.description,
     publisher_id: t.publisherId,
+    publisher_name: t.publisherName,
     balance_after_atomic: debit ? atomicOf(t.balanceAfterAtomic) : null,
     balance_after_usd: debit ? usdOf(t.balanceAfterAtomic) : null,
     usage_count: t.usageCount,
