@@ -78,6 +78,12 @@ describe('marketplace app decider', () => {
       })
       .then([{ ...registered, data: { ...registered.data, webhookUrl: 'http://127.0.0.1:9/h' } }]);
     given([])
+      .when({ ...register, input: { ...register.input, name: 'Sync\u202eexe' } })
+      .thenThrows({ code: 'VALIDATION_ERROR' });
+    given([])
+      .when({ ...register, input: { ...register.input, name: '   ' } })
+      .thenThrows({ code: 'VALIDATION_ERROR' });
+    given([])
       .when({ ...register, input: { ...register.input, distribution: 'world' } })
       .thenThrows({ code: 'VALIDATION_ERROR' });
   });

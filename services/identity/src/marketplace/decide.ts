@@ -1,5 +1,6 @@
-import { parseSerebroScopes } from '@seren/contracts';
+import { parseSerebroScopes, safeName } from '@seren/contracts';
 import { conflict, notFound, validationError } from '@seren/service-kit/errors';
+import { valid } from '../inputs.js';
 import { evolveApp, initialAppState, type AppEvent, type AppState, type Distribution } from './app.js';
 import {
   evolveInstall,
@@ -21,10 +22,11 @@ export const DEFAULT_SECRET_GRACE_SECONDS = 86_400;
 /** A rotated PIT keeps working for 7 days (the issue's overlap). */
 export const PIT_ROTATION_OVERLAP_SECONDS = 7 * 86_400;
 
+const nameInput = safeName();
+
+/** An app's or a PIT's name: 1–100 characters, trimmed, one line, no control or bidi characters. */
 export function appName(value: unknown, field = 'name'): string {
-  const name = typeof value === 'string' ? value.trim() : '';
-  if (name.length < 1 || name.length > 100) throw validationError(`${field}: 1 to 100 characters`, { field });
-  return name;
+  return valid(nameInput, value, field);
 }
 
 /** Scope names (canonical or HighLevel's) → canonical, in catalog order; unknown names refused. */
