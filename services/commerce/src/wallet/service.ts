@@ -450,7 +450,8 @@ export async function applyReferralCode(
 ): Promise<ReferralApplied> {
   const { organizationId, subject } = callerOrganization(request);
   const code = normalizedCode(input.referralCode ?? '');
-  if (code === '')
+  // only what a code can be reaches the database (a NUL byte or a megabyte is simply not a code)
+  if (!/^[A-Z0-9]{4,32}$/.test(code))
     throw walletErrors.validationError('Invalid referral code', {
       reason: 'INVALID_REFERRAL_CODE',
       field: 'referral_code',

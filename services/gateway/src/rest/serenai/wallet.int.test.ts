@@ -270,6 +270,15 @@ describe('SerenAI agent wallet through the gateway', () => {
     expect(
       (await s.serenai('POST', '/wallet/referral/apply', { token: referred.token, body: {} })).status,
     ).toBe(400);
+    for (const bad of ['AB\u0000CD22', 'x'.repeat(10_000), '']) {
+      const r = await s.serenai('POST', '/wallet/referral/apply', {
+        token: referred.token,
+        body: { referral_code: bad },
+      });
+      // a NUL byte is refused at the edge (VALIDATION_ERROR), the rest by commerce
+      expect(r.status).toBe(400);
+      expect(['INVALID_REFERRAL_CODE', 'VALIDATION_ERROR']).toContain(r.body.error);
+    }
 
     const applied = await s.serenai('POST', '/wallet/referral/apply', {
       token: referred.token,
