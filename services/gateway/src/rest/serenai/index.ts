@@ -38,6 +38,7 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     'permissions',
     'sessions',
     'wallet-recovery',
+    'wallet',
     'audit-logs',
     'plans',
     'stripe-webhooks',
