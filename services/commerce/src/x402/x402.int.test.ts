@@ -239,6 +239,17 @@ describe('x402 deposits: POST /wallet/deposit/crypto settled on the local chain'
       body: JSON.stringify({ amount: '1.00', publisher_id: randomUUID() }),
     });
     expect(unknown.status).toBe(404);
+    const asset = async (asset_id: unknown) =>
+      (
+        await fetch(url(), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(await agent()) },
+          body: JSON.stringify({ amount: '1.00', publisher_id: publisherId, asset_id }),
+        })
+      ).status;
+    expect(await asset('USDC')).toBe(402);
+    expect(await asset(usdc.toLowerCase())).toBe(402);
+    expect(await asset('ETH')).toBe(400);
     for (const amount of ['-1', '0', 'ten', '1.0000001']) {
       const bad = await post(amount);
       expect({ amount, status: bad.status }).toEqual({ amount, status: 400 });
