@@ -1,5 +1,5 @@
 import { startTestIdentity, type TestIdentity } from '../test/harness';
-import { openCredential, rewrapVaultAtStart, rewrapVaultCredentials, sealCredential } from './service';
+import { openCredential, rewrapVaultCredentials, sealCredential } from './service';
 
 // The vault against real PostgreSQL: a round trip, masked lists, the clear value nowhere in the
 // tables, events or answers, and a key-encryption key rotation re-wrapping the data keys.
@@ -84,7 +84,7 @@ describe('vault', () => {
     ).toEqual([]);
   });
 
-  it('a KEK rotation re-wraps every data key under the new key; values open as before', async () => {
+  it('a KEK rotation: identity restarted with a new key re-wraps every data key at start; values open as before', async () => {
     const owner = await t.client.user('rotation');
     const org = await t.client.team(owner);
     const identity = t.service.identity;
@@ -99,38 +99,53 @@ describe('vault', () => {
       name: 'mailgun',
       value: 'key-BBBB-2222',
     });
+    const db = ((await identity.dataSource.query(`select current_database() as db`)) as { db: string }[])[0]!
+      .db;
 
-    const rotated = {
-      ...identity,
-      config: {
-        ...identity.config,
+    // the same database, started with a new key id and secret and the old pair as a previous key
+    const restarted = await startTestIdentity({
+      env: {
+        IDENTITY_DATABASE: db,
+        AUDIT_LOG_CONSUMER: 'false',
         VAULT_KEK_ID: 'k2',
         VAULT_KEK_SECRET: 'a-brand-new-vault-secret-of-at-least-32-chars',
         VAULT_PREVIOUS_KEKS: `${identity.config.VAULT_KEK_ID}:${identity.config.VAULT_KEK_SECRET}`,
       },
-    };
-    const result = await rewrapVaultCredentials(rotated);
-    expect(result.rewrapped).toBeGreaterThanOrEqual(2);
-    expect(result.unreadable).toBe(0);
-    const rows: { credential_id: string; key_id: string }[] = await identity.dataSource.query(
-      `select credential_id, key_id from vault_sealed where credential_id = any($1) order by credential_id`,
-      [[first.id, second.id]],
-    );
-    expect(rows.map((r) => r.key_id)).toEqual(['k2', 'k2']);
-    expect(await openCredential(rotated, { organizationId: org, credentialId: first.id })).toBe(
-      'tok-AAAA-1111',
-    );
-    expect(await openCredential(rotated, { organizationId: org, name: 'mailgun' })).toBe('key-BBBB-2222');
-    // the old key alone no longer opens them; once the old pair is dropped from the config, nothing is lost
-    await expect(openCredential(identity, { organizationId: org, credentialId: first.id })).rejects.toThrow(
-      /no key-encryption key "k2"/,
-    );
-    const onlyNew = { ...rotated, config: { ...rotated.config, VAULT_PREVIOUS_KEKS: '' } };
-    expect(await openCredential(onlyNew, { organizationId: org, credentialId: second.id })).toBe(
-      'key-BBBB-2222',
-    );
-    // running again has nothing to do
-    expect((await rewrapVaultCredentials(onlyNew)).rewrapped).toBe(0);
-    await rewrapVaultAtStart(onlyNew);
+    });
+    try {
+      const rows: { key_id: string }[] = await identity.dataSource.query(
+        `select key_id from vault_sealed where credential_id = any($1)`,
+        [[first.id, second.id]],
+      );
+      expect(rows.map((r) => r.key_id)).toEqual(['k2', 'k2']);
+      const again = restarted.service.identity;
+      expect(await openCredential(again, { organizationId: org, credentialId: first.id })).toBe(
+        'tok-AAAA-1111',
+      );
+      expect(await openCredential(again, { organizationId: org, name: 'mailgun' })).toBe('key-BBBB-2222');
+      // the old key alone no longer opens them
+      await expect(openCredential(identity, { organizationId: org, credentialId: first.id })).rejects.toThrow(
+        /no key-encryption key "k2"/,
+      );
+      // once re-wrapped, the old pair can go from the configuration: nothing is lost
+      const onlyNew = { ...again, config: { ...again.config, VAULT_PREVIOUS_KEKS: '' } };
+      expect(await openCredential(onlyNew, { organizationId: org, credentialId: second.id })).toBe(
+        'key-BBBB-2222',
+      );
+      expect(await rewrapVaultCredentials(onlyNew)).toEqual({ rewrapped: 0, unreadable: 0 });
+      // a key that is not configured at all is reported, not guessed
+      const unknownKey = {
+        ...again,
+        config: {
+          ...again.config,
+          VAULT_KEK_ID: 'k3',
+          VAULT_KEK_SECRET: 'yet-another-secret-of-at-least-32-characters',
+          VAULT_PREVIOUS_KEKS: '',
+        },
+      };
+      expect((await rewrapVaultCredentials(unknownKey)).unreadable).toBeGreaterThanOrEqual(2);
+    } finally {
+      await restarted.close();
+    }
   });
 });
