@@ -85,14 +85,16 @@ export async function addPaymentMethod(
   }
 
   const customer = await ensureStripeCustomer(commerce, organizationId);
+  const paymentMethodId = randomUUID();
+  // keyed by our new id: a method removed and added again within Stripe's 24 h must be attached
+  // again, not answered from the first attach (attaching to the same customer twice is harmless)
   const attached = await stripeCall(() =>
     commerce.stripe.client.paymentMethods.attach(
       stripeId,
       { customer },
-      { idempotencyKey: `attach:${organizationId}:${stripeId}` },
+      { idempotencyKey: `attach:${organizationId}:${paymentMethodId}` },
     ),
   );
-  const paymentMethodId = randomUUID();
   const { events } = await handlePaymentMethods(commerce, request, organizationId, {
     type: 'AttachPaymentMethod',
     organizationId,

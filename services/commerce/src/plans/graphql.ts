@@ -22,8 +22,13 @@ export function plansResolvers(commerce: Commerce): Resolvers {
         (
           c,
           request,
-          args: { organizationId: string; planId: string; stripePaymentMethodId?: string | null },
-        ) => changeOrganizationPlan(c, request, args.organizationId, args),
+          args: {
+            organizationId: string;
+            planId: string;
+            stripePaymentMethodId?: string | null;
+            idempotencyKey?: string | null;
+          },
+        ) => changeOrganizationPlan(c, request, args.organizationId, args, args.idempotencyKey),
       ),
     },
     OrganizationQuota: {

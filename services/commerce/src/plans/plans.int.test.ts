@@ -14,8 +14,10 @@ import { planOf } from './catalog';
 const PLAN_FIELDS = `organizationId status currentPeriodStart currentPeriodEnd lastProrationCents changedAt
   stripePaymentMethodId plan { id } pendingPlan { id } pendingChangeAt`;
 const ORG_PLAN = `query ($org: ID!) { organizationPlan(organizationId: $org) { ${PLAN_FIELDS} } }`;
-const CHANGE = `mutation ($org: ID!, $plan: ID!, $pm: String) {
-  changeOrganizationPlan(organizationId: $org, planId: $plan, stripePaymentMethodId: $pm) { ${PLAN_FIELDS} }
+const CHANGE = `mutation ($org: ID!, $plan: ID!, $pm: String, $key: String) {
+  changeOrganizationPlan(organizationId: $org, planId: $plan, stripePaymentMethodId: $pm, idempotencyKey: $key) {
+    ${PLAN_FIELDS}
+  }
 }`;
 const ADD = `mutation ($pm: String!, $default: Boolean!) {
   addBillingPaymentMethod(stripePaymentMethodId: $pm, setAsDefault: $default) {
@@ -176,6 +178,34 @@ describe('payment methods and plans', () => {
     const intent = sent.find((r) => r.path === '/v1/payment_intents');
     expect(sent.map((r) => r.path)).toContain('/v1/payment_methods/pm_card_visa/attach');
     expect(intent?.idempotency_key).toMatch(/^plan-change:/);
+  });
+
+  it('answers a retried upgrade with the same idempotency key from the first, charging once; another plan with the key is refused', async () => {
+    const { call } = organization();
+    await call(ADD, { pm: 'pm_card_visa', default: true });
+    service.application.now = () => new Date(Date.UTC(2026, 11, 5));
+    sent = [];
+    const key = `plan-${randomUUID()}`;
+    const first = await call<{ changeOrganizationPlan: unknown }>(CHANGE, {
+      org: 'default',
+      plan: 'launch',
+      key,
+    });
+    const again = await call<{ changeOrganizationPlan: unknown }>(CHANGE, {
+      org: 'default',
+      plan: 'launch',
+      key,
+    });
+    expect(first.errors).toBeUndefined();
+    expect(again.data).toEqual(first.data);
+    const charges = sent.filter((r) => r.path === '/v1/payment_intents');
+    expect(charges).toHaveLength(1);
+    expect(charges[0]!.idempotency_key).toMatch(new RegExp(`:${key}$`));
+    const other = await call(CHANGE, { org: 'default', plan: 'scale', key });
+    expect(other.errors?.[0]?.extensions).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      reason: 'IDEMPOTENCY_ERROR',
+    });
   });
 
   it('downgrades at the end of the period, by the durable timer; asking for the current plan again drops it', async () => {

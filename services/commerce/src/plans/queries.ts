@@ -1,4 +1,5 @@
 import type { ApplicationContext } from '@seren/service-kit';
+import type { EntityManager } from 'typeorm';
 import { DEFAULT_PLAN_ID, periodOf, planOf, type Plan } from './catalog.js';
 
 export interface OrganizationPlanView {
@@ -32,8 +33,9 @@ export async function organizationPlanOf(
   app: ApplicationContext,
   organizationId: string,
   now: Date,
+  manager?: EntityManager,
 ): Promise<OrganizationPlanView> {
-  const rows: OrganizationPlanRow[] = await app.dataSource.query(
+  const rows: OrganizationPlanRow[] = await (manager ?? app.dataSource.manager).query(
     `select * from organization_plans where organization_id = $1`,
     [organizationId],
   );

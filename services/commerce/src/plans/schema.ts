@@ -64,8 +64,14 @@ export const plansTypeDefs = gql`
     """
     Upgrades at once, charging the prorated difference to stripePaymentMethodId or the default payment
     method (none: VALIDATION_ERROR PAYMENT_METHOD_REQUIRED); a downgrade takes effect at the period's
-    end. Needs billing.manage.
+    end. Needs billing.manage. With an idempotency key, a retry answers the first result (another
+    plan with the same key: IDEMPOTENCY_ERROR).
     """
-    changeOrganizationPlan(organizationId: ID!, planId: ID!, stripePaymentMethodId: String): OrganizationPlan!
+    changeOrganizationPlan(
+      organizationId: ID!
+      planId: ID!
+      stripePaymentMethodId: String
+      idempotencyKey: String
+    ): OrganizationPlan!
   }
 `;

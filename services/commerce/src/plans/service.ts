@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { anonymous, eventMetadataOf, handle, type RequestOrigin } from '@seren/service-kit';
 import { domainErrorsOf } from '@seren/service-kit/errors';
+import type { EntityManager } from 'typeorm';
 import type { Commerce } from '../application.js';
+import { requestHashOf, withIdempotency } from '../ledger/index.js';
 import { defaultPaymentMethodOf, findPaymentMethod } from '../payment-methods/queries.js';
 import { addPaymentMethod } from '../payment-methods/service.js';
 import { stripeCall } from '../stripe/service.js';
@@ -56,9 +58,10 @@ export async function getQuotaUsage(
   return quotaUsageOf(commerce, access.organizationId, current.plan, now);
 }
 
-async function planState(commerce: Commerce, organizationId: string) {
+async function planState(commerce: Commerce, organizationId: string, manager: EntityManager) {
   const { events } = await commerce.store.readStream<OrganizationPlanEvent>(
     organizationPlanStream(organizationId),
+    { manager },
   );
   return events.reduce(evolveOrganizationPlan, initialOrganizationPlanState());
 }
@@ -68,18 +71,46 @@ async function planState(commerce: Commerce, organizationId: string) {
  * rest of the period is charged off-session to the given payment method (attached first when it is
  * new), else the default one (none: 400 PAYMENT_METHOD_REQUIRED; a declined card: 400 from Stripe).
  * A cheaper plan is scheduled for the period's end, where a durable Temporal timer applies it.
- * Asking for the current plan again drops a pending downgrade. Needs billing.manage.
+ * Asking for the current plan again drops a pending downgrade. Needs billing.manage. With an
+ * idempotency key (Stripe's semantics, through the ledger's `withIdempotency`) a retry answers the
+ * first result and Stripe sees the same key, so a proration is never charged twice.
  */
 export async function changeOrganizationPlan(
   commerce: Commerce,
   request: RequestOrigin,
   organizationIdOrDefault: string,
   input: { planId: string; stripePaymentMethodId?: string | null },
+  idempotencyKey?: string | null,
 ): Promise<OrganizationPlanView> {
-  const { organizationId, subject } = organizationInPath(request, organizationIdOrDefault);
+  const { organizationId } = organizationInPath(request, organizationIdOrDefault);
   requireBillingManage(request);
   getPlan(input.planId);
-  const state = await planState(commerce, organizationId);
+  const stripePaymentMethodId = input.stripePaymentMethodId?.trim() || null;
+  return withIdempotency(
+    commerce,
+    {
+      scope: `POST /organizations/plan:${organizationId}`,
+      key: idempotencyKey,
+      requestHash: requestHashOf({ planId: input.planId, stripePaymentMethodId }),
+    },
+    (tx) =>
+      changePlanIn(commerce, tx, request, organizationId, {
+        planId: input.planId,
+        stripePaymentMethodId,
+        idempotencyKey: idempotencyKey || null,
+      }),
+  );
+}
+
+async function changePlanIn(
+  commerce: Commerce,
+  tx: EntityManager,
+  request: RequestOrigin,
+  organizationId: string,
+  input: { planId: string; stripePaymentMethodId: string | null; idempotencyKey: string | null },
+): Promise<OrganizationPlanView> {
+  const { subject } = organizationInPath(request, organizationId);
+  const state = await planState(commerce, organizationId, tx);
   const kind = planChangeOf(state, input.planId);
   const now = commerce.now();
   const changeId = randomUUID();
@@ -96,8 +127,8 @@ export async function changeOrganizationPlan(
       from: planOf(state.planId)!,
       to: planOf(input.planId)!,
       now,
-      changeId,
-      stripePaymentMethodId: input.stripePaymentMethodId?.trim() || null,
+      stripeKey: `plan-change:${organizationId}:${input.idempotencyKey ?? changeId}`,
+      stripePaymentMethodId: input.stripePaymentMethodId,
     });
   }
   if (kind === 'downgrade') {
@@ -121,7 +152,7 @@ export async function changeOrganizationPlan(
   };
   const { events } = await handle(
     commerce,
-    undefined,
+    tx,
     organizationPlanStream(organizationId),
     organizationPlanDecider,
     command,
@@ -134,14 +165,14 @@ export async function changeOrganizationPlan(
         .getHandle(state.pending.workflowId)
         .cancel()
         .catch(() => undefined);
-  return organizationPlanOf(commerce, organizationId, now);
+  return organizationPlanOf(commerce, organizationId, now, tx);
 }
 
 async function chargeProration(
   commerce: Commerce,
   request: RequestOrigin,
   organizationId: string,
-  change: { from: Plan; to: Plan; now: Date; changeId: string; stripePaymentMethodId: string | null },
+  change: { from: Plan; to: Plan; now: Date; stripeKey: string; stripePaymentMethodId: string | null },
 ) {
   const amount = prorationCents(change.from, change.to, change.now);
   if (amount < MIN_CHARGE_CENTS)
@@ -178,7 +209,7 @@ async function chargeProration(
           to_plan_id: change.to.id,
         },
       },
-      { idempotencyKey: `plan-change:${organizationId}:${change.changeId}` },
+      { idempotencyKey: change.stripeKey },
     ),
   );
   return {

@@ -400,6 +400,31 @@ describe('SerenAI Stripe payments, payment methods, plans and the Stripe webhook
       expect(noBody.status).toBe(400);
     });
 
+    it('POST /organizations/{organization_id}/plan with an Idempotency-Key: a retry answers the first change; another plan with the key 400', async () => {
+      const agent = await restAgent(s);
+      const headers = { 'idempotency-key': `plan-${randomUUID()}` };
+      const body = { plan_id: 'launch', stripe_payment_method_id: 'pm_card_visa' };
+      const first = await s.serenai('POST', '/organizations/default/plan', {
+        token: agent.token,
+        headers,
+        body,
+      });
+      const again = await s.serenai('POST', '/organizations/default/plan', {
+        token: agent.token,
+        headers,
+        body,
+      });
+      expect(first.status).toBe(200);
+      expect(again.body).toEqual(first.body);
+      const other = await s.serenai('POST', '/organizations/default/plan', {
+        token: agent.token,
+        headers,
+        body: { plan_id: 'scale' },
+      });
+      expect(other.status).toBe(400);
+      expect(other.body).toMatchObject({ error: 'IDEMPOTENCY_ERROR' });
+    });
+
     it("GET /organizations/{organization_id}/quota 200 counts the month's charges against the plan; 404 for another organization", async () => {
       const agent = await restAgent(s);
       const r = await s.serenai('GET', '/organizations/default/quota', { token: agent.token });

@@ -54,7 +54,8 @@ export const plansRoutes = [
     description:
       'A dearer plan applies at once and charges the price difference for the rest of the month (proration) to `stripe_payment_method_id` ' +
       '(attached first when new) or the default payment method; without one, 400. A cheaper plan takes effect at the end of the month ' +
-      '(`pending_plan_id`, `pending_change_at`); asking for the current plan again drops it. Needs billing.manage (403 without).',
+      '(`pending_plan_id`, `pending_change_at`); asking for the current plan again drops it. Needs billing.manage (403 without). ' +
+      "Optional `Idempotency-Key` header (Stripe's semantics; forwarded to Stripe with the proration charge).",
     auth: 'required',
     rateLimit: 'general',
     request: {
@@ -63,11 +64,17 @@ export const plansRoutes = [
     },
     operation: graphql(
       `
-        mutation SerenaiChangeOrganizationPlan($org: ID!, $planId: ID!, $stripePaymentMethodId: String) {
+        mutation SerenaiChangeOrganizationPlan(
+          $org: ID!
+          $planId: ID!
+          $stripePaymentMethodId: String
+          $idempotencyKey: String
+        ) {
           changeOrganizationPlan(
             organizationId: $org
             planId: $planId
             stripePaymentMethodId: $stripePaymentMethodId
+            idempotencyKey: $idempotencyKey
           ) {
             ...OrganizationPlanFields
           }
@@ -75,18 +82,22 @@ export const plansRoutes = [
       `,
       [OrganizationPlanFields],
     ),
-    variables: ({ params, body }) => ({
-      org: params.organization_id,
-      planId: body.plan_id,
-      stripePaymentMethodId: body.stripe_payment_method_id ?? null,
-    }),
+    variables: ({ params, body, headers }) => {
+      const key = headers['idempotency-key'];
+      return {
+        org: params.organization_id,
+        planId: body.plan_id,
+        stripePaymentMethodId: body.stripe_payment_method_id ?? null,
+        idempotencyKey: (Array.isArray(key) ? key[0] : key) || null,
+      };
+    },
     response: {
       status: 200,
       description: 'Plan changed successfully',
       schema: dataResponseSchema(organizationPlanSchema),
       body: (data) => dataResponse(organizationPlanToRest(data.changeOrganizationPlan)),
     },
-    errors: [400, 403, 404],
+    errors: [400, 403, 404, 409],
   }),
   route.operation({
     method: 'GET',
