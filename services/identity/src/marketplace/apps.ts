@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventMetadataOf, handle, notFound, transaction } from '@seren/service-kit';
+import { eventMetadataOf, handle, notFound, transaction, validationError } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import { iso, storeCredential, type Identity } from '../platform/app.js';
 import { sha256 } from '../platform/crypto.js';
@@ -181,6 +181,14 @@ export async function registerApp(
   input: AppInput,
 ): Promise<AppWithSecret> {
   const membership = await authorize(identity, request, idOrDefault, MANAGE_INTEGRATIONS, 'not_found');
+  const kinds: { kind: string }[] = await identity.dataSource.query(
+    `select kind from organizations where id = $1`,
+    [membership.organizationId],
+  );
+  if (kinds[0]?.kind !== 'agency')
+    throw validationError("marketplace apps belong to an agency (the developer's)", {
+      field: 'organizationId',
+    });
   const appId = randomUUID();
   const secretId = randomUUID();
   const clientSecret = newClientSecret();

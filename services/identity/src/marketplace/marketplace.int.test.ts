@@ -187,6 +187,20 @@ describe('marketplace apps, installs and private integrations', () => {
       new RegExp([clientSecret, rotated.clientSecret, again.clientSecret].join('|')),
     );
 
+    // apps belong to agencies only
+    expect(
+      await t.client.error(
+        REGISTER,
+        {
+          o: dev.user.personalOrganizationId,
+          n: 'x',
+          r: ['https://a.example.com/cb'],
+          s: ['contacts:read'],
+          d: 'AGENCY',
+        },
+        dev.user.as,
+      ),
+    ).toMatchObject({ code: 'VALIDATION_ERROR' });
     // no one outside the developer organization sees it; a private webhook is refused
     const stranger = await agency('stranger');
     expect(await t.client.error(APPS, { o: dev.agencyId }, stranger.user.as)).toMatchObject({
