@@ -46,6 +46,8 @@ const chainConfig = z.object({
   X402_PAY_TO: address.optional(),
   /** SerenAI's public REST base, for the `resource` of the payment requirements */
   X402_RESOURCE_BASE: z.url().default('http://localhost:4001'),
+  /** how long a settlement waits for its receipt before answering `settlement_pending` (the next try reconciles) */
+  X402_CONFIRMATION_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** how long a payment authorization the 402 asks for stays valid */
   X402_MAX_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(300),
 });
@@ -61,6 +63,8 @@ export interface X402Chain {
   payTo: Address;
   facilitator: PrivateKeyAccount;
   maxTimeoutSeconds: number;
+  /** the receipt wait of a settlement */
+  confirmationTimeoutMs: number;
   /** SerenAI's public REST base URL (the payment's resource is `<base>/wallet/deposit/crypto`) */
   resourceBase: string;
   publicClient: ReturnType<typeof createPublicClient>;
@@ -122,6 +126,7 @@ export function chainOf(env: Record<string, string | undefined> = process.env): 
     payTo,
     facilitator,
     maxTimeoutSeconds: config.X402_MAX_TIMEOUT_SECONDS,
+    confirmationTimeoutMs: config.X402_CONFIRMATION_TIMEOUT_MS,
     resourceBase: config.X402_RESOURCE_BASE,
     // receipts are polled every 250 ms (viem's default is 4 s): a settlement waits for its block, not for the poll
     publicClient: createPublicClient({ chain, transport, pollingInterval: 250 }),

@@ -314,6 +314,8 @@ export async function cryptoDeposit(
       ],
       { manager: tx, expectedVersion: 0, metadata: eventMetadataOf(origin, { organizationId }) },
     );
+    // a broadcast the library remembered as pending is settled now
+    await tx.query(`delete from x402_pending_settlements where lower(tx_hash) = $1`, [txHash]);
     const balance = await balances(tx, organizationId, 'USDC');
     const response: SettleResponse = { ...settled, transaction: txHash };
     return {
@@ -392,13 +394,14 @@ function nonceUsed(chain: X402Chain, authorization: Authorization): Promise<bool
 const RECOVERY_BLOCKS = 50_000n;
 
 async function transactionThatUsed(chain: X402Chain, authorization: Authorization): Promise<Hex | undefined> {
-  const latest = await chain.publicClient.getBlockNumber();
+  // not viem's cached block number: the transaction may be in the block just mined
+  const latest = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
   const logs = await chain.publicClient.getLogs({
     address: chain.usdc.address,
     event: tokenEvents[0],
     args: { authorizer: authorization.from, nonce: authorization.nonce },
     fromBlock: latest > RECOVERY_BLOCKS ? latest - RECOVERY_BLOCKS : 0n,
-    toBlock: latest,
+    toBlock: 'latest',
   });
   const hash = logs[0]?.transactionHash;
   if (!hash) return undefined;

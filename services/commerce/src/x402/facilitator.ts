@@ -55,7 +55,7 @@ export function buildFacilitator(chain: X402Chain, dataSource: DataSource): x402
       sendTransaction: (args) => wallet.sendTransaction({ ...args, account, chain: chain.chain }),
       waitForTransactionReceipt: (args) => reader.waitForTransactionReceipt(args),
     },
-    { confirmationTimeoutMs: 30_000 },
+    { confirmationTimeoutMs: chain.confirmationTimeoutMs },
   );
   const facilitator = new x402Facilitator().register(
     chain.network,

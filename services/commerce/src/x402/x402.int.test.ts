@@ -35,7 +35,14 @@ describe('x402 deposits: POST /wallet/deposit/crypto settled on the local chain'
 
   beforeAll(async () => {
     service = await startCommerceService(
-      testServiceEnv('commerce', { env: { ...chainEnv, X402_FACILITATOR_PRIVATE_KEY: facilitatorKey } }),
+      testServiceEnv('commerce', {
+        // a short receipt wait, for the pending-settlement test (anvil mines at once otherwise)
+        env: {
+          ...chainEnv,
+          X402_FACILITATOR_PRIVATE_KEY: facilitatorKey,
+          X402_CONFIRMATION_TIMEOUT_MS: '1500',
+        },
+      }),
     );
     const { data, errors } = await graphql<{ registerPublisher: { id: string } }>(
       service.url,
@@ -223,6 +230,42 @@ describe('x402 deposits: POST /wallet/deposit/crypto settled on the local chain'
     expect(((await retry.json()) as { tx_hash: string }).tx_hash).toBe(settled.transaction.toLowerCase());
     expect((await funded()) - before).toBe(1_000_000n);
     expect((await onChain(payTo)) - treasuryBefore).toBe(1_000_000n);
+  });
+
+  it('a settlement whose receipt does not come in time answers settlement_pending, keeps its hash, and the retry credits that transaction without sending another', async () => {
+    const before = await funded();
+    const treasuryBefore = await onChain(payTo);
+    const header = await signedHeader('0.40');
+    const rpc = (method: string, params: unknown[] = []) =>
+      fetch(chainEnv.RPC_URL!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+      });
+    await rpc('evm_setAutomine', [false]);
+    let pending: Response;
+    try {
+      pending = await post('0.40', { 'PAYMENT-SIGNATURE': header });
+    } finally {
+      await rpc('evm_setAutomine', [true]);
+    }
+    expect(pending.status).toBe(402);
+    expect(decodePaymentRequiredHeader(pending.headers.get('payment-required')!).error).toBe(
+      'settlement_pending',
+    );
+    expect((await funded()) - before).toBe(0n);
+    const remembered: { tx_hash: string }[] = await service.dataSource.query(
+      `select tx_hash from x402_pending_settlements`,
+    );
+    expect(remembered).toHaveLength(1);
+    await rpc('evm_mine');
+
+    const retry = await post('0.40', { 'PAYMENT-SIGNATURE': header });
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as { tx_hash: string }).tx_hash).toBe(remembered[0]!.tx_hash.toLowerCase());
+    expect((await funded()) - before).toBe(400_000n);
+    expect((await onChain(payTo)) - treasuryBefore).toBe(400_000n);
+    expect(await service.dataSource.query(`select 1 from x402_pending_settlements`)).toEqual([]);
   });
 
   it('refuses a payment for another amount than the body asks, and answers 404 and 400 as documented', async () => {
