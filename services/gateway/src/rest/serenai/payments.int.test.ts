@@ -177,6 +177,30 @@ describe('SerenAI Stripe payments, payment methods, plans and the Stripe webhook
       expect(bad.status).toBe(400);
     });
 
+    it("answers the same refusals over GraphQL through the gateway (the rules are commerce's, not the rows')", async () => {
+      const agent = await restAgent(s);
+      await withRecovery(agent);
+      expect(
+        await s.client.error(
+          `mutation { createStripeDeposit(amountCents: 499) { depositId } }`,
+          {},
+          { token: agent.token },
+        ),
+      ).toMatchObject({ code: 'VALIDATION_ERROR', reason: 'AMOUNT_TOO_SMALL' });
+      const rest = await s.serenai('POST', '/wallet/deposit', {
+        token: agent.token,
+        body: { amount_cents: 499 },
+      });
+      expect(rest.body.error).toBe('AMOUNT_TOO_SMALL');
+      expect(
+        await s.client.error(
+          `mutation { changeOrganizationPlan(organizationId: "default", planId: "scale") { organizationId } }`,
+          {},
+          { token: agent.token },
+        ),
+      ).toMatchObject({ code: 'VALIDATION_ERROR', reason: 'PAYMENT_METHOD_REQUIRED' });
+    });
+
     it('400 "Invalid webhook signature" for a bad, missing or tampered signature; nothing is credited', async () => {
       const agent = await restAgent(s);
       await withRecovery(agent);
