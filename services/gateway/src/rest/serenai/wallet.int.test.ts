@@ -172,12 +172,11 @@ describe('SerenAI agent wallet through the gateway', () => {
     const without = await s.serenai('POST', '/wallet/bonus/payment-method', { token: agent.token });
     expect(without.status).toBe(403);
     expect(without.body.error).toBe('PAYMENT_METHOD_REQUIRED');
-    // a card on file, as POST /billing/payment-methods records it
-    await s.commerce.dataSource.query(
-      `insert into payment_methods (id, organization_id, stripe_payment_method_id, stripe_customer_id, type, created_at)
-       values ($1, $2, 'pm_card_visa', 'cus_test', 'card', now())`,
-      [randomUUID(), agent.organizationId],
-    );
+    const card = await s.serenai('POST', '/billing/payment-methods', {
+      token: agent.token,
+      body: { set_as_default: true, stripe_payment_method_id: 'pm_card_visa' },
+    });
+    expect(card.status).toBe(200);
     const claimed = await s.serenai('POST', '/wallet/bonus/payment-method', { token: agent.token });
     expect(claimed.status).toBe(200);
     expect(claimed.body.data).toEqual({
