@@ -187,6 +187,21 @@ describe('marketplace apps, installs and private integrations', () => {
       new RegExp([clientSecret, rotated.clientSecret, again.clientSecret].join('|')),
     );
 
+    // an update changes what it names; webhookUrl: null removes it, absent arguments stay
+    const updated = await t.client.ok<{
+      updateMarketplaceApp: { name: string; webhookUrl: string | null; scopes: string[] };
+    }>(
+      `mutation($o: ID!, $a: ID!) { updateMarketplaceApp(organizationId: $o, appId: $a, name: "Sync Pro", webhookUrl: null) { name webhookUrl scopes } }`,
+      { o: dev.agencyId, a: app.id },
+      dev.user.as,
+    );
+    expect(updated.updateMarketplaceApp).toEqual({
+      name: 'Sync Pro',
+      webhookUrl: null,
+      scopes: ['contacts:read', 'contacts:write', 'oauth:read'],
+    });
+    expect(await findAppClient(identity, app.clientId)).not.toHaveProperty('webhookUrl');
+
     // apps belong to agencies only
     expect(
       await t.client.error(
