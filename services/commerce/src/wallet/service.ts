@@ -3,6 +3,7 @@ import { eventMetadataOf, handle, transaction, type RequestOrigin } from '@seren
 import type { EntityManager } from 'typeorm';
 import type { Commerce } from '../application.js';
 import { accounts, agentWallet, postEntry, requestHashOf, withIdempotency } from '../ledger/index.js';
+import { hasPaymentMethod } from '../payment-methods/queries.js';
 import { callerOrganization } from '../plans/access.js';
 import { csvField, csvLine, csvText } from './csv.js';
 import { dailyEligibility, walletDecider, walletErrors, type DailyEligibility } from './decide.js';
@@ -246,7 +247,11 @@ export async function claimBonus(
     },
     async (tx) => {
       const recoverySetUp = await hasRecovery(tx, subject);
-      if (recoverySetUp && bonusType === 'payment_method' && !(await hasPaymentMethod(tx, organizationId)))
+      if (
+        recoverySetUp &&
+        bonusType === 'payment_method' &&
+        !(await hasPaymentMethod(commerce, organizationId, tx))
+      )
         throw walletErrors.forbidden('Payment method required: add one with POST /billing/payment-methods', {
           reason: 'PAYMENT_METHOD_REQUIRED',
         });
@@ -279,15 +284,6 @@ export async function claimBonus(
       return { bonusType, amount };
     },
   );
-}
-
-// Payment methods are H17-STRIPE's feature (src/payment-methods/); this reads its table in the
-// same database: one exists query, no second copy of the rule.
-async function hasPaymentMethod(tx: EntityManager, organizationId: string): Promise<boolean> {
-  const rows: unknown[] = await tx.query(`select 1 from payment_methods where organization_id = $1 limit 1`, [
-    organizationId,
-  ]);
-  return rows.length > 0;
 }
 
 export interface DailyEligibilityView extends DailyEligibility {
