@@ -67,6 +67,21 @@ function operationOf(product: Product, route: RouteDefinition, version?: 'v1' | 
       ? { content: { [contentType]: { schema: toSchema(route.response.schema, 'output') } } }
       : {}),
   };
+  // A forward's own error bodies (OAuth's, HTML pages) on their statuses; the edge may still answer
+  // those statuses itself (a refused input is its 400), in the product's Error.
+  const serviceErrors = route.kind === 'forward' ? route.serviceErrors : undefined;
+  const productError = { $ref: '#/components/schemas/Error' };
+  for (const status of serviceErrors?.statuses ?? []) {
+    const type = serviceErrors!.contentType ?? 'application/json';
+    const own = serviceErrors!.schema ? toSchema(serviceErrors!.schema, 'output') : { type: 'string' };
+    responses[String(status)] ??= {
+      description: `${serviceErrors!.description}; or the edge's own refusal, in the product's Error`,
+      content:
+        type === 'application/json'
+          ? { [type]: { schema: { oneOf: [own, productError] } } }
+          : { [type]: { schema: own }, 'application/json': { schema: productError } },
+    };
+  }
   for (const status of [...documentedErrorStatuses(route)].sort()) {
     responses[String(status)] ??= {
       description: statusText[status] ?? 'Error',

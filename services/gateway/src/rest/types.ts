@@ -140,6 +140,13 @@ export interface ForwardRoute<P extends Product = Product> extends RouteCommon<P
   };
   /** For the OpenAPI document only: what the request carries. */
   request?: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; contentType?: string };
+  /**
+   * Error answers of the owning service that are not in the product's error shape, by status: OAuth's
+   * RFC 6749 bodies (`{error, error_description}`), a browser page's HTML. OpenAPI documents them
+   * for these statuses (with `passThroughErrors`), and the fuzz checks hold the answers to them; the
+   * edge's own errors (a refused input's 400, 413, 429, 431...) keep the product's shape, documented beside.
+   */
+  serviceErrors?: { statuses: number[]; description: string; schema?: z.ZodType; contentType?: string };
   response: { status: number; description: string; schema?: z.ZodType; contentType?: string };
   /** Largest accepted body in bytes (default FORWARD_BODY_LIMIT_BYTES). */
   bodyLimit?: number;

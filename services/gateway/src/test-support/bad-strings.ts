@@ -416,9 +416,17 @@ export function problemOf(
     if (!documented) return `status ${answer.status} is not documented for this operation: ${shown}`;
   }
   if (answer.status < 400) return op ? undefined : `a path no operation has answered ${shown}`;
+  // an operation may document a status's error body of its own (a forward's `serviceErrors`),
+  // besides the product's Error for the edge's own refusals
+  const own = op && ownErrorBody(op.op, answer.status);
   const errorSchema = (document.components as { schemas?: Record<string, Schema> } | undefined)?.schemas
     ?.Error;
   if (!errorSchema) return 'the document has no Error schema';
+  if (own && !answer.contentType?.startsWith('application/json')) {
+    return answer.contentType?.startsWith(own.type)
+      ? undefined
+      : `error body is not ${own.type} (content-type ${answer.contentType ?? 'none'}): ${shown}`;
+  }
   if (!answer.contentType?.startsWith('application/json')) {
     return `error body is not JSON (content-type ${answer.contentType ?? 'none'}): ${shown}`;
   }
@@ -429,7 +437,27 @@ export function problemOf(
     return `error body does not parse as JSON: ${shown}`;
   }
   const mismatch = mismatchOf(body, errorSchema, '$');
+  if (mismatch && own?.schema && own.type.includes('json')) {
+    const wrong = mismatchOf(body, own.schema, '$');
+    return wrong
+      ? `error body is neither the product's Error (${mismatch}) nor the operation's (${wrong}): ${shown}`
+      : undefined;
+  }
   return mismatch ? `error body is not the product's Error shape (${mismatch}): ${shown}` : undefined;
+}
+
+/** The error body an operation documents for a status when it is not the product's Error. */
+function ownErrorBody(op: Schema, status: number): { type: string; schema?: Schema } | undefined {
+  const responses = (op.responses ?? {}) as Record<string, Schema>;
+  const content = responses[String(status)]?.content as Record<string, { schema?: Schema }> | undefined;
+  const isError = (schema?: Schema) =>
+    (schema as { $ref?: string } | undefined)?.$ref === '#/components/schemas/Error';
+  for (const [type, media] of Object.entries(content ?? {})) {
+    const schemas = (media.schema?.oneOf as Schema[] | undefined) ?? [media.schema];
+    const others = schemas.filter((schema) => !isError(schema));
+    if (others.length > 0) return { type, schema: others[0] };
+  }
+  return undefined;
 }
 
 const IGNORED_KEYWORDS = new Set(['description', 'examples', 'title', 'minimum', 'maximum']);

@@ -76,7 +76,11 @@ describe("Serebro's OAuth authorization server, driven by openid-client", () => 
       introspection_endpoint: `${t.publicUrl}/v2/oauth/introspect`,
       jwks_uri: `${t.publicUrl}/v2/oauth/jwks`,
       code_challenge_methods_supported: ['S256'],
-      grant_types_supported: expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']),
+      grant_types_supported: expect.arrayContaining([
+        'authorization_code',
+        'refresh_token',
+        'client_credentials',
+      ]),
       scopes_supported: expect.arrayContaining(['contacts:read', 'oauth.write']),
     });
     const jwks = (await (await fetch(String(metadata.jwks_uri))).json()) as {

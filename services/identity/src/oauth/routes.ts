@@ -19,6 +19,9 @@ import { issueLocationToken } from './location-token.js';
  */
 export const OAUTH_INTERNAL_PREFIX = '/internal/serebro-oauth';
 
+/** The paths a browser opens (authorization, consent): their errors are pages. */
+const BROWSER_PATHS = /^\/internal\/serebro-oauth\/v2\/oauth\/(chooselocation|authorize|consent)(\/|\?|$)/;
+
 type Form = Record<string, string | string[] | undefined>;
 const first = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;
@@ -105,6 +108,31 @@ export function oauthRoutes(identity: Identity) {
     };
 
     await app.register(async (scope) => {
+      // Errors the platform answers in service-kit's {code, message} (unsafe input, a body that does
+      // not parse, an unexpected failure) are OAuth's here: RFC 6749's JSON, or an error page on the
+      // browser's paths. The provider's own answers never pass here (the reply is hijacked).
+      scope.addHook('onSend', async (request, reply, payload) => {
+        if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
+        let body: { code?: unknown; message?: unknown };
+        try {
+          body = JSON.parse(payload) as typeof body;
+        } catch {
+          return payload;
+        }
+        if (typeof body.code !== 'string' || typeof body.message !== 'string') return payload;
+        const failed = reply.statusCode >= 500;
+        const error = failed ? 'server_error' : 'invalid_request';
+        const description = failed ? 'the authorization server failed; try again' : body.message;
+        if (!failed) reply.status(400);
+        reply.header('cache-control', 'no-store');
+        if (BROWSER_PATHS.test(request.url)) {
+          reply.type('text/html; charset=utf-8');
+          return renderErrorPage({ error, error_description: description });
+        }
+        reply.type('application/json; charset=utf-8');
+        return JSON.stringify({ error, error_description: description });
+      });
+
       // Forms are read here (to canonicalize scopes and swap secrets) and handed to the provider parsed.
       scope.addContentTypeParser(
         'application/x-www-form-urlencoded',
@@ -322,8 +350,9 @@ export function oauthRoutes(identity: Identity) {
         } catch (error) {
           if (!isDomainError(error)) throw error;
           const limited = error.code === 'RATE_LIMITED';
+          // 401 for a lock too: the page says why (429 is the edge's, in Serebro's error shape)
           return reply
-            .status(limited ? 429 : 401)
+            .status(401)
             .type('text/html; charset=utf-8')
             .send(
               renderSignIn({

@@ -27,6 +27,20 @@ const tokenResponse = z.object({
   installId: z.string().optional(),
 });
 
+const oauthErrorBody = z.object({ error: z.string(), error_description: z.string().optional() });
+/** What identity answers on these statuses: RFC 6749 §5.2 error bodies, or an HTML error page. */
+const oauthErrors = (statuses: number[]) => ({
+  statuses,
+  description:
+    'An OAuth 2.0 error (RFC 6749 §5.2: invalid_request, invalid_client, invalid_grant, invalid_scope...)',
+  schema: oauthErrorBody,
+});
+const pageErrors = (statuses: number[]) => ({
+  statuses,
+  description: 'An error page for the user (HTML): the request cannot go back to the app',
+  contentType: 'text/html',
+});
+
 /** A forward to identity's authorization server; `cookie` for the browser steps, `authorization` for clients. */
 const oauth = (row: {
   method: 'GET' | 'POST';
@@ -38,6 +52,7 @@ const oauth = (row: {
   request?: ForwardRoute['request'];
   response: ForwardRoute['response'];
   errors: number[];
+  serviceErrors: NonNullable<ForwardRoute['serviceErrors']>;
 }) =>
   route.forward({
     method: row.method,
@@ -58,6 +73,7 @@ const oauth = (row: {
     request: row.request,
     response: row.response,
     errors: row.errors,
+    serviceErrors: row.serviceErrors,
     bodyLimit: 64 * 1024,
   });
 
@@ -94,6 +110,7 @@ export const oauthRoutes = [
     },
     response: { status: 200, description: 'The tokens, with HighLevel’s fields', schema: tokenResponse },
     errors: [400, 401],
+    serviceErrors: oauthErrors([400, 401]),
   }),
   oauth({
     method: 'POST',
@@ -104,6 +121,7 @@ export const oauthRoutes = [
     request: { contentType: form, body: z.object({ companyId: z.string(), locationId: z.string() }) },
     response: { status: 200, description: 'A location token (no refresh token)', schema: tokenResponse },
     errors: [400, 401, 403],
+    serviceErrors: oauthErrors([400, 401, 403]),
   }),
   oauth({
     method: 'GET',
@@ -114,6 +132,7 @@ export const oauthRoutes = [
     request: { query: authorizationQuery },
     response: { status: 303, description: 'To the consent page, or back to the app with code and state' },
     errors: [400],
+    serviceErrors: pageErrors([400]),
   }),
   oauth({
     method: 'GET',
@@ -124,6 +143,7 @@ export const oauthRoutes = [
     request: { query: authorizationQuery },
     response: { status: 303, description: 'To the consent page, or back to the app with code and state' },
     errors: [400],
+    serviceErrors: pageErrors([400]),
   }),
   oauth({
     method: 'GET',
@@ -134,6 +154,7 @@ export const oauthRoutes = [
     request: { params: z.object({ uid: z.string() }) },
     response: { status: 303, description: 'To the next consent step, or back to the app' },
     errors: [400],
+    serviceErrors: pageErrors([400]),
   }),
   oauth({
     method: 'GET',
@@ -144,6 +165,7 @@ export const oauthRoutes = [
     request: { params: z.object({ uid: z.string() }) },
     response: { status: 200, description: 'The page', contentType: 'text/html' },
     errors: [400],
+    serviceErrors: pageErrors([400]),
   }),
   ...(['login', 'approve', 'deny'] as const).map((step) =>
     oauth({
@@ -167,7 +189,8 @@ export const oauthRoutes = [
               : z.object({}),
       },
       response: { status: 303, description: 'On to the next step, or back to the app' },
-      errors: [400, 401, 429],
+      errors: [400, 401],
+      serviceErrors: pageErrors(step === 'login' ? [400, 401] : [400]),
     }),
   ),
   oauth({
@@ -182,6 +205,7 @@ export const oauthRoutes = [
     },
     response: { status: 200, description: 'Revoked, or the token was not valid' },
     errors: [400, 401],
+    serviceErrors: oauthErrors([400, 401]),
   }),
   oauth({
     method: 'POST',
@@ -195,6 +219,7 @@ export const oauthRoutes = [
     },
     response: { status: 200, description: '{active, ...}' },
     errors: [400, 401],
+    serviceErrors: oauthErrors([400, 401]),
   }),
   oauth({
     method: 'GET',
@@ -204,6 +229,7 @@ export const oauthRoutes = [
     headers: [],
     response: { status: 200, description: 'A JWK set' },
     errors: [],
+    serviceErrors: oauthErrors([400]),
   }),
   oauth({
     method: 'GET',
@@ -215,5 +241,6 @@ export const oauthRoutes = [
     versions: ['v1'],
     response: { status: 200, description: 'The metadata' },
     errors: [],
+    serviceErrors: oauthErrors([400]),
   }),
 ];
