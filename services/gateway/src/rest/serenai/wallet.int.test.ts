@@ -1,5 +1,6 @@
 import { postEntry, type NewEntry } from '@seren/commerce/dist/ledger/index.js';
 import { randomUUID } from 'node:crypto';
+import { waitForEvent } from '@seren/testing';
 import { startRestSuite, type RestSuite } from '../../test-support/rest-suite';
 import { eventually, restAgent } from '../../test-support/rest-flows';
 
@@ -308,6 +309,42 @@ describe('SerenAI agent wallet through the gateway', () => {
       by_source: [
         { source: 'referral_reward', kind: 'promotional', balance_atomic: 1_000_000, balance_usd: '$1.00' },
       ],
+    });
+  });
+
+  it('applies one referrer for concurrent applies, pays its reward once, and publishes the facts on commerce.wallet', async () => {
+    const referrer = await restAgent(s);
+    const code = (await s.serenai('GET', '/wallet/referral', { token: referrer.token })).body.data
+      .referral_code;
+    const referred = await restAgent(s);
+    const statuses = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        s.serenai('POST', '/wallet/referral/apply', { token: referred.token, body: { referral_code: code } }),
+      ),
+    ).then((answers) => answers.map((a) => a.status).sort());
+    expect(statuses).toEqual([200, 409, 409, 409]);
+    expect((await s.serenai('GET', '/wallet/referral', { token: referrer.token })).body.data).toMatchObject({
+      total_referrals: 1,
+      total_earnings_atomic: 1_000_000,
+    });
+    expect(
+      (await s.serenai('GET', '/wallet/balance', { token: referrer.token })).body.data.balance_atomic,
+    ).toBe(1_000_000);
+    const paid = await waitForEvent(
+      'commerce.wallet',
+      (e) =>
+        e.type === 'ReferralRewardPaid' &&
+        (e.data as { referredOrganizationId?: string }).referredOrganizationId === referred.organizationId,
+    );
+    expect(paid).toMatchObject({
+      key: `wallet-${referrer.organizationId}`,
+      source: 'commerce',
+      data: {
+        organizationId: referrer.organizationId,
+        amountAtomic: '1000000',
+        ledgerKind: 'referral',
+        ledgerReference: referred.organizationId,
+      },
     });
   });
 
