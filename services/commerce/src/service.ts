@@ -1,6 +1,7 @@
 import { startDomainService, type DomainService, type DomainServiceOptions } from '@seren/service-kit';
 import { commerceActivities } from './activities.js';
 import { buildCommerce, type Commerce } from './application.js';
+import { purgeIdempotencyKeys } from './ledger/index.js';
 import { commerceMigrations } from './migrations/index.js';
 import { commerceProjections } from './projections.js';
 import { resolvers, typeDefs } from './schema.js';
@@ -13,8 +14,8 @@ export type CommerceService = DomainService<Commerce>;
 
 /**
  * The commerce service: SerenAI: publishers, proxy, wallet and ledger, charges, payouts, invoices,
- * templates, federation, agent tasks, analytics. Its worker runs no workflow yet: it is there for the
- * payout and invoicing workflows (workflows.ts, activities.ts).
+ * templates, federation, agent tasks, analytics. Its worker runs the plans' workflows (workflows.ts,
+ * activities.ts); payouts and invoicing come there too. Idempotency keys past their retention are purged hourly.
  */
 export function startCommerceService(
   env?: Record<string, string | undefined>,
@@ -27,7 +28,11 @@ export function startCommerceService(
     logDestination: options.logDestination,
     migrations: commerceMigrations,
     projections: commerceProjections,
-    build: (platform) => buildCommerce(platform, env ?? process.env),
+    build: (platform) => {
+      const commerce = buildCommerce(platform, env ?? process.env);
+      purgeHourly(commerce, platform.onClose.bind(platform));
+      return commerce;
+    },
     routes: async (commerce, server) => {
       await stripeRoutes(commerce)(server);
       await x402Routes(commerce)(server);
@@ -37,4 +42,15 @@ export function startCommerceService(
     graphql: (commerce) => ({ typeDefs, resolvers: resolvers(commerce) }),
     worker: { workflowsPath: require.resolve('./workflows'), activities: commerceActivities },
   });
+}
+
+/** Removes idempotency keys past their 24 hours, every hour (each instance; the delete is idempotent). */
+function purgeHourly(commerce: Commerce, onClose: (stop: () => void) => void) {
+  const timer = setInterval(() => {
+    purgeIdempotencyKeys(commerce).catch((error: unknown) =>
+      commerce.logger.warn({ err: error }, 'purging idempotency keys failed; next hour again'),
+    );
+  }, 3_600_000);
+  timer.unref();
+  onClose(() => clearInterval(timer));
 }

@@ -22,6 +22,7 @@ import {
 import { chargeStream, publisherStream, type ChargeEvent } from './charge.js';
 import { chargeDecider, chargeErrors, decideCharge, publisherDecider } from './decide.js';
 import {
+  chargeContext,
   findCharge,
   findPublisher,
   publisherOfOrganization,
@@ -71,25 +72,16 @@ export async function registerPublisher(
 
 /** The publisher the slug names, when the caller speaks for its organization: 401, 404, 403 otherwise. */
 async function publisherFor(tx: EntityManager, request: RequestOrigin, slug: string): Promise<PublisherView> {
-  requireAuthenticated(request.caller);
   const publisher = await findPublisher(tx, slug);
-  if (!publisher || publisher.slug !== slug) throw notFound('Publisher');
+  return authorizedPublisher(request, publisher?.slug === slug ? publisher : undefined);
+}
+
+function authorizedPublisher(request: RequestOrigin, publisher: PublisherView | undefined): PublisherView {
+  requireAuthenticated(request.caller);
+  if (!publisher) throw notFound('Publisher');
   if (request.caller.organizationId !== publisher.organizationId)
     throw forbidden("only the publisher's own organization (its API key) may do this");
   return publisher;
-}
-
-/** The agent's balances in the wallet's asset, their rows locked until the transaction ends. */
-async function lockedBalances(tx: EntityManager, organizationId: string) {
-  const rows: { account: string; balance: string }[] = await tx.query(
-    `select account, balance from ledger_balances where account = any($1) order by account for update`,
-    [[accounts.agentFunded(organizationId, ASSET), accounts.agentPromotional(organizationId, ASSET)]],
-  );
-  const of = (account: string) => BigInt(rows.find((row) => row.account === account)?.balance ?? '0');
-  return {
-    funded: of(accounts.agentFunded(organizationId, ASSET)),
-    promotional: of(accounts.agentPromotional(organizationId, ASSET)),
-  };
 }
 
 /** The agent's lines of money going back to it (refund, slash), without zero lines. */
@@ -137,8 +129,12 @@ export async function createCharge(
       requestHash: requestHashOf({ agentWallet, amount: input.amountAtomic, description: input.description }),
     },
     async (tx) => {
-      const publisher = await publisherFor(tx, request, input.slug);
-      const agentOrganizationId = await organizationOfWallet(tx, agentWallet);
+      const context = await chargeContext(tx, input.slug, agentWallet, {
+        funded: accounts.agentFunded('{org}', ASSET),
+        promotional: accounts.agentPromotional('{org}', ASSET),
+      });
+      const publisher = authorizedPublisher(request, context.publisher);
+      const agentOrganizationId = context.agentOrganizationId;
       if (!agentOrganizationId)
         throw chargeErrors.paymentRequired('Insufficient balance', { reason: 'INSUFFICIENT_FUNDS' });
       const chargeId = randomUUID();
@@ -154,7 +150,7 @@ export async function createCharge(
           amount: input.amountAtomic,
           description: input.description,
           idempotencyKey: key ?? null,
-          balances: await lockedBalances(tx, agentOrganizationId),
+          balances: context.balances,
           entryId,
           now,
         },

@@ -35,6 +35,15 @@ export function allowsOverdraft(account: string): boolean {
   return account.startsWith('system:');
 }
 
+/**
+ * Publisher and system accounts keep their balance in several rows (`ledger_balances.shard`, see the
+ * shard migration): many transactions credit them at once. An agent's accounts keep one row.
+ * Readers of ledger_balances sum an account's rows.
+ */
+export function isSharded(account: string): boolean {
+  return !account.startsWith('agent:');
+}
+
 /** The organization an agent account belongs to, else undefined. */
 export function organizationOfAccount(account: string): string | undefined {
   if (!account.startsWith('agent:')) return undefined;

@@ -66,43 +66,74 @@ export async function withIdempotency<T>(
   request: IdempotencyRequest,
   run: (tx: EntityManager) => Promise<T>,
 ): Promise<T> {
-  const { scope, key, requestHash } = request;
-  if (!key) return app.dataSource.transaction(run);
-  return app.dataSource.transaction(async (tx) => {
-    const [claim]: { claimed: boolean }[] = await tx.query(
-      `select pg_try_advisory_xact_lock(hashtextextended($1, 7)) as claimed`,
-      [`${scope}\n${key}`],
-    );
-    if (!claim?.claimed)
-      throw ledgerErrors.conflict('A request with this idempotency key is in progress; retry later', {
-        reason: 'IDEMPOTENCY_KEY_IN_USE',
-      });
-    // a statement of its own, after the lock: it sees a result committed by the lock's last holder
-    const stored: { request_hash: string; result: string }[] = await tx.query(
-      `select request_hash, result from idempotency_keys
-       where scope = $1 and key = $2 and created_at > now() - make_interval(hours => $3)`,
-      [scope, key, IDEMPOTENCY_RETENTION_HOURS],
-    );
-    if (stored[0]) {
-      if (stored[0].request_hash !== requestHash)
-        throw ledgerErrors.validationError(
-          'Keys for idempotent requests can only be used with the same parameters they were first used with',
-          { reason: 'IDEMPOTENCY_ERROR' },
-        );
-      return decode<T>(stored[0].result);
+  if (!request.key) return app.dataSource.transaction(run);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await app.dataSource.transaction((tx) =>
+        once(tx, request as IdempotencyRequest & { key: string }, run),
+      );
+    } catch (error) {
+      // a result committed between this attempt's read and its lock: the next attempt replays it
+      if (error instanceof KeyTakenMeanwhile && attempt < 3) continue;
+      throw error;
     }
-    const result = await run(tx);
-    await tx.query(
-      `insert into idempotency_keys (scope, key, request_hash, result, created_at) values ($1, $2, $3, $4, now())
-       on conflict (scope, key) do update set request_hash = excluded.request_hash, result = excluded.result,
-         created_at = excluded.created_at`,
-      [scope, key, requestHash, encode(result) ?? 'null'],
-    );
-    return result;
-  });
+  }
 }
 
-/** Removes keys past their retention; returns how many. Commerce runs it hourly. */
+class KeyTakenMeanwhile extends Error {}
+
+// The claim and the read are one statement: the read may run on a snapshot taken just before the
+// lock was granted, and so miss a result its last holder committed in between. Then the work runs a
+// second time, but in vain: the result's insert finds the live key, and the whole transaction rolls
+// back (KeyTakenMeanwhile) to be tried again, which replays the stored result.
+const CLAIM = `
+  select pg_try_advisory_xact_lock(hashtextextended($1 || chr(10) || $2, 7)) as claimed,
+         k.request_hash, k.result
+  from (select 1) one
+  left join idempotency_keys k
+    on k.scope = $1 and k.key = $2 and k.created_at > now() - make_interval(hours => $3)`;
+
+const STORE = `
+  insert into idempotency_keys (scope, key, request_hash, result, created_at) values ($1, $2, $3, $4, now())
+  on conflict (scope, key) do update set request_hash = excluded.request_hash, result = excluded.result,
+    created_at = excluded.created_at
+  where idempotency_keys.created_at <= now() - make_interval(hours => $5)
+  returning 1`;
+
+async function once<T>(
+  tx: EntityManager,
+  { scope, key, requestHash }: IdempotencyRequest & { key: string },
+  run: (tx: EntityManager) => Promise<T>,
+): Promise<T> {
+  const [claim]: { claimed: boolean; request_hash: string | null; result: string | null }[] = await tx.query(
+    CLAIM,
+    [scope, key, IDEMPOTENCY_RETENTION_HOURS],
+  );
+  if (!claim?.claimed)
+    throw ledgerErrors.conflict('A request with this idempotency key is in progress; retry later', {
+      reason: 'IDEMPOTENCY_KEY_IN_USE',
+    });
+  if (claim.request_hash !== null) {
+    if (claim.request_hash !== requestHash)
+      throw ledgerErrors.validationError(
+        'Keys for idempotent requests can only be used with the same parameters they were first used with',
+        { reason: 'IDEMPOTENCY_ERROR' },
+      );
+    return decode<T>(claim.result!);
+  }
+  const result = await run(tx);
+  const stored: unknown[] = await tx.query(STORE, [
+    scope,
+    key,
+    requestHash,
+    encode(result) ?? 'null',
+    IDEMPOTENCY_RETENTION_HOURS,
+  ]);
+  if (stored.length === 0) throw new KeyTakenMeanwhile();
+  return result;
+}
+
+/** Removes keys past their retention; returns how many. The commerce service runs it hourly (service.ts). */
 export async function purgeIdempotencyKeys(app: Pick<ApplicationContext, 'dataSource'>): Promise<number> {
   const rows: unknown[] = await app.dataSource.query(
     `delete from idempotency_keys where created_at <= now() - make_interval(hours => $1) returning 1`,

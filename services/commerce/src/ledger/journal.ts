@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { allowsOverdraft, agentWallet, assetOfAccount, accounts, organizationOfAccount } from './accounts.js';
+import {
+  allowsOverdraft,
+  agentWallet,
+  isSharded,
+  assetOfAccount,
+  accounts,
+  organizationOfAccount,
+} from './accounts.js';
 import { isAsset, type Asset } from './amounts.js';
 import { insufficientFunds } from './errors.js';
 
@@ -43,7 +50,7 @@ export interface Entry {
 }
 
 // ledger_post (the ledger's migration) does the whole posting in one round trip.
-const POST_ENTRY = `select entry_id, duplicate from ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`;
+const POST_ENTRY = `select entry_id, duplicate from ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
 
 /** The lines grouped by account (amounts summed), in account order; refuses what cannot be a journal entry. */
 function checkedLines(entry: NewEntry): EntryLine[] {
@@ -96,6 +103,7 @@ export async function postEntry(tx: EntityManager, entry: NewEntry): Promise<Pos
       lines.map((line) => line.asset),
       lines.map((line) => line.amount.toString()),
       lines.map((line) => allowsOverdraft(line.account)),
+      lines.map((line) => isSharded(line.account)),
       organizations.map(agentWallet),
       organizations,
     ]);
@@ -113,7 +121,7 @@ export async function postEntry(tx: EntityManager, entry: NewEntry): Promise<Pos
 /** An account's balance (0 for one never used). */
 export async function balanceOf(tx: EntityManager, account: string): Promise<bigint> {
   const rows: { balance: string }[] = await tx.query(
-    `select balance from ledger_balances where account = $1`,
+    `select sum(balance)::text as balance from ledger_balances where account = $1 having count(*) > 0`,
     [account],
   );
   return rows[0] ? BigInt(rows[0].balance) : 0n;
@@ -128,7 +136,7 @@ export async function balances(
   const funded = accounts.agentFunded(organizationId, asset);
   const promotional = accounts.agentPromotional(organizationId, asset);
   const rows: { account: string; balance: string }[] = await tx.query(
-    `select account, balance from ledger_balances where account = any($1)`,
+    `select account, sum(balance)::text as balance from ledger_balances where account = any($1) group by account`,
     [[funded, promotional]],
   );
   const of = (account: string) => BigInt(rows.find((row) => row.account === account)?.balance ?? '0');

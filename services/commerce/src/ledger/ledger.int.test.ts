@@ -126,7 +126,8 @@ describe('the ledger on PostgreSQL', () => {
     const manager = service.application.dataSource.manager;
     expect(await balances(manager, org, 'USD')).toEqual({ funded: 0n, promotional: 0n });
     const drift: unknown[] = await manager.query(
-      `select b.account from ledger_balances b left join (select account, sum(amount) s from ledger_lines group by account) l
+      `select b.account from (select account, sum(balance) as balance from ledger_balances group by account) b
+       left join (select account, sum(amount) s from ledger_lines group by account) l
        using (account) where b.balance <> coalesce(l.s, 0)`,
     );
     expect(drift).toEqual([]);
@@ -134,6 +135,52 @@ describe('the ledger on PostgreSQL', () => {
       `select asset from ledger_lines group by asset having sum(amount) <> 0`,
     );
     expect(unbalanced).toEqual([]);
+  });
+
+  it("spreads a publisher's earnings over shards, and a debit takes from them all but never beyond their sum", async () => {
+    const org = randomUUID();
+    const publisher = `shard-${randomUUID()}`;
+    await tx((m) => postEntry(m, deposit(org, 10_000n)));
+    for (let i = 0; i < 40; i += 1)
+      await tx((m) =>
+        postEntry(m, {
+          kind: 'charge',
+          reference: randomUUID(),
+          organizationId: org,
+          lines: [
+            { account: accounts.agentFunded(org, 'USD'), asset: 'USD', amount: -100n },
+            { account: accounts.publisherEarnings(publisher, 'USD'), asset: 'USD', amount: 100n },
+          ],
+        }),
+      );
+    const manager = service.application.dataSource.manager;
+    const earnings = accounts.publisherEarnings(publisher, 'USD');
+    const [rows] = await manager.query(
+      `select count(*)::int as n, max(balance)::int as top from ledger_balances where account = $1`,
+      [earnings],
+    );
+    expect(rows.n).toBeGreaterThan(1);
+    expect(await balanceOf(manager, earnings)).toBe(4_000n);
+    const slash = (amount: bigint) =>
+      tx((m) =>
+        postEntry(m, {
+          kind: 'slash',
+          reference: randomUUID(),
+          organizationId: org,
+          lines: [
+            { account: earnings, asset: 'USD', amount: -amount },
+            { account: accounts.agentFunded(org, 'USD'), asset: 'USD', amount },
+          ],
+        }),
+      );
+    await slash(BigInt(rows.top) + 50n);
+    expect(await balanceOf(manager, earnings)).toBe(4_000n - BigInt(rows.top) - 50n);
+    expect(reasonOf(await slash(4_000n).catch((e: unknown) => e))).toBe(
+      'PAYMENT_REQUIRED/INSUFFICIENT_FUNDS',
+    );
+    await slash(4_000n - BigInt(rows.top) - 50n);
+    expect(await balanceOf(manager, earnings)).toBe(0n);
+    expect(await balances(manager, org, 'USD')).toEqual({ funded: 10_000n, promotional: 0n });
   });
 
   it('lists entries touching an account, newest first, with their lines', async () => {

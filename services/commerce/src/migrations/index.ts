@@ -1,5 +1,6 @@
 import { CreateLedger1795700100000 } from './1795700100000-create-ledger.js';
 import { CreateCharges1795700110000 } from './1795700110000-create-charges.js';
+import { ShardLedgerBalances1795700120000 } from './1795700120000-shard-ledger-balances.js';
 import { CreateWallet1795700200000 } from './1795700200000-create-wallet.js';
 import { CreateStripePaymentMethodsPlans1795700300000 } from './1795700300000-create-stripe-payment-methods-plans.js';
 import { CreateX4021795700400000 } from './1795700400000-create-x402.js';
@@ -10,6 +11,7 @@ import { CreateX4021795700400000 } from './1795700400000-create-x402.js';
 export const commerceMigrations = [
   CreateLedger1795700100000,
   CreateCharges1795700110000,
+  ShardLedgerBalances1795700120000,
   CreateWallet1795700200000,
   CreateStripePaymentMethodsPlans1795700300000,
   CreateX4021795700400000,

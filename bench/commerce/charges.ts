@@ -1,0 +1,187 @@
+// Publisher charges benchmark (bench/README.md, "Publisher charges"): one run on this machine.
+//
+//   charge  32 clients at once, each calling commerce's createCharge (what the GraphQL mutation and
+//           the REST row call) in a loop, every charge with an idempotency key of its own: the key's
+//           advisory lock and stored result, the publisher and wallet reads, the agent's balance rows
+//           locked, ChargeCreated appended with its projection, one double-entry journal entry
+//           (ledger_post) moving the agent's and the publisher's balances, commit.
+//   bare    the same 32 clients each running a bare single-row `UPDATE balance` (autocommit): the
+//           floor for "a charge" on this database, for the ratio.
+// Agents: 256 funded wallets, picked at random; publishers: 4 (every charge credits one of their
+// earnings rows, the hot rows). Latencies per call; throughput = calls / seconds of the round.
+// Everything in this process on the infra servers (PostgreSQL; commerce started once to migrate a
+// fresh database). Run: npm run bench --workspace @seren/commerce (builds first). BENCH_SECONDS (10),
+// BENCH_CLIENTS (32).
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { startCommerceService } from '@seren/commerce';
+import { registerPublisher, createCharge } from '@seren/commerce/dist/charges/service.js';
+import { accounts, agentWallet, postEntry } from '@seren/commerce/dist/ledger/index.js';
+import { commerceProjections } from '@seren/commerce/dist/projections.js';
+import { EventStore } from '@seren/event-store';
+import { openDatabase } from '@seren/service-kit';
+import { testServiceEnv } from '@seren/testing';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+const AGENTS = 256;
+const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 4);
+
+const caller = (organizationId: string) => ({
+  caller: {
+    kind: 'user' as const,
+    subject: `bench-${organizationId}`,
+    organizationId,
+    scopes: [],
+    permissions: ['publisher.manage'],
+    via: 'api_key',
+  },
+  requestId: randomUUID(),
+});
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function round(name: string, call: () => Promise<unknown>) {
+  const latencies: number[] = [];
+  let errors = 0;
+  // warm-up: a second of the same work, not counted
+  const warmUntil = Date.now() + 1_000;
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    while (Date.now() < warmUntil) await call();
+  }));
+  const started = performance.now();
+  const until = Date.now() + SECONDS * 1_000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (Date.now() < until) {
+        const t = performance.now();
+        try {
+          await call();
+          latencies.push(performance.now() - t);
+        } catch (error) {
+          errors += 1;
+          if (errors < 5) console.error(`[bench] ${name}: ${(error as Error).message}`);
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const result = {
+    name,
+    perSecond: Math.round(latencies.length / seconds),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    calls: latencies.length,
+    errors,
+  };
+  console.error(`[bench] ${JSON.stringify(result)}`);
+  return result;
+}
+
+const env = { ...testServiceEnv('commerce', { embedded: true }), LOG_LEVEL: 'error' };
+const service = await startCommerceService(env);
+const dataSource = await openDatabase({
+  serverUrl: env.DATABASE_URL!,
+  database: env.COMMERCE_DATABASE!,
+  poolSize: CLIENTS + 2,
+});
+const commerce = {
+  dataSource,
+  store: new EventStore({ dataSource, projections: commerceProjections }),
+  now: () => new Date(),
+} as never;
+const load = [loadavg()[0]!];
+try {
+  const agents = Array.from({ length: AGENTS }, () => randomUUID());
+  for (const organizationId of agents)
+    await dataSource.transaction((tx) =>
+      postEntry(tx, {
+        kind: 'deposit_x402',
+        reference: `seed-${organizationId}`,
+        organizationId,
+        lines: [
+          { account: accounts.agentFunded(organizationId, 'USDC'), asset: 'USDC', amount: 10n ** 15n },
+          { account: accounts.system('onchain_clearing', 'USDC'), asset: 'USDC', amount: -(10n ** 15n) },
+        ],
+      }),
+    );
+  const publishers = [];
+  for (let i = 0; i < PUBLISHERS; i += 1) {
+    const organizationId = randomUUID();
+    const slug = `bench-${i}-${randomUUID().slice(0, 6)}`;
+    await registerPublisher(commerce, caller(organizationId), { slug, name: `Bench ${i}` });
+    publishers.push({ slug, organizationId });
+  }
+  await dataSource.query(`create table bench_balances (id int primary key, balance bigint not null)`);
+  await dataSource.query(
+    `insert into bench_balances select g, 1000000000000000 from generate_series(0, ${AGENTS - 1}) g`,
+  );
+
+  const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
+  const bare = await round('bare', () =>
+    dataSource.query(`update bench_balances set balance = balance - $1 where id = $2 and balance >= $1`, [
+      1_000,
+      Math.floor(Math.random() * AGENTS),
+    ]),
+  );
+  load.push(loadavg()[0]!);
+  const charge = await round('charge', () => {
+    const publisher = pick(publishers);
+    return createCharge(commerce, caller(publisher.organizationId), {
+      slug: publisher.slug,
+      agentWallet: agentWallet(pick(agents)),
+      amountAtomic: 1_000n,
+      description: 'bench',
+      idempotencyKey: randomUUID(),
+    });
+  });
+  load.push(loadavg()[0]!);
+
+  // every charge counted is in the journal once, and the journal balances
+  const [check] = await dataSource.query(`select
+      (select count(*) from charges)::int as charges,
+      (select count(*) from ledger_entries where kind = 'charge')::int as entries,
+      (select count(*) from idempotency_keys)::int as keys,
+      (select coalesce(sum(amount), 0)::text from ledger_lines) as sum`);
+  if (check.charges !== check.entries || check.charges !== check.keys || check.sum !== '0')
+    throw new Error(`inconsistent after the run: ${JSON.stringify(check)}`);
+
+  const ms = (value: number) => value.toFixed(1);
+  const table = [
+    `<!-- commerce-charges-bench:start -->`,
+    `## Publisher charges (commerce)`,
+    ``,
+    `One run, ${new Date().toISOString().slice(0, 10)}, on this machine (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB), Node ${process.version},`,
+    `PostgreSQL on the infra server (fsync and synchronous_commit on); load average ${load.map((l) => l.toFixed(1)).join(' → ')} over the run (other work`,
+    `shared the two cores). ${CLIENTS} clients at once in one process, ${SECONDS} s per scenario after 1 s of warm-up; ${AGENTS} funded agents picked at`,
+    `random, 4 publishers. "charge" is commerce's createCharge (what GraphQL and REST call): a fresh idempotency key (advisory lock,`,
+    `stored result), publisher and wallet reads, the agent's balance rows locked, ChargeCreated appended with its projection, one`,
+    `double-entry journal entry moving both balances, one transaction. "bare" is a single-row \`UPDATE balance\` in autocommit on`,
+    `the same server. Checked after the run: one journal entry and one stored key per charge, the journal summing to zero.`,
+    `Reproduce: \`npm run bench --workspace @seren/commerce\` (BENCH_SECONDS, BENCH_CLIENTS).`,
+    ``,
+    `| scenario | calls/s | p50 ms | p99 ms | calls | errors |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: |`,
+    `| charge with idempotency key and double entry | ${charge.perSecond} | ${ms(charge.p50)} | ${ms(charge.p99)} | ${charge.calls} | ${charge.errors} |`,
+    `| bare single-row UPDATE balance | ${bare.perSecond} | ${ms(bare.p50)} | ${ms(bare.p99)} | ${bare.calls} | ${bare.errors} |`,
+    ``,
+    `| comparison | figure | goal |`,
+    `| --- | --- | --- |`,
+    `| charges/s, ${CLIENTS} clients | ${charge.perSecond} | ≥ 2,000 |`,
+    `| charge vs bare UPDATE | throughput ${(charge.perSecond / bare.perSecond).toFixed(2)}x, p99 ${(charge.p99 / bare.p99).toFixed(1)}x | reported |`,
+    `<!-- commerce-charges-bench:end -->`,
+  ].join('\n');
+  console.log(table);
+  if (process.env.BENCH_WRITE !== 'false') {
+    const readme = join(import.meta.dirname, '..', 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    const pattern = /<!-- commerce-charges-bench:start -->[\s\S]*<!-- commerce-charges-bench:end -->/;
+    writeFileSync(readme, pattern.test(text) ? text.replace(pattern, table) : `${text.trimEnd()}\n\n${table}\n`);
+  }
+} finally {
+  await dataSource.destroy();
+  await service.close();
+}
