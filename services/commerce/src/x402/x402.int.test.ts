@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { ANVIL_DEV_KEYS, asCaller, graphql, infraChainEnv, testServiceEnv } from '@seren/testing';
 import {
@@ -7,12 +8,14 @@ import {
 } from '@x402/core/http';
 import { ExactEvmScheme } from '@x402/evm';
 import { wrapFetchWithPaymentFromConfig } from '@x402/fetch';
-import { parseAbi, type Address, type Hex } from 'viem';
+import pg from 'pg';
+import { createPublicClient, http, parseAbi, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { balances } from '../ledger/index.js';
 import { startCommerceService, type CommerceService } from '../service';
 import { NONCE_ALREADY_USED } from './deposit.js';
 import { v1PayingFetch, v2PayingFetch } from './test-support/clients.js';
+import { startCommerceChild } from './test-support/commerce-process.js';
 
 // x402 deposits against the real local chain (infra's anvil with Circle's FiatTokenV2_2 USDC), paid
 // by the official clients: @x402/fetch (v2) with a viem account and the legacy x402-fetch (v1) with
@@ -236,12 +239,6 @@ describe('x402 deposits: POST /wallet/deposit/crypto settled on the local chain'
     const before = await funded();
     const treasuryBefore = await onChain(payTo);
     const header = await signedHeader('0.40');
-    const rpc = (method: string, params: unknown[] = []) =>
-      fetch(chainEnv.RPC_URL!, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-      });
     await rpc('evm_setAutomine', [false]);
     let pending: Response;
     try {
@@ -370,3 +367,125 @@ describe('x402 deposits: POST /wallet/deposit/crypto settled on the local chain'
     return sent[0]!;
   }
 });
+
+// A commerce process SIGKILLed while its settlement is broadcast but not yet mined (anvil's automine
+// off): nothing was credited, the transaction mines afterwards, and a new process given the same
+// payment header credits that transaction once, without sending another. Dev account 9 settles
+// there, 5 pays. In this file, not its own: it turns anvil's automine off, like the pending test above.
+const chainClient = createPublicClient({ transport: http(chainEnv.RPC_URL) });
+const rpc = async (method: string, params: unknown[] = []) => {
+  const response = await fetch(chainEnv.RPC_URL!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  return ((await response.json()) as { result: unknown }).result;
+};
+
+describe('x402 deposits: a commerce process killed mid-settlement', () => {
+  const env = testServiceEnv('commerce', {
+    env: { ...chainEnv, X402_FACILITATOR_PRIVATE_KEY: ANVIL_DEV_KEYS[9] },
+  });
+  const organizationId = `org-${randomUUID()}`;
+  const children: ChildProcess[] = [];
+  afterAll(async () => {
+    await rpc('evm_setAutomine', [true]);
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('credits the transaction the dead process sent, once, when the same payment comes again', async () => {
+    const first = await startCommerceChild(env);
+    children.push(first.child);
+    const owner = `org-${randomUUID()}`;
+    const registered = await graphql<{ registerPublisher: { id: string } }>(
+      first.url,
+      `mutation { registerPublisher(slug: "kill-${randomUUID().slice(0, 8)}", name: "kill") { id } }`,
+      {},
+      await asCaller({ subject: `user-${owner}`, organizationId: owner, permissions: ['publisher.manage'] }),
+    );
+    const body = JSON.stringify({ amount: '0.60', publisher_id: registered.data!.registerPublisher.id });
+    const headers = async () => ({
+      'content-type': 'application/json',
+      ...(await asCaller({ subject: `agent-${organizationId}`, kind: 'agent', organizationId })),
+    });
+    const treasuryBefore = (await chainClient.readContract({
+      address: usdc,
+      abi: erc20,
+      functionName: 'balanceOf',
+      args: [payTo],
+    })) as bigint;
+
+    // the official client pays; its paid request meets an unmined settlement, and the process dies
+    await rpc('evm_setAutomine', [false]);
+    const sent: string[] = [];
+    const paying = v2PayingFetch(ANVIL_DEV_KEYS[5], usdc, { sent })(
+      `${first.url}/internal/wallet/deposit/crypto`,
+      { method: 'POST', headers: await headers(), body },
+    ).catch((error: unknown) => error);
+    let pending: string[] = [];
+    for (let i = 0; i < 200 && pending.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const pool = (await rpc('txpool_content')) as {
+        pending: Record<string, Record<string, { hash: string }>>;
+      };
+      const facilitator = privateKeyToAccount(ANVIL_DEV_KEYS[9]).address.toLowerCase();
+      pending = Object.entries(pool.pending)
+        .filter(([sender]) => sender.toLowerCase() === facilitator)
+        .flatMap(([, byNonce]) => Object.values(byNonce).map((tx) => tx.hash));
+    }
+    expect(pending).toHaveLength(1);
+    first.child.kill('SIGKILL');
+    await paying;
+    await rpc('evm_setAutomine', [true]);
+    await rpc('evm_mine');
+    const receipt = await chainClient.getTransactionReceipt({ hash: pending[0] as Hex });
+    expect(receipt.status).toBe('success');
+
+    const second = await startCommerceChild(env);
+    children.push(second.child);
+    const url = `${second.url}/internal/wallet/deposit/crypto`;
+    const retry = await fetch(url, {
+      method: 'POST',
+      headers: { ...(await headers()), 'PAYMENT-SIGNATURE': sent[0]! },
+      body,
+    });
+    expect(retry.status).toBe(200);
+    expect(((await retry.json()) as { tx_hash: string }).tx_hash).toBe(pending[0]!.toLowerCase());
+    const replay = await fetch(url, {
+      method: 'POST',
+      headers: { ...(await headers()), 'PAYMENT-SIGNATURE': sent[0]! },
+      body,
+    });
+    expect(replay.status).toBe(402);
+    const credited = await depositEntries(env, organizationId);
+    expect(credited).toBe(1);
+    const treasuryAfter = (await chainClient.readContract({
+      address: usdc,
+      abi: erc20,
+      functionName: 'balanceOf',
+      args: [payTo],
+    })) as bigint;
+    expect(treasuryAfter - treasuryBefore).toBe(600_000n);
+    second.child.kill('SIGTERM');
+  }, 120_000);
+});
+
+/** The organization's x402 journal entries, read from the database both children used. */
+async function depositEntries(
+  env: Record<string, string | undefined>,
+  organizationId: string,
+): Promise<number> {
+  const url = new URL(env.DATABASE_URL!);
+  url.pathname = `/${env.COMMERCE_DATABASE}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ count: string }>(
+      `select count(*) from ledger_entries where organization_id = $1 and kind = 'deposit_x402'`,
+      [organizationId],
+    );
+    return Number(rows[0]!.count);
+  } finally {
+    await client.end();
+  }
+}
