@@ -247,10 +247,12 @@ export async function claimBonus(
     },
     async (tx) => {
       const recoverySetUp = await hasRecovery(tx, subject);
+      // a bonus already claimed stays 409 even if its payment method was removed since
       if (
         recoverySetUp &&
         bonusType === 'payment_method' &&
-        !(await hasPaymentMethod(commerce, organizationId, tx))
+        !(await hasPaymentMethod(commerce, organizationId, tx)) &&
+        !(await walletState(commerce, organizationId, tx)).bonusesClaimed.includes('payment_method')
       )
         throw walletErrors.forbidden('Payment method required: add one with POST /billing/payment-methods', {
           reason: 'PAYMENT_METHOD_REQUIRED',

@@ -189,6 +189,14 @@ describe('SerenAI agent wallet through the gateway', () => {
     expect((await s.serenai('POST', '/wallet/bonus/payment-method', { token: agent.token })).status).toBe(
       409,
     );
+    // claimed stays claimed, with the card removed since
+    const removed = await s.serenai('DELETE', `/billing/payment-methods/${card.body.data.id}`, {
+      token: agent.token,
+    });
+    expect(removed.status).toBe(204);
+    expect((await s.serenai('POST', '/wallet/bonus/payment-method', { token: agent.token })).status).toBe(
+      409,
+    );
     // the signup bonus is a bonus of its own
     expect((await s.serenai('POST', '/wallet/bonus/signup', { token: agent.token })).status).toBe(200);
   });
