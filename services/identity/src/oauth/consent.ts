@@ -9,9 +9,13 @@ import { recordGrant } from './grants.js';
 import type { ConsentChoice } from './pages.js';
 import type { SerebroAuthorizationServer } from './provider.js';
 
-/** HighLevel's class of the tokens an app gets: agency apps are installed on agencies (Company). */
-export const userTypeOf = (client: AppClient): 'Location' | 'Company' =>
-  client.distribution === 'location' ? 'Location' : 'Company';
+/** The organization kinds an app installs on: agency apps on agencies (Company) and locations. */
+export const installableKinds = (client: AppClient): ('agency' | 'location')[] =>
+  client.distribution === 'agency' ? ['agency', 'location'] : ['location'];
+
+/** HighLevel's class of the tokens an install on an organization of this kind gets. */
+export const userTypeOf = (kind: 'agency' | 'location'): 'Location' | 'Company' =>
+  kind === 'location' ? 'Location' : 'Company';
 
 export function consentScopes(scope: string): { name: string; description: string }[] {
   const wanted = new Set(parseSerebroScopes(scope).scopes);
@@ -22,23 +26,22 @@ export function consentScopes(scope: string): { name: string; description: strin
 }
 
 /**
- * Where the user may install the app: the locations (Location apps) or agencies (Company apps) he
- * is a member of — a location also through its agency — with the permission to manage
- * integrations there.
+ * Where the user may install the app: the agencies (agency apps) and locations he is a member of —
+ * a location also through its agency — with the permission to manage integrations there.
  */
 export async function consentChoices(
   identity: Identity,
   userId: string,
-  userType: 'Location' | 'Company',
+  kinds: ('agency' | 'location')[],
 ): Promise<ConsentChoice[]> {
   const rows: { id: string; name: string; kind: 'agency' | 'location'; parent_name: string | null }[] =
     await identity.dataSource.query(
       `select o.id, o.name, o.kind, p.name as parent_name
        from organizations o left join organizations p on p.id = o.parent_id
-       where o.kind = $2
+       where o.kind = any($2::text[])
          and exists (select 1 from members m where m.user_id = $1 and m.organization_id in (o.id, o.parent_id))
-       order by o.name, o.id limit 500`,
-      [userId, userType === 'Location' ? 'location' : 'agency'],
+       order by o.kind, o.name, o.id limit 500`,
+      [userId, kinds],
     );
   const allowed = await Promise.all(
     rows.map(async (row) =>
@@ -68,11 +71,11 @@ export async function approveInstall(
   input: { client: AppClient; userId: string; organizationId: string; scope: string },
 ): Promise<{ grantId: string } | { error: string }> {
   const { client, userId } = input;
-  const userType = userTypeOf(client);
-  const choice = (await consentChoices(identity, userId, userType)).find(
+  const choice = (await consentChoices(identity, userId, installableKinds(client))).find(
     (c) => c.id === input.organizationId,
   );
-  if (!choice) return { error: `Pick one of your ${userType === 'Location' ? 'locations' : 'agencies'}.` };
+  if (!choice) return { error: 'Pick one of the places offered.' };
+  const userType = userTypeOf(choice.kind);
   const scopes = parseSerebroScopes(input.scope).scopes.filter((s) => client.scopes.includes(s));
   const parents: { parent_id: string | null }[] = await identity.dataSource.query(
     `select parent_id from organizations where id = $1`,

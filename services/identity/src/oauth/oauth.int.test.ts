@@ -279,6 +279,21 @@ describe("Serebro's OAuth authorization server, driven by openid-client", () => 
     ).toMatchObject({ status: 401, body: { error: 'invalid_token' } });
   });
 
+  it('installs an agency app on the agency (Company) or on one of its locations; a location app on locations only', async () => {
+    const agencyApp = await installation(t, { distribution: 'agency' });
+    const { tokens } = await tokensFor(agencyApp, 'contacts:read', agencyApp.locationId);
+    expect(tokens).toMatchObject({
+      userType: 'Location',
+      locationId: agencyApp.locationId,
+      companyId: agencyApp.agencyId,
+    });
+
+    const locationApp = await installation(t);
+    await expect(authorize(locationApp, 'contacts:read', locationApp.agencyId)).rejects.toThrow(
+      /expected a redirect, got 400[^]*Pick one of the places offered/,
+    );
+  });
+
   describe('refuses, with the right OAuth error', () => {
     let setup: Setup;
     beforeAll(async () => {
@@ -449,8 +464,12 @@ describe("Serebro's OAuth authorization server, driven by openid-client", () => 
       const [h, , s] = tokens.access_token.split('.');
       const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, locationId: 'elsewhere' })).toString('base64url')}.${s}`;
       const identityToken = setup.user.accessToken; // identity's own user token: another typ and audience
-      for (const token of [none, wrongKey, tampered, identityToken, 'garbage', ''])
+      const config = await configFor(setup.clientId, setup.clientSecret);
+      for (const token of [none, wrongKey, tampered, identityToken, 'garbage']) {
         expect(await verifyAccessToken(t.service.identity, token)).toBeUndefined();
+        expect(await oauth.tokenIntrospection(config, token)).toMatchObject({ active: false });
+      }
+      expect(await verifyAccessToken(t.service.identity, '')).toBeUndefined();
       expect(await verifyAccessToken(t.service.identity, tokens.access_token)).toBeDefined();
     });
   });

@@ -67,18 +67,24 @@ export interface ConsentChoice {
 export function renderConsent(input: {
   uid: string;
   appName: string;
-  userType: 'Location' | 'Company';
+  /** where the app installs: agencies (Company tokens) and/or locations */
+  kinds: ('agency' | 'location')[];
   scopes: { name: string; description: string }[];
   choices: ConsentChoice[];
   error?: string;
 }): string {
-  const what = input.userType === 'Location' ? 'location' : 'agency';
-  const choices = input.choices
-    .map(
-      (c) =>
-        `<option value="${escape(c.id)}">${escape(c.name)}${c.parentName ? ` (${escape(c.parentName)})` : ''}</option>`,
-    )
-    .join('');
+  const what = input.kinds.length > 1 ? 'agency or location' : 'location';
+  const group = (kind: 'agency' | 'location', label: string) => {
+    const options = input.choices
+      .filter((c) => c.kind === kind)
+      .map(
+        (c) =>
+          `<option value="${escape(c.id)}">${escape(c.name)}${c.parentName ? ` (${escape(c.parentName)})` : ''}</option>`,
+      )
+      .join('');
+    return options ? `<optgroup label="${label}">${options}</optgroup>` : '';
+  };
+  const choices = group('agency', 'Agencies (the whole agency)') + group('location', 'Locations');
   return page(
     'Install the app',
     `<h1>Install ${escape(input.appName)}</h1>

@@ -7,7 +7,7 @@ import type { Identity } from '../platform/app.js';
 import { findAppClient, verifyAppSecret } from '../marketplace/apps.js';
 import { login } from '../auth/service.js';
 import { OAUTH_PATHS, SerebroAuthorizationServer } from './provider.js';
-import { approveInstall, consentChoices, consentScopes, userTypeOf } from './consent.js';
+import { approveInstall, consentChoices, consentScopes, installableKinds } from './consent.js';
 import { renderConsent, renderErrorPage, renderSignIn } from './pages.js';
 import { verifyAccessToken } from './verify.js';
 import { grantStillInstalled } from './grants.js';
@@ -30,7 +30,7 @@ const first = (value: string | string[] | undefined): string | undefined =>
 const oauthError = (reply: FastifyReply, status: number, error: string, description: string) =>
   reply.status(status).header('cache-control', 'no-store').send({ error, error_description: description });
 
-const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
+const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token); // an unsigned one too
 
 /**
  * Serebro's OAuth 2.0 authorization server on identity's port, under OAUTH_INTERNAL_PREFIX.
@@ -302,7 +302,7 @@ export function oauthRoutes(identity: Identity) {
       ) => {
         const { details, client } = found;
         const userId = details.session?.accountId;
-        const userType = userTypeOf(client);
+        const kinds = installableKinds(client);
         return reply
           .status(error ? 400 : 200)
           .type('text/html; charset=utf-8')
@@ -311,9 +311,9 @@ export function oauthRoutes(identity: Identity) {
             renderConsent({
               uid: details.uid,
               appName: client.name,
-              userType,
+              kinds,
               scopes: consentScopes(String(details.params.scope ?? '')),
-              choices: userId ? await consentChoices(identity, userId, userType) : [],
+              choices: userId ? await consentChoices(identity, userId, kinds) : [],
               error,
             }),
           );
