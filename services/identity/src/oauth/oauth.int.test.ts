@@ -322,6 +322,15 @@ describe("Serebro's OAuth authorization server, driven by openid-client", () => 
       expect(answer.status).toBe(400);
       expect(answer.location).toBeNull();
       expect(answer.text).toContain('invalid_redirect_uri');
+      const page = await fetch(
+        authorizationUrl({
+          redirect_uri: 'https://evil.example/cb',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        }),
+      );
+      expect(page.headers.get('x-frame-options')).toBe('DENY');
+      expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     });
 
     it('missing and plain PKCE', async () => {

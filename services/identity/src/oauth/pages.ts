@@ -2,6 +2,14 @@
 // authorization, and the error page for a request that cannot be redirected back (unknown client,
 // wrong redirect URI). Plain HTML with inline styles: no CDN, no script.
 
+/** Pages are not framed, run no script and load nothing: clickjacking and injection have nothing to use. */
+export const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+  'x-frame-options': 'DENY',
+  'cache-control': 'no-store',
+} as const;
+
 const escape = (value: unknown): string =>
   String(value ?? '')
     .replace(/&/g, '&amp;')

@@ -8,12 +8,13 @@ import { findAppClient } from '../marketplace/apps.js';
 import { postgresAdapter, sweepExpired } from './adapter.js';
 import { serebroAudience, type SerebroTokenExtraClaims } from './claims.js';
 import { grantOf, markGrantRevoked } from './grants.js';
-import { renderErrorPage } from './pages.js';
+import { PAGE_HEADERS, renderErrorPage } from './pages.js';
 
 /** Lifetimes as HighLevel's: access 24 h (`expires_in` 86399), refresh tokens 1 year. */
 export const ACCESS_TOKEN_TTL_SECONDS = 86_399;
 export const REFRESH_TOKEN_TTL_SECONDS = 365 * 24 * 3600;
 const AUTHORIZATION_CODE_TTL_SECONDS = 60;
+const GRANT_TTL_SECONDS = 10 * 365 * 24 * 3600;
 const INTERACTION_TTL_SECONDS = 3600;
 
 /** The public paths of the authorization server (the gateway forwards them to identity as they are). */
@@ -169,7 +170,8 @@ export class SerebroAuthorizationServer {
         ClientCredentials: ACCESS_TOKEN_TTL_SECONDS,
         AuthorizationCode: AUTHORIZATION_CODE_TTL_SECONDS,
         RefreshToken: REFRESH_TOKEN_TTL_SECONDS,
-        Grant: REFRESH_TOKEN_TTL_SECONDS,
+        // a grant lasts as long as its install (an uninstall ends it); each refresh token a year
+        Grant: GRANT_TTL_SECONDS,
         Interaction: INTERACTION_TTL_SECONDS,
         Session: INTERACTION_TTL_SECONDS,
       },
@@ -197,6 +199,7 @@ export class SerebroAuthorizationServer {
       cookies: { keys: this.cookieKeys },
       renderError: (ctx: KoaContextWithOIDC, out: Record<string, string>) => {
         ctx.type = 'html';
+        for (const [name, value] of Object.entries(PAGE_HEADERS)) ctx.set(name, value);
         ctx.body = renderErrorPage(out);
       },
     };

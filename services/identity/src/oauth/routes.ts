@@ -8,7 +8,7 @@ import { findAppClient, verifyAppSecret } from '../marketplace/apps.js';
 import { login } from '../auth/service.js';
 import { OAUTH_PATHS, SerebroAuthorizationServer } from './provider.js';
 import { approveInstall, consentChoices, consentScopes, installableKinds } from './consent.js';
-import { renderConsent, renderErrorPage, renderSignIn } from './pages.js';
+import { PAGE_HEADERS, renderConsent, renderErrorPage, renderSignIn } from './pages.js';
 import { verifyAccessToken } from './verify.js';
 import { grantStillInstalled } from './grants.js';
 import { issueLocationToken } from './location-token.js';
@@ -126,7 +126,7 @@ export function oauthRoutes(identity: Identity) {
         if (!failed) reply.status(400);
         reply.header('cache-control', 'no-store');
         if (BROWSER_PATHS.test(request.url)) {
-          reply.type('text/html; charset=utf-8');
+          reply.type('text/html; charset=utf-8').headers(PAGE_HEADERS);
           return renderErrorPage({ error, error_description: description });
         }
         reply.type('application/json; charset=utf-8');
@@ -284,6 +284,7 @@ export function oauthRoutes(identity: Identity) {
           await reply
             .status(400)
             .type('text/html; charset=utf-8')
+            .headers(PAGE_HEADERS)
             .send(
               renderErrorPage({
                 error: 'invalid_request',
@@ -306,6 +307,7 @@ export function oauthRoutes(identity: Identity) {
         return reply
           .status(error ? 400 : 200)
           .type('text/html; charset=utf-8')
+          .headers(PAGE_HEADERS)
           .header('cache-control', 'no-store')
           .send(
             renderConsent({
@@ -325,6 +327,7 @@ export function oauthRoutes(identity: Identity) {
         if (found.details.prompt.name === 'login' || !found.details.session?.accountId)
           return reply
             .type('text/html; charset=utf-8')
+            .headers(PAGE_HEADERS)
             .header('cache-control', 'no-store')
             .send(renderSignIn({ uid: found.details.uid, appName: found.client.name }));
         return showConsent(reply, found);
@@ -354,6 +357,7 @@ export function oauthRoutes(identity: Identity) {
           return reply
             .status(401)
             .type('text/html; charset=utf-8')
+            .headers(PAGE_HEADERS)
             .send(
               renderSignIn({
                 uid: found.details.uid,
