@@ -12,6 +12,7 @@
 // Everything in this process on the infra servers (PostgreSQL; commerce started once to migrate a
 // fresh database). Run: npm run bench --workspace @seren/commerce (builds first). BENCH_SECONDS (10),
 // BENCH_CLIENTS (32).
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -41,16 +42,19 @@ const caller = (organizationId: string) => ({
   requestId: randomUUID(),
 });
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function round(name: string, call: () => Promise<unknown>) {
   const latencies: number[] = [];
   let errors = 0;
   // warm-up: a second of the same work, not counted
   const warmUntil = Date.now() + 1_000;
-  await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    while (Date.now() < warmUntil) await call();
-  }));
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (Date.now() < warmUntil) await call();
+    }),
+  );
   const started = performance.now();
   const until = Date.now() + SECONDS * 1_000;
   await Promise.all(
@@ -76,6 +80,116 @@ async function round(name: string, call: () => Promise<unknown>) {
     p99: percentile(latencies, 99),
     calls: latencies.length,
     errors,
+  };
+  console.error(`[bench] ${JSON.stringify(result)}`);
+  return result;
+}
+
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 4);
+
+/** The charge call over a context of its own (a commerce instance's application layer and pool). */
+async function chargeCaller(
+  settings: {
+    databaseUrl: string;
+    database: string;
+    agents: string[];
+    publishers: { slug: string; organizationId: string }[];
+  },
+  clients: number,
+) {
+  const dataSource = await openDatabase({
+    serverUrl: settings.databaseUrl,
+    database: settings.database,
+    poolSize: clients + 2,
+  });
+  const commerce = {
+    dataSource,
+    store: new EventStore({ dataSource, projections: commerceProjections }),
+    now: () => new Date(),
+  } as never;
+  const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
+  const call = () => {
+    const publisher = pick(settings.publishers);
+    return createCharge(commerce, caller(publisher.organizationId), {
+      slug: publisher.slug,
+      agentWallet: agentWallet(pick(settings.agents)),
+      amountAtomic: 1_000n,
+      description: 'bench',
+      idempotencyKey: randomUUID(),
+    });
+  };
+  return { call, dataSource, commerce };
+}
+
+// a client process of the multi-process scenario: its share of the clients, then its latencies on stdout
+if (process.env.BENCH_CHILD) {
+  const settings = JSON.parse(process.env.BENCH_CHILD);
+  const { call, dataSource } = await chargeCaller(settings, settings.clients);
+  const latencies: number[] = [];
+  let errors = 0;
+  const warmUntil = Date.now() + 1_000;
+  await Promise.all(
+    Array.from({ length: settings.clients }, async () => {
+      while (Date.now() < warmUntil) await call();
+    }),
+  );
+  // all client processes start measuring together, when the parent says so
+  console.log('WARM');
+  await new Promise((resolve) => process.stdin.once('data', resolve));
+  const until = Date.now() + SECONDS * 1_000;
+  await Promise.all(
+    Array.from({ length: settings.clients }, async () => {
+      while (Date.now() < until) {
+        const t = performance.now();
+        try {
+          await call();
+          latencies.push(performance.now() - t);
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  console.log(`RESULT ${JSON.stringify({ latencies, errors })}`);
+  await dataSource.destroy();
+  process.exit(0);
+}
+
+/** The same charges from PROCESSES client processes (commerce scaled out), CLIENTS in all. */
+async function multiProcessRound(settings: object) {
+  const procs: ReturnType<typeof spawn>[] = [];
+  let warm = 0;
+  const results = Promise.all(
+    Array.from({ length: PROCESSES }, (_, i) => {
+      const clients = Math.floor(CLIENTS / PROCESSES) + (i < CLIENTS % PROCESSES ? 1 : 0);
+      const proc = spawn(process.execPath, [import.meta.filename], {
+        env: { ...process.env, BENCH_CHILD: JSON.stringify({ ...settings, clients }) },
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      procs.push(proc);
+      return new Promise<{ latencies: number[]; errors: number }>((resolve, reject) => {
+        let out = '';
+        proc.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (/^WARM$/m.test(chunk.toString()) && ++warm === PROCESSES)
+            for (const p of procs) p.stdin!.write('go\n');
+        });
+        proc.once('exit', (code) => {
+          const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+          if (line) resolve(JSON.parse(line.slice('RESULT '.length)));
+          else reject(new Error(`client process exited with ${code} without a result`));
+        });
+      });
+    }),
+  );
+  const latencies = (await results).flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const result = {
+    name: `charge, ${PROCESSES} processes`,
+    perSecond: Math.round(latencies.length / SECONDS),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    calls: latencies.length,
+    errors: (await results).reduce((sum, r) => sum + r.errors, 0),
   };
   console.error(`[bench] ${JSON.stringify(result)}`);
   return result;
@@ -128,6 +242,16 @@ try {
     ]),
   );
   load.push(loadavg()[0]!);
+  const spread =
+    PROCESSES > 1
+      ? await multiProcessRound({
+          databaseUrl: env.DATABASE_URL!,
+          database: env.COMMERCE_DATABASE!,
+          agents,
+          publishers,
+        })
+      : undefined;
+  load.push(loadavg()[0]!);
   const charge = await round('charge', () => {
     const publisher = pick(publishers);
     return createCharge(commerce, caller(publisher.organizationId), {
@@ -161,16 +285,21 @@ try {
     `stored result), publisher and wallet reads, the agent's balance rows locked, ChargeCreated appended with its projection, one`,
     `double-entry journal entry moving both balances, one transaction. "bare" is a single-row \`UPDATE balance\` in autocommit on`,
     `the same server. Checked after the run: one journal entry and one stored key per charge, the journal summing to zero.`,
-    `Reproduce: \`npm run bench --workspace @seren/commerce\` (BENCH_SECONDS, BENCH_CLIENTS).`,
+    `Reproduce: \`npm run bench --workspace @seren/commerce\` (BENCH_SECONDS, BENCH_CLIENTS, BENCH_PROCESSES: client processes of the scaled-out row, 4).`,
     ``,
     `| scenario | calls/s | p50 ms | p99 ms | calls | errors |`,
     `| --- | ---: | ---: | ---: | ---: | ---: |`,
     `| charge with idempotency key and double entry | ${charge.perSecond} | ${ms(charge.p50)} | ${ms(charge.p99)} | ${charge.calls} | ${charge.errors} |`,
+    ...(spread
+      ? [
+          `| the same charge from ${PROCESSES} client processes (${CLIENTS} clients in all; commerce scaled out) | ${spread.perSecond} | ${ms(spread.p50)} | ${ms(spread.p99)} | ${spread.calls} | ${spread.errors} |`,
+        ]
+      : []),
     `| bare single-row UPDATE balance | ${bare.perSecond} | ${ms(bare.p50)} | ${ms(bare.p99)} | ${bare.calls} | ${bare.errors} |`,
     ``,
     `| comparison | figure | goal |`,
     `| --- | --- | --- |`,
-    `| charges/s, ${CLIENTS} clients | ${charge.perSecond} | ≥ 2,000 |`,
+    `| charges/s, ${CLIENTS} clients | ${charge.perSecond}${spread ? ` (one process), ${spread.perSecond} (${PROCESSES} processes)` : ''} | ≥ 2,000 |`,
     `| charge vs bare UPDATE | throughput ${(charge.perSecond / bare.perSecond).toFixed(2)}x, p99 ${(charge.p99 / bare.p99).toFixed(1)}x | reported |`,
     `<!-- commerce-charges-bench:end -->`,
   ].join('\n');
@@ -179,7 +308,10 @@ try {
     const readme = join(import.meta.dirname, '..', 'README.md');
     const text = readFileSync(readme, 'utf8');
     const pattern = /<!-- commerce-charges-bench:start -->[\s\S]*<!-- commerce-charges-bench:end -->/;
-    writeFileSync(readme, pattern.test(text) ? text.replace(pattern, table) : `${text.trimEnd()}\n\n${table}\n`);
+    writeFileSync(
+      readme,
+      pattern.test(text) ? text.replace(pattern, table) : `${text.trimEnd()}\n\n${table}\n`,
+    );
   }
 } finally {
   await dataSource.destroy();
