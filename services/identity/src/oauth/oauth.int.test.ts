@@ -438,6 +438,16 @@ describe("Serebro's OAuth authorization server, driven by openid-client", () => 
           { authorization: `Basic ${basic}` },
         ),
       ).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+      // Basic credentials that do not decode are none: no client authentication, invalid_request
+      expect(
+        await post(
+          '/v2/oauth/token',
+          { grant_type: 'client_credentials' },
+          {
+            authorization: `Basic ${Buffer.from(`${setup.clientId}:%ZZ`).toString('base64')}`,
+          },
+        ),
+      ).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
       // and the right one, over HTTP Basic too
       const right = Buffer.from(`${setup.clientId}:${setup.clientSecret}`).toString('base64');
       expect(

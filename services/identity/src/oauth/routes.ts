@@ -69,10 +69,17 @@ export function oauthRoutes(identity: Identity) {
       return req;
     };
 
+    // koa composes its middleware in callback(): once per provider, not per request
+    const callbacks = new WeakMap<
+      object,
+      ReturnType<Awaited<ReturnType<typeof server.provider>>['callback']>
+    >();
     const toProvider = async (request: FastifyRequest, reply: FastifyReply, path: string, form?: Form) => {
       const provider = await server.provider();
+      let callback = callbacks.get(provider);
+      if (!callback) callbacks.set(provider, (callback = provider.callback()));
       reply.hijack();
-      await provider.callback()(asPublic(request.raw, path, form), reply.raw);
+      await callback(asPublic(request.raw, path, form), reply.raw);
     };
 
     const requestInfo = (request: FastifyRequest) => ({
@@ -93,9 +100,19 @@ export function oauthRoutes(identity: Identity) {
       if (header?.startsWith('Basic ')) {
         const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
         const colon = decoded.indexOf(':');
-        if (colon > 0) {
-          form.client_id ??= decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-          form.client_secret ??= decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
+        // RFC 6749 §2.3.1: both parts form-encoded; a part that does not decode is no credential
+        const decode = (part: string) => {
+          try {
+            return decodeURIComponent(part.replace(/\+/g, ' '));
+          } catch {
+            return undefined;
+          }
+        };
+        const [id, secret] =
+          colon > 0 ? [decode(decoded.slice(0, colon)), decode(decoded.slice(colon + 1))] : [];
+        if (id !== undefined && secret !== undefined) {
+          form.client_id ??= id;
+          form.client_secret ??= secret;
         }
         delete request.raw.headers.authorization;
       }
