@@ -12,7 +12,7 @@ import {
   jsonOf,
 } from './test-support/suite';
 
-describe('gateway in front of identity and content', () => {
+describe('gateway in front of identity, content and commerce', () => {
   let subgraphs: Awaited<ReturnType<typeof startSubgraphs>>;
   let gateway: Gateway;
   let user: Awaited<ReturnType<typeof registerAndLogin>>;
@@ -185,7 +185,7 @@ describe('gateway in front of identity and content', () => {
       expect(await jsonOf(response)).toEqual({
         status: 'ready',
         service: 'serelo',
-        checks: { identity: 'up', content: 'up' },
+        checks: { identity: 'up', content: 'up', commerce: 'up' },
       });
     });
   });
