@@ -1,49 +1,8 @@
 import { startTestIdentity, type TestIdentity } from '../test/harness';
+import { openRevocationFeed, within } from '../test/revocation-feed';
 
 // GET /internal/revocations: the gateways' feed of revocations (server-sent events), fed by
 // PostgreSQL notifications sent in the revoking transaction.
-
-/** Reads an SSE stream and collects its `data:` lines as JSON. */
-async function openFeed(url: string) {
-  const controller = new AbortController();
-  const response = await fetch(`${url}/internal/revocations`, { signal: controller.signal });
-  const notices: { userId: string; reason: string }[] = [];
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  let listening!: () => void;
-  const ready = new Promise<void>((resolve) => (listening = resolve));
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const message = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (message.startsWith(': listening')) listening();
-          const data = /^data: (.*)$/m.exec(message)?.[1];
-          if (data) notices.push(JSON.parse(data) as { userId: string; reason: string });
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  await ready;
-  return { response, notices, close: () => controller.abort() };
-}
-
-async function within<T>(ms: number, find: () => T | undefined): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const found = find();
-    if (found) return found;
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('revocation feed', () => {
   let t: TestIdentity;
@@ -53,7 +12,7 @@ describe('revocation feed', () => {
   afterAll(() => t?.close());
 
   it('streams a notice naming the user within a second of a session or key revocation', async () => {
-    const feed = await openFeed(t.service.url);
+    const feed = await openRevocationFeed<{ userId: string; reason: string }>(t.service.url);
     try {
       expect(feed.response.headers.get('content-type')).toBe('text/event-stream');
       const user = await t.client.user('revoked');
@@ -87,7 +46,7 @@ describe('revocation feed', () => {
   });
 
   it('sends nothing when nothing was revoked (a refused revocation)', async () => {
-    const feed = await openFeed(t.service.url);
+    const feed = await openRevocationFeed<{ userId: string; reason: string }>(t.service.url);
     try {
       const user = await t.client.user('kept');
       const other = await t.client.user('other');

@@ -1,5 +1,6 @@
 import { waitForEvent } from '@seren/testing';
 import { startTestIdentity, type TestIdentity } from '../test/harness';
+import { openRevocationFeed, within } from '../test/revocation-feed';
 import { findAppClient, isInstallActive, recordInstall, verifyAppSecret } from './apps';
 import { authenticatePit } from './pits';
 
@@ -17,47 +18,6 @@ const PIT_CREATE = `mutation($o: ID!, $n: String!, $s: [String!]!) { createPriva
 const PIT_ROTATE = `mutation($o: ID!, $p: ID!, $v: Int) { rotatePrivateIntegration(organizationId: $o, id: $p, overlapSeconds: $v) { token privateIntegration { previousTokenExpiresAt } } }`;
 const PIT_REVOKE = `mutation($o: ID!, $p: ID!) { revokePrivateIntegration(organizationId: $o, id: $p) { revokedAt } }`;
 const PITS = `query($o: ID!) { privateIntegrations(organizationId: $o) { id name scopes lastUsedAt revokedAt } }`;
-
-async function openFeed(url: string) {
-  const controller = new AbortController();
-  const response = await fetch(`${url}/internal/revocations`, { signal: controller.signal });
-  const notices: Record<string, string>[] = [];
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  let listening!: () => void;
-  const ready = new Promise<void>((resolve) => (listening = resolve));
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const message = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (message.startsWith(': listening')) listening();
-          const data = /^data: (.*)$/m.exec(message)?.[1];
-          if (data) notices.push(JSON.parse(data) as Record<string, string>);
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  await ready;
-  return { notices, close: () => controller.abort() };
-}
-
-async function within<T>(ms: number, find: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const found = await find();
-    if (found) return found;
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('marketplace apps, installs and private integrations', () => {
   let t: TestIdentity;
@@ -364,7 +324,7 @@ describe('marketplace apps, installs and private integrations', () => {
       code: 'NOT_FOUND',
     });
 
-    const feed = await openFeed(t.service.url);
+    const feed = await openRevocationFeed(t.service.url);
     try {
       const started = Date.now();
       const answer = await t.client.ok<{ uninstallApp: { active: boolean; uninstalledAt: string } }>(
@@ -414,7 +374,7 @@ describe('marketplace apps, installs and private integrations', () => {
     await recordInstall(identity, input);
     expect(await isInstallActive(identity, installId)).toBe(true);
     // deleting the app uninstalls it everywhere, its client is gone, and the gateways drop its tokens
-    const deletion = await openFeed(t.service.url);
+    const deletion = await openRevocationFeed(t.service.url);
     await t.client.ok(
       `mutation($o: ID!, $a: ID!) { deleteMarketplaceApp(organizationId: $o, appId: $a) { id } }`,
       { o: dev.agencyId, a: app.id },
@@ -507,7 +467,7 @@ describe('marketplace apps, installs and private integrations', () => {
       identity.now = realNow;
     }
 
-    const feed = await openFeed(t.service.url);
+    const feed = await openRevocationFeed(t.service.url);
     try {
       await t.client.ok(PIT_REVOKE, { o: loc, p: pitId }, owner.user.as);
       expect(await authenticatePit(identity, created.token)).toBeUndefined();
