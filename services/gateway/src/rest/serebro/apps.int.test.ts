@@ -1,151 +1,34 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { asCaller, graphql } from '@seren/testing';
-import { restUser } from '../../test-support/rest-flows';
-import { startRestSuite, type RestSuite } from '../../test-support/rest-suite';
-import { STRONG_PASSWORD } from '../../test-support/suite';
+import { randomBytes } from 'node:crypto';
+import type { RestSuite } from '../../test-support/rest-suite';
+import { startSerebroOAuth, type SerebroOAuth } from '../../test-support/serebro-oauth';
 
 // HighLevel's GET /oauth/installedLocations on Serebro v2, with a real agency (Company) token of
 // identity's authorization server (authorization code + PKCE, scripted consent): the app reads
 // where it is installed in its agency; another app's id, another agency, a PIT and a token
 // without oauth:read are refused.
 
-const PREFIX = '/internal/serebro-oauth';
-const PUBLIC = 'http://localhost:4002';
-
 describe('Serebro GET /v2/oauth/installedLocations', () => {
   let s: RestSuite;
-  let owner: Awaited<ReturnType<typeof restUser>>;
+  let owner: SerebroOAuth['owner'];
   let agencyId: string;
   let locations: string[];
+  let oauth: SerebroOAuth;
 
-  const asOwner = async <T>(query: string, variables: Record<string, unknown>) => {
-    const result = await graphql<T>(
-      s.identity.url,
-      query,
-      variables,
-      await asCaller({ subject: owner.id, via: 'session' }),
-    );
-    if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
-    return result.data!;
-  };
-
-  const internal = (url: string) => {
-    const parsed = new URL(url, PUBLIC);
-    return `${s.identity.url}${PREFIX}${parsed.pathname}${parsed.search}`;
-  };
-
-  const browser = () => {
-    const cookies = new Map<string, string>();
-    return async (url: string, form?: Record<string, string>) => {
-      const response = await fetch(internal(url), {
-        method: form ? 'POST' : 'GET',
-        redirect: 'manual',
-        headers: {
-          cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-        },
-        body: form ? new URLSearchParams(form).toString() : undefined,
-      });
-      for (const line of response.headers.getSetCookie()) {
-        const [name, ...value] = line.split(';')[0]!.split('=');
-        if (/expires=Thu, 01 Jan 1970/i.test(line)) cookies.delete(name!.trim());
-        else cookies.set(name!.trim(), value.join('='));
-      }
-      return {
-        status: response.status,
-        location: response.headers.get('location'),
-        text: await response.text(),
-      };
-    };
-  };
-
-  async function registerAgencyApp(scopes: string[]) {
-    const redirectUri = 'http://localhost:9877/callback';
-    const data = await asOwner<{
-      registerMarketplaceApp: { clientSecret: string; app: { id: string; clientId: string } };
-    }>(
-      `mutation($o: ID!, $s: [String!]!, $r: [String!]!) {
-        registerMarketplaceApp(organizationId: $o, name: "Agency Sync", redirectUris: $r, scopes: $s, distribution: AGENCY) {
-          clientSecret app { id clientId }
-        }
-      }`,
-      { o: agencyId, s: scopes, r: [redirectUri] },
-    );
-    const { app, clientSecret } = data.registerMarketplaceApp;
-    return { appId: app.id, clientId: app.clientId, clientSecret, redirectUri };
-  }
-
+  const asOwner = <T>(query: string, variables: Record<string, unknown>) =>
+    oauth.asOwner<T>(query, variables);
+  const registerAgencyApp = (scopes: string[]) =>
+    oauth.registerApp(scopes, { distribution: 'AGENCY', name: 'Agency Sync' });
   /** Authorization code + PKCE, the owner installing the app on the agency: a Company token. */
-  async function companyToken(app: Awaited<ReturnType<typeof registerAgencyApp>>, scope: string) {
-    const verifier = randomBytes(32).toString('base64url');
-    const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const authorize = new URL('/v2/oauth/chooselocation', PUBLIC);
-    for (const [k, v] of Object.entries({
-      response_type: 'code',
-      client_id: app.clientId,
-      redirect_uri: app.redirectUri,
-      scope,
-      state: 'st',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    }))
-      authorize.searchParams.set(k, v);
-    const go = browser();
-    let step = await go(authorize.href);
-    let callback: URL | undefined;
-    for (let hops = 0; hops < 12 && !callback; hops++) {
-      if (step.status !== 302 && step.status !== 303)
-        throw new Error(`${step.status}: ${step.text.slice(0, 500)}`);
-      const location = new URL(step.location!, PUBLIC);
-      if (location.href.startsWith(app.redirectUri)) callback = location;
-      else if (/\/v2\/oauth\/consent\/[\w-]+$/.test(location.pathname)) {
-        const page = await go(location.href);
-        step = page.text.includes('/login"')
-          ? await go(`${location.href}/login`, { email: owner.email, password: STRONG_PASSWORD })
-          : await go(`${location.href}/approve`, { organization_id: agencyId });
-      } else step = await go(location.href);
-    }
-    if (!callback?.searchParams.get('code')) throw new Error(`no code: ${callback?.href}`);
-    const response = await fetch(`${s.identity.url}${PREFIX}/v2/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: callback.searchParams.get('code')!,
-        redirect_uri: app.redirectUri,
-        code_verifier: verifier,
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        user_type: 'Company',
-      }).toString(),
-    });
-    const body = (await response.json()) as Record<string, string>;
-    if (response.status !== 200) throw new Error(`token: ${response.status} ${JSON.stringify(body)}`);
-    return body;
-  }
+  const companyToken = (app: Awaited<ReturnType<typeof registerAgencyApp>>, scope: string) =>
+    oauth.authorizationCodeToken(app, agencyId, scope, 'Company');
 
   beforeAll(async () => {
-    s = await startRestSuite();
-    owner = await restUser(s, 'installed-locations');
-    const as = { token: owner.token };
-    agencyId = (
-      await s.client.ok<{ createAgency: { id: string } }>(
-        `mutation { createAgency(name: "Apps Agency") { id } }`,
-        {},
-        as,
-      )
-    ).createAgency.id;
-    locations = [];
-    for (const name of ['Beta Street', 'Alpha Road'])
-      locations.push(
-        (
-          await s.client.ok<{ createLocation: { id: string } }>(
-            `mutation($a: ID!, $n: String!) { createLocation(agencyId: $a, name: $n) { id } }`,
-            { a: agencyId, n: name },
-            as,
-          )
-        ).createLocation.id,
-      );
+    oauth = await startSerebroOAuth({
+      user: 'installed-locations',
+      agency: 'Apps Agency',
+      locations: ['Beta Street', 'Alpha Road'],
+    });
+    ({ s, owner, agencyId, locations } = oauth);
   }, 60_000);
   afterAll(() => s?.close());
 

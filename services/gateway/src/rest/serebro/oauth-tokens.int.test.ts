@@ -1,8 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { asCaller, graphql } from '@seren/testing';
 import { eventually, restUser } from '../../test-support/rest-flows';
-import { startRestSuite, type RestSuite } from '../../test-support/rest-suite';
-import { STRONG_PASSWORD } from '../../test-support/suite';
+import type { RestSuite } from '../../test-support/rest-suite';
+import { startSerebroOAuth, type SerebroOAuth } from '../../test-support/serebro-oauth';
 
 // Real OAuth access tokens of identity's authorization server, used on Serebro's rows through the
 // gateway: a Location token (authorization code + PKCE with a scripted consent) reads its location
@@ -11,152 +9,33 @@ import { STRONG_PASSWORD } from '../../test-support/suite';
 // OAuth routes directly (the path under its internal prefix is the public one: `/v2/oauth/...`),
 // so this test does not depend on the gateway's OAuth forward rows.
 
-const PREFIX = '/internal/serebro-oauth';
-const PUBLIC = 'http://localhost:4002'; // identity's default SEREBRO_PUBLIC_URL, the issuer
-
 describe('Serebro OAuth access tokens at the edge', () => {
   let s: RestSuite;
-  let owner: Awaited<ReturnType<typeof restUser>>;
   let agencyId: string;
   let locations: string[];
+  let oauth: SerebroOAuth;
+  let tokenUrl: string;
 
-  const asOwner = async <T>(query: string, variables: Record<string, unknown>) => {
-    const result = await graphql<T>(
-      s.identity.url,
-      query,
-      variables,
-      await asCaller({ subject: owner.id, via: 'session' }),
-    );
-    if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
-    return result.data!;
-  };
-
-  /** identity's OAuth route for a public URL (`http://localhost:4002/v2/oauth/...`). */
-  const internal = (url: string) => {
-    const parsed = new URL(url, PUBLIC);
-    return `${s.identity.url}${PREFIX}${parsed.pathname}${parsed.search}`;
-  };
-
-  /** A browser for the consent pages: cookies by name, redirects not followed. */
-  const browser = () => {
-    const cookies = new Map<string, string>();
-    return async (url: string, form?: Record<string, string>) => {
-      const response = await fetch(internal(url), {
-        method: form ? 'POST' : 'GET',
-        redirect: 'manual',
-        headers: {
-          cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-        },
-        body: form ? new URLSearchParams(form).toString() : undefined,
-      });
-      for (const line of response.headers.getSetCookie()) {
-        const [name, ...value] = line.split(';')[0]!.split('=');
-        if (/expires=Thu, 01 Jan 1970/i.test(line)) cookies.delete(name!.trim());
-        else cookies.set(name!.trim(), value.join('='));
-      }
-      return {
-        status: response.status,
-        location: response.headers.get('location'),
-        text: await response.text(),
-      };
-    };
-  };
-
-  async function registerApp(scopes: string[], distribution: 'AGENCY' | 'LOCATION' = 'LOCATION') {
-    const redirectUri = 'http://localhost:9876/callback';
-    const data = await asOwner<{
-      registerMarketplaceApp: { clientSecret: string; app: { id: string; clientId: string } };
-    }>(
-      `mutation($o: ID!, $s: [String!]!, $r: [String!]!, $d: MarketplaceDistribution!) {
-        registerMarketplaceApp(organizationId: $o, name: "Edge Sync", redirectUris: $r, scopes: $s, distribution: $d) {
-          clientSecret app { id clientId }
-        }
-      }`,
-      { o: agencyId, s: scopes, r: [redirectUri], d: distribution },
-    );
-    const { app, clientSecret } = data.registerMarketplaceApp;
-    return { appId: app.id, clientId: app.clientId, clientSecret, redirectUri };
-  }
-
+  const asOwner = <T>(query: string, variables: Record<string, unknown>) =>
+    oauth.asOwner<T>(query, variables);
+  const registerApp = (scopes: string[], distribution: 'AGENCY' | 'LOCATION' = 'LOCATION') =>
+    oauth.registerApp(scopes, { distribution, name: 'Edge Sync' });
   /** Authorization code + PKCE, consented by the owner for `organizationId`: the token response. */
-  async function locationToken(
+  const locationToken = (
     app: Awaited<ReturnType<typeof registerApp>>,
     organizationId: string,
     scope: string,
     userType: 'Location' | 'Company' = 'Location',
-  ) {
-    const verifier = randomBytes(32).toString('base64url');
-    const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const state = randomBytes(8).toString('hex');
-    const authorize = new URL('/v2/oauth/chooselocation', PUBLIC);
-    for (const [k, v] of Object.entries({
-      response_type: 'code',
-      client_id: app.clientId,
-      redirect_uri: app.redirectUri,
-      scope,
-      state,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    }))
-      authorize.searchParams.set(k, v);
-    const go = browser();
-    let step = await go(authorize.href);
-    let callback: URL | undefined;
-    for (let hops = 0; hops < 12 && !callback; hops++) {
-      if (step.status !== 302 && step.status !== 303)
-        throw new Error(`${step.status}: ${step.text.slice(0, 500)}`);
-      const location = new URL(step.location!, PUBLIC);
-      if (location.href.startsWith(app.redirectUri)) callback = location;
-      else if (/\/v2\/oauth\/consent\/[\w-]+$/.test(location.pathname)) {
-        const page = await go(location.href);
-        step = page.text.includes('/login"')
-          ? await go(`${location.href}/login`, { email: owner.email, password: STRONG_PASSWORD })
-          : await go(`${location.href}/approve`, { organization_id: organizationId });
-      } else step = await go(location.href);
-    }
-    if (!callback?.searchParams.get('code')) throw new Error(`no code: ${callback?.href}`);
-    expect(callback.searchParams.get('state')).toBe(state);
-    const response = await fetch(`${s.identity.url}${PREFIX}/v2/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: callback.searchParams.get('code')!,
-        redirect_uri: app.redirectUri,
-        code_verifier: verifier,
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-        user_type: userType,
-      }).toString(),
-    });
-    const body = (await response.json()) as Record<string, string>;
-    if (response.status !== 200) throw new Error(`token: ${response.status} ${JSON.stringify(body)}`);
-    return body;
-  }
+  ) => oauth.authorizationCodeToken(app, organizationId, scope, userType);
 
   beforeAll(async () => {
-    s = await startRestSuite({ rateLimits: true });
-    owner = await restUser(s, 'oauth-edge');
-    const as = { token: owner.token };
-    agencyId = (
-      await s.client.ok<{ createAgency: { id: string } }>(
-        `mutation { createAgency(name: "OAuth Agency") { id } }`,
-        {},
-        as,
-      )
-    ).createAgency.id;
-    locations = [];
-    for (const name of ['Uptown', 'Downtown'])
-      locations.push(
-        (
-          await s.client.ok<{ createLocation: { id: string } }>(
-            `mutation($a: ID!, $n: String!) { createLocation(agencyId: $a, name: $n) { id } }`,
-            { a: agencyId, n: name },
-            as,
-          )
-        ).createLocation.id,
-      );
+    oauth = await startSerebroOAuth({
+      suite: { rateLimits: true },
+      user: 'oauth-edge',
+      agency: 'OAuth Agency',
+      locations: ['Uptown', 'Downtown'],
+    });
+    ({ s, agencyId, locations, tokenUrl } = oauth);
   }, 60_000);
   afterAll(() => s?.close());
 
@@ -259,7 +138,7 @@ describe('Serebro OAuth access tokens at the edge', () => {
 
   it('a client-credentials (App) token is bound to no location: 403', async () => {
     const app = await registerApp(['locations:read']);
-    const response = await fetch(`${s.identity.url}${PREFIX}/v2/oauth/token`, {
+    const response = await fetch(tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
