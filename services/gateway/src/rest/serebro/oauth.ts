@@ -41,18 +41,30 @@ const pageErrors = (statuses: number[]) => ({
   contentType: 'text/html',
 });
 
-/** A forward to identity's authorization server; `cookie` for the browser steps, `authorization` for clients. */
+/**
+ * Who calls a row, which says what it forwards and how identity answers its errors: an OAuth client
+ * (its credentials in `authorization`; RFC 6749 error bodies), the user's browser (the consent
+ * cookies; HTML error pages), or anyone (public metadata: nothing forwarded; RFC 6749 bodies).
+ */
+const callers = {
+  client: { headers: ['authorization'], serviceErrors: oauthErrors },
+  browser: { headers: ['cookie'], serviceErrors: pageErrors },
+  public: { headers: [], serviceErrors: oauthErrors },
+} as const;
+
+/** A forward to identity's authorization server. */
 const oauth = (row: {
   method: 'GET' | 'POST';
   path: string;
   summary: string;
   beyondSpec: string;
-  headers: string[];
+  caller: keyof typeof callers;
   versions?: Array<'v1' | 'v2'>;
   request?: ForwardRoute['request'];
   response: ForwardRoute['response'];
   errors: number[];
-  serviceErrors: NonNullable<ForwardRoute['serviceErrors']>;
+  /** the statuses identity may answer (passed through untouched): `errors` unless given */
+  serviceStatuses?: number[];
 }) =>
   route.forward({
     method: row.method,
@@ -67,15 +79,22 @@ const oauth = (row: {
     forward: {
       service: 'identity',
       path: IDENTITY + (row.versions?.[0] === 'v1' ? '' : '/v2') + row.path,
-      headers: row.headers,
+      headers: [...callers[row.caller].headers],
       passThroughErrors: true,
     },
     request: row.request,
     response: row.response,
     errors: row.errors,
-    serviceErrors: row.serviceErrors,
+    serviceErrors: callers[row.caller].serviceErrors(row.serviceStatuses ?? row.errors),
     bodyLimit: 64 * 1024,
   });
+
+const uidParams = z.object({ uid: z.string() });
+/** RFC 7009's and RFC 7662's form */
+const tokenForm = {
+  contentType: form,
+  body: z.object({ token: z.string(), token_type_hint: z.string().optional() }),
+};
 
 const authorizationQuery = z.object({
   response_type: z.literal('code'),
@@ -93,7 +112,7 @@ export const oauthRoutes = [
     path: '/oauth/token',
     summary: 'Exchange an authorization code, refresh a token, or get a client-credentials token',
     beyondSpec: HIGHLEVEL,
-    headers: ['authorization'],
+    caller: 'client',
     request: {
       contentType: form,
       body: z.object({
@@ -110,62 +129,56 @@ export const oauthRoutes = [
     },
     response: { status: 200, description: 'The tokens, with HighLevel’s fields', schema: tokenResponse },
     errors: [400, 401],
-    serviceErrors: oauthErrors([400, 401]),
   }),
   oauth({
     method: 'POST',
     path: '/oauth/locationToken',
     summary: 'Turn an agency (Company) token with oauth.write into a token for one of its locations',
     beyondSpec: HIGHLEVEL,
-    headers: ['authorization'],
+    caller: 'client',
     request: { contentType: form, body: z.object({ companyId: z.string(), locationId: z.string() }) },
     response: { status: 200, description: 'A location token (no refresh token)', schema: tokenResponse },
     errors: [400, 401, 403],
-    serviceErrors: oauthErrors([400, 401, 403]),
   }),
   oauth({
     method: 'GET',
     path: '/oauth/chooselocation',
     summary: 'Authorize an app: sign in, pick the location or agency, approve its scopes (303s)',
     beyondSpec: HIGHLEVEL,
-    headers: ['cookie'],
+    caller: 'browser',
     request: { query: authorizationQuery },
     response: { status: 303, description: 'To the consent page, or back to the app with code and state' },
     errors: [400],
-    serviceErrors: pageErrors([400]),
   }),
   oauth({
     method: 'GET',
     path: '/oauth/authorize',
     summary: 'The authorization endpoint at its standard path (as /oauth/chooselocation)',
     beyondSpec: STANDARD,
-    headers: ['cookie'],
+    caller: 'browser',
     request: { query: authorizationQuery },
     response: { status: 303, description: 'To the consent page, or back to the app with code and state' },
     errors: [400],
-    serviceErrors: pageErrors([400]),
   }),
   oauth({
     method: 'GET',
     path: '/oauth/chooselocation/{uid}',
     summary: 'Resume an authorization after a consent step (303)',
     beyondSpec: STANDARD,
-    headers: ['cookie'],
-    request: { params: z.object({ uid: z.string() }) },
+    caller: 'browser',
+    request: { params: uidParams },
     response: { status: 303, description: 'To the next consent step, or back to the app' },
     errors: [400],
-    serviceErrors: pageErrors([400]),
   }),
   oauth({
     method: 'GET',
     path: '/oauth/consent/{uid}',
     summary: 'The sign-in or consent page of an authorization (HTML)',
     beyondSpec: STANDARD,
-    headers: ['cookie'],
-    request: { params: z.object({ uid: z.string() }) },
+    caller: 'browser',
+    request: { params: uidParams },
     response: { status: 200, description: 'The page', contentType: 'text/html' },
     errors: [400],
-    serviceErrors: pageErrors([400]),
   }),
   ...(['login', 'approve', 'deny'] as const).map((step) =>
     oauth({
@@ -177,9 +190,9 @@ export const oauthRoutes = [
         deny: 'Refuse the installation',
       }[step],
       beyondSpec: STANDARD,
-      headers: ['cookie'],
+      caller: 'browser',
       request: {
-        params: z.object({ uid: z.string() }),
+        params: uidParams,
         contentType: form,
         body:
           step === 'login'
@@ -190,7 +203,7 @@ export const oauthRoutes = [
       },
       response: { status: 303, description: 'On to the next step, or back to the app' },
       errors: [400, 401],
-      serviceErrors: pageErrors(step === 'login' ? [400, 401] : [400]),
+      serviceStatuses: step === 'login' ? [400, 401] : [400],
     }),
   ),
   oauth({
@@ -198,49 +211,41 @@ export const oauthRoutes = [
     path: '/oauth/revoke',
     summary: 'Revoke a refresh token (and its grant) or an access token (RFC 7009)',
     beyondSpec: STANDARD,
-    headers: ['authorization'],
-    request: {
-      contentType: form,
-      body: z.object({ token: z.string(), token_type_hint: z.string().optional() }),
-    },
+    caller: 'client',
+    request: tokenForm,
     response: { status: 200, description: 'Revoked, or the token was not valid' },
     errors: [400, 401],
-    serviceErrors: oauthErrors([400, 401]),
   }),
   oauth({
     method: 'POST',
     path: '/oauth/introspect',
     summary: 'Introspect a token (RFC 7662)',
     beyondSpec: STANDARD,
-    headers: ['authorization'],
-    request: {
-      contentType: form,
-      body: z.object({ token: z.string(), token_type_hint: z.string().optional() }),
-    },
+    caller: 'client',
+    request: tokenForm,
     response: { status: 200, description: '{active, ...}' },
     errors: [400, 401],
-    serviceErrors: oauthErrors([400, 401]),
   }),
   oauth({
     method: 'GET',
     path: '/oauth/jwks',
     summary: "The authorization server's public keys (the access tokens' signatures)",
     beyondSpec: STANDARD,
-    headers: [],
+    caller: 'public',
     response: { status: 200, description: 'A JWK set' },
     errors: [],
-    serviceErrors: oauthErrors([400]),
+    serviceStatuses: [400],
   }),
   oauth({
     method: 'GET',
     path: '/.well-known/oauth-authorization-server',
     summary: 'Authorization server metadata (RFC 8414)',
     beyondSpec: STANDARD,
-    headers: [],
+    caller: 'public',
     // at the root, where RFC 8414 puts the metadata of an issuer without a path (Serebro's `/` mount)
     versions: ['v1'],
     response: { status: 200, description: 'The metadata' },
     errors: [],
-    serviceErrors: oauthErrors([400]),
+    serviceStatuses: [400],
   }),
 ];
