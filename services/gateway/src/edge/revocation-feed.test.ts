@@ -56,10 +56,8 @@ describe('revocation feed client (contract test)', () => {
   const listened = (authenticator: Authenticator) =>
     (authenticator as unknown as { generation: number }).generation > 0;
 
-  it('drops the cached answers of the user a notice names, and only theirs; a reset drops them all', async () => {
-    valid.set('seren_alice', caller('alice'));
-    valid.set('seren_alice2', caller('alice'));
-    valid.set('seren_bob', caller('bob'));
+  /** An authenticator watching the feed, once it has read `: listening`; `before`: the streams until then. */
+  const watching = async () => {
     const authenticator = new Authenticator({
       identityUrl: url,
       internalTokenSecret: 'a-test-secret-that-is-long-enough-0123456789',
@@ -71,8 +69,22 @@ describe('revocation feed client (contract test)', () => {
     const before = streams.length;
     authenticator.watchRevocations();
     try {
-      await until(() => streams.length > before);
+      await until(() => streams.length === before + 1);
       await until(() => listened(authenticator)); // the client has read `: listening`
+    } catch (error) {
+      authenticator.close();
+      throw error;
+    }
+    const cache = (authenticator as unknown as { cache: Map<string, unknown> }).cache;
+    return { authenticator, before, cache };
+  };
+
+  it('drops the cached answers of the user a notice names, and only theirs; a reset drops them all', async () => {
+    valid.set('seren_alice', caller('alice'));
+    valid.set('seren_alice2', caller('alice'));
+    valid.set('seren_bob', caller('bob'));
+    const { authenticator, cache } = await watching();
+    try {
       for (const key of ['seren_alice', 'seren_alice2', 'seren_bob'])
         expect((await authenticator.authenticate(key, 'api_key')).ok).toBe(true);
       const cached = lookups;
@@ -87,10 +99,7 @@ describe('revocation feed client (contract test)', () => {
       // pings and unreadable data change nothing; a reset empties the cache
       push(': ping\n\ndata: not json\n\n');
       push('event: reset\ndata: {}\n\n');
-      await until(() => {
-        const size = (authenticator as unknown as { cache: Map<string, unknown> }).cache.size;
-        return size === 0;
-      });
+      await until(() => cache.size === 0);
     } finally {
       authenticator.close();
     }
@@ -106,20 +115,8 @@ describe('revocation feed client (contract test)', () => {
     valid.set('token_install_1', bound('install_1', 'app_1'));
     valid.set('token_install_2', bound('install_2', 'app_1'));
     valid.set('token_install_3', bound('install_3', 'app_2'));
-    const authenticator = new Authenticator({
-      identityUrl: url,
-      internalTokenSecret: 'a-test-secret-that-is-long-enough-0123456789',
-      ttlMs: 5_000,
-      maxEntries: 100,
-      dispatcher,
-      logger: createLogger('test', 'silent'),
-    });
-    const before = streams.length;
-    authenticator.watchRevocations();
+    const { authenticator, cache } = await watching();
     try {
-      await until(() => streams.length > before);
-      await until(() => listened(authenticator));
-      const cache = (authenticator as unknown as { cache: Map<string, unknown> }).cache;
       for (const token of ['token_install_1', 'token_install_2', 'token_install_3'])
         expect((await authenticator.authenticate(token, 'bearer')).ok).toBe(true);
       expect(cache.size).toBe(3);
@@ -137,21 +134,9 @@ describe('revocation feed client (contract test)', () => {
 
   it('reconnects after the stream ends, dropping the cache (notices may have been missed)', async () => {
     valid.set('seren_carol', caller('carol'));
-    const authenticator = new Authenticator({
-      identityUrl: url,
-      internalTokenSecret: 'a-test-secret-that-is-long-enough-0123456789',
-      ttlMs: 5_000,
-      maxEntries: 100,
-      dispatcher,
-      logger: createLogger('test', 'silent'),
-    });
-    const before = streams.length;
-    authenticator.watchRevocations();
+    const { authenticator, before, cache } = await watching();
     try {
-      await until(() => streams.length === before + 1);
-      await until(() => listened(authenticator));
       expect((await authenticator.authenticate('seren_carol', 'api_key')).ok).toBe(true);
-      const cache = (authenticator as unknown as { cache: Map<string, unknown> }).cache;
       expect(cache.size).toBe(1);
       streams.at(-1)!.end(); // identity restarts
       await until(() => streams.length === before + 2);
