@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { asCaller, graphql } from '@seren/testing';
+import { asCaller, graphql, OAuthBrowser, scriptedConsent } from '@seren/testing';
 import { restUser } from './rest-flows';
 import { startRestSuite, type RestSuite } from './rest-suite';
 import { STRONG_PASSWORD } from './suite';
 
 // A Serebro OAuth fixture for the gateway's tests: the rest suite, an owner with an agency and
 // its locations, marketplace apps registered by the owner, and real access tokens of identity's
-// authorization server (authorization code + PKCE with a scripted consent). Tokens are obtained
+// authorization server (authorization code + PKCE with @seren/testing's scripted consent). Tokens are obtained
 // from identity's OAuth routes directly (the path under its internal prefix is the public one:
 // `/v2/oauth/...`), so a test using them does not depend on the gateway's OAuth forward rows.
 
@@ -83,37 +83,13 @@ export async function startSerebroOAuth(options: {
     return result.data!;
   };
 
-  /** identity's OAuth route for a public URL (`http://localhost:4002/v2/oauth/...`). */
-  const internal = (url: string) => {
-    const parsed = new URL(url, PUBLIC);
-    return `${s.identity.url}${PREFIX}${parsed.pathname}${parsed.search}`;
-  };
-
-  /** A browser for the consent pages: cookies by name, redirects not followed. */
-  const browser = () => {
-    const cookies = new Map<string, string>();
-    return async (url: string, form?: Record<string, string>) => {
-      const response = await fetch(internal(url), {
-        method: form ? 'POST' : 'GET',
-        redirect: 'manual',
-        headers: {
-          cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-          ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-        },
-        body: form ? new URLSearchParams(form).toString() : undefined,
-      });
-      for (const line of response.headers.getSetCookie()) {
-        const [name, ...value] = line.split(';')[0]!.split('=');
-        if (/expires=Thu, 01 Jan 1970/i.test(line)) cookies.delete(name!.trim());
-        else cookies.set(name!.trim(), value.join('='));
-      }
-      return {
-        status: response.status,
-        location: response.headers.get('location'),
-        text: await response.text(),
-      };
-    };
-  };
+  /** The consent pages' browser, sent to identity's OAuth routes (the public URL's path under its prefix). */
+  class IdentityBrowser extends OAuthBrowser {
+    override request(url: string, init?: Parameters<OAuthBrowser['request']>[1]) {
+      const parsed = new URL(url, PUBLIC);
+      return super.request(`${s.identity.url}${PREFIX}${parsed.pathname}${parsed.search}`, init);
+    }
+  }
 
   const tokenUrl = `${s.identity.url}${PREFIX}/v2/oauth/token`;
 
@@ -156,22 +132,13 @@ export async function startSerebroOAuth(options: {
       code_challenge_method: 'S256',
     }))
       authorize.searchParams.set(k, v);
-    const go = browser();
-    let step = await go(authorize.href);
-    let callback: URL | undefined;
-    for (let hops = 0; hops < 12 && !callback; hops++) {
-      if (step.status !== 302 && step.status !== 303)
-        throw new Error(`${step.status}: ${step.text.slice(0, 500)}`);
-      const location = new URL(step.location!, PUBLIC);
-      if (location.href.startsWith(app.redirectUri)) callback = location;
-      else if (/\/v2\/oauth\/consent\/[\w-]+$/.test(location.pathname)) {
-        const page = await go(location.href);
-        step = page.text.includes('/login"')
-          ? await go(`${location.href}/login`, { email: owner.email, password: STRONG_PASSWORD })
-          : await go(`${location.href}/approve`, { organization_id: organizationId });
-      } else step = await go(location.href);
-    }
-    if (!callback?.searchParams.get('code')) throw new Error(`no code: ${callback?.href}`);
+    const callback = await scriptedConsent(
+      new IdentityBrowser(PUBLIC),
+      authorize.href,
+      { email: owner.email, password: STRONG_PASSWORD },
+      organizationId,
+    );
+    if (!callback.searchParams.get('code')) throw new Error(`no code: ${callback.href}`);
     if (callback.searchParams.get('state') !== state)
       throw new Error(`state: ${callback.searchParams.get('state')} for ${state}`);
     const response = await fetch(tokenUrl, {
