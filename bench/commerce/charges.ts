@@ -263,14 +263,26 @@ try {
     });
   });
   load.push(loadavg()[0]!);
+  // what the idempotency key costs: the same charge without one
+  const unkeyed = await round('charge without key', () => {
+    const publisher = pick(publishers);
+    return createCharge(commerce, caller(publisher.organizationId), {
+      slug: publisher.slug,
+      agentWallet: agentWallet(pick(agents)),
+      amountAtomic: 1_000n,
+      description: 'bench',
+    });
+  });
+  load.push(loadavg()[0]!);
 
   // every charge counted is in the journal once, and the journal balances
   const [check] = await dataSource.query(`select
       (select count(*) from charges)::int as charges,
       (select count(*) from ledger_entries where kind = 'charge')::int as entries,
       (select count(*) from idempotency_keys)::int as keys,
+      (select count(*) from charges where idempotency_key is not null)::int as keyed,
       (select coalesce(sum(amount), 0)::text from ledger_lines) as sum`);
-  if (check.charges !== check.entries || check.charges !== check.keys || check.sum !== '0')
+  if (check.charges !== check.entries || check.keyed !== check.keys || check.sum !== '0')
     throw new Error(`inconsistent after the run: ${JSON.stringify(check)}`);
 
   const ms = (value: number) => value.toFixed(1);
@@ -290,6 +302,7 @@ try {
     `| scenario | calls/s | p50 ms | p99 ms | calls | errors |`,
     `| --- | ---: | ---: | ---: | ---: | ---: |`,
     `| charge with idempotency key and double entry | ${charge.perSecond} | ${ms(charge.p50)} | ${ms(charge.p99)} | ${charge.calls} | ${charge.errors} |`,
+    `| the same charge without an idempotency key | ${unkeyed.perSecond} | ${ms(unkeyed.p50)} | ${ms(unkeyed.p99)} | ${unkeyed.calls} | ${unkeyed.errors} |`,
     ...(spread
       ? [
           `| the same charge from ${PROCESSES} client processes (${CLIENTS} clients in all; commerce scaled out) | ${spread.perSecond} | ${ms(spread.p50)} | ${ms(spread.p99)} | ${spread.calls} | ${spread.errors} |`,
