@@ -17,3 +17,4 @@ export {
 } from './workflows.js';
 export { freshConsumerGroup } from './consumer-groups.js';
 export { OAuthBrowser, scriptedConsent } from './oauth-browser.js';
+export { startServiceChild } from './service-child.js';

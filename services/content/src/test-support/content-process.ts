@@ -1,35 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
-
-const repoRoot = resolve(__dirname, '../../../..');
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { startServiceChild } from '@seren/testing';
 
 /**
- * Starts content in a child process (./content-child.ts) with `env`, for tests that SIGKILL a worker
- * mid-job; resolves once it listens. The caller kills it.
+ * Starts content in a child process (@seren/testing's startServiceChild) with `env`, for tests that
+ * SIGKILL a worker mid-job; resolves once it listens. The caller kills it.
  */
 export function startContentChild(
   env: Record<string, string | undefined>,
 ): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--require',
-      join(repoRoot, 'packages/event-store/src/test-support/register.js'),
-      join(__dirname, 'content-child.ts'),
-    ],
-    { env: { ...process.env, CONTENT_CHILD_ENV: JSON.stringify(env) }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolvePromise, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error('the content child did not start in 90 s')), 90_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const ready = /READY (\S+)/.exec(buffer);
-      if (ready) {
-        clearTimeout(timer);
-        resolvePromise({ child, url: ready[1]! });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the content child exited with ${code}`)));
+  return startServiceChild({
+    name: 'content',
+    module: join(__dirname, '../service.ts'),
+    start: 'startContentService',
+    env,
   });
 }
