@@ -140,26 +140,28 @@ export const oauthRoutes = [
     response: { status: 200, description: 'A location token (no refresh token)', schema: tokenResponse },
     errors: [400, 401, 403],
   }),
-  oauth({
-    method: 'GET',
-    path: '/oauth/chooselocation',
-    summary: 'Authorize an app: sign in, pick the location or agency, approve its scopes (303s)',
-    beyondSpec: HIGHLEVEL,
-    caller: 'browser',
-    request: { query: authorizationQuery },
-    response: { status: 303, description: 'To the consent page, or back to the app with code and state' },
-    errors: [400],
-  }),
-  oauth({
-    method: 'GET',
-    path: '/oauth/authorize',
-    summary: 'The authorization endpoint at its standard path (as /oauth/chooselocation)',
-    beyondSpec: STANDARD,
-    caller: 'browser',
-    request: { query: authorizationQuery },
-    response: { status: 303, description: 'To the consent page, or back to the app with code and state' },
-    errors: [400],
-  }),
+  // the authorization endpoint at HighLevel's path and at the standard one
+  ...[
+    {
+      path: '/oauth/chooselocation',
+      summary: 'Authorize an app: sign in, pick the location or agency, approve its scopes (303s)',
+      beyondSpec: HIGHLEVEL,
+    },
+    {
+      path: '/oauth/authorize',
+      summary: 'The authorization endpoint at its standard path (as /oauth/chooselocation)',
+      beyondSpec: STANDARD,
+    },
+  ].map((endpoint) =>
+    oauth({
+      method: 'GET',
+      ...endpoint,
+      caller: 'browser',
+      request: { query: authorizationQuery },
+      response: { status: 303, description: 'To the consent page, or back to the app with code and state' },
+      errors: [400],
+    }),
+  ),
   oauth({
     method: 'GET',
     path: '/oauth/chooselocation/{uid}',
