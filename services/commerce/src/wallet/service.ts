@@ -197,26 +197,33 @@ async function walletState(commerce: Commerce, organizationId: string, manager?:
   return events.reduce(evolveWallet, initialWalletState());
 }
 
-/** Credits the promotional balance from the platform's promotions account: one journal entry. */
-async function creditPromotion(
+/**
+ * Credits the promotional balance from the platform's promotions account for each of `events` that
+ * names a journal entry (a bonus, a daily claim, a referral reward: its ledger kind and reference),
+ * one entry each.
+ */
+async function creditPromotions(
   tx: EntityManager,
-  entry: { kind: string; reference: string; organizationId: string; amount: bigint; at: Date },
+  events: WalletEvent[],
+  credit: { organizationId: string; amount: bigint; at: Date },
 ) {
-  if (entry.amount === 0n) return;
-  await postEntry(tx, {
-    kind: entry.kind,
-    reference: entry.reference,
-    organizationId: entry.organizationId,
-    lines: [
-      {
-        account: accounts.agentPromotional(entry.organizationId, 'USDC'),
-        asset: 'USDC',
-        amount: entry.amount,
-      },
-      { account: accounts.system('promotions', 'USDC'), asset: 'USDC', amount: -entry.amount },
-    ],
-    at: entry.at,
-  });
+  if (credit.amount === 0n) return;
+  for (const event of events)
+    if ('ledgerKind' in event.data)
+      await postEntry(tx, {
+        kind: event.data.ledgerKind,
+        reference: event.data.ledgerReference,
+        organizationId: credit.organizationId,
+        lines: [
+          {
+            account: accounts.agentPromotional(credit.organizationId, 'USDC'),
+            asset: 'USDC',
+            amount: credit.amount,
+          },
+          { account: accounts.system('promotions', 'USDC'), asset: 'USDC', amount: -credit.amount },
+        ],
+        at: credit.at,
+      });
 }
 
 export interface BonusClaimView {
@@ -274,15 +281,8 @@ export async function claimBonus(
         },
         eventMetadataOf(request, { organizationId }),
       );
-      for (const event of events)
-        if (event.type === 'WalletBonusClaimed')
-          await creditPromotion(tx, {
-            kind: event.data.ledgerKind,
-            reference: event.data.ledgerReference,
-            organizationId,
-            amount,
-            at: now,
-          });
+      // the WalletBonusClaimed event names the journal entry
+      await creditPromotions(tx, events, { organizationId, amount, at: now });
       return { bonusType, amount };
     },
   );
@@ -352,15 +352,8 @@ export async function claimDailyCredits(
         },
         eventMetadataOf(request, { organizationId }),
       );
-      for (const event of events)
-        if (event.type === 'DailyCreditsClaimed')
-          await creditPromotion(tx, {
-            kind: event.data.ledgerKind,
-            reference: event.data.ledgerReference,
-            organizationId,
-            amount,
-            at: now,
-          });
+      // the DailyCreditsClaimed event names the journal entry
+      await creditPromotions(tx, events, { organizationId, amount, at: now });
       const balances = await walletBalances(tx, organizationId);
       const after = dailyEligibility(state, {
         recoverySetUp,
@@ -480,15 +473,12 @@ export async function applyReferralCode(
       },
       eventMetadataOf(request, { organizationId: referrer!.organizationId }),
     );
-    for (const event of paid.events)
-      if (event.type === 'ReferralRewardPaid')
-        await creditPromotion(tx, {
-          kind: event.data.ledgerKind,
-          reference: event.data.ledgerReference,
-          organizationId: referrer!.organizationId,
-          amount: reward,
-          at: now,
-        });
+    // the ReferralRewardPaid event names the journal entry
+    await creditPromotions(tx, paid.events, {
+      organizationId: referrer!.organizationId,
+      amount: reward,
+      at: now,
+    });
     return { code, appliedAt: now.toISOString() };
   });
 }
