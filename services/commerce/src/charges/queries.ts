@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { preparedQuery } from '../ledger/prepared.js';
 
 export interface PublisherView {
   id: string;
@@ -140,11 +141,13 @@ export async function chargeContext(
   agentOrganizationId: string | undefined;
   balances: { funded: bigint; promotional: bigint };
 }> {
-  const [row]: {
+  const [row] = await preparedQuery<{
     publisher: (Omit<PublisherRow, 'created_at'> & { created_at: string }) | null;
     agent: string | null;
     balances: { account: string; balance: string }[] | null;
-  }[] = await tx.query(
+  }>(
+    tx,
+    'seren_charge_context',
     `with w as (select organization_id from agent_wallets where address = $2),
      locked as (
        select b.account, b.balance from ledger_balances b, w

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ApplicationContext } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import { ledgerErrors } from './errors.js';
+import { preparedQuery } from './prepared.js';
 
 /** How long a key answers with its first result (Stripe keeps keys 24 hours; so do we, at least). */
 export const IDEMPOTENCY_RETENTION_HOURS = 24;
@@ -64,7 +65,7 @@ const decode = <T>(text: string): T =>
 export async function withIdempotency<T>(
   app: Pick<ApplicationContext, 'dataSource'>,
   request: IdempotencyRequest,
-  run: (tx: EntityManager) => Promise<T>,
+  run: (tx: EntityManager, key?: ClaimedKey) => Promise<T>,
 ): Promise<T> {
   if (!request.key) return app.dataSource.transaction(run);
   for (let attempt = 1; ; attempt += 1) {
@@ -82,6 +83,23 @@ export async function withIdempotency<T>(
 
 class KeyTakenMeanwhile extends Error {}
 
+/**
+ * The key `run` holds (given only when the request has one). Work that knows its result before its
+ * last statement may store it with that statement (`postEntry(tx, entry, { remember })`), saving the
+ * round trip of storing it after `run` returns; it must then return that very result.
+ */
+export class ClaimedKey {
+  /** the encoded result stored with a posting, and whether the key was free to take it */
+  stored: { encoded: string; taken: boolean } | undefined;
+  constructor(readonly request: IdempotencyRequest & { key: string }) {}
+
+  /** STORE's parameters for `result` */
+  storeParameters(result: unknown): unknown[] {
+    const { scope, key, requestHash } = this.request;
+    return [scope, key, requestHash, encode(result) ?? 'null', IDEMPOTENCY_RETENTION_HOURS];
+  }
+}
+
 // The claim and the read are one statement: the read may run on a snapshot taken just before the
 // lock was granted, and so miss a result its last holder committed in between. Then the work runs a
 // second time, but in vain: the result's insert finds the live key, and the whole transaction rolls
@@ -93,22 +111,28 @@ const CLAIM = `
   left join idempotency_keys k
     on k.scope = $1 and k.key = $2 and k.created_at > now() - make_interval(hours => $3)`;
 
-const STORE = `
-  insert into idempotency_keys (scope, key, request_hash, result, created_at) values ($1, $2, $3, $4, now())
+/** Stores a key's result; its parameters start at $`first` (scope, key, hash, result, retention hours). */
+export const storeSql = (first: number) => {
+  const [scope, key, hash, result, hours] = [0, 1, 2, 3, 4].map((i) => `$${first + i}`);
+  return `
+  insert into idempotency_keys (scope, key, request_hash, result, created_at) values (${scope}, ${key}, ${hash}, ${result}, now())
   on conflict (scope, key) do update set request_hash = excluded.request_hash, result = excluded.result,
     created_at = excluded.created_at
-  where idempotency_keys.created_at <= now() - make_interval(hours => $5)
+  where idempotency_keys.created_at <= now() - make_interval(hours => ${hours}::int)
   returning 1`;
+};
+const STORE = storeSql(1);
 
 async function once<T>(
   tx: EntityManager,
   { scope, key, requestHash }: IdempotencyRequest & { key: string },
-  run: (tx: EntityManager) => Promise<T>,
+  run: (tx: EntityManager, key?: ClaimedKey) => Promise<T>,
 ): Promise<T> {
-  const [claim]: { claimed: boolean; request_hash: string | null; result: string | null }[] = await tx.query(
-    CLAIM,
-    [scope, key, IDEMPOTENCY_RETENTION_HOURS],
-  );
+  const [claim] = await preparedQuery<{
+    claimed: boolean;
+    request_hash: string | null;
+    result: string | null;
+  }>(tx, 'seren_idempotency_claim', CLAIM, [scope, key, IDEMPOTENCY_RETENTION_HOURS]);
   if (!claim?.claimed)
     throw ledgerErrors.conflict('A request with this idempotency key is in progress; retry later', {
       reason: 'IDEMPOTENCY_KEY_IN_USE',
@@ -121,14 +145,15 @@ async function once<T>(
       );
     return decode<T>(claim.result!);
   }
-  const result = await run(tx);
-  const stored: unknown[] = await tx.query(STORE, [
-    scope,
-    key,
-    requestHash,
-    encode(result) ?? 'null',
-    IDEMPOTENCY_RETENTION_HOURS,
-  ]);
+  const claimed = new ClaimedKey({ scope, key, requestHash });
+  const result = await run(tx, claimed);
+  if (claimed.stored) {
+    if ((encode(result) ?? 'null') !== claimed.stored.encoded)
+      throw new Error(`idempotency key ${scope}/${key}: the result stored differs from the one returned`);
+    if (!claimed.stored.taken) throw new KeyTakenMeanwhile();
+    return result;
+  }
+  const stored = await preparedQuery(tx, 'seren_idempotency_store', STORE, claimed.storeParameters(result));
   if (stored.length === 0) throw new KeyTakenMeanwhile();
   return result;
 }

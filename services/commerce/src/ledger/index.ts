@@ -8,6 +8,7 @@ export {
   purgeIdempotencyKeys,
   requestHashOf,
   withIdempotency,
+  type ClaimedKey,
   type IdempotencyRequest,
 } from './idempotency.js';
 export {
@@ -20,5 +21,7 @@ export {
   type Entry,
   type EntryLine,
   type NewEntry,
+  type PostOptions,
   type PostedEntry,
 } from './journal.js';
+export { preparedQuery } from './prepared.js';

@@ -10,6 +10,8 @@ import {
 } from './accounts.js';
 import { isAsset, type Asset } from './amounts.js';
 import { insufficientFunds } from './errors.js';
+import { storeSql, type ClaimedKey } from './idempotency.js';
+import { preparedQuery } from './prepared.js';
 
 /** One line of a journal entry: `amount` is credited to the account's holder when positive, debited when negative. */
 export interface EntryLine {
@@ -51,6 +53,20 @@ export interface Entry {
 
 // ledger_post (the ledger's migration) does the whole posting in one round trip.
 const POST_ENTRY = `select entry_id, duplicate from ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+// ... and the idempotency key's result stored in the same statement (see PostOptions.remember)
+const POST_ENTRY_AND_STORE = `
+  with k as (${storeSql(14)})
+  select p.entry_id, p.duplicate, (select count(*) from k)::int as stored
+  from ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) p`;
+
+export interface PostOptions {
+  /**
+   * The request's idempotency key (withIdempotency's second argument to its work) and the result
+   * the work will return: stored in the posting's statement, one round trip less. The work must
+   * return exactly this result (withIdempotency checks).
+   */
+  remember?: { key: ClaimedKey | undefined; result: unknown };
+}
 
 /** The lines grouped by account (amounts summed), in account order; refuses what cannot be a journal entry. */
 function checkedLines(entry: NewEntry): EntryLine[] {
@@ -85,28 +101,40 @@ function checkedLines(entry: NewEntry): EntryLine[] {
  * (kind, reference) is applied once: posting it again moves nothing and answers `duplicate: true`
  * with the first posting's id, even when another transaction is posting it at the same moment.
  */
-export async function postEntry(tx: EntityManager, entry: NewEntry): Promise<PostedEntry> {
+export async function postEntry(
+  tx: EntityManager,
+  entry: NewEntry,
+  options: PostOptions = {},
+): Promise<PostedEntry> {
   const lines = checkedLines(entry);
   const organizations = [
     ...new Set(lines.map((line) => organizationOfAccount(line.account)).filter((o) => o !== undefined)),
   ];
-  let rows: { entry_id: string; duplicate: boolean }[];
+  const key = options.remember?.key;
+  const storing = key ? key.storeParameters(options.remember!.result) : [];
+  let rows: { entry_id: string; duplicate: boolean; stored?: number }[];
   try {
-    rows = await tx.query(POST_ENTRY, [
-      entry.entryId ?? randomUUID(),
-      entry.kind,
-      entry.reference,
-      entry.organizationId ?? null,
-      JSON.stringify(entry.metadata ?? {}),
-      entry.at?.toISOString() ?? null,
-      lines.map((line) => line.account),
-      lines.map((line) => line.asset),
-      lines.map((line) => line.amount.toString()),
-      lines.map((line) => allowsOverdraft(line.account)),
-      lines.map((line) => isSharded(line.account)),
-      organizations.map(agentWallet),
-      organizations,
-    ]);
+    rows = await preparedQuery(
+      tx,
+      key ? 'seren_ledger_post_store' : 'seren_ledger_post',
+      key ? POST_ENTRY_AND_STORE : POST_ENTRY,
+      [
+        entry.entryId ?? randomUUID(),
+        entry.kind,
+        entry.reference,
+        entry.organizationId ?? null,
+        JSON.stringify(entry.metadata ?? {}),
+        entry.at?.toISOString() ?? null,
+        lines.map((line) => line.account),
+        lines.map((line) => line.asset),
+        lines.map((line) => line.amount.toString()),
+        lines.map((line) => allowsOverdraft(line.account)),
+        lines.map((line) => isSharded(line.account)),
+        organizations.map(agentWallet),
+        organizations,
+        ...storing,
+      ],
+    );
   } catch (error) {
     const pg = error as { driverError?: { code?: string }; code?: string; message?: string };
     if ((pg.driverError?.code ?? pg.code) === '23514') {
@@ -115,6 +143,7 @@ export async function postEntry(tx: EntityManager, entry: NewEntry): Promise<Pos
     }
     throw error;
   }
+  if (key) key.stored = { encoded: storing[3] as string, taken: rows[0]!.stored === 1 };
   return { entryId: rows[0]!.entry_id, duplicate: rows[0]!.duplicate };
 }
 

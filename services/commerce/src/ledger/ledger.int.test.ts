@@ -232,6 +232,47 @@ describe('the ledger on PostgreSQL', () => {
       });
     });
 
+    it('stores the result with the posting (remember) and answers it again', async () => {
+      const org = randomUUID();
+      const key = randomUUID();
+      let runs = 0;
+      const once = () =>
+        withIdempotency(
+          service.application,
+          { scope, key, requestHash: requestHashOf({ org, amount: 200n }) },
+          async (m, claimed) => {
+            runs += 1;
+            const result = { org, amount: 200n };
+            await postEntry(m, deposit(org, 200n), { remember: { key: claimed, result } });
+            expect(claimed?.stored).toMatchObject({ taken: true });
+            return result;
+          },
+        );
+      const first = await once();
+      expect(await once()).toEqual(first);
+      expect(runs).toBe(1);
+      const rows: unknown[] = await service.application.dataSource.query(
+        `select 1 from idempotency_keys where scope = $1 and key = $2`,
+        [scope, key],
+      );
+      expect(rows).toHaveLength(1);
+      expect((await balances(service.application.dataSource.manager, org, 'USD')).funded).toBe(200n);
+    });
+
+    it('refuses to return another result than the one stored with the posting', async () => {
+      const org = randomUUID();
+      const error = await withIdempotency(
+        service.application,
+        { scope, key: randomUUID(), requestHash: requestHashOf({ org }) },
+        async (m, claimed) => {
+          await postEntry(m, deposit(org, 100n), { remember: { key: claimed, result: 'stored' } });
+          return 'returned';
+        },
+      ).catch((e: unknown) => e);
+      expect(String(error)).toMatch(/differs/);
+      expect((await balances(service.application.dataSource.manager, org, 'USD')).funded).toBe(0n);
+    });
+
     it('refuses the same key with other parameters with 400 IDEMPOTENCY_ERROR', async () => {
       const key = randomUUID();
       await withIdempotency(
