@@ -147,6 +147,31 @@ function handleApp(
 
 const by = (request: RequestInfo) => request.caller.subject ?? null;
 
+/**
+ * A new client secret in one transaction: `command` (naming the secret's id) on the app's stream,
+ * the secret's hash stored under that id; answers the app with the secret, shown this once.
+ */
+function withNewSecret(
+  identity: Identity,
+  request: RequestInfo,
+  appId: string,
+  organizationId: string,
+  command: (secretId: string) => AppCommand,
+): Promise<AppWithSecret> {
+  const secretId = randomUUID();
+  const clientSecret = newClientSecret();
+  return transaction(identity, async (manager) => {
+    await handleApp(identity, manager, appId, organizationId, command(secretId), request);
+    await storeCredential(manager, {
+      kind: 'app_secret',
+      id: secretId,
+      subjectId: appId,
+      hash: sha256(clientSecret),
+    });
+    return { app: (await findApp(identity, { id: appId }, manager))!, clientSecret };
+  });
+}
+
 /** The apps of the caller's organization (agency), newest first. */
 export async function listApps(
   identity: Identity,
@@ -190,35 +215,17 @@ export async function registerApp(
       field: 'organizationId',
     });
   const appId = randomUUID();
-  const secretId = randomUUID();
-  const clientSecret = newClientSecret();
-  return transaction(identity, async (manager) => {
-    await handleApp(
-      identity,
-      manager,
-      appId,
-      membership.organizationId,
-      {
-        type: 'RegisterApp',
-        appId,
-        organizationId: membership.organizationId,
-        clientId: newClientId(),
-        secretId,
-        input,
-        allowPrivateWebhooks: identity.config.MARKETPLACE_ALLOW_PRIVATE_WEBHOOKS,
-        by: by(request),
-        now: identity.now().toISOString(),
-      },
-      request,
-    );
-    await storeCredential(manager, {
-      kind: 'app_secret',
-      id: secretId,
-      subjectId: appId,
-      hash: sha256(clientSecret),
-    });
-    return { app: (await findApp(identity, { id: appId }, manager))!, clientSecret };
-  });
+  return withNewSecret(identity, request, appId, membership.organizationId, (secretId) => ({
+    type: 'RegisterApp',
+    appId,
+    organizationId: membership.organizationId,
+    clientId: newClientId(),
+    secretId,
+    input,
+    allowPrivateWebhooks: identity.config.MARKETPLACE_ALLOW_PRIVATE_WEBHOOKS,
+    by: by(request),
+    now: identity.now().toISOString(),
+  }));
 }
 
 export async function updateApp(
@@ -258,31 +265,13 @@ export async function rotateAppSecret(
   graceSeconds?: number | null,
 ): Promise<AppWithSecret> {
   const app = await getApp(identity, request, idOrDefault, appId);
-  const secretId = randomUUID();
-  const clientSecret = newClientSecret();
-  return transaction(identity, async (manager) => {
-    await handleApp(
-      identity,
-      manager,
-      appId,
-      app.organizationId,
-      {
-        type: 'RotateAppSecret',
-        secretId,
-        graceSeconds: graceSeconds ?? undefined,
-        by: by(request),
-        now: identity.now().toISOString(),
-      },
-      request,
-    );
-    await storeCredential(manager, {
-      kind: 'app_secret',
-      id: secretId,
-      subjectId: appId,
-      hash: sha256(clientSecret),
-    });
-    return { app: (await findApp(identity, { id: appId }, manager))!, clientSecret };
-  });
+  return withNewSecret(identity, request, appId, app.organizationId, (secretId) => ({
+    type: 'RotateAppSecret',
+    secretId,
+    graceSeconds: graceSeconds ?? undefined,
+    by: by(request),
+    now: identity.now().toISOString(),
+  }));
 }
 
 /** Deletes the app: its secrets stop working and every active install is uninstalled (UNINSTALL events). */
