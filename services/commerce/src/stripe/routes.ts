@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { clientOf, httpStatusOf, isDomainError } from '@seren/service-kit';
+import { clientOf } from '@seren/service-kit';
 import type { Commerce } from '../application.js';
 import { handleStripeWebhook } from './service.js';
+import { sendDomainError } from '../http.js';
 
 /** Stripe's own limit on an event's size is far below this; a body past it is not an event. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -32,12 +33,7 @@ export function stripeRoutes(commerce: Commerce) {
           );
           return reply.status(200).send(outcome);
         } catch (error) {
-          if (!isDomainError(error)) throw error;
-          return reply.status(httpStatusOf[error.code]).send({
-            code: error.code,
-            message: error.message,
-            ...(error.reason ? { reason: error.reason } : {}),
-          });
+          return sendDomainError(reply, error);
         }
       });
     });

@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { clientOf, httpStatusOf, isDomainError } from '@seren/service-kit';
+import { clientOf } from '@seren/service-kit';
 import type { Commerce } from '../application.js';
 import { exportWalletTransactions } from './service.js';
+import { sendDomainError } from '../http.js';
 
 /**
  * The internal route the gateway forwards `GET /wallet/transactions/export` to (a CSV download is
@@ -27,12 +28,7 @@ export function walletRoutes(commerce: Commerce) {
             { startDate: request.query.start_date ?? null, endDate: request.query.end_date ?? null },
           );
         } catch (error) {
-          if (!isDomainError(error)) throw error;
-          return reply.status(httpStatusOf[error.code]).send({
-            code: error.code,
-            message: error.message,
-            ...(error.reason ? { reason: error.reason } : {}),
-          });
+          return sendDomainError(reply, error);
         }
         return reply
           .status(200)

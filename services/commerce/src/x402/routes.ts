@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { clientOf, httpStatusOf, isDomainError, type RequestOrigin } from '@seren/service-kit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { clientOf, type RequestOrigin } from '@seren/service-kit';
 import type { Commerce } from '../application.js';
 import { cryptoDeposit, type CryptoDepositRequest } from './deposit.js';
+import { sendDomainError } from '../http.js';
 
 const originOf = (request: FastifyRequest): RequestOrigin => ({
   caller: request.caller,
@@ -43,18 +44,11 @@ export function x402Routes(commerce: Commerce) {
         });
         return reply.status(answer.status).headers(answer.headers).send(answer.body);
       } catch (error) {
-        return sendError(reply, error);
+        return sendDomainError(reply, error);
       }
     });
     server.get('/internal/payments/supported', async (_request, reply) =>
       reply.status(200).send(commerce.x402.facilitator.getSupported()),
     );
   };
-}
-
-function sendError(reply: FastifyReply, error: unknown) {
-  if (!isDomainError(error)) throw error;
-  return reply
-    .status(httpStatusOf[error.code])
-    .send({ code: error.code, message: error.message, ...(error.reason ? { reason: error.reason } : {}) });
 }
