@@ -12,6 +12,7 @@ import {
 import type { AppInput } from './decide.js';
 import {
   installedLocations,
+  type InstalledLocationsQuery,
   listInstallsOfApp,
   listInstallsOfOrganization,
   uninstallApp,
@@ -35,14 +36,7 @@ export function marketplaceResolvers(identity: Identity): Resolvers {
       appInstalls: resolver<Org>(identity, (i, request, args) =>
         listInstallsOfOrganization(i, request, args.organizationId),
       ),
-      installedLocations: resolver<{
-        companyId: string;
-        appId: string;
-        isInstalled?: boolean | null;
-        query?: string | null;
-        skip?: number | null;
-        limit?: number | null;
-      }>(identity, async (i, request, args) => {
+      installedLocations: resolver<InstalledLocationsQuery>(identity, async (i, request, args) => {
         const answer = await installedLocations(i, request, args);
         return { ...answer, locations: answer.locations.map(({ _id, ...rest }) => ({ id: _id, ...rest })) };
       }),

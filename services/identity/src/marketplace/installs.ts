@@ -300,6 +300,16 @@ export interface InstalledLocation {
   isInstalled: boolean;
 }
 
+/** The arguments of HighLevel's GET /oauth/installedLocations (and of the GraphQL field). */
+export interface InstalledLocationsQuery {
+  companyId: string;
+  appId: string;
+  isInstalled?: boolean | null;
+  query?: string | null;
+  skip?: number | null;
+  limit?: number | null;
+}
+
 /**
  * HighLevel's `GET /oauth/installedLocations`: the locations of an agency (companyId) with whether
  * the app is installed on each, by name; `isInstalled` filters, `query` searches names, `skip` and
@@ -312,14 +322,7 @@ export interface InstalledLocation {
 export async function installedLocations(
   identity: Identity,
   request: RequestInfo,
-  input: {
-    companyId: string;
-    appId: string;
-    isInstalled?: boolean | null;
-    query?: string | null;
-    skip?: number | null;
-    limit?: number | null;
-  },
+  input: InstalledLocationsQuery,
 ): Promise<{ locations: InstalledLocation[]; count: number; installToFutureLocations: boolean }> {
   const { caller } = request;
   let companyId: string;
