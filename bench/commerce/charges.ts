@@ -11,7 +11,7 @@
 // earnings rows, the hot rows). Latencies per call; throughput = calls / seconds of the round.
 // Everything in this process on the infra servers (PostgreSQL; commerce started once to migrate a
 // fresh database). Run: npm run bench --workspace @seren/commerce (builds first). BENCH_SECONDS (10),
-// BENCH_CLIENTS (32).
+// BENCH_CLIENTS (32), BENCH_POOL (clients + 2).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const AGENTS = 256;
 const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 4);
+// connections of the pool (per process): 34 by default, a connection per client (BENCH_POOL to try fewer)
+const POOL = Number(process.env.BENCH_POOL ?? CLIENTS + 2);
 
 const caller = (organizationId: string) => ({
   caller: {
@@ -100,7 +102,7 @@ async function chargeCaller(
   const dataSource = await openDatabase({
     serverUrl: settings.databaseUrl,
     database: settings.database,
-    poolSize: clients + 2,
+    poolSize: Math.min(POOL, clients + 2),
   });
   const commerce = {
     dataSource,
@@ -200,7 +202,7 @@ const service = await startCommerceService(env);
 const dataSource = await openDatabase({
   serverUrl: env.DATABASE_URL!,
   database: env.COMMERCE_DATABASE!,
-  poolSize: CLIENTS + 2,
+  poolSize: POOL,
 });
 const commerce = {
   dataSource,
@@ -297,7 +299,7 @@ try {
     `stored result), publisher and wallet reads, the agent's balance rows locked, ChargeCreated appended with its projection, one`,
     `double-entry journal entry moving both balances, one transaction. "bare" is a single-row \`UPDATE balance\` in autocommit on`,
     `the same server. Checked after the run: one journal entry and one stored key per charge, the journal summing to zero.`,
-    `Reproduce: \`npm run bench --workspace @seren/commerce\` (BENCH_SECONDS, BENCH_CLIENTS, BENCH_PROCESSES: client processes of the scaled-out row, 4).`,
+    `Reproduce: \`npm run bench --workspace @seren/commerce\` (BENCH_SECONDS, BENCH_CLIENTS, BENCH_PROCESSES: client processes of the scaled-out row, 4; BENCH_POOL: connections per process, a client each by default).`,
     ``,
     `| scenario | calls/s | p50 ms | p99 ms | calls | errors |`,
     `| --- | ---: | ---: | ---: | ---: | ---: |`,
