@@ -6,7 +6,7 @@ import {
   transaction,
   type RequestOrigin,
 } from '@seren/service-kit';
-import { notFound, validationError } from '@seren/service-kit/errors';
+import { DomainError, notFound, validationError } from '@seren/service-kit/errors';
 import type { Content } from '../application.js';
 import { completeJob, failJob, queueJob, reportJobProgress, startJob } from '../jobs/service.js';
 import { linkOpportunitiesOfProject } from '../links/queries.js';
@@ -99,32 +99,37 @@ export async function requestPostGeneration(
   const workflowId = contentGenerationWorkflowId(jobId);
   const metadata = eventMetadataOf(request);
   await transaction(content, async (manager) => {
-    await handle(
-      content,
-      manager,
-      quotaStream(userId),
-      quotaDecider,
-      {
-        type: 'ReserveGeneration',
-        userId,
-        jobId,
-        tier,
-        posts: 1,
-        now: now.toISOString(),
-      },
-      metadata,
-    );
-    // The spec's ALREADY_GENERATING: the same topic still generating in the project. Checked after
-    // the reservation: the quota stream's append holds a concurrent request of the same user until
-    // this transaction ends, and its retry then sees this post, whatever the plan's slots.
-    const same: unknown[] = await manager.query(
-      `select 1 from posts where project_id = $1 and user_id = $2 and lower(topic) = lower($3) and status = 'generating' limit 1`,
-      [input.projectId, userId, brief.topic],
-    );
-    if (same.length > 0)
-      throw postErrors.conflict('a post on this topic is already being generated in this project', {
+    // Under a per-user transaction lock, so that two requests of one user are decided one after the
+    // other whatever the plan's slots: the month's quota first (403 QUOTA_EXCEEDED), then the
+    // spec's ALREADY_GENERATING (409: the same topic still generating in the project), then the
+    // plan's concurrent slots (429).
+    await manager.query(`select pg_advisory_xact_lock(hashtext('post-generation:' || $1))`, [userId]);
+    const sameTopicGenerating = async () => {
+      const same: unknown[] = await manager.query(
+        `select 1 from posts where project_id = $1 and user_id = $2 and lower(topic) = lower($3) and status = 'generating' limit 1`,
+        [input.projectId, userId, brief.topic],
+      );
+      return same.length > 0;
+    };
+    const alreadyGenerating = () =>
+      postErrors.conflict('a post on this topic is already being generated in this project', {
         reason: 'ALREADY_GENERATING',
       });
+    try {
+      await handle(
+        content,
+        manager,
+        quotaStream(userId),
+        quotaDecider,
+        { type: 'ReserveGeneration', userId, jobId, tier, posts: 1, now: now.toISOString() },
+        metadata,
+      );
+    } catch (error) {
+      const slotsFull = error instanceof DomainError && error.reason === 'RATE_LIMIT_EXCEEDED';
+      if (slotsFull && (await sameTopicGenerating())) throw alreadyGenerating();
+      throw error;
+    }
+    if (await sameTopicGenerating()) throw alreadyGenerating();
     await handle(
       content,
       manager,
