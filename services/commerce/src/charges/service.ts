@@ -269,26 +269,15 @@ export async function refundCharge(
       const refunded = events.find((event) => event.type === 'ChargeRefunded');
       if (refunded && state.status !== 'none' && BigInt(refunded.data.refundedAtomic) > 0n) {
         const d = refunded.data;
-        await postEntry(tx, {
+        await postReturnToAgent(tx, publisher, input.chargeId, state.agentOrganizationId, {
           entryId,
           kind: 'refund',
           reference: input.chargeId,
-          organizationId: state.agentOrganizationId,
-          at: new Date(d.refundedAt),
-          lines: [
-            {
-              account: accounts.publisherEarnings(publisher.id, ASSET),
-              asset: ASSET,
-              amount: -BigInt(d.refundedAtomic),
-            },
-            ...agentLines(state.agentOrganizationId, BigInt(d.toFundedAtomic), BigInt(d.toPromotionalAtomic)),
-          ],
-          metadata: {
-            publisher_id: publisher.id,
-            publisher_slug: publisher.slug,
-            charge_id: input.chargeId,
-            reason: d.reason,
-          },
+          at: d.refundedAt,
+          amount: BigInt(d.refundedAtomic),
+          toFunded: BigInt(d.toFundedAtomic),
+          toPromotional: BigInt(d.toPromotionalAtomic),
+          reason: d.reason,
         });
       }
       return (await findCharge(tx, publisher.id, input.chargeId))!;
@@ -340,31 +329,59 @@ export async function slashCharge(
       const slashed = events.find((event) => event.type === 'ChargeSlashed');
       if (slashed && state.status !== 'none') {
         const d = slashed.data;
-        await postEntry(tx, {
+        await postReturnToAgent(tx, publisher, input.chargeId, state.agentOrganizationId, {
           entryId,
           kind: 'slash',
           reference: `${input.chargeId}:${state.slashes}`,
-          organizationId: state.agentOrganizationId,
-          at: new Date(d.slashedAt),
-          lines: [
-            {
-              account: accounts.publisherEarnings(publisher.id, ASSET),
-              asset: ASSET,
-              amount: -BigInt(d.slashAtomic),
-            },
-            ...agentLines(state.agentOrganizationId, BigInt(d.toFundedAtomic), BigInt(d.toPromotionalAtomic)),
-          ],
-          metadata: {
-            publisher_id: publisher.id,
-            publisher_slug: publisher.slug,
-            charge_id: input.chargeId,
-            reason: d.reason,
-          },
+          at: d.slashedAt,
+          amount: BigInt(d.slashAtomic),
+          toFunded: BigInt(d.toFundedAtomic),
+          toPromotional: BigInt(d.toPromotionalAtomic),
+          reason: d.reason,
         });
       }
       return (await findCharge(tx, publisher.id, input.chargeId))!;
     },
   );
+}
+
+/**
+ * The journal entry of a refund or a slash: `amount` leaves the publisher's earnings and goes back
+ * to the agent's funded and promotional balances as the charge's event split it.
+ */
+async function postReturnToAgent(
+  tx: EntityManager,
+  publisher: { id: string; slug: string },
+  chargeId: string,
+  agentOrganizationId: string,
+  entry: {
+    entryId: string;
+    kind: 'refund' | 'slash';
+    reference: string;
+    at: string;
+    amount: bigint;
+    toFunded: bigint;
+    toPromotional: bigint;
+    reason: string;
+  },
+): Promise<void> {
+  await postEntry(tx, {
+    entryId: entry.entryId,
+    kind: entry.kind,
+    reference: entry.reference,
+    organizationId: agentOrganizationId,
+    at: new Date(entry.at),
+    lines: [
+      { account: accounts.publisherEarnings(publisher.id, ASSET), asset: ASSET, amount: -entry.amount },
+      ...agentLines(agentOrganizationId, entry.toFunded, entry.toPromotional),
+    ],
+    metadata: {
+      publisher_id: publisher.id,
+      publisher_slug: publisher.slug,
+      charge_id: chargeId,
+      reason: entry.reason,
+    },
+  });
 }
 
 export interface AgentBalanceView {
