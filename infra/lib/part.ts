@@ -71,10 +71,29 @@ export async function up(part: Part): Promise<void> {
   }
   if (await answersWithoutUs(part, log)) return;
   await part.provision(log);
-  const newPid = await part.start(log);
-  await step(log, `waiting for ${part.address} to answer`, () => awaitReady(part, newPid));
+  const newPid = await startOnceMore(part, log);
   log.ok(`ready at ${part.address} (pid ${newPid}, ${seconds(Date.now() - startedAt)}; log ${part.logFile})`);
 }
+
+/**
+ * Starts the server and waits for it. A server that dies before answering (a fresh-clone CI run
+ * once saw stripe-mock go without a word, killed from outside) is started one more time; a second
+ * death is reported with its log.
+ */
+async function startOnceMore(part: Part, log: Log): Promise<number> {
+  for (let attempt = 1; ; attempt += 1) {
+    const pid = await part.start(log);
+    try {
+      await step(log, `waiting for ${part.address} to answer`, () => awaitReady(part, pid));
+      return pid;
+    } catch (error) {
+      if (!(error instanceof ServerExited) || attempt === 2) throw error;
+      log.warn(`${error.message}\nstarting it once more`);
+    }
+  }
+}
+
+class ServerExited extends Error {}
 
 /** Stops the part's server if this data directory started it. */
 export async function down(part: Part): Promise<void> {
@@ -149,7 +168,7 @@ function awaitReady(part: Part, pid: number): Promise<void> {
     timeoutMs: part.readyTimeoutMs,
     check: () => {
       if (runningPid(part.pidFile, part.processMarker) === undefined) {
-        throw new Error(
+        throw new ServerExited(
           `the server (pid ${pid}) exited; last lines of ${part.logFile}:\n${tailFile(part.logFile)}`,
         );
       }

@@ -1,6 +1,6 @@
 // Child processes: detached servers tracked by pid files, and short commands run to completion.
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -41,6 +41,11 @@ export async function spawnDetached(options: Detached): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
+    });
+    // While this CLI still runs (it waits for readiness), an early death is written where the
+    // server's own output goes: a signal leaves no message of its own.
+    child.once('exit', (code, signal) => {
+      appendFileSync(options.logFile, `--- exited ${new Date().toISOString()}: code ${code}, signal ${signal}\n`);
     });
     child.unref();
     const pid = child.pid;
