@@ -37,7 +37,9 @@ export function postgresPart(settings: Settings): Part {
     // SIGTERM is PostgreSQL's "smart" shutdown, which waits for every client to disconnect;
     // SIGINT is its "fast" shutdown: roll back open transactions, checkpoint, exit.
     stopSignal: 'SIGINT',
-    readyTimeoutMs: 60_000,
+    // after an unclean stop, recovery first syncs every file of the data directory: over a minute
+    // once the tests' databases have piled up in a long-lived checkout
+    readyTimeoutMs: 180_000,
     provision: (log) => initialiseCluster(pgdata, logFile, port, log),
     start: async () => {
       const binaries = await loadBinaries();
