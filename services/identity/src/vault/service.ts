@@ -8,16 +8,7 @@ import { authorize } from '../organizations/access.js';
 import { MANAGE_INTEGRATIONS } from '../marketplace/permission.js';
 import { vaultStream, type VaultKind } from './credential.js';
 import { vaultDecider, vaultName, vaultValue, type VaultCommand } from './decide.js';
-import {
-  deriveKek,
-  mask,
-  open,
-  parseKeks,
-  rewrap,
-  seal,
-  type KeyEncryptionKey,
-  type Sealed,
-} from './keys.js';
+import { keyring, mask, open, rewrap, seal, type Keyring, type Sealed } from '@seren/service-kit/sealing';
 
 /** A vault credential as listed: never its value, only the masked form (`sk_…1234`). */
 export interface VaultCredentialView {
@@ -44,24 +35,17 @@ const toView = (r: Row): VaultCredentialView => ({
   updatedAt: iso(r.updated_at as Date)!,
 });
 
-interface Keyring {
-  current: KeyEncryptionKey;
-  all: Map<string, KeyEncryptionKey>;
-}
-
 const keyrings = new WeakMap<Identity['config'], Keyring>();
 
 /** The current KEK and every one able to unwrap (the retired ones of VAULT_PREVIOUS_KEKS), derived once. */
 function keyringOf(identity: Identity): Keyring {
-  let keyring = keyrings.get(identity.config);
-  if (!keyring) {
-    const current = deriveKek(identity.config.VAULT_KEK_ID, identity.config.VAULT_KEK_SECRET);
-    const all = new Map(parseKeks(identity.config.VAULT_PREVIOUS_KEKS).map((k) => [k.id, k]));
-    all.set(current.id, current);
-    keyring = { current, all };
-    keyrings.set(identity.config, keyring);
+  let ring = keyrings.get(identity.config);
+  if (!ring) {
+    const { VAULT_KEK_ID, VAULT_KEK_SECRET, VAULT_PREVIOUS_KEKS } = identity.config;
+    ring = keyring(VAULT_KEK_ID, VAULT_KEK_SECRET, VAULT_PREVIOUS_KEKS);
+    keyrings.set(identity.config, ring);
   }
-  return keyring;
+  return ring;
 }
 
 function handleVault(

@@ -1,4 +1,4 @@
-import { deriveKek, mask, open, parseKeks, rewrap, seal } from './keys';
+import { deriveKek, mask, open, parseKeks, rewrap, seal } from './sealing';
 
 describe('vault envelope encryption', () => {
   const k1 = deriveKek('k1', 'a-secret-of-at-least-thirty-two-characters');

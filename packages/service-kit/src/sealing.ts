@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
-// Envelope encryption of the vault (AES-256-GCM, node:crypto). Each credential has its own random
+// Envelope encryption of secrets at rest (AES-256-GCM, node:crypto): identity's vault, commerce's
+// publisher credentials, crm's webhook and payment secrets. Each service configures its own KEKs. Each credential has its own random
 // 256-bit data key; the value is sealed with it, and the data key is wrapped with the
 // key-encryption key (KEK) named by a key id. A KEK is derived (HKDF-SHA256) from a configured
 // secret, so rotating means a new id and secret: values stay sealed under their data keys, only the
@@ -59,6 +60,20 @@ export interface Sealed {
   keyId: string;
   wrappedKey: string;
   sealed: string;
+}
+
+/** The KEK new values are sealed under, and every KEK that can still open one (the retired ones too). */
+export interface Keyring {
+  readonly current: KeyEncryptionKey;
+  readonly all: ReadonlyMap<string, KeyEncryptionKey>;
+}
+
+/** A keyring from the configured current KEK (`id`, `secret`) and the retired ones (`id:secret,...`). */
+export function keyring(id: string, secret: string, previous = ''): Keyring {
+  const current = deriveKek(id, secret);
+  const all = new Map(parseKeks(previous).map((k) => [k.id, k]));
+  all.set(current.id, current);
+  return { current, all };
 }
 
 /** Seals a value for a credential under a fresh data key wrapped by `kek`. */
