@@ -5,18 +5,23 @@ import { organizationPlanEvents } from './commerce/plans.js';
 import { stripeDepositEvents } from './commerce/stripe.js';
 import { walletEvents } from './commerce/wallet.js';
 import { x402DepositEvents } from './commerce/x402.js';
+import { publisherCallEvents } from './commerce/usage.js';
 import { jobEvents } from './content/jobs.js';
 import { linkEvents } from './content/links.js';
 import { postEvents } from './content/posts.js';
 import { projectEvents } from './content/projects.js';
 import { sourceEvents } from './content/sources.js';
 import { identityEvents } from './identity/events.js';
+import { connectionEvents } from './identity/connections.js';
 import { serebroEvents } from './serebro/events.js';
+import { serebroRecordEvents } from './serebro/records.js';
 
 /** Every event type of the suite. The AsyncAPI document and the consumers' parsers are built from this list. */
 export const allEvents: readonly EventContract[] = [
   ...identityEvents,
   ...serebroEvents,
+  ...connectionEvents,
+  ...serebroRecordEvents,
   ...projectEvents,
   ...jobEvents,
   ...linkEvents,
@@ -29,6 +34,7 @@ export const allEvents: readonly EventContract[] = [
   ...organizationPlanEvents,
   ...walletEvents,
   ...x402DepositEvents,
+  ...publisherCallEvents,
 ];
 
 const byType = new Map(allEvents.map((c) => [c.type, c]));
