@@ -12,6 +12,8 @@ export const accounts = {
   agentFunded: (organizationId: string, asset: Asset) => `agent:${organizationId}:funded:${asset}`,
   /** credit the platform gave the organization (bonuses, daily claims, referrals) */
   agentPromotional: (organizationId: string, asset: Asset) => `agent:${organizationId}:promotional:${asset}`,
+  /** the organization's money held for calls in flight (ledger/holds.ts): captured or released when they end */
+  agentHeld: (organizationId: string, asset: Asset) => `agent:${organizationId}:held:${asset}`,
   /** what agents paid the publisher, less refunds and slashes; paid out later */
   publisherEarnings: (publisherId: string, asset: Asset) => `publisher:${publisherId}:earnings:${asset}`,
   /**

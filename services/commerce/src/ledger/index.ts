@@ -24,4 +24,17 @@ export {
   type PostOptions,
   type PostedEntry,
 } from './journal.js';
+export {
+  captureHold,
+  expiredHolds,
+  findHold,
+  pendingHolds,
+  placeHold,
+  releaseHold,
+  type CaptureInput,
+  type Hold,
+  type HoldStatus,
+  type PlaceHoldInput,
+  type SettledHold,
+} from './holds.js';
 export { preparedQuery } from './prepared.js';

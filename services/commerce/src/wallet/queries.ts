@@ -36,9 +36,11 @@ export function walletAccounts(organizationId: string) {
     ],
   };
 }
+// with the held account (ledger/holds.ts): a hold and its release move money inside the wallet and
+// net to nothing here; a captured call shows as one usage debit of the publisher
 const allAccounts = (organizationId: string) => {
   const a = walletAccounts(organizationId);
-  return [...a.funded, ...a.promotional];
+  return [...a.funded, ...a.promotional, accounts.agentHeld(organizationId, 'USDC')];
 };
 
 const ATOMIC = `case l.asset when 'USD' then l.amount * 10000 else l.amount end`;
