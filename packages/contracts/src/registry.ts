@@ -6,6 +6,9 @@ import { stripeDepositEvents } from './commerce/stripe.js';
 import { walletEvents } from './commerce/wallet.js';
 import { x402DepositEvents } from './commerce/x402.js';
 import { publisherCallEvents } from './commerce/usage.js';
+import { agentTaskEvents } from './commerce/agent-tasks.js';
+import { publisherCatalogEvents } from './commerce/publishers.js';
+import { billingEvents } from './content/billing.js';
 import { jobEvents } from './content/jobs.js';
 import { linkEvents } from './content/links.js';
 import { postEvents } from './content/posts.js';
@@ -27,7 +30,9 @@ export const allEvents: readonly EventContract[] = [
   ...linkEvents,
   ...postEvents,
   ...sourceEvents,
+  ...billingEvents,
   ...publisherEvents,
+  ...publisherCatalogEvents,
   ...chargeEvents,
   ...stripeDepositEvents,
   ...paymentMethodEvents,
@@ -35,6 +40,7 @@ export const allEvents: readonly EventContract[] = [
   ...walletEvents,
   ...x402DepositEvents,
   ...publisherCallEvents,
+  ...agentTaskEvents,
 ];
 
 const byType = new Map(allEvents.map((c) => [c.type, c]));

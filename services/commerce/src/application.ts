@@ -1,5 +1,6 @@
 import type { ApplicationContext, Logger, Platform } from '@seren/service-kit';
 import type { Client } from '@temporalio/client';
+import { publisherSettingsOf, type PublisherSettings } from './publishers/settings.js';
 import { stripeOf, type StripeGateway } from './stripe/client.js';
 import { walletSettingsOf, type WalletSettings } from './wallet/settings.js';
 import { chainOf } from './x402/chain.js';
@@ -20,6 +21,8 @@ export interface Commerce extends ApplicationContext {
   x402: X402;
   /** the wallet's promotions: bonus, daily-claim and referral amounts (WALLET_* settings) */
   wallet: WalletSettings;
+  /** publishers: the keyring their upstream secrets are sealed with (COMMERCE_KEK_*) */
+  publishers: PublisherSettings;
 }
 
 export function buildCommerce(
@@ -32,5 +35,16 @@ export function buildCommerce(
   const chain = chainOf(env);
   const x402: X402 = { chain, facilitator: buildFacilitator(chain, dataSource) };
   logger.info({ chain: chain.description }, 'x402 chain');
-  return { dataSource, store, logger, workflows, taskQueue, now: () => new Date(), stripe, x402, wallet: walletSettingsOf(env) };
+  return {
+    dataSource,
+    store,
+    logger,
+    workflows,
+    taskQueue,
+    now: () => new Date(),
+    stripe,
+    x402,
+    wallet: walletSettingsOf(env),
+    publishers: publisherSettingsOf(env),
+  };
 }

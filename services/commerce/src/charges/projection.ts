@@ -1,18 +1,8 @@
 import { defineProjection } from '@seren/event-store';
-import type { ChargeEvent, PublisherEvent } from './charge.js';
+import type { ChargeEvent } from './charge.js';
 
-/** `publishers`: the minimal publisher record (slug, owning organization) charges are made under. */
-export const publishersProjection = defineProjection<PublisherEvent>({
-  name: 'publishers',
-  handles: ['PublisherRegistered'],
-  async apply(event, { manager }) {
-    const d = event.data;
-    await manager.query(
-      `insert into publishers (id, slug, name, organization_id, created_at) values ($1, $2, $3, $4, $5)`,
-      [d.publisherId, d.slug, d.name, d.organizationId, d.registeredAt],
-    );
-  },
-});
+// `publishers` (the publisher record charges are made under) is the catalog's read model:
+// publishers/projection.ts.
 
 /** `charges`: what charge queries read, written in each append's transaction. */
 export const chargesProjection = defineProjection<ChargeEvent>({

@@ -5,6 +5,7 @@ import { CreateWallet1795700200000 } from './1795700200000-create-wallet.js';
 import { CreateStripePaymentMethodsPlans1795700300000 } from './1795700300000-create-stripe-payment-methods-plans.js';
 import { CreateX4021795700400000 } from './1795700400000-create-x402.js';
 import { CreateHoldsProxy1796400000000 } from './1796400000000-create-holds-proxy.js';
+import { CreatePublisherCatalog1796300000000 } from './1796300000000-create-publisher-catalog.js';
 
 // Each commerce feature numbers its migrations in its own range, so helpers working side by side
 // never collide: ledger and charges 17957001xxxxx, wallet 17957002xxxxx, stripe/payment methods/plans
@@ -16,5 +17,6 @@ export const commerceMigrations = [
   CreateWallet1795700200000,
   CreateStripePaymentMethodsPlans1795700300000,
   CreateX4021795700400000,
+  CreatePublisherCatalog1796300000000,
   CreateHoldsProxy1796400000000,
 ];
