@@ -359,6 +359,8 @@ describe('REST engine over the supergraph', () => {
     const v2 = await call('serebro', '/v2/test/me', { headers: bearer() });
     expect(v2.status).toBe(401);
     expect(await jsonOf(v2)).toEqual({
+      statusCode: 401,
+      message: 'API v2 takes an OAuth 2.0 access token or a private integration token',
       error: {
         code: 'UNAUTHENTICATED',
         message: 'API v2 takes an OAuth 2.0 access token or a private integration token',
@@ -372,7 +374,11 @@ describe('REST engine over the supergraph', () => {
     for (let i = 0; i < 4; i++)
       last = await call('serebro', '/test/me', { headers: { authorization: `Bearer ${apiKey}` } });
     expect(last!.status).toBe(429);
-    expect(await jsonOf(last!)).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String) } });
+    expect(await jsonOf(last!)).toEqual({
+      statusCode: 429,
+      message: expect.any(String),
+      error: { code: 'RATE_LIMITED', message: expect.any(String) },
+    });
     expect(last!.headers.get('x-ratelimit-remaining')).toBe('0');
   });
 
@@ -385,6 +391,8 @@ describe('REST engine over the supergraph', () => {
     const serebro = await call('serebro', '/v2/nope');
     expect(serebro.status).toBe(404);
     expect(await jsonOf(serebro)).toEqual({
+      statusCode: 404,
+      message: 'No route for GET /v2/nope',
       error: { code: 'NOT_FOUND', message: 'No route for GET /v2/nope' },
     });
     const serenai = await call('serenai', '/nope', { method: 'DELETE' });

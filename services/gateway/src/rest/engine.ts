@@ -9,7 +9,13 @@ import { bearerOf, IdentityUnavailable, type Authenticator, type Refused } from 
 import { exceededWindow, hitsFor, productLimits, type ProductLimits } from '../edge/limits.js';
 import type { RateLimitStore } from '../edge/rate-limit.js';
 import type { GraphExecutor } from '../graphql/context.js';
-import { describeZodError, documentedErrorStatuses, productCodeOf, RestFailure } from './errors.js';
+import {
+  describeZodError,
+  documentedErrorStatuses,
+  fieldsOfZodError,
+  productCodeOf,
+  RestFailure,
+} from './errors.js';
 import type { Forwarder } from './forward.js';
 import { policies, type ProductPolicy } from './products.js';
 import type {
@@ -163,6 +169,10 @@ interface Handling<P extends Product> {
 async function handle<P extends Product>(request: FastifyRequest, reply: FastifyReply, h: Handling<P>) {
   const { route, policy, engine } = h;
   try {
+    // 0. Headers the product refuses whoever calls (Serebro's `Version`).
+    const badHeaders = policy.headerRefusal?.(request.headers);
+    if (badHeaders) return refuse(request, reply, h, badHeaders);
+
     // 1. Who: one authentication per request (cached per credential for at most 5 s).
     let caller: Caller = anonymous;
     let internalToken: string | undefined;
@@ -337,24 +347,29 @@ async function runOperation<P extends Product>(
     query: request.query,
     body: auth.body,
   };
+  // Every part is checked, so the answer can list every bad field (Serebro shows them all); the
+  // message describes the first part that failed.
+  let invalid: string | undefined;
+  const fields: { field: string; message: string }[] = [];
   for (const part of ['params', 'query', 'body'] as const) {
     const schema = schemas[part] as z.ZodType | undefined;
     if (!schema) continue;
     const result = schema.safeParse(parsed[part]);
     if (!result.success) {
-      return sendError(
-        reply,
-        policy,
-        policy.errorOf('VALIDATION_ERROR', describeZodError(part, result.error)),
-      );
+      invalid ??= describeZodError(part, result.error);
+      fields.push(...fieldsOfZodError(part, result.error));
+      continue;
     }
     parsed[part] = result.data;
   }
+  if (invalid !== undefined)
+    return sendError(reply, policy, policy.errorOf('VALIDATION_ERROR', invalid, undefined, { fields }));
   const routeRequest: RouteRequest = {
     params: parsed.params as Record<string, string>,
     query: parsed.query as Record<string, unknown>,
     body: parsed.body,
     headers: request.headers,
+    url: request.url,
     ip: request.ip,
     caller: auth.caller,
     requestId: request.id,
@@ -382,6 +397,7 @@ async function runOperation<P extends Product>(
         error.extensions?.code as string | undefined,
         error.message,
         productCodeOf(error.extensions),
+        error.extensions,
       );
     if (mapped.status >= 500) h.engine.logger.error({ reqId: request.id, error }, 'operation failed');
     // a service's own 429 (identity's login backoff) says when to retry, like the edge's

@@ -26,6 +26,14 @@ export function describeZodError(where: string, error: ZodError): string {
     .join('; ');
 }
 
+/** Every issue of a zod failure as a field and its problem: `{field: 'body.email', message: 'Invalid email address'}`. */
+export function fieldsOfZodError(where: string, error: ZodError): { field: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    field: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}
+
 /** The product error code a subgraph chose: `extensions.reason` (or `errorCode`), e.g. `EMAIL_EXISTS`. */
 export function productCodeOf(extensions: Record<string, unknown> | undefined): string | undefined {
   const code = extensions?.reason ?? extensions?.errorCode;

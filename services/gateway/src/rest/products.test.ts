@@ -29,6 +29,8 @@ describe("Serebro's edge policy", () => {
       extra: { scope: 'contacts:read' },
     });
     expect(serebro.errorBody(error)).toEqual({
+      statusCode: 401,
+      message: 'The token is not authorized for this scope.',
       error: {
         code: 'UNAUTHORIZED_SCOPE',
         message: 'The token is not authorized for this scope.',
@@ -50,5 +52,50 @@ describe("Serebro's edge policy", () => {
       locationOf({ params: {}, query: { locationId: ['a', 'b'] }, body: { locationId: 7 } }),
     ).toBeUndefined();
     expect(locationOf({ params: { locationId: '' }, query: undefined, body: undefined })).toBeUndefined();
+    // HighLevel's opportunities search names it in snake_case
+    expect(locationOf({ params: {}, query: { location_id: 's' }, body: undefined })).toBe('s');
+  });
+
+  it("lists every bad field of a validation failure, and a duplicate's meta beside HighLevel's fields", () => {
+    const fields = [
+      { field: 'body.email', message: 'Invalid email address' },
+      { field: 'query.limit', message: 'Too big' },
+    ];
+    const invalid = serebro.errorOf('VALIDATION_ERROR', 'body.email: Invalid email address', undefined, {
+      fields,
+    });
+    expect(serebro.errorBody(invalid)).toEqual({
+      statusCode: 400,
+      message: 'body.email: Invalid email address',
+      error: { code: 'VALIDATION_ERROR', message: 'body.email: Invalid email address', fields },
+    });
+    const duplicate = serebro.errorOf(
+      'VALIDATION_ERROR',
+      'This location does not allow duplicated contacts.',
+      'DUPLICATE_CONTACT',
+      {
+        meta: { contactId: 'c1', matchingField: 'email' },
+      },
+    );
+    const body = serebro.errorBody(duplicate);
+    expect(body).toEqual({
+      statusCode: 400,
+      message: 'This location does not allow duplicated contacts.',
+      error: { code: 'DUPLICATE_CONTACT', message: 'This location does not allow duplicated contacts.' },
+      meta: { contactId: 'c1', matchingField: 'email' },
+    });
+    expect(serebro.errorSchema.safeParse(body).success).toBe(true);
+    // a 500 shows no detail
+    expect(
+      serebro.errorOf('INTERNAL_SERVER_ERROR', 'db down', undefined, { meta: { x: 1 } }).extra,
+    ).toBeUndefined();
+  });
+
+  it("takes HighLevel's Version header values or none, and refuses any other with 400", () => {
+    for (const version of [undefined, '2021-07-28', '2021-04-15', '2023-02-21'])
+      expect(serebro.headerRefusal!({ version })).toBeUndefined();
+    for (const version of ['2020-01-01', 'v2', ['2021-07-28', '2021-07-28']])
+      expect(serebro.headerRefusal!({ version })).toMatchObject({ status: 400, code: 'INVALID_VERSION' });
+    expect(serelo.headerRefusal).toBeUndefined();
   });
 });

@@ -14,8 +14,19 @@ export interface ProductPolicy {
   errorBody(error: RestError): unknown;
   /** The same, as a schema for the OpenAPI document. */
   errorSchema: z.ZodType;
-  /** A GraphQL `extensions.code` (service-kit's DomainErrorCode or an Apollo code) as this product's error. */
-  errorOf(code: string | undefined, message: string, productCode?: string): RestError;
+  /**
+   * A GraphQL `extensions.code` (service-kit's DomainErrorCode or an Apollo code) as this product's
+   * error; `extensions` are the error's other details (a product may show some: Serebro's `fields`
+   * of a validation failure and `meta` of a duplicate).
+   */
+  errorOf(
+    code: string | undefined,
+    message: string,
+    productCode?: string,
+    extensions?: Record<string, unknown>,
+  ): RestError;
+  /** Why the request's headers are refused, if they are (Serebro's `Version`): answered as that error. */
+  headerRefusal?(headers: Record<string, string | string[] | undefined>): RestError | undefined;
   /** The 401 for a missing or refused credential; `reason` is identity's refinement (e.g. TOKEN_EXPIRED). */
   unauthenticated(message: string, reason?: string): RestError;
   /** What a bearer credential is, for identity's `/internal/authenticate`. */
@@ -98,24 +109,72 @@ export const serelo: ProductPolicy = {
   schemeOf: () => 'bearer',
 };
 
-// Serebro: "Response bodies include an error object with code and message" → {"error": {"code", "message"}}.
+/** A field a Serebro validation failure names: where (`body.email`, `query.limit`) and what is wrong. */
+const serebroField = z.object({ field: z.string(), message: z.string() });
+
+/** The `Version` header values HighLevel's API takes (absent is accepted too). */
+export const SEREBRO_VERSIONS = ['2021-07-28', '2021-04-15', '2023-02-21'] as const;
+
+// Serebro: "Response bodies include an error object with code and message" → {"error": {"code",
+// "message"}}, with HighLevel's `statusCode` and `message` beside it, so a client written for either
+// reads it: {"statusCode": 400, "message": "...", "error": {"code": "VALIDATION_ERROR", "message":
+// "...", "fields": [...]}}. A duplicate contact carries HighLevel's `meta` ({contactId, matchingField}).
 export const serebro: ProductPolicy = {
   product: 'serebro',
   title: 'Serebro AI API',
-  errorBody: (error) => ({ error: { code: error.code, message: error.message, ...error.extra } }),
+  errorBody: (error) => {
+    const { meta, ...extra } = error.extra ?? {};
+    return {
+      statusCode: error.status,
+      message: error.message,
+      error: { code: error.code, message: error.message, ...extra },
+      ...(meta === undefined ? {} : { meta }),
+    };
+  },
   errorSchema: z.object({
+    statusCode: z.number().int().describe("the HTTP status (HighLevel's field)"),
+    message: z.string().describe("what went wrong (HighLevel's field; the same as error.message)"),
     error: z.object({
       code: z.string().meta({ examples: ['NOT_FOUND'] }),
       message: z.string(),
       scope: z.string().optional().describe('on 401 UNAUTHORIZED_SCOPE: the scope the route needs'),
+      fields: z
+        .array(serebroField)
+        .optional()
+        .describe('on 400 VALIDATION_ERROR: every field that failed, with why'),
     }),
+    meta: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("HighLevel's detail, e.g. a duplicate contact's {contactId, contactName, matchingField}"),
   }),
-  errorOf(code, message, productCode) {
+  errorOf(code, message, productCode, extensions) {
     const status = statusOfCode(code);
+    const extra: Record<string, unknown> = {};
+    if (status < 500) {
+      const fields = serebroField.array().safeParse(extensions?.fields);
+      if (fields.success && fields.data.length > 0) extra.fields = fields.data;
+      const meta = extensions?.meta;
+      if (meta && typeof meta === 'object' && !Array.isArray(meta)) extra.meta = meta;
+    }
     return {
       status,
       code: productCode ?? (status >= 500 ? 'INTERNAL_ERROR' : (code ?? 'INTERNAL_ERROR')),
       message: hideInternal(status, message),
+      ...(Object.keys(extra).length > 0 ? { extra } : {}),
+    };
+  },
+  // HighLevel's clients send `Version: 2021-07-28` (contacts, opportunities) or `2021-04-15`
+  // (calendars); an unknown version is refused rather than guessed at.
+  headerRefusal(headers) {
+    const version = headers.version;
+    if (version === undefined) return undefined;
+    if (typeof version === 'string' && (SEREBRO_VERSIONS as readonly string[]).includes(version.trim()))
+      return undefined;
+    return {
+      status: 400,
+      code: 'INVALID_VERSION',
+      message: `Version header must be one of ${SEREBRO_VERSIONS.join(', ')} (or absent)`,
     };
   },
   unauthenticated: (message, reason) => ({ status: 401, code: reason ?? 'UNAUTHENTICATED', message }),
@@ -135,10 +194,13 @@ export const serebro: ProductPolicy = {
     message: SEREBRO_SCOPE_MESSAGE,
     extra: { scope },
   }),
+  // HighLevel names it `locationId`, and `location_id` in the opportunities search's snake_case query.
   locationOf({ params, query, body }) {
     for (const part of [params, query, body]) {
-      const value = (part as Record<string, unknown> | undefined)?.locationId;
-      if (typeof value === 'string' && value !== '') return value;
+      for (const name of ['locationId', 'location_id']) {
+        const value = (part as Record<string, unknown> | undefined)?.[name];
+        if (typeof value === 'string' && value !== '') return value;
+      }
     }
     return undefined;
   },

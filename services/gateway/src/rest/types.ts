@@ -29,6 +29,8 @@ export interface RouteRequest<P = Record<string, string>, Q = Record<string, unk
   query: Q;
   body: B;
   headers: IncomingHttpHeaders;
+  /** The path and query string as the client sent them (with Serebro's `/v2` prefix), e.g. for a next page's URL. */
+  url: string;
   ip: string;
   /** Who is calling; `anonymous` on public routes. */
   caller: Caller;

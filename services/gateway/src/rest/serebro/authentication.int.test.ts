@@ -106,6 +106,8 @@ describe('Serebro authentication, scopes, locations and limits', () => {
       const r = await s.serebro('GET', `/v2/locations/${a}`, { token });
       expect(r.status).toBe(401);
       expect(r.body).toEqual({
+        statusCode: 401,
+        message: SCOPE_MESSAGE,
         error: { code: 'UNAUTHORIZED_SCOPE', message: SCOPE_MESSAGE, scope: 'locations:read' },
       });
     });
@@ -117,7 +119,11 @@ describe('Serebro authentication, scopes, locations and limits', () => {
         const r = await s.serebro('GET', `/v2/locations/${elsewhere}`, { token });
         expect({ status: r.status, body: r.body }).toEqual({
           status: 403,
-          body: { error: { code: 'LOCATION_FORBIDDEN', message: LOCATION_MESSAGE } },
+          body: {
+            statusCode: 403,
+            message: LOCATION_MESSAGE,
+            error: { code: 'LOCATION_FORBIDDEN', message: LOCATION_MESSAGE },
+          },
         });
       }
     });
@@ -246,7 +252,11 @@ describe('Serebro authentication, scopes, locations and limits', () => {
       const elsewhere = await s.serebro('GET', `/locations/${b}`, { token: key });
       expect({ status: elsewhere.status, body: elsewhere.body }).toEqual({
         status: 403,
-        body: { error: { code: 'LOCATION_FORBIDDEN', message: LOCATION_MESSAGE } },
+        body: {
+          statusCode: 403,
+          message: LOCATION_MESSAGE,
+          error: { code: 'LOCATION_FORBIDDEN', message: LOCATION_MESSAGE },
+        },
       });
     });
 

@@ -127,6 +127,8 @@ describe('Serebro OAuth access tokens at the edge', () => {
     expect({ status: r.status, body: r.body }).toEqual({
       status: 401,
       body: {
+        statusCode: 401,
+        message: 'The token is not authorized for this scope.',
         error: {
           code: 'UNAUTHORIZED_SCOPE',
           message: 'The token is not authorized for this scope.',
