@@ -1,4 +1,5 @@
 import type { Content } from './application.js';
+import { billingActivities } from './billing/activities.js';
 import { postActivities } from './posts/activities.js';
 import { sourceActivities } from './sources/activities.js';
 
@@ -6,4 +7,5 @@ import { sourceActivities } from './sources/activities.js';
 export const contentActivities = (content: Content) => ({
   ...postActivities(content),
   ...sourceActivities(content),
+  ...billingActivities(content),
 });

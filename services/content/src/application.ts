@@ -1,5 +1,6 @@
 import type { ApplicationContext, Logger, Platform } from '@seren/service-kit';
 import type { Client } from '@temporalio/client';
+import { paymentProviderOf, type PaymentProvider } from './billing/paystack.js';
 import { postWriterOf, type PostWriter } from './posts/writer.js';
 import { objectStoreOf, type ObjectStore } from './sources/object-store.js';
 import { documentParserOf, type DocumentParser } from './sources/parser-pool.js';
@@ -18,6 +19,10 @@ export interface Content extends ApplicationContext {
   postWriter: PostWriter;
   /** extracts the text of uploaded files, on worker threads (PARSER_THREADS) */
   parser: DocumentParser;
+  /** Paystack (PAYSTACK_SECRET_KEY, PAYSTACK_API_BASE), or null: paid plans are then not available */
+  payments: PaymentProvider | null;
+  /** where Paystack sends the customer after the checkout (SERELO_BILLING_CALLBACK_URL), if set */
+  billingCallbackUrl: string | null;
 }
 
 export async function buildContent(
@@ -30,6 +35,11 @@ export async function buildContent(
   logger.info({ generator: postWriter.generator }, 'post generation');
   logger.info({ objectStore: objects.description }, 'object storage');
   if (objects.close) platform.onClose(() => objects.close?.());
+  const payments = paymentProviderOf(env);
+  logger.info(
+    { payments: payments?.description ?? 'not configured (PAYSTACK_SECRET_KEY unset): paid plans are unavailable' },
+    'billing',
+  );
   const parser = documentParserOf(env);
   platform.onClose(() => parser.close());
   return {
@@ -42,5 +52,7 @@ export async function buildContent(
     objects,
     postWriter,
     parser,
+    payments,
+    billingCallbackUrl: env.SERELO_BILLING_CALLBACK_URL?.trim() || null,
   };
 }

@@ -1,3 +1,4 @@
+import { subscriptionHistoryProjection, subscriptionsProjection } from './billing/projection.js';
 import { jobsProjection } from './jobs/projection.js';
 import { linkOpportunitiesProjection } from './links/projection.js';
 import { generationQuotaProjection, postsProjection } from './posts/projection.js';
@@ -12,4 +13,6 @@ export const contentProjections = [
   postsProjection,
   generationQuotaProjection,
   sourcesProjection,
+  subscriptionsProjection,
+  subscriptionHistoryProjection,
 ];

@@ -2,6 +2,8 @@ import gql from 'graphql-tag';
 import type { DocumentNode } from 'graphql';
 import { mergeResolvers, type GraphQLResolverMap, type RequestContext } from '@seren/service-kit';
 import type { Content } from './application.js';
+import { billingResolvers } from './billing/graphql.js';
+import { billingTypeDefs } from './billing/schema.js';
 import { jobsResolvers } from './jobs/graphql.js';
 import { jobsTypeDefs } from './jobs/schema.js';
 import { linksResolvers } from './links/graphql.js';
@@ -31,6 +33,7 @@ const features: DocumentNode[] = [
   linksTypeDefs,
   sourcesTypeDefs,
   postsTypeDefs,
+  billingTypeDefs,
 ];
 
 /**
@@ -51,5 +54,6 @@ export function resolvers(content: Content): GraphQLResolverMap<RequestContext> 
     linksResolvers(content),
     postsResolvers(content),
     sourcesResolvers(content),
+    billingResolvers(content),
   ) as GraphQLResolverMap<RequestContext>;
 }

@@ -1,5 +1,7 @@
 import { startDomainService, type DomainService, type DomainServiceOptions } from '@seren/service-kit';
 import { contentActivities } from './activities.js';
+import { BILLING_CUSTOMERS_GROUP, billingCustomersConsumer } from './billing/customers.js';
+import { billingRoutes } from './billing/routes.js';
 import { buildContent, type Content } from './application.js';
 import { contentMigrations } from './migrations/index.js';
 import { contentLoaders } from './loaders.js';
@@ -25,7 +27,13 @@ export function startContentService(
     migrations: contentMigrations,
     projections: contentProjections,
     build: (platform) => buildContent(platform, env ?? process.env),
-    routes: (content, server) => sourceRoutes(content)(server),
+    routes: async (content, server) => {
+      await sourceRoutes(content)(server);
+      await billingRoutes(content)(server);
+    },
+    consumers: () => [
+      billingCustomersConsumer((env ?? process.env).CONTENT_BILLING_CUSTOMERS_GROUP || BILLING_CUSTOMERS_GROUP),
+    ],
     graphql: (content) => ({
       typeDefs,
       resolvers: resolvers(content),

@@ -8,6 +8,12 @@ import { defineEvent } from '../define.js';
 const id = z.string().min(1);
 const at = z.iso.datetime();
 
+/**
+ * The billing cycle a reservation counts in: `YYYY-MM` (a free user's calendar month, UTC) or the
+ * ISO instant a cycle started (a paid plan's cycle, or the free cycles after a subscription ended).
+ */
+const quotaPeriod = z.string().regex(/^\d{4}-\d{2}(-\d{2}T[\d:.]+Z)?$/);
+
 export const voices = [
   'professional',
   'casual',
@@ -99,7 +105,7 @@ export const GenerationQuotaReserved = defineEvent({
   schema: z.object({
     userId: id,
     jobId: id,
-    period: z.string().regex(/^\d{4}-\d{2}$/),
+    period: quotaPeriod,
     posts: z.number().int().min(1),
     reservedAt: at,
   }),
@@ -115,7 +121,7 @@ export const GenerationSlotReleased = defineEvent({
   schema: z.object({
     userId: id,
     jobId: id,
-    period: z.string().regex(/^\d{4}-\d{2}$/),
+    period: quotaPeriod,
     refundedPosts: z.number().int().min(0),
     releasedAt: at,
   }),

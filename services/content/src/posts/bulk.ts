@@ -11,10 +11,9 @@ import { parse } from 'csv-parse/sync';
 import type { Content } from '../application.js';
 import { completeJob, failJob, queueJob, reportJobProgress, startJob } from '../jobs/service.js';
 import { ownedProject } from '../projects/queries.js';
-import { planOfUser } from '../users/quota.js';
+import { billingOf } from '../billing/queries.js';
 import { postDecider, quotaDecider, validBrief } from './decide.js';
 import { postStream, quotaStream } from './post.js';
-import { limitsOf } from './plans.js';
 import { releaseGeneration, sourceIdsFor, type GenerationAccepted } from './service.js';
 import { sourceTextsOf, type SourceText } from './sources.js';
 import type { bulkGeneration } from './workflows.js';
@@ -56,7 +55,7 @@ export async function requestBulkGeneration(
   requireAuthenticated(request.caller);
   const userId = request.caller.subject;
   const now = content.now();
-  const tier = planOfUser(userId, now).subscriptionTier;
+  const { tier, plan, cycle } = await billingOf(content, userId, now);
   await ownedProject(content, userId, projectId);
   const [source] = await sourceTextsOf(content).textsOf(projectId, userId, [csvSourceId]);
   if (!source || source.fileType !== 'csv')
@@ -90,7 +89,7 @@ export async function requestBulkGeneration(
         ? `no row of the CSV can be generated (first problem, line ${failed[0]!.row}: ${failed[0]!.error})`
         : 'the CSV has no data rows',
     );
-  const { bulkLimit, concurrentGenerations } = limitsOf(tier);
+  const { bulkLimit, concurrentGenerations } = plan;
   if (accepted.length > bulkLimit)
     throw validationError(
       `the ${tier} plan generates at most ${bulkLimit} rows per bulk job (this CSV has ${accepted.length})`,
@@ -109,7 +108,15 @@ export async function requestBulkGeneration(
       manager,
       quotaStream(userId),
       quotaDecider,
-      { type: 'ReserveGeneration', userId, jobId, tier, posts: accepted.length, now: now.toISOString() },
+      {
+        type: 'ReserveGeneration',
+        userId,
+        jobId,
+        tier,
+        period: cycle.period,
+        posts: accepted.length,
+        now: now.toISOString(),
+      },
       metadata,
     );
     await queueJob(

@@ -13,7 +13,7 @@ const released = (jobId: string, refundedPosts = 0, period = '2026-12'): QuotaEv
   data: { userId: 'u1', jobId, period, refundedPosts, releasedAt: now },
 });
 const reserve = (jobId: string, tier: 'free' | 'starter' = 'free', posts = 1) =>
-  ({ type: 'ReserveGeneration', userId: 'u1', jobId, tier, posts, now }) as const;
+  ({ type: 'ReserveGeneration', userId: 'u1', jobId, tier, period: '2026-12', posts, now }) as const;
 
 describe('the generation quota (one stream per user: acceptance is atomic)', () => {
   it('reserves a post and a slot', () =>

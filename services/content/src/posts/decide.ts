@@ -1,6 +1,6 @@
 import { voices, targetLengths, type TargetLength, type Voice } from '@seren/contracts';
 import { domainErrorsOf } from '@seren/service-kit/errors';
-import type { PlanTier } from '../users/plans.js';
+import { planOf, voiceAvailable, type PlanTier } from '../billing/plans.js';
 import {
   evolvePost,
   evolveQuota,
@@ -11,7 +11,6 @@ import {
   type QuotaEvent,
   type QuotaState,
 } from './post.js';
-import { limitsOf, voiceAvailable } from './plans.js';
 
 // Reasons are Serelo's documented error codes (the gateway answers them as `detail.code`).
 export type PostReason =
@@ -75,21 +74,30 @@ export function validBrief(brief: GenerationBrief, tier: PlanTier) {
 // ---- the generation quota: one stream per user, so acceptance is atomic --------------------------
 
 export type QuotaCommand =
-  | { type: 'ReserveGeneration'; userId: string; jobId: string; tier: PlanTier; posts: number; now: string }
+  | {
+      type: 'ReserveGeneration';
+      userId: string;
+      jobId: string;
+      tier: PlanTier;
+      /** the billing cycle the posts count in (billing's `cycleOf`) */
+      period: string;
+      posts: number;
+      now: string;
+    }
   | { type: 'ReleaseGeneration'; userId: string; jobId: string; refundedPosts: number; now: string };
 
 export function decideQuota(command: QuotaCommand, state: QuotaState): QuotaEvent[] {
   switch (command.type) {
     case 'ReserveGeneration': {
       if (state.active[command.jobId]) return [];
-      const period = command.now.slice(0, 7);
-      const { postsPerMonth, concurrentGenerations } = limitsOf(command.tier);
+      const period = command.period;
+      const { postsPerMonth, concurrentGenerations } = planOf(command.tier);
       const used = state.used[period] ?? 0;
       if (postsPerMonth !== null && used + command.posts > postsPerMonth)
         throw errors.quotaExceeded(
           used >= postsPerMonth
-            ? `monthly post limit reached (${postsPerMonth} on the ${command.tier} plan)`
-            : `this needs ${command.posts} posts; ${postsPerMonth - used} of ${postsPerMonth} are left this month`,
+            ? `monthly post limit reached (${postsPerMonth} on the ${command.tier} plan this billing cycle)`
+            : `this needs ${command.posts} posts; ${postsPerMonth - used} of ${postsPerMonth} are left this billing cycle`,
           { reason: 'QUOTA_EXCEEDED' },
         );
       if (Object.keys(state.active).length >= concurrentGenerations)

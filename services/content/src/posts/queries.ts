@@ -102,7 +102,7 @@ export async function listPosts(
   return { items: rows.map(toView), total: Number(count[0]!.total) };
 }
 
-/** Posts used by the user in a period (`YYYY-MM`). */
+/** Posts used by the user in a quota period (`YYYY-MM`, or a billing cycle's start instant: billing's `cycleOf`). */
 export async function postsUsed(app: ApplicationContext, userId: string, period: string): Promise<number> {
   const rows: { posts_used: number }[] = await app.dataSource.query(
     `select posts_used from generation_quota_usage where user_id = $1 and period = $2`,

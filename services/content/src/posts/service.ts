@@ -13,7 +13,7 @@ import { linkOpportunitiesOfProject } from '../links/queries.js';
 import { pageOf } from '../pagination.js';
 import { ownedProject } from '../projects/queries.js';
 import { listSources } from '../sources/queries.js';
-import { planOfUser } from '../users/quota.js';
+import { billingOf } from '../billing/queries.js';
 import type { Outline } from './compose.js';
 import {
   postDecider,
@@ -90,7 +90,7 @@ export async function requestPostGeneration(
 ): Promise<GenerationAccepted> {
   const userId = userOf(request);
   const now = content.now();
-  const tier = planOfUser(userId, now).subscriptionTier;
+  const { tier } = await billingOf(content, userId, now);
   await ownedProject(content, userId, input.projectId);
   const brief = validBrief(input, tier);
   const sourceIds = await sourceIdsFor(content, userId, input.projectId, input.sourceIds);
@@ -115,13 +115,23 @@ export async function requestPostGeneration(
       postErrors.conflict('a post on this topic is already being generated in this project', {
         reason: 'ALREADY_GENERATING',
       });
+    // the plan and billing cycle as they are now, under the lock (a plan change meanwhile counts)
+    const billing = await billingOf(content, userId, now, manager);
     try {
       await handle(
         content,
         manager,
         quotaStream(userId),
         quotaDecider,
-        { type: 'ReserveGeneration', userId, jobId, tier, posts: 1, now: now.toISOString() },
+        {
+          type: 'ReserveGeneration',
+          userId,
+          jobId,
+          tier: billing.tier,
+          period: billing.cycle.period,
+          posts: 1,
+          now: now.toISOString(),
+        },
         metadata,
       );
     } catch (error) {

@@ -1,4 +1,5 @@
-import { DEFAULT_TIER, plans, type PlanTier } from './plans.js';
+import type { Plan } from '../billing/plans.js';
+import type { BillingCycle } from '../billing/subscription.js';
 
 export interface Quota {
   postsUsed: number;
@@ -6,25 +7,10 @@ export interface Quota {
   resetDate: string;
 }
 
-export interface UserPlan {
-  subscriptionTier: PlanTier;
-  quota: Quota;
-}
-
-/** The first instant of the next calendar month (UTC): when a monthly quota starts again. */
-export function nextMonthlyReset(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-}
-
-/** The quota of a plan, given the posts already generated in this period. Pure: time comes in. */
-export function quotaOf(tier: PlanTier, postsUsed: number, now: Date): Quota {
-  return { postsUsed, postsLimit: plans[tier].postsPerMonth, resetDate: nextMonthlyReset(now).toISOString() };
-}
-
 /**
- * A user's plan and quota. Until content records subscriptions and generations, every user is on
- * the default (free) plan with nothing used yet; see the service README.
+ * The quota `users/me` shows: the plan's posts per billing cycle (billing's catalog), the posts
+ * used in the cycle, and when the next cycle starts them again from 0. Pure.
  */
-export function planOfUser(_userId: string, now: Date): UserPlan {
-  return { subscriptionTier: DEFAULT_TIER, quota: quotaOf(DEFAULT_TIER, 0, now) };
+export function quotaOf(plan: Plan, postsUsed: number, cycle: BillingCycle): Quota {
+  return { postsUsed, postsLimit: plan.postsPerMonth, resetDate: cycle.end.toISOString() };
 }
