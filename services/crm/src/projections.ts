@@ -1,4 +1,14 @@
+import { appointmentsProjection } from './appointments/projection.js';
+import { calendarsProjection } from './calendars/projection.js';
 import { echoesProjection } from './echo/projection.js';
+import { opportunitiesProjection } from './opportunities/projection.js';
+import { pipelinesProjection } from './pipelines/projection.js';
 
 /** crm's inline projections: the read tables its queries use, updated in each append's transaction. */
-export const crmProjections = [echoesProjection];
+export const crmProjections = [
+  echoesProjection,
+  pipelinesProjection,
+  opportunitiesProjection,
+  calendarsProjection,
+  appointmentsProjection,
+];

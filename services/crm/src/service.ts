@@ -4,6 +4,8 @@ import { buildCrm, type Crm } from './application.js';
 import { echoContracts } from './echo/echo.js';
 import { crmMigrations } from './migrations/index.js';
 import { crmProjections } from './projections.js';
+import { locationDefaultsConsumer } from './location-defaults.js';
+import { resolvers, typeDefs } from './schema.js';
 
 export type CrmService = DomainService<Crm>;
 
@@ -24,6 +26,9 @@ export function startCrmService(
     projections: crmProjections,
     contracts: echoContracts,
     build: buildCrm,
+    graphql: (crm) => ({ typeDefs, resolvers: resolvers(crm) }),
+    // LOCATION_DEFAULTS_GROUP: tests give each instance a consumer group of its own
+    consumers: (crm) => [locationDefaultsConsumer(crm, (env ?? process.env).LOCATION_DEFAULTS_GROUP)],
     worker: { workflowsPath: require.resolve('./workflows'), activities: crmActivities },
   });
 }

@@ -2,6 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { startCommerceService, type CommerceService } from '@seren/commerce';
 import { startContentService, type ContentService } from '@seren/content';
+import { startCrmService, type CrmService } from '@seren/crm';
 import { startIdentityService, type IdentityService } from '@seren/identity';
 import { freshConsumerGroup, startMailCatcher, testServiceEnv, type MailCatcher } from '@seren/testing';
 import { loadGatewayConfig } from '../config';
@@ -24,6 +25,7 @@ export interface RestSuite {
   identity: IdentityService;
   content: ContentService;
   commerce: CommerceService;
+  crm: CrmService;
   gateway: Gateway;
   mail: MailCatcher;
   logs: LogCapture;
@@ -61,15 +63,16 @@ export async function startRestSuite(
 ): Promise<RestSuite> {
   // identity's own audit-log group and commerce's own wallet-recovery group: parallel suites
   // sharing one would split the partitions
-  const [mail, auditLogGroup, walletRecoveryGroup] = await Promise.all([
+  const [mail, auditLogGroup, walletRecoveryGroup, locationDefaultsGroup] = await Promise.all([
     startMailCatcher(),
     freshConsumerGroup('identity.audit-log'),
     freshConsumerGroup('commerce.wallet-recovery'),
+    freshConsumerGroup('crm.location-defaults'),
   ]);
   const logs = new LogCapture();
   // Serebro's port is known before identity starts: it is the OAuth issuer (SEREBRO_PUBLIC_URL)
   const serebroPort = await freePort();
-  const [identity, content, commerce] = await Promise.all([
+  const [identity, content, commerce, crm] = await Promise.all([
     startIdentityService(
       testServiceEnv('identity', {
         env: {
@@ -86,6 +89,7 @@ export async function startRestSuite(
     ),
     startContentService(testServiceEnv('content')),
     startCommerceService(testServiceEnv('commerce', { env: { WALLET_RECOVERY_GROUP: walletRecoveryGroup } })),
+    startCrmService(testServiceEnv('crm', { env: { LOCATION_DEFAULTS_GROUP: locationDefaultsGroup } })),
   ]);
   const gateway = await startGateway(
     loadGatewayConfig({
@@ -97,6 +101,7 @@ export async function startRestSuite(
       IDENTITY_URL: identity.url,
       CONTENT_URL: content.url,
       COMMERCE_URL: commerce.url,
+      CRM_URL: crm.url,
       RATE_LIMITS_ENABLED: options.rateLimits ? 'true' : 'false',
       ...options.env,
     }),
@@ -129,6 +134,7 @@ export async function startRestSuite(
     identity,
     content,
     commerce,
+    crm,
     gateway,
     mail,
     logs,
@@ -138,7 +144,7 @@ export async function startRestSuite(
     serebro: call(gateway.listeners.serebro.url),
     async close() {
       await gateway.close();
-      await Promise.all([identity.close(), content.close(), commerce.close()]);
+      await Promise.all([identity.close(), content.close(), commerce.close(), crm.close()]);
       await mail.close();
     },
   };

@@ -3,26 +3,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCommerceService } from '@seren/commerce';
 import { startContentService } from '@seren/content';
+import { startCrmService } from '@seren/crm';
 import { startIdentityService } from '@seren/identity';
 import type { DomainService } from '@seren/service-kit';
 import { freshConsumerGroup, testServiceEnv } from '@seren/testing';
 import { loadGatewayConfig } from '../config';
 import { startGateway, type Gateway, type GatewayOverrides } from '../gateway';
 
-/** identity, content and commerce in-process on the real servers, each with a fresh database. */
+/** identity, content, commerce and crm in-process on the real servers, each with a fresh database. */
 export async function startSubgraphs(): Promise<{
   identity: DomainService;
   content: DomainService;
   commerce: DomainService;
+  crm: DomainService;
   close(): Promise<void>;
 }> {
   const mailDir = mkdtempSync(join(tmpdir(), 'gateway-test-mail-'));
   // identity's own audit-log group: parallel suites sharing one would split the partitions
-  const [auditLogGroup, walletRecoveryGroup] = await Promise.all([
+  const [auditLogGroup, walletRecoveryGroup, locationDefaultsGroup] = await Promise.all([
     freshConsumerGroup('identity.audit-log'),
     freshConsumerGroup('commerce.wallet-recovery'),
+    freshConsumerGroup('crm.location-defaults'),
   ]);
-  const [identity, content, commerce] = await Promise.all([
+  const [identity, content, commerce, crm] = await Promise.all([
     startIdentityService(
       testServiceEnv('identity', {
         env: {
@@ -34,14 +37,21 @@ export async function startSubgraphs(): Promise<{
     ),
     startContentService(testServiceEnv('content')),
     startCommerceService(testServiceEnv('commerce', { env: { WALLET_RECOVERY_GROUP: walletRecoveryGroup } })),
+    startCrmService(testServiceEnv('crm', { env: { LOCATION_DEFAULTS_GROUP: locationDefaultsGroup } })),
   ]);
-  await Promise.all([waitReady(identity.url), waitReady(content.url), waitReady(commerce.url)]);
+  await Promise.all([
+    waitReady(identity.url),
+    waitReady(content.url),
+    waitReady(commerce.url),
+    waitReady(crm.url),
+  ]);
   return {
     identity,
     content,
     commerce,
+    crm,
     close: async () => {
-      await Promise.all([identity.close(), content.close(), commerce.close()]);
+      await Promise.all([identity.close(), content.close(), commerce.close(), crm.close()]);
     },
   };
 }
@@ -59,7 +69,12 @@ async function waitReady(url: string) {
 
 /** The environment of a gateway on free ports in front of the given subgraphs. */
 export function gatewayEnv(
-  subgraphs: { identity: { url: string }; content: { url: string }; commerce?: { url: string } },
+  subgraphs: {
+    identity: { url: string };
+    content: { url: string };
+    commerce?: { url: string };
+    crm?: { url: string };
+  },
   env: Record<string, string | undefined> = {},
 ): Record<string, string | undefined> {
   return {
@@ -70,6 +85,7 @@ export function gatewayEnv(
     IDENTITY_URL: subgraphs.identity.url,
     CONTENT_URL: subgraphs.content.url,
     ...(subgraphs.commerce ? { COMMERCE_URL: subgraphs.commerce.url } : {}),
+    ...(subgraphs.crm ? { CRM_URL: subgraphs.crm.url } : {}),
     ...env,
   };
 }

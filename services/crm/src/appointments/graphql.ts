@@ -1,0 +1,50 @@
+import { requestInfoOf, resolver, type RequestContext, type Resolvers } from '@seren/service-kit';
+import type { Crm } from '../application.js';
+import { getCalendar } from '../calendars/service.js';
+import type { CursorInput } from '../pagination.js';
+import type { AppointmentView } from './queries.js';
+import {
+  bookAppointment,
+  cancelAppointment,
+  deleteAppointment,
+  getAppointment,
+  listAppointments,
+  updateAppointment,
+  type AppointmentListFilter,
+  type BookAppointmentInput,
+  type UpdateAppointmentInput,
+} from './service.js';
+
+export function appointmentsResolvers(crm: Crm): Resolvers {
+  return {
+    Query: {
+      appointments: resolver(
+        crm,
+        (c, request, args: CursorInput & { filter?: AppointmentListFilter | null }) =>
+          listAppointments(c, request, args.filter ?? {}, args),
+      ),
+      appointment: resolver(crm, (c, request, args: { id: string }) => getAppointment(c, request, args.id)),
+    },
+    Mutation: {
+      bookAppointment: resolver(crm, (c, request, args: { input: BookAppointmentInput }) =>
+        bookAppointment(c, request, args.input),
+      ),
+      updateAppointment: resolver(crm, (c, request, args: { id: string; input: UpdateAppointmentInput }) =>
+        updateAppointment(c, request, args.id, args.input),
+      ),
+      cancelAppointment: resolver(crm, (c, request, args: { id: string }) =>
+        cancelAppointment(c, request, args.id),
+      ),
+      deleteAppointment: resolver(crm, (c, request, args: { id: string }) =>
+        deleteAppointment(c, request, args.id),
+      ),
+    },
+    Appointment: {
+      __resolveReference: (ref: { id: string }, context: RequestContext<unknown>) =>
+        getAppointment(crm, requestInfoOf(context), ref.id),
+      calendar: resolver(crm, (c, request, _args: unknown, appointment: AppointmentView) =>
+        getCalendar(c, request, appointment.calendarId),
+      ),
+    },
+  };
+}

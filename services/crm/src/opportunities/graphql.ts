@@ -1,0 +1,47 @@
+import { requestInfoOf, resolver, type RequestContext, type Resolvers } from '@seren/service-kit';
+import type { Crm } from '../application.js';
+import type { CursorInput } from '../pagination.js';
+import { getPipeline } from '../pipelines/service.js';
+import type { OpportunityFilter, OpportunityView } from './queries.js';
+import {
+  createOpportunity,
+  deleteOpportunity,
+  getOpportunity,
+  listOpportunities,
+  updateOpportunity,
+  updateOpportunityStatus,
+  type CreateOpportunityInput,
+  type UpdateOpportunityInput,
+} from './service.js';
+
+export function opportunitiesResolvers(crm: Crm): Resolvers {
+  return {
+    Query: {
+      opportunities: resolver(crm, (c, request, args: CursorInput & { filter?: OpportunityFilter | null }) =>
+        listOpportunities(c, request, args.filter ?? {}, args),
+      ),
+      opportunity: resolver(crm, (c, request, args: { id: string }) => getOpportunity(c, request, args.id)),
+    },
+    Mutation: {
+      createOpportunity: resolver(crm, (c, request, args: { input: CreateOpportunityInput }) =>
+        createOpportunity(c, request, args.input),
+      ),
+      updateOpportunity: resolver(crm, (c, request, args: { id: string; input: UpdateOpportunityInput }) =>
+        updateOpportunity(c, request, args.id, args.input),
+      ),
+      updateOpportunityStatus: resolver(crm, (c, request, args: { id: string; status: string }) =>
+        updateOpportunityStatus(c, request, args.id, args.status),
+      ),
+      deleteOpportunity: resolver(crm, (c, request, args: { id: string }) =>
+        deleteOpportunity(c, request, args.id),
+      ),
+    },
+    Opportunity: {
+      __resolveReference: (ref: { id: string }, context: RequestContext<unknown>) =>
+        getOpportunity(crm, requestInfoOf(context), ref.id),
+      pipeline: resolver(crm, (c, request, _args: unknown, opportunity: OpportunityView) =>
+        getPipeline(c, request, opportunity.pipelineId),
+      ),
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import gql from 'graphql-tag';
+import type { DocumentNode } from 'graphql';
+import { mergeResolvers, type GraphQLResolverMap, type RequestContext } from '@seren/service-kit';
+import type { Crm } from './application.js';
+import { appointmentsResolvers } from './appointments/graphql.js';
+import { appointmentsTypeDefs } from './appointments/schema.js';
+import { calendarsResolvers } from './calendars/graphql.js';
+import { calendarsTypeDefs } from './calendars/schema.js';
+import { opportunitiesResolvers } from './opportunities/graphql.js';
+import { opportunitiesTypeDefs } from './opportunities/schema.js';
+import { pipelinesResolvers } from './pipelines/graphql.js';
+import { pipelinesTypeDefs } from './pipelines/schema.js';
+
+// Each feature folder declares its types and extends Query and Mutation in its own schema.ts;
+// this file holds what is the subgraph's as a whole and merges them, in this order.
+const subgraph = gql`
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+
+  type Query
+  type Mutation
+
+  "HighLevel's list meta: the total and the cursor of the next page (startAfterId and startAfter, epoch ms)."
+  type ListMeta {
+    total: Int!
+    startAfterId: ID
+    startAfter: Float
+    currentPage: Int!
+    nextPage: Int
+    prevPage: Int
+  }
+`;
+
+const features: DocumentNode[] = [
+  pipelinesTypeDefs,
+  opportunitiesTypeDefs,
+  calendarsTypeDefs,
+  appointmentsTypeDefs,
+];
+
+/**
+ * The crm subgraph (Federation 2): Serebro's CRM records (Contact, Opportunity, Pipeline,
+ * Appointment, Calendar, CustomField), each in one location. Side-effect free: the gateway imports
+ * it to compose the supergraph.
+ */
+export const typeDefs: DocumentNode = {
+  kind: subgraph.kind,
+  definitions: [subgraph, ...features].flatMap((document) => document.definitions),
+};
+
+export function resolvers(crm: Crm): GraphQLResolverMap<RequestContext> {
+  return mergeResolvers(
+    pipelinesResolvers(crm),
+    opportunitiesResolvers(crm),
+    calendarsResolvers(crm),
+    appointmentsResolvers(crm),
+  ) as GraphQLResolverMap<RequestContext>;
+}
