@@ -117,6 +117,7 @@ function operationOf(product: Product, route: RouteDefinition, version?: 'v1' | 
     security: securityOf(product, route, version),
     'x-rate-limit-class': route.rateLimit,
     ...(route.kind === 'forward' ? { 'x-forwarded-to': route.forward.service } : {}),
+    ...(route.highLevel ? { 'x-highlevel-compatible': true } : {}),
   };
 }
 

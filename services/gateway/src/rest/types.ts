@@ -73,6 +73,11 @@ interface RouteCommon<P extends Product> {
    * Serebro's integrators call); the spec-coverage test accepts such a row.
    */
   beyondSpec?: string;
+  /**
+   * Serebro: the row serves one of HighLevel's v2 paths for a Serebro operation (a HighLevel client
+   * changes only its base URL); OpenAPI marks it `x-highlevel-compatible`.
+   */
+  highLevel?: boolean;
 }
 
 /** Request schemas: validated in order params, query, body; a failure answers 400 in the product's shape. */
