@@ -120,7 +120,9 @@ export class PaystackClient implements PaymentProvider {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (error) {
-        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        // a DOMException, which is not an `Error` of every realm (jest's)
+        const name = (error as { name?: string } | null)?.name;
+        const timedOut = name === 'TimeoutError' || name === 'AbortError';
         last = new PaystackError(
           timedOut ? `Paystack ${method} ${path} timed out after ${this.timeoutMs} ms` : `Paystack ${method} ${path} failed: ${(error as Error).message}`,
           null,

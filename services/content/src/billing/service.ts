@@ -197,7 +197,7 @@ export async function cancelSubscription(content: Content, request: RequestOrigi
 async function disablePaystackSubscription(content: Content, code: string | null): Promise<void> {
   if (!code || !content.payments) return;
   const subscription = await content.payments.fetchSubscription(code);
-  if (subscription.status === 'cancelled' || subscription.status === 'complete') return;
+  if (subscription.status !== 'active') return; // non-renewing, cancelled, complete: it renews no more
   await content.payments.disableSubscription({ code, token: subscription.emailToken });
 }
 
