@@ -15,3 +15,4 @@ export {
 export { READ_COMMITTED_SQL, type Checkpoint, type OutboxEvent } from './outbox.js';
 export { topicOf, type TopicFallback } from './routing.js';
 export { kafkaFromEnv, type KafkaConnection } from './kafka.js';
+export { clientConfigOf } from './connection.js';

@@ -1,5 +1,6 @@
 import type { ApplicationContext, Logger, Platform } from '@seren/service-kit';
 import type { Client } from '@temporalio/client';
+import { agentTaskRuntimeOf, type AgentTaskRuntime } from './agent-tasks/settings.js';
 import { publisherSettingsOf, type PublisherSettings } from './publishers/settings.js';
 import { stripeOf, type StripeGateway } from './stripe/client.js';
 import { walletSettingsOf, type WalletSettings } from './wallet/settings.js';
@@ -23,6 +24,8 @@ export interface Commerce extends ApplicationContext {
   wallet: WalletSettings;
   /** publishers: the keyring their upstream secrets are sealed with (COMMERCE_KEK_*) */
   publishers: PublisherSettings;
+  /** agent tasks: the A2A client (through the outbound guard), the task streams' hub, AGENT_TASK_* timings */
+  agentTasks: AgentTaskRuntime;
 }
 
 export function buildCommerce(
@@ -46,5 +49,6 @@ export function buildCommerce(
     x402,
     wallet: walletSettingsOf(env),
     publishers: publisherSettingsOf(env),
+    agentTasks: agentTaskRuntimeOf(env, dataSource, logger),
   };
 }

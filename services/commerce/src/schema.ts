@@ -2,6 +2,8 @@ import gql from 'graphql-tag';
 import type { DocumentNode } from 'graphql';
 import { mergeResolvers, type GraphQLResolverMap, type RequestContext } from '@seren/service-kit';
 import type { Commerce } from './application.js';
+import { agentTasksResolvers } from './agent-tasks/graphql.js';
+import { agentTasksTypeDefs } from './agent-tasks/schema.js';
 import { chargesResolvers } from './charges/graphql.js';
 import { chargesTypeDefs } from './charges/schema.js';
 import { paymentMethodsResolvers } from './payment-methods/graphql.js';
@@ -25,6 +27,7 @@ const subgraph = gql`
 `;
 
 const features: DocumentNode[] = [
+  agentTasksTypeDefs,
   chargesTypeDefs,
   stripeTypeDefs,
   paymentMethodsTypeDefs,
@@ -44,6 +47,7 @@ export const typeDefs: DocumentNode = {
 
 export function resolvers(commerce: Commerce): GraphQLResolverMap<RequestContext> {
   return mergeResolvers(
+    agentTasksResolvers(commerce),
     chargesResolvers(commerce),
     stripeResolvers(commerce),
     paymentMethodsResolvers(commerce),

@@ -1,5 +1,6 @@
 import { startDomainService, type DomainService, type DomainServiceOptions } from '@seren/service-kit';
 import { commerceActivities } from './activities.js';
+import { agentTaskRoutes } from './agent-tasks/routes.js';
 import { buildCommerce, type Commerce } from './application.js';
 import { purgeIdempotencyKeys } from './ledger/index.js';
 import { commerceMigrations } from './migrations/index.js';
@@ -31,12 +32,14 @@ export function startCommerceService(
     build: (platform) => {
       const commerce = buildCommerce(platform, env ?? process.env);
       purgeHourly(commerce, platform.onClose.bind(platform));
+      platform.onClose(() => void commerce.agentTasks.hub.close());
       return commerce;
     },
     routes: async (commerce, server) => {
       await stripeRoutes(commerce)(server);
       await x402Routes(commerce)(server);
       await walletRoutes(commerce)(server);
+      await agentTaskRoutes(commerce)(server);
     },
     consumers: (commerce) => [walletRecoveryConsumer(commerce.wallet.recoveryGroup)],
     graphql: (commerce) => ({ typeDefs, resolvers: resolvers(commerce) }),
