@@ -100,26 +100,29 @@ export function pageResult<Row>(
 }
 
 /**
- * The keyset condition for a list sorted newest first by `(timeColumn desc, idColumn desc)`: rows
- * after the cursor. `startAfterId` alone continues after that record (its time read by a subquery
- * on `table`; an unknown id gives an empty page); `startAfter` alone continues before that instant.
- * Returns SQL (with `$n` placeholders numbered from `next`) and its parameters.
+ * The keyset condition for a list sorted by `(timeColumn, idColumn)`, newest first (`desc`, the
+ * default) or oldest first (`asc`): rows after the cursor. `startAfterId` alone continues after that
+ * record (its time read by a subquery on `table`; an unknown id gives an empty page); `startAfter`
+ * alone continues past that instant. Returns SQL (with `$n` placeholders numbered from `next`) and
+ * its parameters.
  */
 export function afterCursorSql(
   page: CursorPage,
   columns: { time: string; id: string; table: string },
   next: number,
+  direction: 'asc' | 'desc' = 'desc',
 ): { sql: string; params: unknown[] } {
   const { startAfter, startAfterId } = page;
+  const past = direction === 'desc' ? '<' : '>';
   if (startAfter && startAfterId)
     return {
-      sql: `(${columns.time}, ${columns.id}) < ($${next}::timestamptz, $${next + 1}::text)`,
+      sql: `(${columns.time}, ${columns.id}) ${past} ($${next}::timestamptz, $${next + 1}::text)`,
       params: [startAfter, startAfterId],
     };
-  if (startAfter) return { sql: `${columns.time} < $${next}::timestamptz`, params: [startAfter] };
+  if (startAfter) return { sql: `${columns.time} ${past} $${next}::timestamptz`, params: [startAfter] };
   if (startAfterId)
     return {
-      sql: `(${columns.time}, ${columns.id}) < (select ${columns.time}, ${columns.id} from ${columns.table} where ${columns.id} = $${next}::text)`,
+      sql: `(${columns.time}, ${columns.id}) ${past} (select ${columns.time}, ${columns.id} from ${columns.table} where ${columns.id} = $${next}::text)`,
       params: [startAfterId],
     };
   return { sql: 'true', params: [] };

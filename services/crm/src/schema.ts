@@ -4,6 +4,10 @@ import { mergeResolvers, type GraphQLResolverMap, type RequestContext } from '@s
 import type { Crm } from './application.js';
 import { appointmentsResolvers } from './appointments/graphql.js';
 import { appointmentsTypeDefs } from './appointments/schema.js';
+import { contactsResolvers } from './contacts/graphql.js';
+import { contactsTypeDefs } from './contacts/schema.js';
+import { customFieldsResolvers } from './custom-fields/graphql.js';
+import { customFieldsTypeDefs } from './custom-fields/schema.js';
 import { calendarsResolvers } from './calendars/graphql.js';
 import { calendarsTypeDefs } from './calendars/schema.js';
 import { opportunitiesResolvers } from './opportunities/graphql.js';
@@ -31,6 +35,8 @@ const subgraph = gql`
 `;
 
 const features: DocumentNode[] = [
+  contactsTypeDefs,
+  customFieldsTypeDefs,
   pipelinesTypeDefs,
   opportunitiesTypeDefs,
   calendarsTypeDefs,
@@ -49,6 +55,8 @@ export const typeDefs: DocumentNode = {
 
 export function resolvers(crm: Crm): GraphQLResolverMap<RequestContext> {
   return mergeResolvers(
+    contactsResolvers(crm),
+    customFieldsResolvers(crm),
     pipelinesResolvers(crm),
     opportunitiesResolvers(crm),
     calendarsResolvers(crm),

@@ -1,0 +1,189 @@
+import { asCaller, graphql, testServiceEnv } from '@seren/testing';
+import { startCrmService, type CrmService } from '../service';
+
+// The crm subgraph's contacts on the real PostgreSQL: the duplicate rule under concurrent creates
+// (the unique index decides), custom field values checked against the location's definitions,
+// cursor pages and search, and another location's contact answered as not found.
+describe('crm subgraph: contacts', () => {
+  let service: CrmService;
+  const location = `loc-${Date.now().toString(36)}`;
+  const other = `${location}-other`;
+  const as = (organizationId: string) =>
+    asCaller({
+      subject: 'key-1',
+      kind: 'agent',
+      via: 'api_key',
+      authClass: 'Location',
+      organizationId,
+      resourceId: organizationId,
+    });
+
+  const run = async <T = Record<string, any>>(organizationId: string, query: string, variables = {}) =>
+    // eslint-disable-line @typescript-eslint/no-explicit-any
+    graphql<T>(service.url, query, variables, await as(organizationId));
+
+  const create = (organizationId: string, input: Record<string, unknown>) =>
+    run(
+      organizationId,
+      `mutation($i: ContactInput!) { createContact(input: $i) { id email phone name tags customFields { id value } dateAdded } }`,
+      { i: input },
+    );
+
+  beforeAll(async () => {
+    service = await startCrmService(testServiceEnv('crm'));
+  });
+  afterAll(() => service?.close());
+
+  it('stores email lower case and phone E.164, and refuses a second contact with either in the location', async () => {
+    const first = await create(location, {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: ' Ada@Example.COM ',
+      phone: '(415) 555-0100',
+    });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.createContact).toMatchObject({
+      email: 'ada@example.com',
+      phone: '+14155550100',
+      name: 'Ada Lovelace',
+    });
+    const again = await create(location, { email: 'ada@example.com' });
+    expect(again.errors?.[0]?.extensions).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      reason: 'DUPLICATE_CONTACT',
+      meta: { contactId: first.data!.createContact.id, matchingField: 'email' },
+    });
+    const byPhone = await create(location, { phone: '+1 415 555 0100' });
+    expect(byPhone.errors?.[0]?.extensions).toMatchObject({
+      reason: 'DUPLICATE_CONTACT',
+      meta: { matchingField: 'phone' },
+    });
+    // another location may hold the same email
+    expect((await create(other, { email: 'ada@example.com' })).errors).toBeUndefined();
+  });
+
+  it('lets one of ten concurrent creates with the same email win; the others hear of the winner', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        create(location, { email: 'race@example.com', firstName: `R${i}` }),
+      ),
+    );
+    const won = results.filter((r) => !r.errors);
+    expect(won).toHaveLength(1);
+    for (const lost of results.filter((r) => r.errors))
+      expect(lost.errors![0]!.extensions).toMatchObject({
+        reason: 'DUPLICATE_CONTACT',
+        meta: { contactId: won[0]!.data!.createContact.id },
+      });
+  });
+
+  it('lists every bad field at once', async () => {
+    const bad = await create(location, {
+      email: 'nope',
+      phone: '12',
+      country: 'Narnia',
+      dateOfBirth: '1990-02-31',
+    });
+    expect(bad.errors?.[0]?.extensions?.code).toBe('VALIDATION_ERROR');
+    expect((bad.errors![0]!.extensions!.fields as { field: string }[]).map((f) => f.field).sort()).toEqual([
+      'country',
+      'dateOfBirth',
+      'email',
+      'phone',
+    ]);
+    const none = await create(location, { firstName: 'No Reach' });
+    expect(none.errors?.[0]?.extensions?.fields).toEqual([{ field: 'email', message: expect.any(String) }]);
+  });
+
+  it("checks custom field values against the location's definitions, by id or key", async () => {
+    const field = await run(
+      location,
+      `mutation { createCustomField(input: {name: "Favourite Colour", dataType: "SINGLE_OPTIONS", options: ["red", "blue"]}) { id fieldKey } }`,
+    );
+    expect(field.data!.createCustomField.fieldKey).toBe('contact.favourite_colour');
+    const id = field.data!.createCustomField.id;
+    const ok = await create(location, {
+      email: 'colour@example.com',
+      customFields: [{ key: 'contact.favourite_colour', field_value: 'red' }],
+    });
+    expect(ok.data!.createContact.customFields).toEqual([{ id, value: 'red' }]);
+    const wrong = await create(location, {
+      email: 'colour2@example.com',
+      customFields: [
+        { id, value: 'green' },
+        { key: 'nope', value: 1 },
+      ],
+    });
+    expect(wrong.errors![0]!.extensions!.fields).toEqual([
+      { field: 'customFields.0', message: expect.stringContaining('red, blue') },
+      { field: 'customFields.1', message: 'is not a custom field of this location' },
+    ]);
+    // another location does not know the field
+    const elsewhere = await create(other, {
+      email: 'colour@example.com',
+      customFields: [{ id, value: 'red' }],
+    });
+    expect(elsewhere.errors![0]!.extensions!.fields).toEqual([
+      { field: 'customFields.0', message: 'is not a custom field of this location' },
+    ]);
+  });
+
+  it('pages newest first by cursor, searches, and hides another location', async () => {
+    const pageQuery = `query($l: Int, $a: Float, $i: ID, $f: ContactFilter) {
+      contacts(limit: $l, startAfter: $a, startAfterId: $i, filter: $f) { contacts { id email } meta { total startAfterId startAfter currentPage nextPage prevPage } }
+    }`;
+    const first = await run(location, pageQuery, { l: 2 });
+    expect(first.errors).toBeUndefined();
+    const page1 = first.data!.contacts;
+    expect(page1.contacts).toHaveLength(2);
+    expect(page1.meta).toMatchObject({
+      total: 3,
+      currentPage: 1,
+      nextPage: 2,
+      prevPage: null,
+      startAfterId: page1.contacts[1].id,
+    });
+    const second = (
+      await run(location, pageQuery, { l: 2, a: page1.meta.startAfter, i: page1.meta.startAfterId })
+    ).data!.contacts;
+    expect(second.contacts).toHaveLength(1);
+    expect(second.meta).toMatchObject({ total: 3, nextPage: null, startAfterId: null });
+    expect(second.contacts[0].email).toBe('ada@example.com');
+    const searched = (await run(location, pageQuery, { f: { query: 'LOVE' } })).data!.contacts;
+    expect(searched.contacts.map((c: { email: string }) => c.email)).toEqual(['ada@example.com']);
+    expect(searched.meta.total).toBe(1);
+    const byPhone = (await run(location, pageQuery, { f: { query: '415-555' } })).data!.contacts;
+    expect(byPhone.meta.total).toBe(1);
+    const ada = searched.contacts[0].id;
+    const elsewhere = await run(other, `query($id: ID!) { contact(id: $id) { id } }`, { id: ada });
+    expect(elsewhere.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const tooMany = await run(location, pageQuery, { l: 101 });
+    expect(tooMany.errors?.[0]?.extensions?.fields).toEqual([
+      { field: 'limit', message: expect.any(String) },
+    ]);
+  });
+
+  it('updates, tags and deletes; a deleted contact frees its email', async () => {
+    const created = await create(location, { email: 'temp@example.com', tags: ['Lead', 'lead', ' VIP '] });
+    const id = created.data!.createContact.id;
+    expect(created.data!.createContact.tags).toEqual(['lead', 'vip']);
+    const updated = await run(
+      location,
+      `mutation($id: ID!) { updateContact(id: $id, input: {lastName: "Temp", phone: "+442071838750"}) { name phone } }`,
+      { id },
+    );
+    expect(updated.data!.updateContact).toEqual({ name: 'Temp', phone: '+442071838750' });
+    const tagged = await run(
+      location,
+      `mutation($id: ID!) { addContactTags(id: $id, tags: ["Hot"]) { tags } }`,
+      { id },
+    );
+    expect(tagged.data!.addContactTags.tags).toEqual(['lead', 'vip', 'hot']);
+    const { events } = await service.eventStore.readStream(`contact-${id}`);
+    expect(events.map((e) => e.type)).toEqual(['ContactCreated', 'ContactUpdated', 'ContactTagAdded']);
+    expect(
+      (await run(location, `mutation($id: ID!) { deleteContact(id: $id) }`, { id })).data!.deleteContact,
+    ).toBe(true);
+    expect((await create(location, { email: 'temp@example.com' })).errors).toBeUndefined();
+  });
+});
