@@ -2,11 +2,19 @@ import type { ProductRoutes, RouteDefinition } from '../types.js';
 import { oauthRoutes } from './oauth.js';
 import { appsRoutes } from './apps.js';
 import { locationsRoutes } from './locations.js';
+import { opportunitiesRoutes } from './opportunities.js';
+import { appointmentsRoutes } from './appointments.js';
 
 // Serebro's REST surface, served at :4002 (v1 at /, v2 at /v2). One import line per spec section file
 // (contacts, opportunities, appointments, workflows).
 export const serebroRoutes: ProductRoutes<'serebro'> = {
   product: 'serebro',
-  routes: [...locationsRoutes, ...appsRoutes, ...oauthRoutes] as RouteDefinition<'serebro'>[],
-  implementedSections: [],
+  routes: [
+    ...locationsRoutes,
+    ...appsRoutes,
+    ...oauthRoutes,
+    ...opportunitiesRoutes,
+    ...appointmentsRoutes,
+  ] as RouteDefinition<'serebro'>[],
+  implementedSections: ['opportunities', 'appointments'],
 };
