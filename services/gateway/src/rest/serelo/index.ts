@@ -1,5 +1,6 @@
 import type { ProductRoutes, RouteDefinition } from '../types.js';
 import { authRoutes } from './auth.js';
+import { billingRoutes } from './billing.js';
 import { jobsRoutes } from './jobs.js';
 import { linksRoutes } from './links.js';
 import { postsRoutes } from './posts.js';
@@ -18,7 +19,8 @@ export const sereloRoutes: ProductRoutes<'serelo'> = {
     ...postsRoutes,
     ...jobsRoutes,
     ...linksRoutes,
+    ...billingRoutes,
   ] as RouteDefinition<'serelo'>[],
   // Sections whose every spec operation is in the table (the spec-coverage test enforces it).
-  implementedSections: ['auth', 'users', 'projects', 'sources', 'posts', 'jobs', 'links'],
+  implementedSections: ['auth', 'users', 'projects', 'sources', 'posts', 'jobs', 'links', 'billing'],
 };

@@ -274,7 +274,7 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
         undefined,
         quotaStream(user.id),
         quotaDecider,
-        { type: 'ReserveGeneration', userId: user.id, jobId, tier: 'free', posts: 1, now },
+        { type: 'ReserveGeneration', userId: user.id, jobId, tier: 'free', period: now.slice(0, 7), posts: 1, now },
         { actor: 'test' },
       );
       await handle(
