@@ -59,16 +59,24 @@ export interface RestResponse {
 
 /** identity (logging at debug into a capture), content, commerce and the gateway, on the real servers. */
 export async function startRestSuite(
-  options: { rateLimits?: boolean; /** extra gateway settings */ env?: Record<string, string> } = {},
+  options: {
+    rateLimits?: boolean;
+    /** extra gateway settings */
+    env?: Record<string, string>;
+    /** extra content settings (e.g. PAYSTACK_API_BASE, or the TEMPORAL_ADDRESS of a time-skipping server) */
+    contentEnv?: Record<string, string>;
+  } = {},
 ): Promise<RestSuite> {
   // identity's own audit-log group and commerce's own wallet-recovery group: parallel suites
   // sharing one would split the partitions
-  const [mail, auditLogGroup, walletRecoveryGroup, locationDefaultsGroup] = await Promise.all([
-    startMailCatcher(),
-    freshConsumerGroup('identity.audit-log'),
-    freshConsumerGroup('commerce.wallet-recovery'),
-    freshConsumerGroup('crm.location-defaults'),
-  ]);
+  const [mail, auditLogGroup, walletRecoveryGroup, locationDefaultsGroup, billingCustomersGroup] =
+    await Promise.all([
+      startMailCatcher(),
+      freshConsumerGroup('identity.audit-log'),
+      freshConsumerGroup('commerce.wallet-recovery'),
+      freshConsumerGroup('crm.location-defaults'),
+      freshConsumerGroup('content.billing-customers', ['identity.user']),
+    ]);
   const logs = new LogCapture();
   // Serebro's port is known before identity starts: it is the OAuth issuer (SEREBRO_PUBLIC_URL)
   const serebroPort = await freePort();
@@ -87,7 +95,11 @@ export async function startRestSuite(
         logDestination: logs,
       },
     ),
-    startContentService(testServiceEnv('content')),
+    startContentService(
+      testServiceEnv('content', {
+        env: { CONTENT_BILLING_CUSTOMERS_GROUP: billingCustomersGroup, ...options.contentEnv },
+      }),
+    ),
     startCommerceService(testServiceEnv('commerce', { env: { WALLET_RECOVERY_GROUP: walletRecoveryGroup } })),
     startCrmService(testServiceEnv('crm', { env: { LOCATION_DEFAULTS_GROUP: locationDefaultsGroup } })),
   ]);
