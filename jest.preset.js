@@ -25,7 +25,7 @@ module.exports = function preset(dir) {
     },
     // ESM-only dependencies are compiled to CommonJS for jest's module system.
     transformIgnorePatterns: [
-      '/node_modules/(?!(jose|oidc-provider|openid-client|oauth4webapi|unpdf|marked|@scalar|ai|@ai-sdk|@standard-schema|eventsource-parser|@workflow|@vercel|zod)/)',
+      '/node_modules/(?!(jose|oidc-provider|openid-client|oauth4webapi|unpdf|marked|@scalar|ai|@ai-sdk|@standard-schema|eventsource|eventsource-parser|@workflow|@vercel|zod)/)',
     ],
     moduleNameMapper: {
       '^unpdf$': path.join(__dirname, 'node_modules/unpdf/dist/index.mjs'),

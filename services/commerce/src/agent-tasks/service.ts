@@ -334,10 +334,10 @@ export async function getAgentTask(
 }
 
 /**
- * The caller cancels a task: 400 ALREADY_TERMINAL when it ended; else the remote task is canceled
- * (A2A CancelTask, best effort: an agent that cannot be reached does not keep the task open), the
- * task ends `canceled` and pays for the time it ran, and its workflow is cancelled (it stops
- * following the remote task).
+ * The caller cancels a task: 400 ALREADY_TERMINAL when it ended; else the task ends `canceled` and
+ * pays for the time it ran, then the remote task is canceled (A2A CancelTask, best effort: an agent
+ * that cannot be reached does not keep the task open) and the workflow is cancelled (it stops
+ * following the remote task, and cancels it again should the first try have failed).
  */
 export async function cancelAgentTask(
   commerce: Commerce,
@@ -348,12 +348,8 @@ export async function cancelAgentTask(
   const task = await ownTask(commerce, request, organizationId, taskId);
   if (isTerminal(task.status))
     throw agentTaskErrors.validationError(`the task already ended (${task.status})`, { reason: 'ALREADY_TERMINAL' });
-  const state = await agentTaskState(commerce, taskId);
-  if (state.status !== 'none' && state.remoteTaskId)
-    await commerce.agentTasks.cancelRemote(state.a2aEndpointUrl, state.remoteTaskId).catch((error: unknown) =>
-      commerce.logger.warn({ err: error, taskId }, 'canceling the remote agent task failed; canceled here'),
-    );
-  await finishAgentTask(
+  // ended here first: what the agent reports from now on (its own "canceled") is not recorded
+  const state = await finishAgentTask(
     commerce,
     taskId,
     {
@@ -365,6 +361,10 @@ export async function cancelAgentTask(
     },
     { strict: true, metadata: eventMetadataOf(request, { organizationId: task.organizationId }) },
   );
+  if (state.status !== 'none' && state.remoteTaskId)
+    await commerce.agentTasks.cancelRemote(state.a2aEndpointUrl, state.remoteTaskId).catch((error: unknown) =>
+      commerce.logger.warn({ err: error, taskId }, 'canceling the remote agent task failed; canceled here'),
+    );
   await commerce.workflows.workflow
     .getHandle(agentTaskWorkflowId(taskId))
     .cancel()
