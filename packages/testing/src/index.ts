@@ -17,4 +17,6 @@ export {
 } from './workflows.js';
 export { freshConsumerGroup } from './consumer-groups.js';
 export { OAuthBrowser, scriptedConsent } from './oauth-browser.js';
+export { startOutsideProvider, type OutsideClient, type OutsideProvider } from './outside-oauth-provider.js';
+export { startFacebookGraphServer, type FacebookGraphServer, type GraphPage } from './facebook-graph-server.js';
 export { startServiceChild } from './service-child.js';

@@ -54,6 +54,39 @@ export const identityConfigSchema = z.object({
     .default('k1'),
   /** Retired key-encryption keys still able to unwrap, `id:secret` separated by commas, until re-wrapped. */
   VAULT_PREVIOUS_KEKS: z.string().default(''),
+  // ---- connected accounts (src/connections/) ----
+  /** SerenAI's public base: the OAuth callbacks given to providers are `<it>/oauth/{provider}/callback`. */
+  SERENAI_PUBLIC_URL: z.url().default('http://localhost:4001'),
+  /** Serelo's public base: Facebook's callback is `<it>/api/v1/social/facebook/callback`. */
+  SERELO_PUBLIC_URL: z.url().default('http://localhost:4003'),
+  /**
+   * Global OAuth providers (SerenAI), a JSON array: `[{"slug", "name", "issuer"? | "authorization_url" +
+   * "token_url", "revocation_url"?, "userinfo_url"?, "scopes", "pkce_required"?, "custom_auth_params"?,
+   * "client_id", "client_secret", "description"?, "logo_url"?}]`. See the README, "Connected accounts".
+   */
+  OAUTH_PROVIDERS: z.string().default('[]'),
+  /** Where the browser lands after a SerenAI OAuth callback when the authorization named no redirect_uri. */
+  OAUTH_FRONTEND_URL: z.url().optional(),
+  /** Where the browser lands after Facebook's callback. */
+  SOCIAL_FRONTEND_URL: z.url().optional(),
+  /**
+   * Frontend URLs a `redirect_uri` may name, comma-separated: same origin and under the path of one.
+   * Default: the origins of OAUTH_FRONTEND_URL, SOCIAL_FRONTEND_URL and CONSOLE_URL.
+   */
+  OAUTH_REDIRECT_ALLOWLIST: z.string().default(''),
+  /** Serelo's Facebook app; unset: Facebook is not configured (connect answers 503). */
+  FACEBOOK_APP_ID: z.string().optional(),
+  FACEBOOK_APP_SECRET: z.string().optional(),
+  /** Graph API base (version included); the token endpoint is `<it>/oauth/access_token`. */
+  FACEBOOK_GRAPH_BASE: z.url().default('https://graph.facebook.com/v21.0'),
+  /** Facebook's login dialog (the authorization endpoint). */
+  FACEBOOK_DIALOG_URL: z.url().default('https://www.facebook.com/v21.0/dialog/oauth'),
+  FACEBOOK_SCOPES: z.string().default('pages_show_list,pages_manage_posts,pages_read_engagement'),
+  /**
+   * Private or loopback addresses provider URLs may reach (@seren/outbound's policy: IPs, CIDRs, host
+   * names or `all`); empty by default. Tests allow their loopback provider.
+   */
+  OUTBOUND_ALLOW_PRIVATE: z.string().default(''),
 });
 
 export type IdentityConfig = z.infer<typeof identityConfigSchema>;

@@ -10,6 +10,7 @@ import { sessionsTypeDefs } from './sessions/schema.js';
 import { usersTypeDefs } from './users/schema.js';
 import { marketplaceTypeDefs } from './marketplace/schema.js';
 import { vaultTypeDefs } from './vault/schema.js';
+import { connectionsTypeDefs } from './connections/schema.js';
 
 // Each feature folder declares its types and extends Query and Mutation in its own schema.ts;
 // this file holds what is the subgraph's as a whole and merges them, in this order.
@@ -31,6 +32,7 @@ const features: DocumentNode[] = [
   recoveryTypeDefs,
   marketplaceTypeDefs,
   vaultTypeDefs,
+  connectionsTypeDefs,
 ];
 
 /**

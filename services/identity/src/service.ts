@@ -30,6 +30,8 @@ import { auditLogResolvers } from './audit-log/graphql.js';
 import { marketplaceResolvers } from './marketplace/graphql.js';
 import { vaultResolvers } from './vault/graphql.js';
 import { rewrapVaultAtStart } from './vault/service.js';
+import { connectionsResolvers } from './connections/graphql.js';
+import { connectionRoutes } from './connections/routes.js';
 
 export interface IdentityService extends DomainService<Identity> {
   identity: Identity;
@@ -69,12 +71,14 @@ export async function startIdentityService(
         auditLogResolvers(identity),
         marketplaceResolvers(identity),
         vaultResolvers(identity),
+        connectionsResolvers(identity),
       ) as GraphQLResolverMap<RequestContext>,
       loaders: () => identityLoaders(identity),
     }),
     routes: async (identity, server) => {
       authenticationRoutes(identity)(server);
       await oauthRoutes(identity)(server);
+      connectionRoutes(identity)(server);
     },
   });
   await rewrapVaultAtStart(service.application);

@@ -5,6 +5,11 @@ import { sessionsProjection } from '../sessions/projection.js';
 import { usersProjection } from '../users/projection.js';
 import { marketplaceProjection, marketplaceRevocationsProjection } from '../marketplace/projection.js';
 import { vaultProjection } from '../vault/projection.js';
+import {
+  oauthConnectionsProjection,
+  oauthProvidersProjection,
+  socialAccountsProjection,
+} from '../connections/projection.js';
 
 /** Identity's inline projections: the read tables every query uses, updated in each append's transaction. */
 export const identityProjections = [
@@ -18,4 +23,7 @@ export const identityProjections = [
   // after marketplace_installs: it reads them, revokes the install's OAuth grants and notifies the gateways
   marketplaceRevocationsProjection,
   vaultProjection,
+  oauthProvidersProjection,
+  oauthConnectionsProjection,
+  socialAccountsProjection,
 ];

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { signInternalToken, type Caller } from '@seren/service-kit';
 import {
   TEST_INTERNAL_TOKEN_SECRET,
@@ -16,7 +17,9 @@ export interface GraphQLResult<T = Record<string, unknown>> {
  * Starts identity on the real servers with a fresh database, an audit-log consumer group of its own
  * (on Kafka) and a mail catcher.
  */
-export async function startTestIdentity(options: { embedded?: boolean; env?: Record<string, string> } = {}) {
+export async function startTestIdentity(
+  options: { embedded?: boolean; env?: Record<string, string>; logDestination?: Writable } = {},
+) {
   const [mail, auditLogGroup] = await Promise.all([
     startMailCatcher(),
     options.embedded ? undefined : freshConsumerGroup('identity.audit-log'),
@@ -31,6 +34,7 @@ export async function startTestIdentity(options: { embedded?: boolean; env?: Rec
         ...options.env,
       },
     }),
+    { logDestination: options.logDestination },
   );
   const client = new IdentityClient(service.url);
   return {

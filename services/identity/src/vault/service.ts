@@ -146,6 +146,33 @@ export async function openCredential(
 }
 
 /**
+ * Deletes an organization's credential by name, for identity's own code (connected accounts drop
+ * their tokens); no permission check here. False when there was none.
+ */
+export async function deleteSealedCredential(
+  identity: Identity,
+  input: { organizationId: string; name: string },
+  options: { request?: RequestOrigin; manager?: EntityManager } = {},
+): Promise<boolean> {
+  const request = options.request ?? SYSTEM;
+  const work = async (manager: EntityManager) => {
+    const existing = await findByName(manager, input.organizationId, input.name);
+    if (!existing) return false;
+    await handleVault(
+      identity,
+      manager,
+      existing.id,
+      input.organizationId,
+      { type: 'DeleteCredential', by: request.caller.subject ?? null, now: identity.now().toISOString() },
+      request,
+    );
+    await manager.query(`delete from vault_sealed where credential_id = $1`, [existing.id]);
+    return true;
+  };
+  return options.manager ? work(options.manager) : transaction(identity, work);
+}
+
+/**
  * Re-wraps every data key not under the current KEK (after VAULT_KEK_ID/SECRET changed and the old
  * pair moved to VAULT_PREVIOUS_KEKS); the sealed values are untouched. Run at start; idempotent.
  * Keys it cannot unwrap (no such KEK configured) are left as they are and counted.
