@@ -157,10 +157,17 @@ export async function startFakePaystack(secretKey = `sk_test_${randomBytes(12).t
       if (fault.hangMs) await new Promise((resolve) => setTimeout(resolve, fault.hangMs));
       return refuse(res, fault.status, 'Something went wrong (injected by the test)');
     }
-    if (req.headers.authorization !== `Bearer ${secretKey}`) return refuse(res, 401, 'Invalid key');
-    const b = (body ?? {}) as Record<string, unknown>;
     const [pathname, query = ''] = path.split('?');
     const params = new URLSearchParams(query);
+    // the checkout page is the customer's browser, not an API call: no secret key
+    if (req.method === 'GET' && pathname!.startsWith('/checkout/')) {
+      const tx = [...transactions.values()].find((t) => t.accessCode === pathname!.slice('/checkout/'.length));
+      if (!tx) return refuse(res, 404, 'Checkout not found');
+      res.writeHead(200, { 'content-type': 'text/html' });
+      return res.end(`<html><body>Pay ${tx.amount} ${tx.currency} (${tx.reference})</body></html>`);
+    }
+    if (req.headers.authorization !== `Bearer ${secretKey}`) return refuse(res, 401, 'Invalid key');
+    const b = (body ?? {}) as Record<string, unknown>;
 
     if (req.method === 'POST' && pathname === '/transaction/initialize') {
       if (typeof b.email !== 'string' || !b.email.includes('@')) return refuse(res, 400, 'Invalid Email Address Passed');
@@ -252,12 +259,6 @@ export async function startFakePaystack(secretKey = `sk_test_${randomBytes(12).t
         return refuse(res, 400, 'Subscription with code not found or already inactive');
       s.status = 'non-renewing';
       return ok(res, 'Subscription disabled successfully', undefined);
-    }
-    if (req.method === 'GET' && pathname!.startsWith('/checkout/')) {
-      const tx = [...transactions.values()].find((t) => t.accessCode === pathname!.slice('/checkout/'.length));
-      if (!tx) return refuse(res, 404, 'Checkout not found');
-      res.writeHead(200, { 'content-type': 'text/html' });
-      return res.end(`<html><body>Pay ${tx.amount} ${tx.currency} (${tx.reference})</body></html>`);
     }
     return refuse(res, 404, `no route ${req.method} ${pathname} on this Paystack stand-in`);
   }
