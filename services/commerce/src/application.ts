@@ -1,6 +1,7 @@
 import type { ApplicationContext, Logger, Platform } from '@seren/service-kit';
 import type { Client } from '@temporalio/client';
 import { agentTaskRuntimeOf, type AgentTaskRuntime } from './agent-tasks/settings.js';
+import { proxyRuntimeOf, type ProxyRuntime } from './proxy/settings.js';
 import { publisherSettingsOf, type PublisherSettings } from './publishers/settings.js';
 import { stripeOf, type StripeGateway } from './stripe/client.js';
 import { walletSettingsOf, type WalletSettings } from './wallet/settings.js';
@@ -24,6 +25,8 @@ export interface Commerce extends ApplicationContext {
   wallet: WalletSettings;
   /** publishers: the keyring their upstream secrets are sealed with (COMMERCE_KEK_*) */
   publishers: PublisherSettings;
+  /** the publisher proxy: upstream timeout, the outbound policy (OUTBOUND_ALLOW_PRIVATE), OAuth tokens and database pools */
+  proxy: ProxyRuntime;
   /** agent tasks: the A2A client (through the outbound guard), the task streams' hub, AGENT_TASK_* timings */
   agentTasks: AgentTaskRuntime;
 }
@@ -49,6 +52,7 @@ export function buildCommerce(
     x402,
     wallet: walletSettingsOf(env),
     publishers: publisherSettingsOf(env),
+    proxy: proxyRuntimeOf(env),
     agentTasks: agentTaskRuntimeOf(env, dataSource, logger),
   };
 }

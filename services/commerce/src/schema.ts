@@ -10,6 +10,8 @@ import { paymentMethodsResolvers } from './payment-methods/graphql.js';
 import { paymentMethodsTypeDefs } from './payment-methods/schema.js';
 import { plansResolvers } from './plans/graphql.js';
 import { plansTypeDefs } from './plans/schema.js';
+import { proxyResolvers } from './proxy/graphql.js';
+import { proxyTypeDefs } from './proxy/schema.js';
 import { stripeResolvers } from './stripe/graphql.js';
 import { stripeTypeDefs } from './stripe/schema.js';
 import { walletResolvers } from './wallet/graphql.js';
@@ -28,6 +30,7 @@ const subgraph = gql`
 
 const features: DocumentNode[] = [
   agentTasksTypeDefs,
+  proxyTypeDefs,
   chargesTypeDefs,
   stripeTypeDefs,
   paymentMethodsTypeDefs,
@@ -48,6 +51,7 @@ export const typeDefs: DocumentNode = {
 export function resolvers(commerce: Commerce): GraphQLResolverMap<RequestContext> {
   return mergeResolvers(
     agentTasksResolvers(commerce),
+    proxyResolvers(commerce),
     chargesResolvers(commerce),
     stripeResolvers(commerce),
     paymentMethodsResolvers(commerce),

@@ -5,6 +5,8 @@ import { buildCommerce, type Commerce } from './application.js';
 import { purgeIdempotencyKeys } from './ledger/index.js';
 import { commerceMigrations } from './migrations/index.js';
 import { commerceProjections } from './projections.js';
+import { proxyRoutes } from './proxy/routes.js';
+import { sweepPeriodically } from './proxy/sweep.js';
 import { resolvers, typeDefs } from './schema.js';
 import { stripeRoutes } from './stripe/routes.js';
 import { walletRecoveryConsumer } from './wallet/recovery.js';
@@ -32,12 +34,14 @@ export function startCommerceService(
     build: (platform) => {
       const commerce = buildCommerce(platform, env ?? process.env);
       purgeHourly(commerce, platform.onClose.bind(platform));
+      sweepPeriodically(commerce, platform.onClose.bind(platform));
       platform.onClose(() => void commerce.agentTasks.hub.close());
       return commerce;
     },
     routes: async (commerce, server) => {
       await stripeRoutes(commerce)(server);
       await x402Routes(commerce)(server);
+      await proxyRoutes(commerce)(server);
       await walletRoutes(commerce)(server);
       await agentTaskRoutes(commerce)(server);
     },

@@ -17,6 +17,26 @@ const dropResponseHeaders = new Set([
   'date',
 ]);
 
+/** Request headers an `allHeaders` forward still keeps: one hop's, the caller's credential, and what the edge sets. */
+const neverForwarded = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'content-length',
+  'authorization',
+  'cookie',
+  INTERNAL_TOKEN_HEADER,
+  'x-request-id',
+  'x-forwarded-for',
+]);
+
 export interface ForwardContext {
   route: ForwardRoute;
   params: Record<string, string>;
@@ -71,6 +91,10 @@ export class Forwarder {
       const value = context.headers[name.toLowerCase()];
       if (typeof value === 'string') headers[name.toLowerCase()] = value;
     }
+    if (route.forward.allHeaders)
+      for (const [name, value] of Object.entries(context.headers))
+        if (value !== undefined && !neverForwarded.has(name) && !(name in headers))
+          headers[name] = Array.isArray(value) ? value.join(', ') : value;
     // a streamed body of known length goes on with that length (not re-chunked)
     const length = context.headers['content-length'];
     if (context.body && !Buffer.isBuffer(context.body) && typeof length === 'string')

@@ -140,6 +140,12 @@ export interface ForwardRoute<P extends Product = Product> extends RouteCommon<P
     /** Request headers passed through besides content-type/accept (e.g. `stripe-signature`, `x-payment`). */
     headers?: string[];
     /**
+     * Pass every end-to-end request header (not the hop-by-hop ones, `authorization`, `cookie`, `host`
+     * or the edge's own): the publisher proxy, whose allowlist is each publisher's and is applied by
+     * the owning service.
+     */
+    allHeaders?: boolean;
+    /**
      * By default an error answered in service-kit's `{code, message}` shape is rendered in the product's
      * error shape; set to pass every response through untouched (e.g. a 402 with payment requirements).
      */

@@ -65,6 +65,8 @@ export async function startRestSuite(
     env?: Record<string, string>;
     /** extra content settings (e.g. PAYSTACK_API_BASE, or the TEMPORAL_ADDRESS of a time-skipping server) */
     contentEnv?: Record<string, string>;
+    /** extra commerce settings */
+    commerceEnv?: Record<string, string>;
   } = {},
 ): Promise<RestSuite> {
   // identity's own audit-log group and commerce's own wallet-recovery group: parallel suites
@@ -100,7 +102,17 @@ export async function startRestSuite(
         env: { CONTENT_BILLING_CUSTOMERS_GROUP: billingCustomersGroup, ...options.contentEnv },
       }),
     ),
-    startCommerceService(testServiceEnv('commerce', { env: { WALLET_RECOVERY_GROUP: walletRecoveryGroup } })),
+    startCommerceService(
+      testServiceEnv('commerce', {
+        env: {
+          WALLET_RECOVERY_GROUP: walletRecoveryGroup,
+          // the tests' upstreams (HTTP APIs, PostgreSQL, A2A agents) are loopback servers; other
+          // private addresses (RFC 1918, link-local, metadata) stay refused
+          OUTBOUND_ALLOW_PRIVATE: '127.0.0.0/8,::1/128,localhost',
+          ...options.commerceEnv,
+        },
+      }),
+    ),
     startCrmService(testServiceEnv('crm', { env: { LOCATION_DEFAULTS_GROUP: locationDefaultsGroup } })),
   ]);
   const gateway = await startGateway(

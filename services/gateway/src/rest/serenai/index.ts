@@ -6,6 +6,7 @@ import { paymentsRoutes } from './payments.js';
 import { permissionsRoutes } from './permissions.js';
 import { plansRoutes } from './plans.js';
 import { publisherPaymentsRoutes } from './publisher-payments.js';
+import { publisherProxyRoutes } from './publisher-proxy.js';
 import { rolesRoutes } from './roles.js';
 import { sessionsRoutes } from './sessions.js';
 import { walletRecoveryRoutes } from './wallet-recovery.js';
@@ -23,6 +24,7 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     ...permissionsRoutes,
     ...sessionsRoutes,
     ...publisherPaymentsRoutes,
+    ...publisherProxyRoutes,
     ...walletRecoveryRoutes,
     ...walletRoutes,
     ...paymentsRoutes,
