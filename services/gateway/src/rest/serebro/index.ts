@@ -2,6 +2,7 @@ import type { ProductRoutes, RouteDefinition } from '../types.js';
 import { oauthRoutes } from './oauth.js';
 import { appsRoutes } from './apps.js';
 import { locationsRoutes } from './locations.js';
+import { contactsRoutes } from './contacts.js';
 import { opportunitiesRoutes } from './opportunities.js';
 import { appointmentsRoutes } from './appointments.js';
 
@@ -13,8 +14,9 @@ export const serebroRoutes: ProductRoutes<'serebro'> = {
     ...locationsRoutes,
     ...appsRoutes,
     ...oauthRoutes,
+    ...contactsRoutes,
     ...opportunitiesRoutes,
     ...appointmentsRoutes,
   ] as RouteDefinition<'serebro'>[],
-  implementedSections: ['opportunities', 'appointments'],
+  implementedSections: ['contacts', 'opportunities', 'appointments'],
 };
