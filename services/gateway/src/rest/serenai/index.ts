@@ -1,4 +1,5 @@
 import type { ProductRoutes, RouteDefinition } from '../types.js';
+import { agentTasksRoutes } from './agent-tasks.js';
 import { auditLogsRoutes } from './audit-logs.js';
 import { authRoutes } from './auth.js';
 import { organizationsRoutes } from './organizations.js';
@@ -27,6 +28,7 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     ...publisherProxyRoutes,
     ...walletRecoveryRoutes,
     ...walletRoutes,
+    ...agentTasksRoutes,
     ...paymentsRoutes,
     ...plansRoutes,
     ...stripeWebhookRoutes,
@@ -44,5 +46,6 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     'audit-logs',
     'plans',
     'stripe-webhooks',
+    'agent-tasks',
   ],
 };
