@@ -104,11 +104,17 @@ const specBookingBody = z
     staffId: id.optional().describe("the spec's name for assignedUserId"),
     endTime: instant,
   })
-  .superRefine((body, ctx) => {
-    if (!body.calendarId && !body.serviceId)
-      ctx.addIssue({ code: 'custom', path: ['serviceId'], message: 'serviceId (or calendarId) is required' });
-    if (!body.assignedUserId && !body.staffId)
-      ctx.addIssue({ code: 'custom', path: ['staffId'], message: 'staffId (or assignedUserId) is required' });
+  // the either/or names are checked with the other fields (not only once they all parse), so one
+  // 400 lists every missing field
+  .refine((body) => !!(body?.calendarId || body?.serviceId), {
+    path: ['serviceId'],
+    message: 'serviceId (or calendarId) is required',
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  })
+  .refine((body) => !!(body?.assignedUserId || body?.staffId), {
+    path: ['staffId'],
+    message: 'staffId (or assignedUserId) is required',
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
   });
 
 const listRow = route.operation({
