@@ -61,7 +61,8 @@ export const PaystackSubscriptionLinked = defineEvent({
   version: 1,
   domain: 'content',
   aggregate: 'subscription',
-  description: "Paystack created the plan's recurring subscription (`subscription.create`): its code is known.",
+  description:
+    "Paystack created the plan's recurring subscription (`subscription.create`): its code is known.",
   schema: z.object({
     userId: id,
     subscriptionId: id,

@@ -17,7 +17,11 @@ export const billingCustomersConsumer = (groupId = BILLING_CUSTOMERS_GROUP): Con
   pollIntervalMs: 250,
   handler: async (event, { manager }) => {
     if (event.type === 'UserRegistered') {
-      const { userId, email, registeredAt } = event.data as { userId: string; email: string | null; registeredAt: string };
+      const { userId, email, registeredAt } = event.data as {
+        userId: string;
+        email: string | null;
+        registeredAt: string;
+      };
       if (!email) return; // agents may have none; they have no Serelo plan to pay for
       await manager.query(
         `insert into billing_customers (user_id, email, updated_at) values ($1, $2, $3)
@@ -26,7 +30,11 @@ export const billingCustomersConsumer = (groupId = BILLING_CUSTOMERS_GROUP): Con
         [userId, email, registeredAt],
       );
     } else if (event.type === 'UserProfileUpdated') {
-      const { userId, email, updatedAt } = event.data as { userId: string; email?: string; updatedAt: string };
+      const { userId, email, updatedAt } = event.data as {
+        userId: string;
+        email?: string;
+        updatedAt: string;
+      };
       if (!email) return;
       await manager.query(
         `insert into billing_customers (user_id, email, updated_at) values ($1, $2, $3)

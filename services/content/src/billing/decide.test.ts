@@ -6,7 +6,11 @@ const given = specOf(subscriptionDecider);
 const u = 'u1';
 const paidAt = '2026-01-31T10:00:00.000Z';
 
-const checkout = (reference = 'ref1', plan: 'pro' | 'starter' | 'business' = 'pro', amountCents = 99_900): SubscriptionEvent => ({
+const checkout = (
+  reference = 'ref1',
+  plan: 'pro' | 'starter' | 'business' = 'pro',
+  amountCents = 99_900,
+): SubscriptionEvent => ({
   type: 'SubscriptionCheckoutStarted',
   data: {
     userId: u,
@@ -20,7 +24,11 @@ const checkout = (reference = 'ref1', plan: 'pro' | 'starter' | 'business' = 'pr
     startedAt: paidAt,
   },
 });
-const activated = (reference = 'ref1', plan: 'pro' | 'business' = 'pro', previousPlan: 'free' | 'pro' = 'free'): SubscriptionEvent => ({
+const activated = (
+  reference = 'ref1',
+  plan: 'pro' | 'business' = 'pro',
+  previousPlan: 'free' | 'pro' = 'free',
+): SubscriptionEvent => ({
   type: 'SubscriptionActivated',
   data: {
     userId: u,
@@ -37,10 +45,24 @@ const activated = (reference = 'ref1', plan: 'pro' | 'business' = 'pro', previou
 });
 const cancelled: SubscriptionEvent = {
   type: 'SubscriptionCancelled',
-  data: { userId: u, subscriptionId: 'sub_ref1', plan: 'pro', endDate: '2026-02-28T10:00:00.000Z', by: 'user', cancelledAt: paidAt },
+  data: {
+    userId: u,
+    subscriptionId: 'sub_ref1',
+    plan: 'pro',
+    endDate: '2026-02-28T10:00:00.000Z',
+    by: 'user',
+    cancelledAt: paidAt,
+  },
 };
 const activate = (reference = 'ref1', amountCents = 99_900) =>
-  ({ type: 'ActivateSubscription', userId: u, reference, customerCode: 'CUS_1', amountCents, paidAt }) as const;
+  ({
+    type: 'ActivateSubscription',
+    userId: u,
+    reference,
+    customerCode: 'CUS_1',
+    amountCents,
+    paidAt,
+  }) as const;
 
 describe('a Serelo subscription (one stream per user)', () => {
   it('activates a paid checkout with a monthly cycle from the payment (Jan 31 + 1 month = Feb 28)', () =>
@@ -50,7 +72,9 @@ describe('a Serelo subscription (one stream per user)', () => {
     given([checkout(), activated()]).when(activate()).thenNothing());
 
   it('refuses a charge below the plan price', () =>
-    given([checkout()]).when(activate('ref1', 100)).thenThrows({ code: 'VALIDATION_ERROR', reason: 'PAYMENT_NOT_VERIFIED' }));
+    given([checkout()])
+      .when(activate('ref1', 100))
+      .thenThrows({ code: 'VALIDATION_ERROR', reason: 'PAYMENT_NOT_VERIFIED' }));
 
   it('upgrades mid-cycle at once, keeping the cycle (and so its posts used)', () =>
     given([checkout(), activated(), checkout('ref2', 'business', 199_900)])
@@ -63,39 +87,82 @@ describe('a Serelo subscription (one stream per user)', () => {
       .then([
         {
           type: 'SubscriptionDowngradeScheduled',
-          data: { userId: u, subscriptionId: 'sub_ref1', fromPlan: 'pro', toPlan: 'starter', effectiveAt: '2026-02-28T10:00:00.000Z', scheduledAt: paidAt },
+          data: {
+            userId: u,
+            subscriptionId: 'sub_ref1',
+            fromPlan: 'pro',
+            toPlan: 'starter',
+            effectiveAt: '2026-02-28T10:00:00.000Z',
+            scheduledAt: paidAt,
+          },
         },
       ]);
     const downgrade: SubscriptionEvent = {
       type: 'SubscriptionDowngradeScheduled',
-      data: { userId: u, subscriptionId: 'sub_ref1', fromPlan: 'pro', toPlan: 'starter', effectiveAt: '2026-02-28T10:00:00.000Z', scheduledAt: paidAt },
+      data: {
+        userId: u,
+        subscriptionId: 'sub_ref1',
+        fromPlan: 'pro',
+        toPlan: 'starter',
+        effectiveAt: '2026-02-28T10:00:00.000Z',
+        scheduledAt: paidAt,
+      },
     };
     given([checkout(), activated(), downgrade])
       .when({ type: 'ClosePeriod', userId: u, kind: 'cycle_end', at: '2026-02-28T10:00:00.000Z' })
       .then([
         {
           type: 'SubscriptionCycleStarted',
-          data: { userId: u, subscriptionId: 'sub_ref1', plan: 'starter', previousPlan: 'pro', cycleStart: '2026-02-28T10:00:00.000Z', cycleEnd: '2026-03-28T10:00:00.000Z' },
+          data: {
+            userId: u,
+            subscriptionId: 'sub_ref1',
+            plan: 'starter',
+            previousPlan: 'pro',
+            cycleStart: '2026-02-28T10:00:00.000Z',
+            cycleEnd: '2026-03-28T10:00:00.000Z',
+          },
         },
       ]);
   });
 
   it('refuses the plan already held, and a cancel without a paid plan', () => {
     given([checkout(), activated()])
-      .when({ type: 'StartCheckout', userId: u, subscriptionId: 's', plan: 'pro', reference: 'ref9', paymentMethod: 'card', amountCents: 99_900, authorizationUrl: 'x', now: paidAt })
+      .when({
+        type: 'StartCheckout',
+        userId: u,
+        subscriptionId: 's',
+        plan: 'pro',
+        reference: 'ref9',
+        paymentMethod: 'card',
+        amountCents: 99_900,
+        authorizationUrl: 'x',
+        now: paidAt,
+      })
       .thenThrows({ code: 'CONFLICT', reason: 'ALREADY_SUBSCRIBED' });
-    given([]).when({ type: 'CancelSubscription', userId: u, by: 'user', now: paidAt }).thenThrows({ code: 'CONFLICT', reason: 'NO_ACTIVE_SUBSCRIPTION' });
+    given([])
+      .when({ type: 'CancelSubscription', userId: u, by: 'user', now: paidAt })
+      .thenThrows({ code: 'CONFLICT', reason: 'NO_ACTIVE_SUBSCRIPTION' });
   });
 
   it('cancels until the end of the cycle, once; the end of the cycle then ends it', () => {
-    given([checkout(), activated()]).when({ type: 'CancelSubscription', userId: u, by: 'user', now: paidAt }).then([cancelled]);
-    given([checkout(), activated(), cancelled]).when({ type: 'CancelSubscription', userId: u, by: 'paystack', now: paidAt }).thenNothing();
+    given([checkout(), activated()])
+      .when({ type: 'CancelSubscription', userId: u, by: 'user', now: paidAt })
+      .then([cancelled]);
+    given([checkout(), activated(), cancelled])
+      .when({ type: 'CancelSubscription', userId: u, by: 'paystack', now: paidAt })
+      .thenNothing();
     given([checkout(), activated(), cancelled])
       .when({ type: 'ClosePeriod', userId: u, kind: 'cycle_end', at: '2026-02-28T10:00:00.000Z' })
       .then([
         {
           type: 'SubscriptionEnded',
-          data: { userId: u, subscriptionId: 'sub_ref1', plan: 'pro', reason: 'cancelled', endedAt: '2026-02-28T10:00:00.000Z' },
+          data: {
+            userId: u,
+            subscriptionId: 'sub_ref1',
+            plan: 'pro',
+            reason: 'cancelled',
+            endedAt: '2026-02-28T10:00:00.000Z',
+          },
         },
       ]);
   });
@@ -109,20 +176,45 @@ describe('a Serelo subscription (one stream per user)', () => {
     const failedAt = '2026-02-28T11:00:00.000Z';
     const failed: SubscriptionEvent = {
       type: 'SubscriptionPaymentFailed',
-      data: { userId: u, subscriptionId: 'sub_ref1', plan: 'pro', graceEndsAt: '2026-03-07T11:00:00.000Z', failedAt },
+      data: {
+        userId: u,
+        subscriptionId: 'sub_ref1',
+        plan: 'pro',
+        graceEndsAt: '2026-03-07T11:00:00.000Z',
+        failedAt,
+      },
     };
-    given([checkout(), activated()]).when({ type: 'RecordPaymentFailed', userId: u, subscriptionCode: null, now: failedAt }).then([failed]);
+    given([checkout(), activated()])
+      .when({ type: 'RecordPaymentFailed', userId: u, subscriptionCode: null, now: failedAt })
+      .then([failed]);
     given([checkout(), activated(), failed])
       .when({ type: 'ClosePeriod', userId: u, kind: 'grace_end', at: '2026-03-07T11:00:00.000Z' })
       .then([
         {
           type: 'SubscriptionEnded',
-          data: { userId: u, subscriptionId: 'sub_ref1', plan: 'pro', reason: 'payment_failed', endedAt: '2026-03-07T11:00:00.000Z' },
+          data: {
+            userId: u,
+            subscriptionId: 'sub_ref1',
+            plan: 'pro',
+            reason: 'payment_failed',
+            endedAt: '2026-03-07T11:00:00.000Z',
+          },
         },
       ]);
     given([checkout(), activated(), failed])
       .when({ type: 'RecordRenewalCharge', userId: u, reference: 'renewal1', now: failedAt })
-      .then([{ type: 'SubscriptionPaymentRecovered', data: { userId: u, subscriptionId: 'sub_ref1', plan: 'pro', reference: 'renewal1', recoveredAt: failedAt } }]);
+      .then([
+        {
+          type: 'SubscriptionPaymentRecovered',
+          data: {
+            userId: u,
+            subscriptionId: 'sub_ref1',
+            plan: 'pro',
+            reference: 'renewal1',
+            recoveredAt: failedAt,
+          },
+        },
+      ]);
   });
 });
 

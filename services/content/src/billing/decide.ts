@@ -43,7 +43,13 @@ export type SubscriptionCommand =
       amountCents: number;
       paidAt: string;
     }
-  | { type: 'LinkPaystackSubscription'; userId: string; subscriptionCode: string; nextPaymentDate: string | null; now: string }
+  | {
+      type: 'LinkPaystackSubscription';
+      userId: string;
+      subscriptionCode: string;
+      nextPaymentDate: string | null;
+      now: string;
+    }
   | { type: 'ScheduleDowngrade'; userId: string; plan: PaidTier; now: string }
   | { type: 'CancelSubscription'; userId: string; by: 'user' | 'paystack'; now: string }
   | { type: 'RecordPaymentFailed'; userId: string; subscriptionCode: string | null; now: string }
@@ -67,13 +73,18 @@ export function checkPlanChange(state: SubscriptionState, plan: PaidTier): 'new'
   return rankOf(plan) > rankOf(state.plan) ? 'upgrade' : 'downgrade';
 }
 
-export function decideSubscription(command: SubscriptionCommand, state: SubscriptionState): SubscriptionEvent[] {
+export function decideSubscription(
+  command: SubscriptionCommand,
+  state: SubscriptionState,
+): SubscriptionEvent[] {
   switch (command.type) {
     case 'StartCheckout': {
       if (state.checkouts[command.reference]) return [];
       const change = checkPlanChange(state, command.plan);
-      if (change === 'downgrade') throw errors.conflict('a downgrade needs no payment now', { reason: 'ALREADY_SUBSCRIBED' });
-      const { userId, subscriptionId, plan, reference, paymentMethod, amountCents, authorizationUrl, now } = command;
+      if (change === 'downgrade')
+        throw errors.conflict('a downgrade needs no payment now', { reason: 'ALREADY_SUBSCRIBED' });
+      const { userId, subscriptionId, plan, reference, paymentMethod, amountCents, authorizationUrl, now } =
+        command;
       return [
         {
           type: 'SubscriptionCheckoutStarted',
@@ -102,7 +113,8 @@ export function decideSubscription(command: SubscriptionCommand, state: Subscrip
         );
       // An upgrade of a paid plan keeps the cycle and its posts used (a higher limit at once); from
       // free (or a cancelled plan) a new cycle starts at the payment.
-      const keepCycle = (state.status === 'active' || state.status === 'past_due') && state.cycleStart && state.cycleEnd;
+      const keepCycle =
+        (state.status === 'active' || state.status === 'past_due') && state.cycleStart && state.cycleEnd;
       const cycleStart = keepCycle ? state.cycleStart! : command.paidAt;
       const cycleEnd = keepCycle ? state.cycleEnd! : addMonths(new Date(command.paidAt), 1).toISOString();
       return [
@@ -124,7 +136,8 @@ export function decideSubscription(command: SubscriptionCommand, state: Subscrip
       ];
     }
     case 'LinkPaystackSubscription': {
-      if (!paid(state) || !state.subscriptionId || state.subscriptionCode === command.subscriptionCode) return [];
+      if (!paid(state) || !state.subscriptionId || state.subscriptionCode === command.subscriptionCode)
+        return [];
       return [
         {
           type: 'PaystackSubscriptionLinked',
@@ -181,7 +194,11 @@ export function decideSubscription(command: SubscriptionCommand, state: Subscrip
     }
     case 'RecordPaymentFailed': {
       if (state.status !== 'active') return [];
-      if (command.subscriptionCode && state.subscriptionCode && command.subscriptionCode !== state.subscriptionCode)
+      if (
+        command.subscriptionCode &&
+        state.subscriptionCode &&
+        command.subscriptionCode !== state.subscriptionCode
+      )
         return []; // an invoice of a subscription this user no longer has
       return [
         {
@@ -233,7 +250,13 @@ export function decideSubscription(command: SubscriptionCommand, state: Subscrip
         return [
           {
             type: 'SubscriptionEnded',
-            data: { userId, subscriptionId: state.subscriptionId!, plan: state.plan as PaidTier, reason: 'cancelled', endedAt: at },
+            data: {
+              userId,
+              subscriptionId: state.subscriptionId!,
+              plan: state.plan as PaidTier,
+              reason: 'cancelled',
+              endedAt: at,
+            },
           },
         ];
       const plan = state.pendingPlan ?? (state.plan as PaidTier);

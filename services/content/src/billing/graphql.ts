@@ -17,8 +17,10 @@ export function billingResolvers(content: Content): Resolvers {
       subscriptionHistory: resolver(content, (c, request) => getSubscriptionHistory(c, request)),
     },
     Mutation: {
-      createSubscription: resolver(content, (c, request, args: { plan: string; paymentMethod?: string | null }) =>
-        createSubscription(c, request, args),
+      createSubscription: resolver(
+        content,
+        (c, request, args: { plan: string; paymentMethod?: string | null }) =>
+          createSubscription(c, request, args),
       ),
       cancelSubscription: resolver(content, (c, request) => cancelSubscription(c, request)),
     },

@@ -28,13 +28,22 @@ describe('Paystack client (contract test against a local server speaking Paystac
     expect(await fresh.ensurePlan({ name: 'Serelo pro', amountMinor: 99_900, currency: 'ZAR' })).toBe(code);
     const created = paystack.requests.filter((r) => r.method === 'POST' && r.path === '/plan');
     expect(created).toHaveLength(1);
-    expect(created[0]!.body).toEqual({ name: 'Serelo pro', amount: 99_900, interval: 'monthly', currency: 'ZAR' });
+    expect(created[0]!.body).toEqual({
+      name: 'Serelo pro',
+      amount: 99_900,
+      interval: 'monthly',
+      currency: 'ZAR',
+    });
     expect(created[0]!.authorization).toBe(`Bearer ${paystack.secretKey}`);
     expect(created[0]!.contentType).toBe('application/json');
   });
 
   it('initializes a transaction on the plan (amount in cents) and verifies it once paid', async () => {
-    const planCode = await client.ensurePlan({ name: 'Serelo starter', amountMinor: 39_900, currency: 'ZAR' });
+    const planCode = await client.ensurePlan({
+      name: 'Serelo starter',
+      amountMinor: 39_900,
+      currency: 'ZAR',
+    });
     const checkout = await client.initializeTransaction({
       email: 'ada@example.com',
       amountMinor: 39_900,
@@ -75,21 +84,38 @@ describe('Paystack client (contract test against a local server speaking Paystac
   it('fetches, disables (with the email token) and creates subscriptions', async () => {
     const [subscription] = [...paystack.subscriptions.values()];
     const fetched = await client.fetchSubscription(subscription!.subscriptionCode);
-    expect(fetched).toEqual({ subscriptionCode: subscription!.subscriptionCode, emailToken: subscription!.emailToken, status: 'active' });
+    expect(fetched).toEqual({
+      subscriptionCode: subscription!.subscriptionCode,
+      emailToken: subscription!.emailToken,
+      status: 'active',
+    });
     await client.disableSubscription({ code: fetched.subscriptionCode, token: fetched.emailToken });
     expect((await client.fetchSubscription(fetched.subscriptionCode)).status).toBe('non-renewing');
     const planCode = await client.ensurePlan({ name: 'Serelo pro', amountMinor: 99_900, currency: 'ZAR' });
-    const created = await client.createSubscription({ customer: subscription!.customerCode, planCode, startDate: '2027-01-01T00:00:00.000Z' });
+    const created = await client.createSubscription({
+      customer: subscription!.customerCode,
+      planCode,
+      startDate: '2027-01-01T00:00:00.000Z',
+    });
     expect(created.subscriptionCode).toMatch(/^SUB_/);
-    expect(paystack.requests.at(-1)!.body).toEqual({ customer: subscription!.customerCode, plan: planCode, start_date: '2027-01-01T00:00:00.000Z' });
+    expect(paystack.requests.at(-1)!.body).toEqual({
+      customer: subscription!.customerCode,
+      plan: planCode,
+      start_date: '2027-01-01T00:00:00.000Z',
+    });
   });
 
   it("surfaces Paystack's refusal message and does not retry a 4xx", async () => {
     const before = paystack.requests.length;
-    await expect(client.verifyTransaction('no-such-reference')).rejects.toThrow(/404: Transaction reference not found/);
+    await expect(client.verifyTransaction('no-such-reference')).rejects.toThrow(
+      /404: Transaction reference not found/,
+    );
     expect(paystack.requests.length - before).toBe(1);
     const wrongKey = new PaystackClient({ baseUrl: paystack.url, secretKey: 'sk_test_wrong', retries: 0 });
-    await expect(wrongKey.verifyTransaction('srl_contract_1')).rejects.toMatchObject({ httpStatus: 401, transient: false });
+    await expect(wrongKey.verifyTransaction('srl_contract_1')).rejects.toMatchObject({
+      httpStatus: 401,
+      transient: false,
+    });
   });
 
   it('retries a 5xx or 429 and succeeds', async () => {
@@ -114,7 +140,9 @@ describe('Paystack client (contract test against a local server speaking Paystac
     const signature = paystackSignature(paystack.secretKey, body);
     expect(signature).toMatch(/^[0-9a-f]{128}$/);
     expect(paystackSignatureValid(paystack.secretKey, body, signature)).toBe(true);
-    expect(paystackSignatureValid(paystack.secretKey, Buffer.concat([body, Buffer.from(' ')]), signature)).toBe(false);
+    expect(
+      paystackSignatureValid(paystack.secretKey, Buffer.concat([body, Buffer.from(' ')]), signature),
+    ).toBe(false);
     expect(paystackSignatureValid('sk_test_other', body, signature)).toBe(false);
     expect(paystackSignatureValid(paystack.secretKey, body, undefined)).toBe(false);
     expect(paystackSignatureValid(paystack.secretKey, body, 'abc')).toBe(false);

@@ -124,7 +124,9 @@ export class PaystackClient implements PaymentProvider {
         const name = (error as { name?: string } | null)?.name;
         const timedOut = name === 'TimeoutError' || name === 'AbortError';
         last = new PaystackError(
-          timedOut ? `Paystack ${method} ${path} timed out after ${this.timeoutMs} ms` : `Paystack ${method} ${path} failed: ${(error as Error).message}`,
+          timedOut
+            ? `Paystack ${method} ${path} timed out after ${this.timeoutMs} ms`
+            : `Paystack ${method} ${path} failed: ${(error as Error).message}`,
           null,
           true,
         );
@@ -165,7 +167,11 @@ export class PaystackClient implements PaymentProvider {
         ...(input.metadata ? { metadata: input.metadata } : {}),
       },
     );
-    return { authorizationUrl: data.authorization_url, accessCode: data.access_code, reference: data.reference };
+    return {
+      authorizationUrl: data.authorization_url,
+      accessCode: data.access_code,
+      reference: data.reference,
+    };
   }
 
   async verifyTransaction(reference: string): Promise<VerifiedTransaction> {
@@ -193,12 +199,15 @@ export class PaystackClient implements PaymentProvider {
     const key = `${input.name}:${input.amountMinor}:${input.currency}`;
     const known = this.planCodes.get(key);
     if (known) return known;
-    const existing = await this.call<{ name: string; plan_code: string; amount: number; interval: string; currency: string }[]>(
-      'GET',
-      `/plan?perPage=100&interval=monthly&amount=${input.amountMinor}`,
-    );
+    const existing = await this.call<
+      { name: string; plan_code: string; amount: number; interval: string; currency: string }[]
+    >('GET', `/plan?perPage=100&interval=monthly&amount=${input.amountMinor}`);
     let code = existing.find(
-      (p) => p.name === input.name && Number(p.amount) === input.amountMinor && p.currency === input.currency && p.interval === 'monthly',
+      (p) =>
+        p.name === input.name &&
+        Number(p.amount) === input.amountMinor &&
+        p.currency === input.currency &&
+        p.interval === 'monthly',
     )?.plan_code;
     if (!code) {
       const created = await this.call<{ plan_code: string }>('POST', '/plan', {
@@ -214,11 +223,15 @@ export class PaystackClient implements PaymentProvider {
   }
 
   async createSubscription(input: { customer: string; planCode: string; startDate?: string }) {
-    const data = await this.call<{ subscription_code: string; email_token?: string | null }>('POST', '/subscription', {
-      customer: input.customer,
-      plan: input.planCode,
-      ...(input.startDate ? { start_date: input.startDate } : {}),
-    });
+    const data = await this.call<{ subscription_code: string; email_token?: string | null }>(
+      'POST',
+      '/subscription',
+      {
+        customer: input.customer,
+        plan: input.planCode,
+        ...(input.startDate ? { start_date: input.startDate } : {}),
+      },
+    );
     return { subscriptionCode: data.subscription_code, emailToken: data.email_token ?? null };
   }
 
@@ -244,7 +257,11 @@ export function paystackSignature(secretKey: string, rawBody: Buffer | string): 
   return createHmac('sha512', secretKey).update(rawBody).digest('hex');
 }
 
-export function paystackSignatureValid(secretKey: string, rawBody: Buffer, signature: string | undefined): boolean {
+export function paystackSignatureValid(
+  secretKey: string,
+  rawBody: Buffer,
+  signature: string | undefined,
+): boolean {
   if (!signature || !/^[0-9a-f]{128}$/i.test(signature)) return false;
   const expected = Buffer.from(paystackSignature(secretKey, rawBody), 'hex');
   return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
@@ -259,7 +276,8 @@ export function paymentProviderOf(env: Record<string, string | undefined>): Paym
   const secretKey = env.PAYSTACK_SECRET_KEY?.trim();
   if (!secretKey) return null;
   const timeoutMs = Number(env.PAYSTACK_TIMEOUT_MS ?? 10_000);
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 100) throw new Error('PAYSTACK_TIMEOUT_MS must be an integer of at least 100');
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100)
+    throw new Error('PAYSTACK_TIMEOUT_MS must be an integer of at least 100');
   return new PaystackClient({
     baseUrl: env.PAYSTACK_API_BASE?.trim() || 'https://api.paystack.co',
     secretKey,

@@ -39,7 +39,14 @@ export const plans = {
     bulkLimit: 100,
     voices,
   },
-  pro: { tier: 'pro', priceCents: 99_900, postsPerMonth: 200, concurrentGenerations: 10, bulkLimit: 500, voices },
+  pro: {
+    tier: 'pro',
+    priceCents: 99_900,
+    postsPerMonth: 200,
+    concurrentGenerations: 10,
+    bulkLimit: 500,
+    voices,
+  },
   business: {
     tier: 'business',
     priceCents: 199_900,
@@ -61,7 +68,8 @@ export const plans = {
 export type PlanTier = PlanTierName;
 
 /** The order of the tiers: a higher rank is an upgrade (applies at once), a lower one a downgrade (at the cycle's end). */
-export const rankOf = (tier: PlanTier) => (['free', 'starter', 'pro', 'business', 'enterprise'] as const).indexOf(tier);
+export const rankOf = (tier: PlanTier) =>
+  (['free', 'starter', 'pro', 'business', 'enterprise'] as const).indexOf(tier);
 
 /** Every user starts on the free plan (the spec's registration answers `subscription_tier: free`). */
 export const DEFAULT_TIER: PlanTier = 'free';

@@ -43,7 +43,9 @@ export const subscriptionsProjection = defineProjection<SubscriptionEvent>({
            where user_id = $1`,
           [d.userId, d.subscriptionId, d.plan, d.cycleStart, d.cycleEnd, d.customerCode, at],
         );
-        await manager.query(`update subscription_checkouts set status = 'paid' where reference = $1`, [d.reference]);
+        await manager.query(`update subscription_checkouts set status = 'paid' where reference = $1`, [
+          d.reference,
+        ]);
         return;
       }
       case 'PaystackSubscriptionLinked':
@@ -53,11 +55,10 @@ export const subscriptionsProjection = defineProjection<SubscriptionEvent>({
         );
         return;
       case 'SubscriptionDowngradeScheduled':
-        await manager.query(`update subscriptions set pending_plan = $2, updated_at = $3 where user_id = $1`, [
-          event.data.userId,
-          event.data.toPlan,
-          at,
-        ]);
+        await manager.query(
+          `update subscriptions set pending_plan = $2, updated_at = $3 where user_id = $1`,
+          [event.data.userId, event.data.toPlan, at],
+        );
         return;
       case 'SubscriptionCycleStarted': {
         const d = event.data;
@@ -140,13 +141,25 @@ export const subscriptionHistoryProjection = defineProjection<SubscriptionEvent>
     const plan =
       change.plan ||
       (
-        (await manager.query(`select plan from subscriptions where user_id = $1`, [userId])) as { plan: string }[]
+        (await manager.query(`select plan from subscriptions where user_id = $1`, [userId])) as {
+          plan: string;
+        }[]
       )[0]?.plan ||
       'free';
     await manager.query(
       `insert into subscription_history (event_id, user_id, subscription_id, change, plan, status, detail, occurred_at, position)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (event_id) do nothing`,
-      [event.id, userId, subscriptionId, event.type, plan, change.status, JSON.stringify(detail), change.occurredAt, event.position],
+      [
+        event.id,
+        userId,
+        subscriptionId,
+        event.type,
+        plan,
+        change.status,
+        JSON.stringify(detail),
+        change.occurredAt,
+        event.position,
+      ],
     );
   },
 });

@@ -3,7 +3,12 @@ import type { EntityManager } from 'typeorm';
 import { postsUsed } from '../posts/queries.js';
 import { subscriptionDecider } from './decide.js';
 import { planOf, type PlanTier } from './plans.js';
-import { cycleOf, subscriptionStream, type SubscriptionEvent, type SubscriptionState } from './subscription.js';
+import {
+  cycleOf,
+  subscriptionStream,
+  type SubscriptionEvent,
+  type SubscriptionState,
+} from './subscription.js';
 
 type Reader = Pick<ApplicationContext, 'store' | 'dataSource'>;
 

@@ -16,8 +16,10 @@ export function billingRoutes(content: Content) {
     await server.register(async (scope) => {
       // every body in this scope stays raw bytes, whatever its content type says
       scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) =>
-        done(null, body),
+      scope.addContentTypeParser(
+        '*',
+        { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
+        (_request, body, done) => done(null, body),
       );
       scope.post('/internal/billing/paystack/webhook', async (request, reply) => {
         const signature = request.headers['x-paystack-signature'];
@@ -33,7 +35,11 @@ export function billingRoutes(content: Content) {
           if (!isDomainError(error)) throw error;
           return reply
             .status(httpStatusOf[error.code])
-            .send({ code: error.code, message: error.message, ...(error.reason ? { reason: error.reason } : {}) });
+            .send({
+              code: error.code,
+              message: error.message,
+              ...(error.reason ? { reason: error.reason } : {}),
+            });
         }
       });
     });

@@ -25,7 +25,16 @@ import {
 import { subscriptionStream, timerOf, type PaidTier, type SubscriptionTimer } from './subscription.js';
 
 /** Paystack's payment channels; the spec's example sends `card`. */
-export const paymentMethods = ['card', 'bank', 'ussd', 'qr', 'mobile_money', 'bank_transfer', 'eft', 'apple_pay'] as const;
+export const paymentMethods = [
+  'card',
+  'bank',
+  'ussd',
+  'qr',
+  'mobile_money',
+  'bank_transfer',
+  'eft',
+  'apple_pay',
+] as const;
 
 export const subscriptionLifecycleWorkflowId = (userId: string) => `subscription-lifecycle-${userId}`;
 
@@ -97,13 +106,17 @@ export async function createSubscription(
 ): Promise<SubscriptionCreated> {
   const userId = userOf(request);
   if (input.plan === 'free')
-    throw validationError('the free plan needs no subscription: cancel the paid one instead', { field: 'plan' });
+    throw validationError('the free plan needs no subscription: cancel the paid one instead', {
+      field: 'plan',
+    });
   if (!(paidPlanTiers as readonly string[]).includes(input.plan))
     throw validationError(`plan must be one of ${paidPlanTiers.join(', ')}`, { field: 'plan' });
   const plan = input.plan as PaidTier;
   const paymentMethod = input.paymentMethod ?? 'card';
   if (!(paymentMethods as readonly string[]).includes(paymentMethod))
-    throw validationError(`payment_method must be one of ${paymentMethods.join(', ')}`, { field: 'payment_method' });
+    throw validationError(`payment_method must be one of ${paymentMethods.join(', ')}`, {
+      field: 'payment_method',
+    });
   const payments = paymentsOf(content);
   const state = await subscriptionStateOf(content, userId);
   const change = checkPlanChange(state, plan);
@@ -116,7 +129,13 @@ export async function createSubscription(
     // cycle's end, when the timer creates the lower plan's subscription.
     await disablePaystackSubscription(content, state.subscriptionCode);
     await scheduleSubscriptionTimer(content, userId);
-    return { subscriptionId: state.subscriptionId!, plan, status: 'active', authorizationUrl: null, reference: null };
+    return {
+      subscriptionId: state.subscriptionId!,
+      plan,
+      status: 'active',
+      authorizationUrl: null,
+      reference: null,
+    };
   }
 
   const email = await emailOf(content, userId);
@@ -125,7 +144,11 @@ export async function createSubscription(
       reason: 'NO_ACTIVE_SUBSCRIPTION',
     });
   const { priceCents } = planOf(plan);
-  const planCode = await payments.ensurePlan({ name: paystackPlanName(plan), amountMinor: priceCents, currency: CURRENCY });
+  const planCode = await payments.ensurePlan({
+    name: paystackPlanName(plan),
+    amountMinor: priceCents,
+    currency: CURRENCY,
+  });
   const subscriptionId = `sub_${randomUUID().replaceAll('-', '')}`;
   const reference = `srl_${randomUUID().replaceAll('-', '')}`;
   const checkout = await payments.initializeTransaction({
@@ -154,7 +177,13 @@ export async function createSubscription(
     },
     metadata,
   );
-  return { subscriptionId, plan, status: 'pending', authorizationUrl: checkout.authorizationUrl, reference: checkout.reference };
+  return {
+    subscriptionId,
+    plan,
+    status: 'pending',
+    authorizationUrl: checkout.authorizationUrl,
+    reference: checkout.reference,
+  };
 }
 
 /** The name of a tier's monthly plan at Paystack (looked up by name and amount, created when missing). */
@@ -172,7 +201,10 @@ export interface SubscriptionCancellation {
  * the end of the billing cycle (no refund), when the timer drops the user to free. Cancelling again
  * answers the same.
  */
-export async function cancelSubscription(content: Content, request: RequestOrigin): Promise<SubscriptionCancellation> {
+export async function cancelSubscription(
+  content: Content,
+  request: RequestOrigin,
+): Promise<SubscriptionCancellation> {
   const userId = userOf(request);
   const state = await subscriptionStateOf(content, userId);
   if (state.status === 'active' || state.status === 'past_due') {
@@ -249,7 +281,9 @@ export async function handlePaystackWebhook(
 ): Promise<WebhookOutcome> {
   const payments = paymentsOf(content);
   if (!payments.verifySignature(rawBody, signature))
-    throw billingErrors.unauthenticated('the x-paystack-signature does not match the body', { reason: 'INVALID_SIGNATURE' });
+    throw billingErrors.unauthenticated('the x-paystack-signature does not match the body', {
+      reason: 'INVALID_SIGNATURE',
+    });
   let event: PaystackEvent;
   try {
     event = JSON.parse(rawBody.toString('utf8')) as PaystackEvent;
@@ -259,7 +293,11 @@ export async function handlePaystackWebhook(
   if (typeof event?.event !== 'string' || typeof event.data !== 'object' || event.data === null)
     throw validationError('a Paystack event has `event` and `data`');
   const eventId = paystackEventId(event, rawBody);
-  const metadata: EventMetadata = { actor: 'paystack', correlationId: eventId, traceparent: origin.traceparent };
+  const metadata: EventMetadata = {
+    actor: 'paystack',
+    correlationId: eventId,
+    traceparent: origin.traceparent,
+  };
   const now = content.now().toISOString();
 
   // What the event means, worked out before the transaction (a verification is a network call).
@@ -287,11 +325,18 @@ export async function handlePaystackWebhook(
     // also on a duplicate: Paystack redelivers when our answer was lost, and the timer may be what failed
     if (after.status !== 'free') await scheduleSubscriptionTimer(content, command.userId);
   }
-  content.logger.info({ eventId, event: event.event, duplicate: outcome.duplicate, applied: !!command }, 'paystack webhook');
+  content.logger.info(
+    { eventId, event: event.event, duplicate: outcome.duplicate, applied: !!command },
+    'paystack webhook',
+  );
   return { received: true, duplicate: outcome.duplicate };
 }
 
-async function commandOf(content: Content, event: PaystackEvent, now: string): Promise<SubscriptionCommand | null> {
+async function commandOf(
+  content: Content,
+  event: PaystackEvent,
+  now: string,
+): Promise<SubscriptionCommand | null> {
   const d = event.data;
   switch (event.event) {
     case 'charge.success': {
@@ -301,9 +346,12 @@ async function commandOf(content: Content, event: PaystackEvent, now: string): P
         // the webhook says it was paid; Paystack's verify endpoint says so too before the plan applies
         const verified = await paymentsOf(content).verifyTransaction(d.reference);
         if (verified.status !== 'success' || verified.currency !== CURRENCY)
-          throw billingErrors.validationError(`transaction ${d.reference} is ${verified.status} in ${verified.currency}`, {
-            reason: 'PAYMENT_NOT_VERIFIED',
-          });
+          throw billingErrors.validationError(
+            `transaction ${d.reference} is ${verified.status} in ${verified.currency}`,
+            {
+              reason: 'PAYMENT_NOT_VERIFIED',
+            },
+          );
         return {
           type: 'ActivateSubscription',
           userId: checkoutUser,
@@ -315,7 +363,9 @@ async function commandOf(content: Content, event: PaystackEvent, now: string): P
       }
       // a renewal of a subscription: it may end a past_due grace period
       const renewingUser = await userOfCustomer(content, d.customer);
-      return renewingUser ? { type: 'RecordRenewalCharge', userId: renewingUser, reference: d.reference, now } : null;
+      return renewingUser
+        ? { type: 'RecordRenewalCharge', userId: renewingUser, reference: d.reference, now }
+        : null;
     }
     case 'subscription.create': {
       if (!d.subscription_code) return null;
@@ -341,7 +391,9 @@ async function commandOf(content: Content, event: PaystackEvent, now: string): P
     }
     case 'invoice.payment_failed': {
       const code = d.subscription?.subscription_code ?? null;
-      const userId = (code && (await userOfSubscriptionCode(content, code))) || (await userOfCustomer(content, d.customer));
+      const userId =
+        (code && (await userOfSubscriptionCode(content, code))) ||
+        (await userOfCustomer(content, d.customer));
       return userId ? { type: 'RecordPaymentFailed', userId, subscriptionCode: code, now } : null;
     }
     default:
@@ -358,10 +410,17 @@ async function afterPaystackEvent(
 ): Promise<void> {
   for (const event of events) {
     // an upgrade: the old plan's Paystack subscription stops; the new plan's replaces it
-    if (event.type === 'SubscriptionActivated' && (event.data as { previousPlan: string }).previousPlan !== 'free')
+    if (
+      event.type === 'SubscriptionActivated' &&
+      (event.data as { previousPlan: string }).previousPlan !== 'free'
+    )
       await disablePaystackSubscription(content, codes.before);
     // cancelled before Paystack had created it: it must not renew
-    if (event.type === 'PaystackSubscriptionLinked' && command.type === 'LinkPaystackSubscription' && codes.status === 'cancelled')
+    if (
+      event.type === 'PaystackSubscriptionLinked' &&
+      command.type === 'LinkPaystackSubscription' &&
+      codes.status === 'cancelled'
+    )
       await disablePaystackSubscription(content, codes.after);
   }
 }
@@ -400,7 +459,11 @@ export async function closeSubscriptionPeriod(
           currency: CURRENCY,
         });
         await content.payments.createSubscription({ customer: state.customerCode, planCode });
-      } else content.logger.warn({ userId }, 'a downgrade applied without a Paystack customer: nothing will be charged');
+      } else
+        content.logger.warn(
+          { userId },
+          'a downgrade applied without a Paystack customer: nothing will be charged',
+        );
     }
     if (event.type === 'SubscriptionEnded' && event.data.reason === 'payment_failed')
       await disablePaystackSubscription(content, before.subscriptionCode);

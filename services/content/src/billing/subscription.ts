@@ -80,7 +80,10 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
   switch (event.type) {
     case 'SubscriptionCheckoutStarted': {
       const { reference, subscriptionId, plan, amountCents } = event.data;
-      return { ...base, checkouts: { ...state.checkouts, [reference]: { subscriptionId, plan, amountCents } } };
+      return {
+        ...base,
+        checkouts: { ...state.checkouts, [reference]: { subscriptionId, plan, amountCents } },
+      };
     }
     case 'SubscriptionActivated': {
       const d = event.data;
@@ -120,7 +123,12 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
     case 'SubscriptionPaymentFailed':
       return { ...base, status: 'past_due', graceEndsAt: event.data.graceEndsAt };
     case 'SubscriptionPaymentRecovered':
-      return { ...base, status: 'active', graceEndsAt: null, charged: [...state.charged, event.data.reference] };
+      return {
+        ...base,
+        status: 'active',
+        graceEndsAt: null,
+        charged: [...state.charged, event.data.reference],
+      };
     case 'SubscriptionEnded':
       return {
         ...base,

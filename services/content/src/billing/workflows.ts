@@ -25,7 +25,7 @@ export async function subscriptionLifecycle(input: SubscriptionLifecycleInput): 
   setHandler(subscriptionChanged, () => {
     changed = true;
   });
-  for (let closed = 0; closed < PERIODS_PER_RUN; ) {
+  for (let closed = 0; closed < PERIODS_PER_RUN;) {
     changed = false; // before the read: a change signalled during it is read again
     const timer = await steps.nextSubscriptionTimer(input.userId);
     if (!timer) return; // free: nothing to wait for (the next subscription starts a new timer)

@@ -49,7 +49,9 @@ export class CreateBilling1796600000000 {
         occurred_at timestamptz not null,
         position bigint not null
       )`);
-    await runner.query(`create index subscription_history_by_user on subscription_history (user_id, position)`);
+    await runner.query(
+      `create index subscription_history_by_user on subscription_history (user_id, position)`,
+    );
     await runner.query(`
       create table paystack_webhook_events (
         event_id text primary key,

@@ -14,7 +14,8 @@ export function usersResolvers(content: Content): GraphQLResolverMap<RequestCont
   return {
     User: {
       __resolveReference: (reference: UserReference) => ({ id: reference.id }),
-      subscriptionTier: async (user: UserReference) => (await billingOf(content, user.id, content.now())).tier,
+      subscriptionTier: async (user: UserReference) =>
+        (await billingOf(content, user.id, content.now())).tier,
       quota: async (user: UserReference) => {
         const { plan, cycle } = await billingOf(content, user.id, content.now());
         return quotaOf(plan, await postsUsedIn(content, user.id, cycle.period), cycle);

@@ -10,7 +10,9 @@ describe('Serelo quota', () => {
       postsLimit: 10,
       resetDate: '2025-11-01T00:00:00.000Z',
     });
-    expect(cycleOf(free, new Date('2025-12-31T23:59:59Z')).end.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(cycleOf(free, new Date('2025-12-31T23:59:59Z')).end.toISOString()).toBe(
+      '2026-01-01T00:00:00.000Z',
+    );
   });
 
   it("on a paid plan, resets at its billing cycle's end, unlimited on enterprise", () => {

@@ -55,7 +55,14 @@ export interface FakePaystack {
   requests: RecordedRequest[];
   transactions: Map<string, FakeTransaction>;
   subscriptions: Map<string, FakeSubscription>;
-  plans: { id: number; name: string; plan_code: string; amount: number; interval: string; currency: string }[];
+  plans: {
+    id: number;
+    name: string;
+    plan_code: string;
+    amount: number;
+    interval: string;
+    currency: string;
+  }[];
   /** the next `times` calls to `path` (a prefix) answer `status` (or hang for `hangMs` first) */
   fail(path: string, options: { status?: number; times?: number; hangMs?: number }): void;
   /** the customer completes the checkout of `reference` (what Paystack's checkout page does) */
@@ -72,7 +79,9 @@ export interface FakePaystack {
 
 const code = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
 
-export async function startFakePaystack(secretKey = `sk_test_${randomBytes(12).toString('hex')}`): Promise<FakePaystack> {
+export async function startFakePaystack(
+  secretKey = `sk_test_${randomBytes(12).toString('hex')}`,
+): Promise<FakePaystack> {
   const requests: RecordedRequest[] = [];
   const transactions = new Map<string, FakeTransaction>();
   const subscriptions = new Map<string, FakeSubscription>();
@@ -97,7 +106,8 @@ export async function startFakePaystack(secretKey = `sk_test_${randomBytes(12).t
   };
   const ok = (res: ServerResponse, message: string, data: unknown, meta?: unknown) =>
     send(res, 200, { status: true, message, data, ...(meta ? { meta } : {}) });
-  const refuse = (res: ServerResponse, status: number, message: string) => send(res, status, { status: false, message });
+  const refuse = (res: ServerResponse, status: number, message: string) =>
+    send(res, status, { status: false, message });
 
   async function readJson(req: IncomingMessage): Promise<unknown> {
     const chunks: Buffer[] = [];
@@ -161,7 +171,9 @@ export async function startFakePaystack(secretKey = `sk_test_${randomBytes(12).t
     const params = new URLSearchParams(query);
     // the checkout page is the customer's browser, not an API call: no secret key
     if (req.method === 'GET' && pathname!.startsWith('/checkout/')) {
-      const tx = [...transactions.values()].find((t) => t.accessCode === pathname!.slice('/checkout/'.length));
+      const tx = [...transactions.values()].find(
+        (t) => t.accessCode === pathname!.slice('/checkout/'.length),
+      );
       if (!tx) return refuse(res, 404, 'Checkout not found');
       res.writeHead(200, { 'content-type': 'text/html' });
       return res.end(`<html><body>Pay ${tx.amount} ${tx.currency} (${tx.reference})</body></html>`);
@@ -170,7 +182,8 @@ export async function startFakePaystack(secretKey = `sk_test_${randomBytes(12).t
     const b = (body ?? {}) as Record<string, unknown>;
 
     if (req.method === 'POST' && pathname === '/transaction/initialize') {
-      if (typeof b.email !== 'string' || !b.email.includes('@')) return refuse(res, 400, 'Invalid Email Address Passed');
+      if (typeof b.email !== 'string' || !b.email.includes('@'))
+        return refuse(res, 400, 'Invalid Email Address Passed');
       const planCode = typeof b.plan === 'string' ? b.plan : null;
       const plan = planCode ? plans.find((p) => p.plan_code === planCode) : undefined;
       if (planCode && !plan) return refuse(res, 400, 'Invalid plan code');
@@ -225,7 +238,11 @@ export async function startFakePaystack(secretKey = `sk_test_${randomBytes(12).t
       const data = plans.filter(
         (p) => (!amount || p.amount === Number(amount)) && (!interval || p.interval === interval),
       );
-      return ok(res, 'Plans retrieved', data, { total: data.length, perPage: Number(params.get('perPage') ?? 50), page: 1 });
+      return ok(res, 'Plans retrieved', data, {
+        total: data.length,
+        perPage: Number(params.get('perPage') ?? 50),
+        page: 1,
+      });
     }
     if (req.method === 'POST' && pathname === '/plan') {
       if (typeof b.name !== 'string' || !Number.isInteger(b.amount) || typeof b.interval !== 'string')
@@ -242,10 +259,17 @@ export async function startFakePaystack(secretKey = `sk_test_${randomBytes(12).t
       return ok(res, 'Plan created', plan);
     }
     if (req.method === 'POST' && pathname === '/subscription') {
-      const customer = [...customers.values()].find((c) => c.customerCode === b.customer || c.email === b.customer);
+      const customer = [...customers.values()].find(
+        (c) => c.customerCode === b.customer || c.email === b.customer,
+      );
       if (!customer) return refuse(res, 400, 'Customer not found');
       if (!plans.some((p) => p.plan_code === b.plan)) return refuse(res, 400, 'Plan not found');
-      const s = subscribe(customer.customerCode, customer.email, b.plan as string, (b.start_date as string) ?? null);
+      const s = subscribe(
+        customer.customerCode,
+        customer.email,
+        b.plan as string,
+        (b.start_date as string) ?? null,
+      );
       return ok(res, 'Subscription successfully created', subscriptionData(s));
     }
     if (req.method === 'GET' && pathname!.startsWith('/subscription/')) {
@@ -291,7 +315,13 @@ export async function startFakePaystack(secretKey = `sk_test_${randomBytes(12).t
       tx.status = 'success';
       tx.paidAt = new Date().toISOString();
       tx.customerCode = customer.customerCode;
-      if (tx.planCode && ![...subscriptions.values()].some((s) => s.planCode === tx.planCode && s.customerCode === customer.customerCode && s.status === 'active'))
+      if (
+        tx.planCode &&
+        ![...subscriptions.values()].some(
+          (s) =>
+            s.planCode === tx.planCode && s.customerCode === customer.customerCode && s.status === 'active',
+        )
+      )
         subscribe(customer.customerCode, tx.email, tx.planCode, null);
       return tx;
     },
@@ -313,15 +343,38 @@ export async function startFakePaystack(secretKey = `sk_test_${randomBytes(12).t
           channel: 'card',
           currency: tx.currency,
           metadata: tx.metadata,
-          customer: { id: customer.id, first_name: null, last_name: null, email: customer.email, customer_code: customer.customerCode, phone: null, metadata: null, risk_action: 'default' },
-          authorization: { authorization_code: code('AUTH'), bin: '408408', last4: '4081', exp_month: '12', exp_year: '2030', channel: 'card', card_type: 'visa', bank: 'TEST BANK', country_code: 'ZA', brand: 'visa', reusable: true },
+          customer: {
+            id: customer.id,
+            first_name: null,
+            last_name: null,
+            email: customer.email,
+            customer_code: customer.customerCode,
+            phone: null,
+            metadata: null,
+            risk_action: 'default',
+          },
+          authorization: {
+            authorization_code: code('AUTH'),
+            bin: '408408',
+            last4: '4081',
+            exp_month: '12',
+            exp_year: '2030',
+            channel: 'card',
+            card_type: 'visa',
+            bank: 'TEST BANK',
+            country_code: 'ZA',
+            brand: 'visa',
+            reusable: true,
+          },
           plan: tx.planCode ? (plans.find((p) => p.plan_code === tx.planCode) ?? {}) : {},
         },
       };
     },
     subscriptionCreateEvent(reference) {
       const tx = transactionOf(reference);
-      const s = [...subscriptions.values()].find((x) => x.planCode === tx.planCode && x.email === tx.email && x.status === 'active');
+      const s = [...subscriptions.values()].find(
+        (x) => x.planCode === tx.planCode && x.email === tx.email && x.status === 'active',
+      );
       if (!s) throw new Error(`no subscription for ${reference} (pay it first)`);
       const { id: _id, ...data } = subscriptionData(s); // the documented payload has no id
       return { event: 'subscription.create', data: { ...data, created_at: new Date().toISOString() } };
@@ -340,7 +393,12 @@ export async function startFakePaystack(secretKey = `sk_test_${randomBytes(12).t
           paid: false,
           paid_at: null,
           description: null,
-          subscription: { status: s.status, subscription_code: s.subscriptionCode, email_token: s.emailToken, amount: s.amount },
+          subscription: {
+            status: s.status,
+            subscription_code: s.subscriptionCode,
+            email_token: s.emailToken,
+            amount: s.amount,
+          },
           customer: { email: s.email, customer_code: s.customerCode },
           transaction: {},
           created_at: new Date().toISOString(),

@@ -48,12 +48,16 @@ describe('Serelo billing periods on a time-skipping Temporal', () => {
   async function proUser(label: string) {
     const user = await restUser(s, label);
     await eventually(async () => {
-      const rows: unknown[] = await content().dataSource.query(`select 1 from billing_customers where user_id = $1`, [
-        user.id,
-      ]);
+      const rows: unknown[] = await content().dataSource.query(
+        `select 1 from billing_customers where user_id = $1`,
+        [user.id],
+      );
       return rows.length > 0;
     }, 20_000);
-    const created = await s.serelo('POST', '/api/v1/billing/subscriptions', { token: user.token, body: { plan: 'pro' } });
+    const created = await s.serelo('POST', '/api/v1/billing/subscriptions', {
+      token: user.token,
+      body: { plan: 'pro' },
+    });
     expect(created.status).toBe(201);
     paystack.pay(created.body.reference);
     await webhook(paystack.chargeSuccessEvent(created.body.reference));
@@ -79,9 +83,16 @@ describe('Serelo billing periods on a time-skipping Temporal', () => {
 
     // the cycle's end: its timer starts the next cycle
     await kit.env.sleep(Date.parse(first.next_billing_date) - (await kit.env.currentTimeMs()) + 60_000);
-    await eventually(async () => (await subscriptionOf(user.token)).billing_cycle_start === first.next_billing_date, 30_000);
+    await eventually(
+      async () => (await subscriptionOf(user.token)).billing_cycle_start === first.next_billing_date,
+      30_000,
+    );
     const second = await subscriptionOf(user.token);
-    expect(second).toMatchObject({ plan: 'pro', status: 'active', quota: { posts_limit: 200, posts_used: 0 } });
+    expect(second).toMatchObject({
+      plan: 'pro',
+      status: 'active',
+      quota: { posts_limit: 200, posts_used: 0 },
+    });
 
     const cancelled = await s.serelo('POST', '/api/v1/billing/subscriptions/cancel', { token: user.token });
     expect(cancelled.status).toBe(200);
@@ -91,7 +102,9 @@ describe('Serelo billing periods on a time-skipping Temporal', () => {
     await kit.env.sleep(endDate - (await kit.env.currentTimeMs()) - 86_400_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await subscriptionOf(user.token)).toMatchObject({ plan: 'pro', status: 'cancelled' });
-    expect((await s.serelo('GET', '/api/v1/users/me', { token: user.token })).body.subscription_tier).toBe('pro');
+    expect((await s.serelo('GET', '/api/v1/users/me', { token: user.token })).body.subscription_tier).toBe(
+      'pro',
+    );
     // past the end: the durable timer drops the user to free
     await kit.env.sleep(2 * 86_400_000);
     await eventually(async () => (await subscriptionOf(user.token)).plan === 'free', 30_000);

@@ -33,7 +33,10 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
     const body = JSON.stringify(event);
     const response = await fetch(`${s.gateway.listeners.serelo.url}/api/v1/billing/paystack/webhook`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-paystack-signature': signature ?? paystack.sign(body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-paystack-signature': signature ?? paystack.sign(body),
+      },
       body,
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -43,9 +46,10 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
   async function billableUser(label: string) {
     const user = await restUser(s, label);
     await eventually(async () => {
-      const rows: unknown[] = await content().dataSource.query(`select 1 from billing_customers where user_id = $1`, [
-        user.id,
-      ]);
+      const rows: unknown[] = await content().dataSource.query(
+        `select 1 from billing_customers where user_id = $1`,
+        [user.id],
+      );
       return rows.length > 0;
     }, 20_000);
     return user;
@@ -68,7 +72,8 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
     const deadline = Date.now() + 60_000;
     for (;;) {
       const job = await s.serelo('GET', `/api/v1/jobs/${jobId}`, { token });
-      if (job.body.status === 'completed' || job.body.status === 'failed' || Date.now() > deadline) return job;
+      if (job.body.status === 'completed' || job.body.status === 'failed' || Date.now() > deadline)
+        return job;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -132,7 +137,12 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
       reference: expect.stringMatching(/^srl_/),
     });
     const initialized = paystack.transactions.get(created.body.reference)!;
-    expect(initialized).toMatchObject({ email: user.email, amount: 99_900, currency: 'ZAR', channels: ['card'] });
+    expect(initialized).toMatchObject({
+      email: user.email,
+      amount: 99_900,
+      currency: 'ZAR',
+      channels: ['card'],
+    });
     expect(paystack.plans.find((p) => p.plan_code === initialized.planCode)).toMatchObject({
       name: 'Serelo pro',
       amount: 99_900,
@@ -140,7 +150,9 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
       currency: 'ZAR',
     });
     // not paid yet: still free
-    expect((await s.serelo('GET', '/api/v1/users/me', { token: user.token })).body.subscription_tier).toBe('free');
+    expect((await s.serelo('GET', '/api/v1/users/me', { token: user.token })).body.subscription_tier).toBe(
+      'free',
+    );
     expect((await fetch(created.body.authorization_url)).status).toBe(200);
     paystack.pay(created.body.reference);
     const charge = paystack.chargeSuccessEvent(created.body.reference);
@@ -168,7 +180,10 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
     expect(linked.body.paystack_subscription_id).toMatch(/^SUB_/);
 
     // a forged signature is refused, and changes nothing
-    const forged = await webhook(charge, paystack.sign(JSON.stringify({ ...charge, event: 'charge.failed' })));
+    const forged = await webhook(
+      charge,
+      paystack.sign(JSON.stringify({ ...charge, event: 'charge.failed' })),
+    );
     expect(forged.status).toBe(401);
     expect(forged.body).toEqual(detail('INVALID_SIGNATURE'));
     const unsigned = await fetch(`${s.gateway.listeners.serelo.url}/api/v1/billing/paystack/webhook`, {
@@ -180,11 +195,9 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
 
     // a replayed webhook has no second effect
     expect(await webhook(charge)).toEqual({ status: 200, body: { received: true, duplicate: true } });
-    const history = await s.client.ok<{ subscriptionHistory: { change: string; plan: string; status: string }[] }>(
-      `{ subscriptionHistory { change plan status } }`,
-      {},
-      user,
-    );
+    const history = await s.client.ok<{
+      subscriptionHistory: { change: string; plan: string; status: string }[];
+    }>(`{ subscriptionHistory { change plan status } }`, {}, user);
     expect(history.subscriptionHistory).toEqual([
       { change: 'SubscriptionCheckoutStarted', plan: 'pro', status: 'pending' },
       { change: 'SubscriptionActivated', plan: 'pro', status: 'active' },
@@ -216,34 +229,52 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
       next_billing_date: null,
       quota: { posts_limit: 200 },
     });
-    expect((await s.serelo('GET', '/api/v1/users/me', { token: user.token })).body.subscription_tier).toBe('pro');
+    expect((await s.serelo('GET', '/api/v1/users/me', { token: user.token })).body.subscription_tier).toBe(
+      'pro',
+    );
     const again = await s.serelo('POST', '/api/v1/billing/subscriptions/cancel', { token: user.token });
     expect(again).toMatchObject({ status: 200, body: cancelled.body });
     // Paystack's own subscription.disable for it changes nothing more
-    expect((await webhook(paystack.subscriptionDisableEvent(code))).body).toEqual({ received: true, duplicate: false });
-    expect((await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token })).body.status).toBe('cancelled');
+    expect((await webhook(paystack.subscriptionDisableEvent(code))).body).toEqual({
+      received: true,
+      duplicate: false,
+    });
+    expect((await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token })).body.status).toBe(
+      'cancelled',
+    );
 
     // and over GraphQL, the same subscription
-    const graph = await s.client.ok<{ billingSubscription: { plan: string; status: string; endDate: string } }>(
-      `{ billingSubscription { plan status endDate } }`,
-      {},
-      user,
-    );
-    expect(graph.billingSubscription).toEqual({ plan: 'pro', status: 'cancelled', endDate: before.body.billing_cycle_end });
+    const graph = await s.client.ok<{
+      billingSubscription: { plan: string; status: string; endDate: string };
+    }>(`{ billingSubscription { plan status endDate } }`, {}, user);
+    expect(graph.billingSubscription).toEqual({
+      plan: 'pro',
+      status: 'cancelled',
+      endDate: before.body.billing_cycle_end,
+    });
   }, 120_000);
 
   it('refuses what the spec does not allow: free, an unknown plan, the plan held, cancel on free', async () => {
     const user = await billableUser('billing-refusals');
-    const post = (body: unknown) => s.serelo('POST', '/api/v1/billing/subscriptions', { token: user.token, body });
+    const post = (body: unknown) =>
+      s.serelo('POST', '/api/v1/billing/subscriptions', { token: user.token, body });
     expect(await post({ plan: 'free' })).toMatchObject({ status: 400, body: detail('VALIDATION_ERROR') });
     expect(await post({ plan: 'platinum' })).toMatchObject({ status: 400, body: detail('VALIDATION_ERROR') });
-    expect(await post({ plan: 'pro', payment_method: 'cheque' })).toMatchObject({ status: 400, body: detail('VALIDATION_ERROR') });
-    expect(await s.serelo('POST', '/api/v1/billing/subscriptions/cancel', { token: user.token })).toMatchObject({
+    expect(await post({ plan: 'pro', payment_method: 'cheque' })).toMatchObject({
+      status: 400,
+      body: detail('VALIDATION_ERROR'),
+    });
+    expect(
+      await s.serelo('POST', '/api/v1/billing/subscriptions/cancel', { token: user.token }),
+    ).toMatchObject({
       status: 409,
       body: detail('NO_ACTIVE_SUBSCRIPTION'),
     });
     await subscribe(user.token, 'starter');
-    expect(await post({ plan: 'starter' })).toMatchObject({ status: 409, body: detail('ALREADY_SUBSCRIBED') });
+    expect(await post({ plan: 'starter' })).toMatchObject({
+      status: 409,
+      body: detail('ALREADY_SUBSCRIBED'),
+    });
     expect((await s.serelo('GET', '/api/v1/billing/subscription')).status).toBe(401);
   }, 120_000);
 
@@ -269,7 +300,10 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
     expect(paystack.subscriptions.get(oldCode)!.status).toBe('non-renewing'); // the old plan stops renewing
     expect(business.subscription_id).toMatch(/^sub_/);
 
-    const downgrade = await s.serelo('POST', '/api/v1/billing/subscriptions', { token: user.token, body: { plan: 'pro' } });
+    const downgrade = await s.serelo('POST', '/api/v1/billing/subscriptions', {
+      token: user.token,
+      body: { plan: 'pro' },
+    });
     expect(downgrade.status).toBe(201);
     expect(downgrade.body).toEqual({
       subscription_id: business.subscription_id,
@@ -279,7 +313,11 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
       reference: null,
     });
     const scheduled = await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token });
-    expect(scheduled.body).toMatchObject({ plan: 'business', pending_plan: 'pro', quota: { posts_limit: 500 } });
+    expect(scheduled.body).toMatchObject({
+      plan: 'business',
+      pending_plan: 'pro',
+      quota: { posts_limit: 500 },
+    });
   }, 180_000);
 
   it('a failed renewal makes the subscription past_due with a grace period, and a charge recovers it', async () => {
@@ -289,16 +327,32 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
       .paystack_subscription_id as string;
     expect((await webhook(paystack.invoicePaymentFailedEvent(code))).status).toBe(200);
     const pastDue = await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token });
-    expect(pastDue.body).toMatchObject({ plan: 'pro', status: 'past_due', end_date: expect.any(String), next_billing_date: null });
+    expect(pastDue.body).toMatchObject({
+      plan: 'pro',
+      status: 'past_due',
+      end_date: expect.any(String),
+      next_billing_date: null,
+    });
     expect(Date.parse(pastDue.body.end_date) - Date.now()).toBeGreaterThan(6 * 86_400_000);
     // the renewal charge succeeds on a retry
-    const renewal = paystack.chargeSuccessEvent([...paystack.transactions.values()].find((t) => t.email === user.email)!.reference);
-    const retried = { ...renewal, data: { ...(renewal as { data: object }).data, id: 999_000 + Math.floor(Math.random() * 1000), reference: `renewal_${user.id}` } };
+    const renewal = paystack.chargeSuccessEvent(
+      [...paystack.transactions.values()].find((t) => t.email === user.email)!.reference,
+    );
+    const retried = {
+      ...renewal,
+      data: {
+        ...(renewal as { data: object }).data,
+        id: 999_000 + Math.floor(Math.random() * 1000),
+        reference: `renewal_${user.id}`,
+      },
+    };
     expect((await webhook(retried)).status).toBe(200);
-    expect((await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token })).body).toMatchObject({
-      plan: 'pro',
-      status: 'active',
-      end_date: null,
-    });
+    expect((await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token })).body).toMatchObject(
+      {
+        plan: 'pro',
+        status: 'active',
+        end_date: null,
+      },
+    );
   }, 120_000);
 });

@@ -49,7 +49,12 @@ export const billingRoutes = [
     request: {
       body: z.object({
         plan: z.string().describe('starter, pro, business or enterprise'),
-        payment_method: z.string().nullish().describe('a Paystack channel: card (default), bank, ussd, qr, mobile_money, bank_transfer, eft, apple_pay'),
+        payment_method: z
+          .string()
+          .nullish()
+          .describe(
+            'a Paystack channel: card (default), bank, ussd, qr, mobile_money, bank_transfer, eft, apple_pay',
+          ),
       }),
     },
     operation: graphql(`
@@ -133,7 +138,11 @@ export const billingRoutes = [
       '`charge.success` (verified with Paystack) starts or upgrades the plan, `subscription.create` links the Paystack subscription, `subscription.disable` cancels at the period end, `invoice.payment_failed` makes it past_due (7 days of grace, then free); other events are acknowledged.',
     auth: 'none',
     rateLimit: 'general',
-    forward: { service: 'content', path: '/internal/billing/paystack/webhook', headers: ['x-paystack-signature'] },
+    forward: {
+      service: 'content',
+      path: '/internal/billing/paystack/webhook',
+      headers: ['x-paystack-signature'],
+    },
     response: {
       status: 200,
       description: 'Webhook processed',

@@ -27,7 +27,9 @@ export const SubscriptionFields = graphql(`
 export const subscriptionSchema = z.object({
   user_id: z.string(),
   plan: z.string().describe('free, starter, pro, business or enterprise'),
-  status: z.string().describe('active (also on free), cancelled (paid until end_date) or past_due (paid until end_date)'),
+  status: z
+    .string()
+    .describe('active (also on free), cancelled (paid until end_date) or past_due (paid until end_date)'),
   billing_cycle_start: z.string(),
   billing_cycle_end: z.string().describe("the cycle's last second"),
   quota: z.object({
@@ -42,7 +44,9 @@ export const subscriptionSchema = z.object({
   end_date: z.string().nullable().describe('cancelled or past_due: when the paid plan ends'),
 });
 
-export function subscriptionToRest(ref: FragmentOf<typeof SubscriptionFields>): z.input<typeof subscriptionSchema> {
+export function subscriptionToRest(
+  ref: FragmentOf<typeof SubscriptionFields>,
+): z.input<typeof subscriptionSchema> {
   const s = readFragment(SubscriptionFields, ref);
   return {
     user_id: s.userId,
