@@ -1,3 +1,4 @@
+import { HighLevel } from '@gohighlevel/api-client';
 import { waitForEvent } from '@seren/testing';
 import type { RestSuite } from '../../test-support/rest-suite';
 import { startSerebroOAuth, type SerebroOAuth } from '../../test-support/serebro-oauth';
@@ -301,7 +302,10 @@ describe('Serebro contacts (v1 and v2, spec and HighLevel paths)', () => {
       body: { tags: ['a'] },
     });
     expect(removed.body).toEqual({ tags: ['b', 'c'] });
-    const event = await waitForEvent('crm.contact', (e) => e.type === 'ContactTagAdded' && e.key === `contact-${id}`);
+    const event = await waitForEvent(
+      'crm.contact',
+      (e) => e.type === 'ContactTagAdded' && e.key === `contact-${id}`,
+    );
     expect(event.data).toMatchObject({ added: ['b', 'c'], tags: ['a', 'b', 'c'] });
   }, 40_000);
 
@@ -372,6 +376,44 @@ describe('Serebro contacts (v1 and v2, spec and HighLevel paths)', () => {
       status: 401,
       code: 'UNAUTHORIZED_SCOPE',
     });
+  });
+
+  it("serves HighLevel's official SDK with only its base URL changed: create, get, update, search, tags and delete", async () => {
+    const ghl = new HighLevel({ privateIntegrationToken: pit, logLevel: 'none' });
+    ghl.getHttpClient().defaults.baseURL = `${s.gateway.listeners.serebro.url}/v2`;
+    const created = await ghl.contacts.createContact({
+      locationId: home,
+      firstName: 'Sdk',
+      lastName: 'User',
+      email: 'SDK.User@example.com',
+      phone: '+1 202 555 0199',
+      tags: ['sdk'],
+    });
+    const id = created.contact!.id!;
+    expect(created.contact).toMatchObject({
+      email: 'sdk.user@example.com',
+      phone: '+12025550199',
+      locationId: home,
+    });
+    const got = await ghl.contacts.getContact({ contactId: id });
+    expect(got.contact).toMatchObject({ id, name: 'Sdk User' });
+    const updated = await ghl.contacts.updateContact({ contactId: id }, { city: 'Arlington' });
+    expect(updated).toMatchObject({ succeded: true, contact: { city: 'Arlington' } });
+    const found = await ghl.contacts.searchContactsAdvanced({
+      locationId: home,
+      query: 'sdk.user',
+      pageLimit: 10,
+    } as never);
+    expect(found.total).toBe(1);
+    expect(found.contacts[0].id).toBe(id);
+    const listed = await ghl.contacts.getContacts({ locationId: home, query: 'sdk.user', limit: 5 });
+    expect(listed.contacts!.map((c) => c.id)).toEqual([id]);
+    const tagged = await ghl.contacts.addTags({ contactId: id }, { tags: ['vip'] });
+    expect(tagged.tags).toEqual(['sdk', 'vip']);
+    const deleted = await ghl.contacts.deleteContact({ contactId: id });
+    expect(deleted).toEqual({ succeded: true });
+    // the SDK's errors carry Serebro's body with HighLevel's statusCode and message
+    await expect(ghl.contacts.getContact({ contactId: id })).rejects.toMatchObject({ statusCode: 404 });
   });
 
   // Every contacts row, once per credential that may not act there: 403. (A location key naming
