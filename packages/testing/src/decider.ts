@@ -12,7 +12,7 @@ export interface PureDecider<S, C, E extends EventShape> {
  *     const given = specOf(contactDecider);
  *     given([contactCreated]).when({ type: 'DeleteContact', ... }).then([contactDeleted]);
  *
- * `thenThrows` matches a DomainError by code and, when given, its `reason`.
+ * `thenThrows` matches a DomainError by code and, when given, its `reason` and `details`.
  */
 export function specOf<S, C, E extends EventShape>(decider: PureDecider<S, C, E>) {
   return (given: E[]) => ({
@@ -25,7 +25,8 @@ export function specOf<S, C, E extends EventShape>(decider: PureDecider<S, C, E>
       return {
         then: (expected: E[]) => expect(run()).toEqual(expected),
         thenNothing: () => expect(run()).toEqual([]),
-        thenThrows: (match: { code: string; reason?: string }) => {
+        /** matches the DomainError's code, and its `reason` and `details` (e.g. the fields listed) when given */
+        thenThrows: (match: { code: string; reason?: string; details?: Record<string, unknown> }) => {
           let error: unknown;
           try {
             run();
@@ -34,7 +35,14 @@ export function specOf<S, C, E extends EventShape>(decider: PureDecider<S, C, E>
           }
           expect(error).toMatchObject({
             code: match.code,
-            ...(match.reason ? { details: expect.objectContaining({ reason: match.reason }) } : {}),
+            ...(match.reason || match.details
+              ? {
+                  details: expect.objectContaining({
+                    ...match.details,
+                    ...(match.reason ? { reason: match.reason } : {}),
+                  }),
+                }
+              : {}),
           });
         },
       };
