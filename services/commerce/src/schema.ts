@@ -12,6 +12,8 @@ import { plansResolvers } from './plans/graphql.js';
 import { plansTypeDefs } from './plans/schema.js';
 import { proxyResolvers } from './proxy/graphql.js';
 import { proxyTypeDefs } from './proxy/schema.js';
+import { publishersResolvers } from './publishers/graphql.js';
+import { publishersTypeDefs } from './publishers/schema.js';
 import { stripeResolvers } from './stripe/graphql.js';
 import { stripeTypeDefs } from './stripe/schema.js';
 import { walletResolvers } from './wallet/graphql.js';
@@ -29,6 +31,7 @@ const subgraph = gql`
 `;
 
 const features: DocumentNode[] = [
+  publishersTypeDefs,
   agentTasksTypeDefs,
   proxyTypeDefs,
   chargesTypeDefs,
@@ -50,6 +53,7 @@ export const typeDefs: DocumentNode = {
 
 export function resolvers(commerce: Commerce): GraphQLResolverMap<RequestContext> {
   return mergeResolvers(
+    publishersResolvers(commerce),
     agentTasksResolvers(commerce),
     proxyResolvers(commerce),
     chargesResolvers(commerce),

@@ -1,7 +1,9 @@
-import { resolver, type RequestContext, type Resolvers } from '@seren/service-kit';
+import { resolver, type Resolvers } from '@seren/service-kit';
 import { validationError } from '@seren/service-kit/errors';
 import type { Commerce } from '../application.js';
-import { findPublisher, type ChargeView } from './queries.js';
+import { findPublisherRecord } from '../publishers/queries.js';
+import { publisherViewOf } from '../publishers/graphql.js';
+import type { ChargeView } from './queries.js';
 import {
   createCharge,
   getCharge,
@@ -37,8 +39,11 @@ export function chargesResolvers(commerce: Commerce): Resolvers {
       ),
     },
     Mutation: {
-      registerPublisher: resolver(commerce, (c, request, args: { slug: string; name: string }) =>
-        registerPublisher(c, request, args),
+      registerPublisher: resolver(commerce, async (c, request, args: { slug: string; name: string }) =>
+        publisherViewOf(
+          (await findPublisherRecord(c.dataSource.manager, (await registerPublisher(c, request, args)).id))!,
+          request,
+        ),
       ),
       createPublisherCharge: resolver(
         commerce,
@@ -81,10 +86,6 @@ export function chargesResolvers(commerce: Commerce): Resolvers {
             amountAtomic: atomicOf(args.slashAmountAtomic, 'slash_amount_atomic'),
           }),
       ),
-    },
-    Publisher: {
-      __resolveReference: (ref: { id: string }, _context: RequestContext<unknown>) =>
-        findPublisher(commerce.dataSource.manager, ref.id),
     },
     PublisherCharge: chargeFields,
     AgentWalletBalance: {

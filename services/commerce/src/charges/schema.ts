@@ -2,16 +2,7 @@ import gql from 'graphql-tag';
 
 /** The commerce subgraph's part for publishers (the minimal record) and their charges. Side-effect free. */
 export const chargesTypeDefs = gql`
-  "A publisher agents pay: the minimal record charges need (the catalog adds the rest)."
-  type Publisher @key(fields: "id") {
-    id: ID!
-    "unique, lowercase; the {slug} of the billing paths"
-    slug: String!
-    name: String!
-    "the organization that owns it: its API keys speak for the publisher"
-    organizationId: ID!
-    createdAt: String!
-  }
+  # type Publisher: the publisher catalog's (publishers/schema.ts)
 
   "A charge of an agent's wallet by a publisher. Amounts are USDC atomic units (6 decimals) as integer strings."
   type PublisherCharge {

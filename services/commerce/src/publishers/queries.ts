@@ -109,7 +109,7 @@ export interface ProxyPublisher {
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_ROWS = 10_000;
 
-interface PublisherRow {
+export interface PublisherRow {
   id: string;
   slug: string;
   name: string;

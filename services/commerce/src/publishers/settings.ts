@@ -1,3 +1,4 @@
+import { outboundPolicyFromEnv, type OutboundPolicy } from '@seren/outbound';
 import { envSecret, loadConfig } from '@seren/service-kit';
 import { keyring, type Keyring } from '@seren/service-kit/sealing';
 import { z } from 'zod';
@@ -10,14 +11,17 @@ const publisherConfig = z.object({
   COMMERCE_PREVIOUS_KEKS: z.string().default(''),
 });
 
-/** The publishers' settings: the keyring their upstream secrets are sealed with. */
+/** The publishers' settings: the keyring their upstream secrets are sealed with, the outbound guard's policy. */
 export interface PublisherSettings {
   keyring: Keyring;
+  /** which private addresses upstream URLs may name (OUTBOUND_ALLOW_PRIVATE; none by default) */
+  outbound: OutboundPolicy;
 }
 
 export function publisherSettingsOf(env: Record<string, string | undefined>): PublisherSettings {
   const config = loadConfig(publisherConfig, env);
   return {
     keyring: keyring(config.COMMERCE_KEK_ID, config.COMMERCE_KEK_SECRET, config.COMMERCE_PREVIOUS_KEKS),
+    outbound: outboundPolicyFromEnv(env),
   };
 }

@@ -1,13 +1,16 @@
 import type { ProductRoutes, RouteDefinition } from '../types.js';
 import { agentTasksRoutes } from './agent-tasks.js';
+import { analyticsRoutes } from './analytics.js';
 import { auditLogsRoutes } from './audit-logs.js';
 import { authRoutes } from './auth.js';
 import { organizationsRoutes } from './organizations.js';
 import { paymentsRoutes } from './payments.js';
 import { permissionsRoutes } from './permissions.js';
 import { plansRoutes } from './plans.js';
+import { publisherManagementRoutes } from './publisher-management.js';
 import { publisherPaymentsRoutes } from './publisher-payments.js';
 import { publisherProxyRoutes } from './publisher-proxy.js';
+import { publishersRoutes } from './publishers.js';
 import { rolesRoutes } from './roles.js';
 import { sessionsRoutes } from './sessions.js';
 import { walletRecoveryRoutes } from './wallet-recovery.js';
@@ -24,6 +27,9 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     ...rolesRoutes,
     ...permissionsRoutes,
     ...sessionsRoutes,
+    ...publisherManagementRoutes,
+    ...publishersRoutes,
+    ...analyticsRoutes,
     ...publisherPaymentsRoutes,
     ...publisherProxyRoutes,
     ...walletRecoveryRoutes,
@@ -46,6 +52,7 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     'audit-logs',
     'plans',
     'stripe-webhooks',
+    'analytics',
     'agent-tasks',
   ],
 };
