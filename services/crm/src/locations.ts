@@ -25,3 +25,16 @@ export function locationOf(request: RequestOrigin): string {
     });
   return caller.organizationId;
 }
+
+/**
+ * Whether the request acts in `organizationId` (for the crm's fields on identity's Organization:
+ * only the caller's own location answers with its records; any other organization, or a caller
+ * acting in none, answers empty).
+ */
+export function callerActsIn(request: RequestOrigin, organizationId: string): boolean {
+  try {
+    return locationOf(request) === organizationId;
+  } catch {
+    return false;
+  }
+}

@@ -127,3 +127,11 @@ export function afterCursorSql(
     };
   return { sql: 'true', params: [] };
 }
+
+/** An empty list page (a list the caller may not see answers as one, rather than an error). */
+export function emptyPage<Item>(): { items: Item[]; meta: ListMeta } {
+  return {
+    items: [],
+    meta: { total: 0, startAfterId: null, startAfter: null, currentPage: 1, nextPage: null, prevPage: null },
+  };
+}

@@ -174,4 +174,26 @@ describe('crm subgraph: appointments', () => {
     );
     expect(staff.data!.appointments.items).toEqual([{ assignedUserId: 'staff-3' }]);
   });
+
+  it("extends identity's Organization with its records, for the caller's own location only", async () => {
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Organization {
+      calendars { isDefault } pipelines { isDefault } appointments { meta { total } } opportunities { meta { total } } } } }`;
+    const own = await run(location, query, { r: [{ __typename: 'Organization', id: location }] });
+    expect(own.data!._entities[0]).toMatchObject({
+      calendars: [{ isDefault: true }],
+      pipelines: [{ isDefault: true }],
+      appointments: { meta: { total: expect.any(Number) } },
+      opportunities: { meta: { total: 0 } },
+    });
+    expect(own.data!._entities[0].appointments.meta.total).toBeGreaterThan(0);
+    const other = await run(location, query, {
+      r: [{ __typename: 'Organization', id: `${location}-other` }],
+    });
+    expect(other.data!._entities[0]).toEqual({
+      calendars: [],
+      pipelines: [],
+      appointments: { meta: expect.objectContaining({ total: 0 }) },
+      opportunities: { meta: expect.objectContaining({ total: 0 }) },
+    });
+  });
 });

@@ -1,7 +1,8 @@
 import { requestInfoOf, resolver, type RequestContext, type Resolvers } from '@seren/service-kit';
 import type { Crm } from '../application.js';
-import { getCalendar } from '../calendars/service.js';
-import type { CursorInput } from '../pagination.js';
+import { getCalendar, listCalendars } from '../calendars/service.js';
+import { callerActsIn } from '../locations.js';
+import { emptyPage, type CursorInput } from '../pagination.js';
 import type { AppointmentView } from './queries.js';
 import {
   bookAppointment,
@@ -37,6 +38,24 @@ export function appointmentsResolvers(crm: Crm): Resolvers {
       ),
       deleteAppointment: resolver(crm, (c, request, args: { id: string }) =>
         deleteAppointment(c, request, args.id),
+      ),
+    },
+    Organization: {
+      // Only the location the caller acts in: another organization's records are not the caller's.
+      calendars: resolver(crm, (c, request, _args: unknown, organization: { id: string }) =>
+        callerActsIn(request, organization.id) ? listCalendars(c, request) : [],
+      ),
+      appointments: resolver(
+        crm,
+        (
+          c,
+          request,
+          args: CursorInput & { filter?: AppointmentListFilter | null },
+          organization: { id: string },
+        ) =>
+          callerActsIn(request, organization.id)
+            ? listAppointments(c, request, args.filter ?? {}, args)
+            : emptyPage(),
       ),
     },
     Appointment: {

@@ -71,6 +71,19 @@ export const appointmentsTypeDefs = gql`
     appointmentStatus: String
   }
 
+  extend type Organization {
+    "the location's calendars (only the caller's own location answers; others are empty)"
+    calendars: [Calendar!]!
+    "the location's appointments, earliest first (the caller's own location only)"
+    appointments(
+      filter: AppointmentFilter
+      limit: Int
+      startAfter: Float
+      startAfterId: ID
+      page: Int
+    ): AppointmentPage!
+  }
+
   extend type Query {
     "the caller's location's appointments, earliest first, by HighLevel's cursor (limit 1-100, default 20)"
     appointments(

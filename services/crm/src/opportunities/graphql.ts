@@ -1,7 +1,8 @@
 import { requestInfoOf, resolver, type RequestContext, type Resolvers } from '@seren/service-kit';
 import type { Crm } from '../application.js';
-import type { CursorInput } from '../pagination.js';
-import { getPipeline } from '../pipelines/service.js';
+import { callerActsIn } from '../locations.js';
+import { emptyPage, type CursorInput } from '../pagination.js';
+import { getPipeline, listPipelines } from '../pipelines/service.js';
 import type { OpportunityFilter, OpportunityView } from './queries.js';
 import {
   createOpportunity,
@@ -34,6 +35,24 @@ export function opportunitiesResolvers(crm: Crm): Resolvers {
       ),
       deleteOpportunity: resolver(crm, (c, request, args: { id: string }) =>
         deleteOpportunity(c, request, args.id),
+      ),
+    },
+    Organization: {
+      // Only the location the caller acts in: another organization's records are not the caller's.
+      pipelines: resolver(crm, (c, request, _args: unknown, organization: { id: string }) =>
+        callerActsIn(request, organization.id) ? listPipelines(c, request) : [],
+      ),
+      opportunities: resolver(
+        crm,
+        (
+          c,
+          request,
+          args: CursorInput & { filter?: OpportunityFilter | null },
+          organization: { id: string },
+        ) =>
+          callerActsIn(request, organization.id)
+            ? listOpportunities(c, request, args.filter ?? {}, args)
+            : emptyPage(),
       ),
     },
     Opportunity: {

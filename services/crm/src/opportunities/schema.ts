@@ -69,6 +69,19 @@ export const opportunitiesTypeDefs = gql`
     contactId: ID
   }
 
+  extend type Organization {
+    "the location's pipelines (only the caller's own location answers; others are empty)"
+    pipelines: [Pipeline!]!
+    "the location's opportunities, newest first (the caller's own location only)"
+    opportunities(
+      filter: OpportunityFilter
+      limit: Int
+      startAfter: Float
+      startAfterId: ID
+      page: Int
+    ): OpportunityPage!
+  }
+
   extend type Query {
     "the caller's location's opportunities, newest first, by HighLevel's cursor (limit 1-100, default 20)"
     opportunities(
