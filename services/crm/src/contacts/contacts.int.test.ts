@@ -18,8 +18,8 @@ describe('crm subgraph: contacts', () => {
       resourceId: organizationId,
     });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read the answers' fields freely
   const run = async <T = Record<string, any>>(organizationId: string, query: string, variables = {}) =>
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     graphql<T>(service.url, query, variables, await as(organizationId));
 
   const create = (organizationId: string, input: Record<string, unknown>) =>
