@@ -2,13 +2,11 @@ import { appointmentsProjection } from './appointments/projection.js';
 import { contactsProjection } from './contacts/projection.js';
 import { customFieldsProjection } from './custom-fields/projection.js';
 import { calendarsProjection } from './calendars/projection.js';
-import { echoesProjection } from './echo/projection.js';
 import { opportunitiesProjection } from './opportunities/projection.js';
 import { pipelinesProjection } from './pipelines/projection.js';
 
 /** crm's inline projections: the read tables its queries use, updated in each append's transaction. */
 export const crmProjections = [
-  echoesProjection,
   contactsProjection,
   customFieldsProjection,
   pipelinesProjection,

@@ -1,7 +1,6 @@
 import { startDomainService, type DomainService, type DomainServiceOptions } from '@seren/service-kit';
 import { crmActivities } from './activities.js';
 import { buildCrm, type Crm } from './application.js';
-import { echoContracts } from './echo/echo.js';
 import { crmMigrations } from './migrations/index.js';
 import { crmProjections } from './projections.js';
 import { locationDefaultsConsumer } from './location-defaults.js';
@@ -11,7 +10,7 @@ export type CrmService = DomainService<Crm>;
 
 /**
  * The crm service: Serebro: contacts, opportunities, appointments, workflows, webhooks and
- * payments. Today it carries the domain-service template's worked example (echo/).
+ * payments. Today: contacts and custom fields, pipelines and opportunities, calendars and appointments.
  */
 export function startCrmService(
   env?: Record<string, string | undefined>,
@@ -24,7 +23,6 @@ export function startCrmService(
     logDestination: options.logDestination,
     migrations: crmMigrations,
     projections: crmProjections,
-    contracts: echoContracts,
     build: buildCrm,
     graphql: (crm) => ({ typeDefs, resolvers: resolvers(crm) }),
     // LOCATION_DEFAULTS_GROUP: tests give each instance a consumer group of its own

@@ -3,7 +3,7 @@ interface QueryRunner {
   query(sql: string): Promise<unknown>;
 }
 
-/** The worked example's read model (echo/projection.ts). */
+/** The template's worked example's read model (its echo/ folder is gone; 1796100000000 drops the table). */
 export class CreateEchoes1795700000000 {
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`
