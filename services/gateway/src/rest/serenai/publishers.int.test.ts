@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { accounts, agentWallet, postEntry } from '@seren/commerce/dist/ledger/index.js';
 import { placeHold } from '@seren/commerce/dist/ledger/holds.js';
 import { findPublisherBySlug, openPublisherSecrets } from '@seren/commerce/dist/publishers/index.js';
@@ -616,6 +618,57 @@ describe('SerenAI publishers through the gateway', () => {
         })
       ).status,
     ).toBe(400);
+  });
+
+  it('end to end: calls through the proxy feed earnings and analytics (a failed call counts as failed, costs nothing)', async () => {
+    const upstream = createServer((request, response) => {
+      response.writeHead(request.url?.endsWith('/fail') ? 503 : 200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ forecast: 'sunny', key: request.headers['x-api-key'] ?? null }));
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = upstream.address() as AddressInfo;
+      const created = await create(
+        apiBody(`e2e-${tag}`, { api_url: `http://127.0.0.1:${port}/v1`, price_per_call: '0.25', is_geo_restricted: false }),
+      );
+      expect(created.status).toBe(201);
+      const p = created.body.data;
+      const agent = await fundedAgent(2_000_000n);
+      for (const path of ['forecast', 'forecast', 'fail']) {
+        const r = await s.serenai('GET', `/publishers/${p.slug}/${path}`, { token: agent.token });
+        expect(r.status).toBe(path === 'fail' ? 503 : 200);
+        if (path !== 'fail') expect(r.body).toEqual({ forecast: 'sunny', key: SECRET_KEY });
+      }
+      const earnings = await s.serenai('GET', orgPath(`/${p.id}/earnings`), { token: owner.token });
+      expect(earnings.body.data[0]).toMatchObject({
+        available_atomic: 500_000,
+        pending_atomic: 0,
+        total_earned: '0.50',
+      });
+      const metrics = await s.serenai('GET', `/organizations/default/publishers/${p.id}/analytics/revenue`, {
+        token: owner.token,
+      });
+      expect(metrics.body).toMatchObject({
+        total_revenue_atomic: 500_000,
+        total_queries: 2,
+        active_agents: 1,
+        avg_query_cost_atomic: 250_000,
+      });
+      const top = await s.serenai('GET', `/organizations/default/publishers/${p.id}/analytics/top-agents`, {
+        token: owner.token,
+      });
+      expect(top.body).toEqual([
+        expect.objectContaining({
+          rank: 1,
+          agent_wallet: agentWallet(agent.organizationId),
+          total_spent_atomic: 500_000,
+          query_count: 2,
+          balance_atomic: 1_500_000,
+        }),
+      ]);
+    } finally {
+      await new Promise((resolve) => upstream.close(resolve));
+    }
   });
 
   it('GraphQL answers the same: createPublisher, storePublisher, suggestPublishers', async () => {
