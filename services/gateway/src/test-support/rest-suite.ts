@@ -67,6 +67,8 @@ export async function startRestSuite(
     contentEnv?: Record<string, string>;
     /** extra commerce settings */
     commerceEnv?: Record<string, string>;
+    /** extra identity settings (e.g. connected accounts' providers) */
+    identityEnv?: Record<string, string>;
   } = {},
 ): Promise<RestSuite> {
   // identity's own audit-log group and commerce's own wallet-recovery group: parallel suites
@@ -91,6 +93,7 @@ export async function startRestSuite(
           CONSOLE_URL: 'http://console.test',
           LOG_LEVEL: 'debug',
           AUDIT_LOG_GROUP: auditLogGroup,
+          ...options.identityEnv,
         },
       }),
       {

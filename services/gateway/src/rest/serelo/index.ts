@@ -5,6 +5,7 @@ import { jobsRoutes } from './jobs.js';
 import { linksRoutes } from './links.js';
 import { postsRoutes } from './posts.js';
 import { projectsRoutes } from './projects.js';
+import { socialRoutes } from './social.js';
 import { sourcesRoutes } from './sources.js';
 import { usersRoutes } from './users.js';
 
@@ -19,8 +20,9 @@ export const sereloRoutes: ProductRoutes<'serelo'> = {
     ...postsRoutes,
     ...jobsRoutes,
     ...linksRoutes,
+    ...socialRoutes,
     ...billingRoutes,
   ] as RouteDefinition<'serelo'>[],
   // Sections whose every spec operation is in the table (the spec-coverage test enforces it).
-  implementedSections: ['auth', 'users', 'projects', 'sources', 'posts', 'jobs', 'links', 'billing'],
+  implementedSections: ['auth', 'users', 'projects', 'sources', 'posts', 'jobs', 'links', 'social', 'billing'],
 };

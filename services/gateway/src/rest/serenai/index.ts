@@ -3,6 +3,8 @@ import { agentTasksRoutes } from './agent-tasks.js';
 import { analyticsRoutes } from './analytics.js';
 import { auditLogsRoutes } from './audit-logs.js';
 import { authRoutes } from './auth.js';
+import { oauthProvidersRoutes } from './oauth-providers.js';
+import { oauthRoutes } from './oauth.js';
 import { organizationsRoutes } from './organizations.js';
 import { paymentsRoutes } from './payments.js';
 import { permissionsRoutes } from './permissions.js';
@@ -40,6 +42,8 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     ...stripeWebhookRoutes,
     ...x402Routes,
     ...auditLogsRoutes,
+    ...oauthRoutes,
+    ...oauthProvidersRoutes,
   ] as RouteDefinition<'serenai'>[],
   implementedSections: [
     'auth',
@@ -52,7 +56,9 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     'audit-logs',
     'plans',
     'stripe-webhooks',
-    'analytics',
+    'oauth',
+    'oauth-providers',
     'agent-tasks',
+    'analytics',
   ],
 };
