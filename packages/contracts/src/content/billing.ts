@@ -49,6 +49,8 @@ export const SubscriptionActivated = defineEvent({
     previousPlan: tier,
     reference: id,
     customerCode: z.string().nullable(),
+    /** the plan's Paystack subscription, when Paystack reported it before the charge */
+    subscriptionCode: z.string().nullable(),
     amountCents: z.number().int().min(0),
     cycleStart: at,
     cycleEnd: at,
@@ -62,10 +64,11 @@ export const PaystackSubscriptionLinked = defineEvent({
   domain: 'content',
   aggregate: 'subscription',
   description:
-    "Paystack created the plan's recurring subscription (`subscription.create`): its code is known.",
+    "Paystack created the plan's recurring subscription (`subscription.create`): its code is known. It may come before the checkout's charge, for the subscription that charge starts.",
   schema: z.object({
     userId: id,
     subscriptionId: id,
+    plan: paidTier,
     subscriptionCode: id,
     nextPaymentDate: at.nullable(),
     linkedAt: at,

@@ -28,6 +28,7 @@ const activated = (
   reference = 'ref1',
   plan: 'pro' | 'business' = 'pro',
   previousPlan: 'free' | 'pro' = 'free',
+  subscriptionCode: string | null = null,
 ): SubscriptionEvent => ({
   type: 'SubscriptionActivated',
   data: {
@@ -37,6 +38,7 @@ const activated = (
     previousPlan,
     reference,
     customerCode: 'CUS_1',
+    subscriptionCode,
     amountCents: plan === 'pro' ? 99_900 : 199_900,
     cycleStart: paidAt,
     cycleEnd: '2026-02-28T10:00:00.000Z',
@@ -216,6 +218,52 @@ describe('a Serelo subscription (one stream per user)', () => {
         },
       ]);
   });
+});
+
+describe('linking the Paystack subscription (Paystack does not order its events)', () => {
+  const link = (plan: 'pro' | 'business' | null, code = 'SUB_1') =>
+    ({
+      type: 'LinkPaystackSubscription',
+      userId: u,
+      subscriptionCode: code,
+      plan,
+      nextPaymentDate: null,
+      now: paidAt,
+    }) as const;
+  const linked = (subscriptionId: string, plan: 'pro' | 'business', code = 'SUB_1'): SubscriptionEvent => ({
+    type: 'PaystackSubscriptionLinked',
+    data: {
+      userId: u,
+      subscriptionId,
+      plan,
+      subscriptionCode: code,
+      nextPaymentDate: null,
+      linkedAt: paidAt,
+    },
+  });
+
+  it('links the active plan, once', () => {
+    given([checkout(), activated()])
+      .when(link('pro'))
+      .then([linked('sub_ref1', 'pro')]);
+    given([checkout(), activated(), linked('sub_ref1', 'pro')])
+      .when(link('pro'))
+      .thenNothing();
+  });
+
+  it('keeps a code reported before its charge for the checkout, and the charge carries it', () => {
+    given([checkout()])
+      .when(link('pro'))
+      .then([linked('sub_ref1', 'pro')]);
+    given([checkout(), linked('sub_ref1', 'pro')])
+      .when(activate())
+      .then([activated('ref1', 'pro', 'free', 'SUB_1')]);
+  });
+
+  it("during an upgrade, links the new plan's subscription to its checkout, not to the current plan", () =>
+    given([checkout(), activated(), linked('sub_ref1', 'pro'), checkout('ref2', 'business', 199_900)])
+      .when(link('business', 'SUB_2'))
+      .then([linked('sub_ref2', 'business', 'SUB_2')]));
 });
 
 describe('billing cycles', () => {

@@ -47,6 +47,8 @@ export type SubscriptionCommand =
       type: 'LinkPaystackSubscription';
       userId: string;
       subscriptionCode: string;
+      /** the tier of the Paystack plan it is on, when known (its name, `Serelo <tier>`) */
+      plan: PaidTier | null;
       nextPaymentDate: string | null;
       now: string;
     }
@@ -127,6 +129,7 @@ export function decideSubscription(
             previousPlan: state.plan,
             reference: command.reference,
             customerCode: command.customerCode,
+            subscriptionCode: state.earlyCodes[checkout.subscriptionId] ?? null,
             amountCents: command.amountCents,
             cycleStart,
             cycleEnd,
@@ -136,14 +139,31 @@ export function decideSubscription(
       ];
     }
     case 'LinkPaystackSubscription': {
-      if (!paid(state) || !state.subscriptionId || state.subscriptionCode === command.subscriptionCode)
-        return [];
+      // The subscription Paystack created is the current plan's, or an open checkout's whose charge
+      // is still to come (Paystack does not order its events); told apart by its plan.
+      const current =
+        paid(state) &&
+        state.subscriptionId !== null &&
+        (command.plan === null || command.plan === state.plan);
+      const checkout = Object.values(state.checkouts).find(
+        (c) => command.plan === null || c.plan === command.plan,
+      );
+      const target = current
+        ? { subscriptionId: state.subscriptionId!, plan: state.plan as PaidTier }
+        : checkout && { subscriptionId: checkout.subscriptionId, plan: checkout.plan };
+      if (!target) return [];
+      const known =
+        target.subscriptionId === state.subscriptionId
+          ? state.subscriptionCode
+          : state.earlyCodes[target.subscriptionId];
+      if (known === command.subscriptionCode) return [];
       return [
         {
           type: 'PaystackSubscriptionLinked',
           data: {
             userId: command.userId,
-            subscriptionId: state.subscriptionId,
+            subscriptionId: target.subscriptionId,
+            plan: target.plan,
             subscriptionCode: command.subscriptionCode,
             nextPaymentDate: command.nextPaymentDate,
             linkedAt: command.now,

@@ -38,10 +38,19 @@ export const subscriptionsProjection = defineProjection<SubscriptionEvent>({
         const d = event.data;
         await manager.query(
           `update subscriptions set subscription_id = $2, plan = $3, status = 'active', cycle_start = $4, cycle_end = $5,
-             pending_plan = null, paystack_subscription_code = null, customer_code = coalesce($6, customer_code),
+             pending_plan = null, paystack_subscription_code = $8, customer_code = coalesce($6, customer_code),
              grace_ends_at = null, updated_at = $7
            where user_id = $1`,
-          [d.userId, d.subscriptionId, d.plan, d.cycleStart, d.cycleEnd, d.customerCode, at],
+          [
+            d.userId,
+            d.subscriptionId,
+            d.plan,
+            d.cycleStart,
+            d.cycleEnd,
+            d.customerCode,
+            at,
+            d.subscriptionCode,
+          ],
         );
         await manager.query(`update subscription_checkouts set status = 'paid' where reference = $1`, [
           d.reference,
@@ -49,9 +58,11 @@ export const subscriptionsProjection = defineProjection<SubscriptionEvent>({
         return;
       }
       case 'PaystackSubscriptionLinked':
+        // a code reported before its charge waits in the stream until SubscriptionActivated carries it
         await manager.query(
-          `update subscriptions set paystack_subscription_code = $2, updated_at = $3 where user_id = $1`,
-          [event.data.userId, event.data.subscriptionCode, at],
+          `update subscriptions set paystack_subscription_code = $2, updated_at = $3
+           where user_id = $1 and subscription_id = $4`,
+          [event.data.userId, event.data.subscriptionCode, at, event.data.subscriptionId],
         );
         return;
       case 'SubscriptionDowngradeScheduled':
@@ -111,7 +122,7 @@ function changeOf(event: SubscriptionEvent): { plan: string; status: string; occ
     case 'SubscriptionActivated':
       return { plan: event.data.plan, status: 'active', occurredAt: event.data.activatedAt };
     case 'PaystackSubscriptionLinked':
-      return { plan: '', status: 'active', occurredAt: event.data.linkedAt };
+      return { plan: event.data.plan, status: 'active', occurredAt: event.data.linkedAt };
     case 'SubscriptionDowngradeScheduled':
       return { plan: event.data.toPlan, status: 'active', occurredAt: event.data.scheduledAt };
     case 'SubscriptionCycleStarted':
@@ -138,14 +149,7 @@ export const subscriptionHistoryProjection = defineProjection<SubscriptionEvent>
   async apply(event, { manager }) {
     const change = changeOf(event);
     const { userId, subscriptionId, ...detail } = event.data as { userId: string; subscriptionId: string };
-    const plan =
-      change.plan ||
-      (
-        (await manager.query(`select plan from subscriptions where user_id = $1`, [userId])) as {
-          plan: string;
-        }[]
-      )[0]?.plan ||
-      'free';
+    const plan = change.plan;
     await manager.query(
       `insert into subscription_history (event_id, user_id, subscription_id, change, plan, status, detail, occurred_at, position)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (event_id) do nothing`,

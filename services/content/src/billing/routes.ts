@@ -33,13 +33,11 @@ export function billingRoutes(content: Content) {
           return reply.status(200).send(outcome);
         } catch (error) {
           if (!isDomainError(error)) throw error;
-          return reply
-            .status(httpStatusOf[error.code])
-            .send({
-              code: error.code,
-              message: error.message,
-              ...(error.reason ? { reason: error.reason } : {}),
-            });
+          return reply.status(httpStatusOf[error.code]).send({
+            code: error.code,
+            message: error.message,
+            ...(error.reason ? { reason: error.reason } : {}),
+          });
         }
       });
     });

@@ -186,6 +186,13 @@ export async function createSubscription(
   };
 }
 
+/** The tier of a Paystack plan object, by the name billing gave it (`Serelo <tier>`); null if not ours. */
+export function tierOfPaystackPlan(plan: PaystackEvent['data']['plan']): PaidTier | null {
+  const name = typeof plan === 'object' && plan !== null ? (plan as { name?: string }).name : undefined;
+  const tier = name?.match(/^Serelo (\w+)$/)?.[1];
+  return tier && (paidPlanTiers as readonly string[]).includes(tier) ? (tier as PaidTier) : null;
+}
+
 /** The name of a tier's monthly plan at Paystack (looked up by name and amount, created when missing). */
 export const paystackPlanName = (tier: PaidTier) => `Serelo ${tier}`;
 
@@ -247,7 +254,7 @@ interface PaystackEvent {
     next_payment_date?: string | null;
     customer?: { customer_code?: string; email?: string } | null;
     subscription?: { subscription_code?: string } | null;
-    plan?: { plan_code?: string } | string | null;
+    plan?: { plan_code?: string; name?: string } | string | null;
   };
 }
 
@@ -375,6 +382,7 @@ async function commandOf(
         type: 'LinkPaystackSubscription',
         userId,
         subscriptionCode: d.subscription_code,
+        plan: tierOfPaystackPlan(d.plan),
         nextPaymentDate: d.next_payment_date ? new Date(d.next_payment_date).toISOString() : null,
         now,
       };

@@ -56,6 +56,8 @@ export interface SubscriptionState {
   checkouts: Record<string, { subscriptionId: string; plan: PaidTier; amountCents: number }>;
   /** references whose charge was applied (a charge applies once) */
   charged: string[];
+  /** Paystack subscription codes reported before their checkout's charge, by our subscription id */
+  earlyCodes: Record<string, string>;
 }
 
 export const initialSubscriptionState = (): SubscriptionState => ({
@@ -73,6 +75,7 @@ export const initialSubscriptionState = (): SubscriptionState => ({
   cancelledAt: null,
   checkouts: {},
   charged: [],
+  earlyCodes: {},
 });
 
 export function evolveSubscription(state: SubscriptionState, event: SubscriptionEvent): SubscriptionState {
@@ -97,8 +100,9 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
         cycleStart: d.cycleStart,
         cycleEnd: d.cycleEnd,
         pendingPlan: null,
-        // the checkout's plan gets a Paystack subscription of its own (linked by subscription.create)
-        subscriptionCode: null,
+        // the checkout's plan has a Paystack subscription of its own (subscription.create links it,
+        // before or after this charge)
+        subscriptionCode: d.subscriptionCode,
         customerCode: d.customerCode ?? state.customerCode,
         graceEndsAt: null,
         cancelledAt: null,
@@ -107,7 +111,12 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
       };
     }
     case 'PaystackSubscriptionLinked':
-      return { ...base, subscriptionCode: event.data.subscriptionCode };
+      if (event.data.subscriptionId === state.subscriptionId)
+        return { ...base, subscriptionCode: event.data.subscriptionCode };
+      return {
+        ...base,
+        earlyCodes: { ...state.earlyCodes, [event.data.subscriptionId]: event.data.subscriptionCode },
+      };
     case 'SubscriptionDowngradeScheduled':
       return { ...base, pendingPlan: event.data.toPlan };
     case 'SubscriptionCycleStarted':

@@ -278,6 +278,34 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
     expect((await s.serelo('GET', '/api/v1/billing/subscription')).status).toBe(401);
   }, 120_000);
 
+  it("a subscription.create that Paystack sends before the checkout's charge.success is linked by that charge", async () => {
+    const user = await billableUser('billing-early-link');
+    const created = await s.serelo('POST', '/api/v1/billing/subscriptions', {
+      token: user.token,
+      body: { plan: 'pro' },
+    });
+    expect(created.status).toBe(201);
+    paystack.pay(created.body.reference);
+    expect((await webhook(paystack.subscriptionCreateEvent(created.body.reference))).status).toBe(200);
+    expect((await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token })).body).toMatchObject(
+      {
+        plan: 'free',
+        paystack_subscription_id: null,
+      },
+    );
+    expect((await webhook(paystack.chargeSuccessEvent(created.body.reference))).status).toBe(200);
+    const linked = await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token });
+    expect(linked.body).toMatchObject({
+      plan: 'pro',
+      paystack_subscription_id: expect.stringMatching(/^SUB_/),
+    });
+    // so a cancel stops it at Paystack
+    expect(
+      (await s.serelo('POST', '/api/v1/billing/subscriptions/cancel', { token: user.token })).status,
+    ).toBe(200);
+    expect(paystack.subscriptions.get(linked.body.paystack_subscription_id)!.status).toBe('non-renewing');
+  }, 120_000);
+
   it('an upgrade mid-cycle keeps the cycle and its posts used with the higher limit; a downgrade is scheduled for the cycle end', async () => {
     const user = await billableUser('billing-upgrade');
     await subscribe(user.token, 'starter');
