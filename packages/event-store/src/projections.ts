@@ -32,6 +32,11 @@ export class ProjectionRegistry {
     }
   }
 
+  /** The names of the projections that handle any of the events. */
+  namesFor(events: readonly EventShape[]): string[] {
+    return [...new Set(events.flatMap((e) => (this.byType.get(e.type) ?? []).map((p) => p.name)))];
+  }
+
   handlesAny(events: readonly EventShape[]): boolean {
     return events.some((e) => this.byType.has(e.type));
   }

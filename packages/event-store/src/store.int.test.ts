@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ConcurrencyError, InvalidEventError } from './errors.js';
 import { eventStoreMigrations } from './migrations/index.js';
 import { defineProjection } from './projections.js';
-import { EVENTS_CHANNEL, EventStore, type Decider } from './store.js';
+import { EVENTS_CHANNEL, EventStore, NEW_STREAM_APPEND_SQL, type Decider } from './store.js';
 import { createTestDatabase, type TestDatabase } from './test-support/database.js';
 
 type CounterEvent =
@@ -393,6 +393,64 @@ describe('EventStore against PostgreSQL', () => {
     } finally {
       await listener.end();
     }
+  });
+
+  describe('NEW_STREAM_APPEND_SQL, run inside a function of the caller', () => {
+    // what a service embeds in its own plpgsql function: the same rows as append() writes
+    beforeAll(async () => {
+      await db.dataSource.query(`
+        create function test_append_new(p_stream_id text, p_count int, p_events jsonb, p_type text)
+        returns table (out_position bigint, out_version bigint) language plpgsql as $fn$
+        declare v_position bigint; v_version bigint; v_recorded timestamptz;
+        begin
+          ${NEW_STREAM_APPEND_SQL} into v_position, v_version, v_recorded;
+          return query select v_position, v_version;
+        end $fn$`);
+    });
+
+    it('writes the stream, the numbered events and the outbox order exactly as append does', async () => {
+      const json = store.encodeEvents([{ type: 'Made', data: { n: 1 } }], {
+        metadata: { correlationId: 'c-1' },
+      });
+      const [row] = (await db.dataSource.query(`select * from test_append_new($1, 1, $2, 'thing')`, [
+        'fn-1',
+        json,
+      ])) as { out_position: string; out_version: string }[];
+      expect(Number(row!.out_version)).toBe(1);
+      const read = await store.readStream('fn-1');
+      expect(read.version).toBe(1);
+      expect(read.events[0]).toMatchObject({
+        type: 'Made',
+        data: { n: 1 },
+        streamVersion: 1,
+        position: Number(row!.out_position),
+        metadata: { correlationId: 'c-1' },
+      });
+      const [stream] = (await db.dataSource.query(
+        `select type, version, last_transaction_id is not null as ordered from streams where id = 'fn-1'`,
+      )) as { type: string; version: string; ordered: boolean }[];
+      expect(stream).toEqual({ type: 'thing', version: '1', ordered: true });
+      // a stream that exists is not appended to: no rows
+      const again = (await db.dataSource.query(`select * from test_append_new($1, 1, $2, 'thing')`, [
+        'fn-1',
+        json,
+      ])) as { out_version: string | null }[];
+      expect(again[0]!.out_version).toBeNull();
+      expect((await store.readStream('fn-1')).version).toBe(1);
+    });
+
+    it('encodes events as append validates them, and refuses those whose projection the caller does not write', () => {
+      expect(() => store.encodeEvents([{ type: 'UserRegistered', data: { userId: 'u-9' } }])).toThrow(
+        InvalidEventError,
+      );
+      expect(() => store.encodeEvents([{ type: 'Incremented', data: { by: 1 } }])).toThrow(/counters/);
+      const json = store.encodeEvents([{ type: 'Incremented', data: { by: 1 } }], {
+        projectedBy: ['counters'],
+      });
+      expect(JSON.parse(json)).toEqual([
+        { i: expect.any(String), t: 'Incremented', v: 1, d: { by: 1 }, m: {} },
+      ]);
+    });
   });
 
   describe('handle', () => {

@@ -110,6 +110,29 @@ const APPEND_SQL = {
   exact: appendSql(STREAM_UPSERT.exact),
 };
 
+/**
+ * The append of a new stream (expected version 0) as the statement `append` runs, for a caller that
+ * must append inside a statement of its own: a plpgsql function doing a whole command in one round
+ * trip (commerce's charge). Parameters: $1 the stream id, $2 the event count, $3 the events as
+ * `EventStore.encodeEvents` gives them, $4 the stream type; one row (position, stream_version,
+ * recorded_at) per event, none when the stream exists. Embed it verbatim (inside a function its $n
+ * are the function's first four parameters) so the stream version, the ordering guard, the global
+ * position and the outbox row stay exactly what `append` writes. The store cannot run TypeScript in
+ * SQL: the caller writes what the inline projections of its events would, and calls
+ * `appendedOutside()` after its commit (the relay's wake-up).
+ */
+export const NEW_STREAM_APPEND_SQL = APPEND_SQL.new;
+
+export interface EncodeEventsOptions {
+  /** Applied to every event (an event's own metadata wins field by field). */
+  metadata?: EventMetadata;
+  /**
+   * The inline projections the caller's statement writes itself, by name: encoding refuses events
+   * that a registered projection not named here handles, since nothing would apply it.
+   */
+  projectedBy?: readonly string[];
+}
+
 export class EventStore {
   private readonly dataSource: DataSource;
   private readonly projections: ProjectionRegistry;
@@ -166,6 +189,30 @@ export class EventStore {
         await jitter(attempt);
       }
     }
+  }
+
+  /**
+   * The events as the $3 parameter of NEW_STREAM_APPEND_SQL: validated against their contracts,
+   * ids assigned, metadata merged, as `append` prepares them.
+   */
+  encodeEvents<E extends EventShape>(
+    events: readonly NewEvent<E>[],
+    options: EncodeEventsOptions = {},
+  ): string {
+    const unapplied = this.projections
+      .namesFor(events)
+      .filter((name) => !(options.projectedBy ?? []).includes(name));
+    if (unapplied.length > 0)
+      throw new Error(
+        `events encoded for a statement of the caller's need its projections: ${unapplied.join(', ')}`,
+      );
+    const prepared = events.map((event) => prepare(event, this.contracts(event.type), options.metadata));
+    return eventsJson(prepared);
+  }
+
+  /** Call after a statement of the caller's that ran NEW_STREAM_APPEND_SQL committed: wakes the relay. */
+  appendedOutside(): void {
+    this.notifier.committed();
   }
 
   async readStream<E extends EventShape = EventShape>(
@@ -240,9 +287,7 @@ export class EventStore {
     events: readonly Prepared<E>[],
     expected: number | 'any',
   ): Promise<AppendResult<E>> {
-    const json = JSON.stringify(
-      events.map((e) => ({ i: e.id, t: e.type, v: e.schemaVersion, d: e.data, m: e.metadata })),
-    );
+    const json = eventsJson(events);
     const variant = expected === 'any' ? 'any' : expected === 0 ? 'new' : 'exact';
     const fourth = variant === 'exact' ? expected : streamType;
     const rows = await this.run(manager, {
@@ -296,6 +341,10 @@ const jitter = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
 
 type Prepared<E extends EventShape> = E & { id: string; schemaVersion: number; metadata: EventMetadata };
+
+/** The events parameter of the append statements ($3). */
+const eventsJson = (events: readonly Prepared<EventShape>[]) =>
+  JSON.stringify(events.map((e) => ({ i: e.id, t: e.type, v: e.schemaVersion, d: e.data, m: e.metadata })));
 
 function prepare<E extends EventShape>(
   event: NewEvent<E>,

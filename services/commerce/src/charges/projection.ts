@@ -11,25 +11,8 @@ export const chargesProjection = defineProjection<ChargeEvent>({
   async apply(event, { manager }) {
     switch (event.type) {
       case 'ChargeCreated': {
-        const d = event.data;
-        await manager.query(
-          `insert into charges (id, publisher_id, agent_organization_id, agent_wallet, asset, amount_atomic,
-             from_promotional_atomic, from_funded_atomic, description, idempotency_key, status, created_at, updated_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'succeeded', $11, $11)`,
-          [
-            d.chargeId,
-            d.publisherId,
-            d.agentOrganizationId,
-            d.agentWallet,
-            d.asset,
-            d.amountAtomic,
-            d.fromPromotionalAtomic,
-            d.fromFundedAtomic,
-            d.description,
-            d.idempotencyKey,
-            d.createdAt,
-          ],
-        );
+        // the same writer as charge_create's (charge-function.ts)
+        await manager.query(`select charge_created_apply($1::jsonb)`, [JSON.stringify(event.data)]);
         return;
       }
       case 'ChargeRefunded': {

@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { preparedQuery } from '../ledger/prepared.js';
 
 export interface PublisherView {
   id: string;
@@ -123,52 +122,4 @@ export async function findCharge(
     [chargeId, publisherId],
   );
   return rows[0] && chargeOf(rows[0]);
-}
-
-/**
- * What a charge needs, in one round trip: the publisher the slug names, the organization of the agent
- * wallet, and that organization's two balances in `asset` as they are now, their rows locked until
- * the transaction ends (charges of one agent take turns; the split over its balances stays right).
- * `accountTemplates` are the agent's account ids with `{org}` for the organization.
- */
-export async function chargeContext(
-  tx: EntityManager,
-  slug: string,
-  address: string,
-  accountTemplates: { funded: string; promotional: string },
-): Promise<{
-  publisher: PublisherView | undefined;
-  agentOrganizationId: string | undefined;
-  balances: { funded: bigint; promotional: bigint };
-}> {
-  const [row] = await preparedQuery<{
-    publisher: (Omit<PublisherRow, 'created_at'> & { created_at: string }) | null;
-    agent: string | null;
-    balances: { account: string; balance: string }[] | null;
-  }>(
-    tx,
-    'seren_charge_context',
-    `with w as (select organization_id from agent_wallets where address = $2),
-     locked as (
-       select b.account, b.balance from ledger_balances b, w
-       where b.account in (replace($3, '{org}', w.organization_id), replace($4, '{org}', w.organization_id))
-       order by b.account for update of b
-     )
-     select (select row_to_json(p) from publishers p where p.slug = $1) as publisher,
-            (select organization_id from w) as agent,
-            (select json_agg(json_build_object('account', account, 'balance', balance::text)) from locked) as balances`,
-    [slug, address, accountTemplates.funded, accountTemplates.promotional],
-  );
-  const agent = row?.agent ?? undefined;
-  const of = (template: string) =>
-    BigInt(
-      row?.balances?.find((b) => agent && b.account === template.replace('{org}', agent))?.balance ?? '0',
-    );
-  return {
-    publisher: row?.publisher
-      ? publisherOf({ ...row.publisher, created_at: new Date(row.publisher.created_at) })
-      : undefined,
-    agentOrganizationId: agent,
-    balances: { funded: of(accountTemplates.funded), promotional: of(accountTemplates.promotional) },
-  };
 }

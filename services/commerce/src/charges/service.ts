@@ -8,11 +8,16 @@ import {
   type RequestOrigin,
 } from '@seren/service-kit';
 import { forbidden, notFound } from '@seren/service-kit/errors';
+import type { Pool } from 'pg';
 import type { EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { Commerce } from '../application.js';
+import { allowsOverdraft, isSharded } from '../ledger/accounts.js';
+import { decodeStoredResult, idempotencyKeyInUse, idempotencyKeyMismatch } from '../ledger/idempotency.js';
 import {
   accounts,
   balances,
+  IDEMPOTENCY_RETENTION_HOURS,
   organizationOfWallet,
   postEntry,
   requestHashOf,
@@ -20,9 +25,10 @@ import {
   type EntryLine,
 } from '../ledger/index.js';
 import { chargeStream, publisherStream, type ChargeEvent } from './charge.js';
+import { CHARGE_FUNCTION_BODY } from './charge-function.js';
 import { chargeDecider, chargeErrors, decideCharge, publisherDecider } from './decide.js';
+import { chargesProjection } from './projection.js';
 import {
-  chargeContext,
   findCharge,
   findPublisher,
   publisherOfOrganization,
@@ -70,6 +76,8 @@ export async function registerPublisher(
   return (await findPublisher(commerce.dataSource.manager, publisherId))!;
 }
 
+const NOT_THE_PUBLISHER = "only the publisher's own organization (its API key) may do this";
+
 /** The publisher the slug names, when the caller speaks for its organization: 401, 404, 403 otherwise. */
 async function publisherFor(tx: EntityManager, request: RequestOrigin, slug: string): Promise<PublisherView> {
   const publisher = await findPublisher(tx, slug);
@@ -79,8 +87,7 @@ async function publisherFor(tx: EntityManager, request: RequestOrigin, slug: str
 function authorizedPublisher(request: RequestOrigin, publisher: PublisherView | undefined): PublisherView {
   requireAuthenticated(request.caller);
   if (!publisher) throw notFound('Publisher');
-  if (request.caller.organizationId !== publisher.organizationId)
-    throw forbidden("only the publisher's own organization (its API key) may do this");
+  if (request.caller.organizationId !== publisher.organizationId) throw forbidden(NOT_THE_PUBLISHER);
   return publisher;
 }
 
@@ -109,9 +116,14 @@ export interface CreateChargeInput {
 
 /**
  * A publisher charges an agent's wallet: promotional credit first, then funded credit, into the
- * publisher's earnings; one journal entry (kind `charge`) and ChargeCreated in one transaction. 402
+ * publisher's earnings; one journal entry (kind `charge`) and ChargeCreated, committed together. 402
  * when the wallet cannot pay it all (an unknown wallet holds nothing). With an idempotency key the
  * same request answers the first charge again (Stripe's semantics, see withIdempotency).
+ *
+ * The whole charge is one call of `charge_create` in autocommit (charge-function.ts): the hot path
+ * of the benchmark. The request is decided here first (decideCharge: the amount, the description,
+ * the event validated against its contract) with placeholders for what the database decides under
+ * its locks (publisher id, agent organization, the split), which the function fills in.
  */
 export async function createCharge(
   commerce: Commerce,
@@ -120,96 +132,128 @@ export async function createCharge(
 ): Promise<ChargeView> {
   requireAuthenticated(request.caller);
   const agentWallet = input.agentWallet.trim().toLowerCase();
-  const key = input.idempotencyKey || undefined;
-  return withIdempotency(
-    commerce,
+  const key = input.idempotencyKey || null;
+  const chargeId = randomUUID();
+  const entryId = randomUUID();
+  const now = commerce.now().toISOString();
+  const organizationId = request.caller.organizationId ?? null;
+  const [created] = decideCharge(
     {
-      scope: `POST /billing/publishers/${input.slug}/charges:${request.caller.organizationId ?? request.caller.subject}`,
-      key,
-      requestHash: requestHashOf({ agentWallet, amount: input.amountAtomic, description: input.description }),
+      type: 'CreateCharge',
+      chargeId,
+      publisherId: '{publisher}',
+      agentOrganizationId: '{org}',
+      agentWallet,
+      amount: input.amountAtomic,
+      description: input.description,
+      idempotencyKey: key,
+      // placeholders: the split is charge_create's, under the balances' locks
+      balances: { funded: input.amountAtomic, promotional: 0n },
+      entryId,
+      now,
     },
-    async (tx, claimedKey) => {
-      const context = await chargeContext(tx, input.slug, agentWallet, {
-        funded: accounts.agentFunded('{org}', ASSET),
-        promotional: accounts.agentPromotional('{org}', ASSET),
-      });
-      const publisher = authorizedPublisher(request, context.publisher);
-      const agentOrganizationId = context.agentOrganizationId;
-      if (!agentOrganizationId)
+    chargeDecider.initialState(),
+  ) as [Extract<ChargeEvent, { type: 'ChargeCreated' }>];
+  // the caller's organization is the publisher's, or charge_create refuses with 403 and writes nothing
+  const events = commerce.store.encodeEvents([created], {
+    metadata: eventMetadataOf(request, { organizationId: organizationId ?? undefined }),
+    projectedBy: [chargesProjection.name],
+  });
+  const accountTemplates = [
+    accounts.agentFunded('{org}', ASSET),
+    accounts.agentPromotional('{org}', ASSET),
+    accounts.publisherEarnings('{publisher}', ASSET),
+  ];
+  await chargeFunctionChecked(commerce);
+  const values = [
+    chargeStream(chargeId),
+    1,
+    events,
+    chargeDecider.streamType,
+    `POST /billing/publishers/${input.slug}/charges:${organizationId ?? request.caller.subject}`,
+    key,
+    requestHashOf({ agentWallet, amount: input.amountAtomic, description: input.description }),
+    null,
+    IDEMPOTENCY_RETENTION_HOURS,
+    organizationId,
+    input.slug,
+    agentWallet,
+    input.amountAtomic.toString(),
+    chargeId,
+    entryId,
+    now,
+    created.data.description,
+    ASSET,
+    accountTemplates,
+    accountTemplates.map(allowsOverdraft),
+    accountTemplates.map(isSharded),
+  ];
+  const pool = (commerce.dataSource.driver as PostgresDriver).master as Pool;
+  for (let attempt = 1; ; attempt += 1) {
+    let row: { charge_status: string; charge_result: string | null } | undefined;
+    try {
+      ({
+        rows: [row],
+      } = await pool.query<{ charge_status: string; charge_result: string | null }>({
+        name: 'seren_charge_create',
+        text: CHARGE_CALL,
+        values,
+      }));
+    } catch (error) {
+      // a result committed between this call's claim and its store: the next call replays it
+      if ((error as { code?: string }).code === 'SRN01' && attempt < 3) continue;
+      throw error;
+    }
+    switch (row?.charge_status) {
+      case 'created':
+        commerce.store.appendedOutside();
+        return decodeStoredResult<ChargeView>(row.charge_result!);
+      case 'replay':
+        return decodeStoredResult<ChargeView>(row.charge_result!);
+      case 'in_use':
+        throw idempotencyKeyInUse();
+      case 'mismatch':
+        throw idempotencyKeyMismatch();
+      case 'no_publisher':
+        throw notFound('Publisher');
+      case 'forbidden':
+        throw forbidden(NOT_THE_PUBLISHER);
+      case 'insufficient':
         throw chargeErrors.paymentRequired('Insufficient balance', { reason: 'INSUFFICIENT_FUNDS' });
-      const chargeId = randomUUID();
-      const entryId = randomUUID();
-      const now = commerce.now().toISOString();
-      const [created] = decideCharge(
-        {
-          type: 'CreateCharge',
-          chargeId,
-          publisherId: publisher.id,
-          agentOrganizationId,
-          agentWallet,
-          amount: input.amountAtomic,
-          description: input.description,
-          idempotencyKey: key ?? null,
-          balances: context.balances,
-          entryId,
-          now,
-        },
-        chargeDecider.initialState(),
-      ) as [Extract<ChargeEvent, { type: 'ChargeCreated' }>];
-      await commerce.store.append(chargeStream(chargeId), 'charge', [created], {
-        manager: tx,
-        expectedVersion: 0,
-        metadata: eventMetadataOf(request, { organizationId: publisher.organizationId }),
-      });
-      const d = created.data;
-      const view = {
-        id: chargeId,
-        publisherId: publisher.id,
-        publisherSlug: publisher.slug,
-        agentOrganizationId,
-        agentWallet,
-        asset: ASSET,
-        amountAtomic: input.amountAtomic,
-        fromPromotionalAtomic: BigInt(d.fromPromotionalAtomic),
-        fromFundedAtomic: BigInt(d.fromFundedAtomic),
-        description: d.description,
-        idempotencyKey: key ?? null,
-        status: 'succeeded',
-        refundedAtomic: 0n,
-        slashedAtomic: 0n,
-        refundReason: null,
-        refundedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      } satisfies ChargeView;
-      await postEntry(
-        tx,
-        {
-          entryId,
-          kind: 'charge',
-          reference: chargeId,
-          organizationId: agentOrganizationId,
-          at: new Date(now),
-          lines: [
-            ...agentLines(agentOrganizationId, -BigInt(d.fromFundedAtomic), -BigInt(d.fromPromotionalAtomic)),
-            {
-              account: accounts.publisherEarnings(publisher.id, ASSET),
-              asset: ASSET,
-              amount: input.amountAtomic,
-            },
-          ],
-          metadata: {
-            publisher_id: publisher.id,
-            publisher_slug: publisher.slug,
-            description: d.description,
-          },
-        },
-        // the key's result goes with the posting: one round trip less
-        { remember: { key: claimedKey, result: view } },
+      default:
+        throw new Error(`charge_create answered ${row?.charge_status}`);
+    }
+  }
+}
+
+const CHARGE_CALL = `select charge_status, charge_result from charge_create(${Array.from(
+  { length: 21 },
+  (_, i) => `$${i + 1}`,
+).join(', ')})`;
+
+const checked = new WeakMap<object, Promise<void>>();
+
+/**
+ * Once per process and database: charge_create's body must be the one the code defines (it embeds
+ * the event store's append and the ledger's key statements); a stale one would write what the code
+ * no longer means, so every charge is refused until a migration recreates it.
+ */
+function chargeFunctionChecked(commerce: Commerce): Promise<void> {
+  let check = checked.get(commerce.dataSource);
+  if (!check) {
+    check = (async () => {
+      const rows: { prosrc: string }[] = await commerce.dataSource.query(
+        `select prosrc from pg_proc where proname = 'charge_create'`,
       );
-      return view;
-    },
-  );
+      if (rows.length !== 1 || rows[0]!.prosrc !== CHARGE_FUNCTION_BODY)
+        throw new Error(
+          'charge_create differs from charges/charge-function.ts: add a migration that runs chargeFunctionSql()',
+        );
+    })();
+    check.catch(() => checked.delete(commerce.dataSource));
+    checked.set(commerce.dataSource, check);
+  }
+  return check;
 }
 
 export async function getCharge(

@@ -47,6 +47,8 @@ const decode = <T>(text: string): T =>
     if (v && typeof v === 'object' && '$date' in v) return new Date((v as { $date: string }).$date);
     return v;
   }) as T;
+/** A result stored as withIdempotency stores it (by a statement of the caller's), revived as it answers it. */
+export const decodeStoredResult = decode;
 
 /**
  * Runs `run` in one transaction at most once per (scope, key), with Stripe's semantics:
@@ -83,6 +85,19 @@ export async function withIdempotency<T>(
 
 class KeyTakenMeanwhile extends Error {}
 
+/** 409: a request with the key is in flight. */
+export const idempotencyKeyInUse = () =>
+  ledgerErrors.conflict('A request with this idempotency key is in progress; retry later', {
+    reason: 'IDEMPOTENCY_KEY_IN_USE',
+  });
+
+/** 400 `IDEMPOTENCY_ERROR`: the key was first used with other parameters. */
+export const idempotencyKeyMismatch = () =>
+  ledgerErrors.validationError(
+    'Keys for idempotent requests can only be used with the same parameters they were first used with',
+    { reason: 'IDEMPOTENCY_ERROR' },
+  );
+
 /**
  * The key `run` holds (given only when the request has one). Work that knows its result before its
  * last statement may store it with that statement (`postEntry(tx, entry, { remember })`), saving the
@@ -104,12 +119,14 @@ export class ClaimedKey {
 // lock was granted, and so miss a result its last holder committed in between. Then the work runs a
 // second time, but in vain: the result's insert finds the live key, and the whole transaction rolls
 // back (KeyTakenMeanwhile) to be tried again, which replays the stored result.
-const CLAIM = `
-  select pg_try_advisory_xact_lock(hashtextextended($1 || chr(10) || $2, 7)) as claimed,
+/** The claim with its read; `scope`, `key` and `hours` are its parameters ($n, or names inside a function). */
+export const claimSql = (scope: string, key: string, hours: string) => `
+  select pg_try_advisory_xact_lock(hashtextextended(${scope} || chr(10) || ${key}, 7)) as claimed,
          k.request_hash, k.result
   from (select 1) one
   left join idempotency_keys k
-    on k.scope = $1 and k.key = $2 and k.created_at > now() - make_interval(hours => $3)`;
+    on k.scope = ${scope} and k.key = ${key} and k.created_at > now() - make_interval(hours => ${hours})`;
+const CLAIM = claimSql('$1', '$2', '$3');
 
 /** Stores a key's result; its parameters start at $`first` (scope, key, hash, result, retention hours). */
 export const storeSql = (first: number) => {
@@ -133,16 +150,9 @@ async function once<T>(
     request_hash: string | null;
     result: string | null;
   }>(tx, 'seren_idempotency_claim', CLAIM, [scope, key, IDEMPOTENCY_RETENTION_HOURS]);
-  if (!claim?.claimed)
-    throw ledgerErrors.conflict('A request with this idempotency key is in progress; retry later', {
-      reason: 'IDEMPOTENCY_KEY_IN_USE',
-    });
+  if (!claim?.claimed) throw idempotencyKeyInUse();
   if (claim.request_hash !== null) {
-    if (claim.request_hash !== requestHash)
-      throw ledgerErrors.validationError(
-        'Keys for idempotent requests can only be used with the same parameters they were first used with',
-        { reason: 'IDEMPOTENCY_ERROR' },
-      );
+    if (claim.request_hash !== requestHash) throw idempotencyKeyMismatch();
     return decode<T>(claim.result!);
   }
   const claimed = new ClaimedKey({ scope, key, requestHash });

@@ -7,6 +7,7 @@ import { CreateX4021795700400000 } from './1795700400000-create-x402.js';
 import { CreateHoldsProxy1796400000000 } from './1796400000000-create-holds-proxy.js';
 import { CreatePublisherCatalog1796300000000 } from './1796300000000-create-publisher-catalog.js';
 import { CreateAgentTasks1796500000000 } from './1796500000000-create-agent-tasks.js';
+import { CreateChargeFunction1796800000000 } from './1796800000000-create-charge-function.js';
 
 // Each commerce feature numbers its migrations in its own range, so helpers working side by side
 // never collide: ledger and charges 17957001xxxxx, wallet 17957002xxxxx, stripe/payment methods/plans
@@ -21,4 +22,5 @@ export const commerceMigrations = [
   CreatePublisherCatalog1796300000000,
   CreateHoldsProxy1796400000000,
   CreateAgentTasks1796500000000,
+  CreateChargeFunction1796800000000,
 ];
