@@ -184,6 +184,30 @@ describe('SerenAI publishers through the gateway', () => {
     expect(taken.body.error).toBe('SLUG_TAKEN');
   });
 
+  it('the same slug created five times at once: one 201, four 409; concurrent updates of one publisher all apply', async () => {
+    const slug = `race-${tag}`;
+    const answers = await Promise.all(Array.from({ length: 5 }, () => create(apiBody(slug))));
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    const id = answers.find((r) => r.status === 201)!.body.data.id;
+    const updates = await Promise.all(
+      ['alpha', 'beta', 'gamma'].map((word) =>
+        s.serenai('PUT', orgPath(`/${id}`), { token: owner.token, body: { capabilities: [word] } }),
+      ),
+    );
+    expect(updates.map((r) => r.status)).toEqual([200, 200, 200]);
+    const events: { type: string }[] = await s.commerce.application.dataSource.query(
+      `select type from events where stream_id = $1 order by position`,
+      [`publisher-${id}`],
+    );
+    expect(events.map((e) => e.type)).toEqual([
+      'PublisherCreated',
+      'PublisherPricingUpdated',
+      'PublisherUpdated',
+      'PublisherUpdated',
+      'PublisherUpdated',
+    ]);
+  });
+
   it('400 for a bad setting, a private or metadata upstream address, an unknown asset; 403 for another organization', async () => {
     const bad = await create(apiBody(`bad-${tag}`, { billing_model: 'free_lunch' }));
     expect(bad.status).toBe(400);
@@ -629,7 +653,11 @@ describe('SerenAI publishers through the gateway', () => {
     try {
       const { port } = upstream.address() as AddressInfo;
       const created = await create(
-        apiBody(`e2e-${tag}`, { api_url: `http://127.0.0.1:${port}/v1`, price_per_call: '0.25', is_geo_restricted: false }),
+        apiBody(`e2e-${tag}`, {
+          api_url: `http://127.0.0.1:${port}/v1`,
+          price_per_call: '0.25',
+          is_geo_restricted: false,
+        }),
       );
       expect(created.status).toBe(201);
       const p = created.body.data;
