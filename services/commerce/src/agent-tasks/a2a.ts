@@ -19,21 +19,44 @@ export interface A2aSettings {
   timeoutMs: number;
 }
 
-/** fetch for the SDK: the outbound guard (private addresses refused, checked at connect time, no redirects). */
-function guardedFetch(settings: A2aSettings): typeof fetch {
+/** What the publisher's agent is called with: its upstream headers and key (never logged). */
+export interface A2aCredentials {
+  headers: Record<string, string>;
+  query: Record<string, string>;
+}
+
+export const noCredentials: A2aCredentials = { headers: {}, query: {} };
+
+/**
+ * fetch for the SDK: the outbound guard (private addresses refused, checked at connect time, no
+ * redirects), with the publisher's credentials on every request (the card's and the calls').
+ */
+function guardedFetch(settings: A2aSettings, credentials: A2aCredentials): typeof fetch {
   return ((input: string | URL | Request, init?: RequestInit) => {
-    const url = input instanceof Request ? input.url : String(input);
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    for (const [name, value] of Object.entries(credentials.query)) url.searchParams.set(name, value);
+    const headers = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(credentials.headers)) headers.set(name, value);
     return outboundFetch(
       url,
-      { ...(init as object), timeoutMs: settings.timeoutMs, field: 'a2a_endpoint_url' },
+      {
+        ...(init as object),
+        headers: Object.fromEntries(headers),
+        timeoutMs: settings.timeoutMs,
+        field: 'a2a_endpoint_url',
+      },
       settings.policy,
     );
   }) as unknown as typeof fetch;
 }
 
 /** A client of the agent at `endpoint` (its card at `/.well-known/agent-card.json` under it). */
-export async function a2aClientOf(endpoint: string, settings: A2aSettings): Promise<Client> {
-  const fetchImpl = guardedFetch(settings);
+export async function a2aClientOf(
+  endpoint: string,
+  settings: A2aSettings,
+  credentials: A2aCredentials = noCredentials,
+): Promise<Client> {
+  const fetchImpl = guardedFetch(settings, credentials);
   const factory = new ClientFactory(
     ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
       transports: [new JsonRpcTransportFactory({ fetchImpl }), new RestTransportFactory({ fetchImpl })],
@@ -66,7 +89,12 @@ export function partOf(part: Part): AgentTaskPart {
     case 'data':
       return { kind: 'data', data: content.value ?? null };
     case 'url':
-      return { kind: 'file', url: content.value, filename: part.filename || null, mediaType: part.mediaType || null };
+      return {
+        kind: 'file',
+        url: content.value,
+        filename: part.filename || null,
+        mediaType: part.mediaType || null,
+      };
     case 'raw':
       return {
         kind: 'file',
@@ -91,7 +119,12 @@ export function messageOf(message: Message | undefined): AgentTaskMessage | null
 function toPart(part: AgentTaskPart): Part {
   switch (part.kind) {
     case 'text':
-      return { content: { $case: 'text', value: part.text }, metadata: undefined, filename: '', mediaType: 'text/plain' };
+      return {
+        content: { $case: 'text', value: part.text },
+        metadata: undefined,
+        filename: '',
+        mediaType: 'text/plain',
+      };
     case 'data':
       return {
         content: { $case: 'data', value: part.data },

@@ -14,7 +14,8 @@ export function agentTaskActivities(commerce: Commerce) {
         });
       } catch (error) {
         // a refused endpoint stays refused: no retries
-        if (error instanceof AgentUnreachable) throw ApplicationFailure.nonRetryable(error.message, 'AgentUnreachable');
+        if (error instanceof AgentUnreachable)
+          throw ApplicationFailure.nonRetryable(error.message, 'AgentUnreachable');
         throw error;
       }
     },

@@ -58,7 +58,10 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
 
   const commerce = () => service.application;
 
-  const publisherOf = (endpoint: string, price: { hourlyRate?: bigint | null; minCharge?: bigint | null } = {}) =>
+  const publisherOf = (
+    endpoint: string,
+    price: { hourlyRate?: bigint | null; minCharge?: bigint | null } = {},
+  ) =>
     ({
       id: randomUUID(),
       slug: `agent-${randomUUID().slice(0, 8)}`,
@@ -90,7 +93,8 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
     const headers = () => asCaller({ subject, organizationId });
     const call = async <T = Record<string, unknown>>(query: string, variables = {}) =>
       graphql<T>(service.url, query, variables, await headers());
-    const get = async (id: string) => (await call<{ agentTask: TaskData }>(GET, { org: 'default', id })).data!.agentTask;
+    const get = async (id: string) =>
+      (await call<{ agentTask: TaskData }>(GET, { org: 'default', id })).data!.agentTask;
     const until = async (id: string, done: (t: TaskData) => boolean, ms = 20_000) => {
       const deadline = Date.now() + ms;
       for (;;) {
@@ -100,12 +104,22 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     };
-    const wallet = () => balanceOf(commerce().dataSource.manager, accounts.agentFunded(organizationId, 'USDC'));
+    const wallet = () =>
+      balanceOf(commerce().dataSource.manager, accounts.agentFunded(organizationId, 'USDC'));
     return { organizationId, subject, headers, call, get, until, wallet };
   };
 
-  const start = (org: { organizationId: string; subject: string }, publisher: ProxyPublisher, message: unknown) =>
-    startAgentTask(commerce(), { publisher, organizationId: org.organizationId, agentId: org.subject, message });
+  const start = (
+    org: { organizationId: string; subject: string },
+    publisher: ProxyPublisher,
+    message: unknown,
+  ) =>
+    startAgentTask(commerce(), {
+      publisher,
+      organizationId: org.organizationId,
+      agentId: org.subject,
+      message,
+    });
 
   const earnings = (publisher: ProxyPublisher) =>
     balanceOf(commerce().dataSource.manager, accounts.publisherEarnings(publisher.id, 'USDC'));
@@ -126,7 +140,16 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
     expect(task.remoteTaskId).toEqual(expect.any(String));
     expect(agent.received.filter((id) => id === taskId)).toHaveLength(1);
 
-    const events = (await org.call<{ agentTaskEvents: { sequence: number; eventType: string; status: string; data: Record<string, unknown> }[] }>(EVENTS, { org: 'default', id: taskId })).data!.agentTaskEvents;
+    const events = (
+      await org.call<{
+        agentTaskEvents: {
+          sequence: number;
+          eventType: string;
+          status: string;
+          data: Record<string, unknown>;
+        }[];
+      }>(EVENTS, { org: 'default', id: taskId })
+    ).data!.agentTaskEvents;
     expect(events.map((e) => [e.sequence, e.eventType, e.status])).toEqual([
       [1, 'created', 'submitted'],
       [2, 'status', 'submitted'],
@@ -140,11 +163,15 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
     // the minimum charge was held at the start and captured: the wallet paid it, the publisher earned it
     expect(await org.wallet()).toBe(10_000_000n - 50_000n);
     expect(await earnings(publisher)).toBe(50_000n);
-    const [usage] = await commerce().dataSource.query(
-      `select data from events where stream_id = $1`,
-      [`publisher-call-${taskId}`],
-    );
-    expect(usage.data).toMatchObject({ kind: 'task', outcome: 'captured', cost: '50000', publisherId: publisher.id });
+    const [usage] = await commerce().dataSource.query(`select data from events where stream_id = $1`, [
+      `publisher-call-${taskId}`,
+    ]);
+    expect(usage.data).toMatchObject({
+      kind: 'task',
+      outcome: 'captured',
+      cost: '50000',
+      publisherId: publisher.id,
+    });
   });
 
   it('charges the run time at the hourly rate beyond the minimum charge', async () => {
@@ -192,9 +219,14 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
 
   it('an agent that answers with a message and no task completes the task with that message', async () => {
     const org = await organization();
-    const { taskId } = await start(org, publisherOf(agent.url, { hourlyRate: null, minCharge: null }), { text: 'reply hello' });
+    const { taskId } = await start(org, publisherOf(agent.url, { hourlyRate: null, minCharge: null }), {
+      text: 'reply hello',
+    });
     const task = await org.until(taskId, (t) => t.status === 'completed');
-    expect(task).toMatchObject({ costAtomic: '0', statusMessage: { parts: [{ kind: 'text', text: 'you said: hello' }] } });
+    expect(task).toMatchObject({
+      costAtomic: '0',
+      statusMessage: { parts: [{ kind: 'text', text: 'you said: hello' }] },
+    });
   });
 
   it('follows an agent that does not stream by polling its task', async () => {
@@ -212,10 +244,17 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
     const running = await org.until(taskId, (t) => t.status === 'working' && t.remoteTaskId !== null);
     const canceled = await org.call<{ cancelAgentTask: TaskData }>(CANCEL, { org: 'default', id: taskId });
     expect(canceled.errors).toBeUndefined();
-    expect(canceled.data!.cancelAgentTask).toMatchObject({ status: 'canceled', canceledBy: org.subject, costAtomic: '50000' });
+    expect(canceled.data!.cancelAgentTask).toMatchObject({
+      status: 'canceled',
+      canceledBy: org.subject,
+      costAtomic: '50000',
+    });
     expect(agent.cancelRequests).toContain(running.remoteTaskId);
     const again = await org.call(CANCEL, { org: 'default', id: taskId });
-    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_ERROR', reason: 'ALREADY_TERMINAL' });
+    expect(again.errors?.[0]?.extensions).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      reason: 'ALREADY_TERMINAL',
+    });
     // the workflow stops: no event after the end, the remote's own "canceled" is not recorded twice
     await new Promise((r) => setTimeout(r, 500));
     const after = await org.get(taskId);
@@ -232,8 +271,13 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
       reason: 'INSUFFICIENT_FUNDS',
     });
     const api = { ...publisherOf(agent.url), integrationType: 'api' } as ProxyPublisher;
-    await expect(start(org, api, 'quick')).rejects.toMatchObject({ code: 'VALIDATION_ERROR', reason: 'NOT_AN_AGENT_PUBLISHER' });
-    expect((await org.call<{ agentTasks: { total: number } }>(LIST, { org: 'default' })).data!.agentTasks.total).toBe(0);
+    await expect(start(org, api, 'quick')).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+      reason: 'NOT_AN_AGENT_PUBLISHER',
+    });
+    expect(
+      (await org.call<{ agentTasks: { total: number } }>(LIST, { org: 'default' })).data!.agentTasks.total,
+    ).toBe(0);
   });
 
   it('an endpoint the outbound guard refuses (link-local metadata) fails the task at once, at no cost', async () => {
@@ -248,22 +292,36 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
     const org = await organization();
     const publisher = publisherOf(agent.url, { hourlyRate: null, minCharge: null });
     const ids = [];
-    for (const text of ['reply a', 'reply b', 'reply c']) ids.push((await start(org, publisher, text)).taskId);
-    const page = (await org.call<{ agentTasks: { total: number; limit: number; offset: number; tasks: { id: string }[] } }>(LIST, { org: org.organizationId, limit: 2, offset: 1 })).data!.agentTasks;
+    for (const text of ['reply a', 'reply b', 'reply c'])
+      ids.push((await start(org, publisher, text)).taskId);
+    const page = (
+      await org.call<{
+        agentTasks: { total: number; limit: number; offset: number; tasks: { id: string }[] };
+      }>(LIST, { org: org.organizationId, limit: 2, offset: 1 })
+    ).data!.agentTasks;
     expect(page).toMatchObject({ total: 3, limit: 2, offset: 1 });
     expect(page.tasks.map((t) => t.id)).toEqual([ids[1], ids[0]]);
     const bad = await org.call(LIST, { org: 'default', limit: 0 });
     expect(bad.errors?.[0]?.extensions?.code).toBe('VALIDATION_ERROR');
 
     const other = await organization(0n);
-    expect((await other.call(LIST, { org: org.organizationId })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await other.call(GET, { org: 'default', id: ids[0] })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect((await other.call(CANCEL, { org: 'default', id: ids[0] })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect((await other.call(EVENTS, { org: 'default', id: 'not-a-uuid' })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await other.call(LIST, { org: org.organizationId })).errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await other.call(GET, { org: 'default', id: ids[0] })).errors?.[0]?.extensions?.code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await other.call(CANCEL, { org: 'default', id: ids[0] })).errors?.[0]?.extensions?.code).toBe(
+      'NOT_FOUND',
+    );
+    expect(
+      (await other.call(EVENTS, { org: 'default', id: 'not-a-uuid' })).errors?.[0]?.extensions?.code,
+    ).toBe('NOT_FOUND');
   });
 
   describe('the SSE stream', () => {
-    const streamUrl = (taskId: string) => `${service.url}/internal/organizations/default/agents/tasks/${taskId}/stream`;
+    const streamUrl = (taskId: string) =>
+      `${service.url}/internal/organizations/default/agents/tasks/${taskId}/stream`;
 
     it('sends each event once, in order, with its sequence as id, heartbeats, and ends after the last', async () => {
       const org = await organization();
@@ -285,7 +343,12 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
         'finished',
       ]);
       const last = JSON.parse(read.frames.at(-1)!.data);
-      expect(last).toMatchObject({ task_id: taskId, sequence: 8, event_type: 'finished', status: 'completed' });
+      expect(last).toMatchObject({
+        task_id: taskId,
+        sequence: 8,
+        event_type: 'finished',
+        status: 'completed',
+      });
       expect(last.data).toMatchObject({ state: 'completed', cost_atomic: '50000' });
       expect(read.comments).toContain('heartbeat');
     });
@@ -293,7 +356,9 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
     it('resumes after Last-Event-ID without loss or repeats, while the task runs and after it ended', async () => {
       const org = await organization();
       const { taskId } = await start(org, publisherOf(agent.url, { hourlyRate: 36_000n }), 'slow 4 250');
-      const first = await readSse(streamUrl(taskId), await org.headers(), { stop: (_f, frames) => frames.length === 3 });
+      const first = await readSse(streamUrl(taskId), await org.headers(), {
+        stop: (_f, frames) => frames.length === 3,
+      });
       expect(first.frames.map((f) => f.id)).toEqual(['1', '2', '3']);
       const rest = await readSse(streamUrl(taskId), { ...(await org.headers()), 'last-event-id': '3' });
       expect(rest.ended).toBe(true);
@@ -301,13 +366,19 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
       expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
       expect(rest.frames.at(-1)!.event).toBe('finished');
       // after the end: from an id, the rest; from the last id, nothing, and the stream closes
-      const tail = await readSse(streamUrl(taskId), { ...(await org.headers()), 'last-event-id': String(ids.length - 2) });
+      const tail = await readSse(streamUrl(taskId), {
+        ...(await org.headers()),
+        'last-event-id': String(ids.length - 2),
+      });
       expect(tail.frames.map((f) => Number(f.id))).toEqual([ids.length - 1, ids.length]);
-      const none = await readSse(streamUrl(taskId), { ...(await org.headers()), 'last-event-id': String(ids.length) });
+      const none = await readSse(streamUrl(taskId), {
+        ...(await org.headers()),
+        'last-event-id': String(ids.length),
+      });
       expect(none).toMatchObject({ status: 200, ended: true, frames: [] });
     });
 
-    it("the standard EventSource client reconnects with Last-Event-ID after a dropped connection and misses nothing", async () => {
+    it('the standard EventSource client reconnects with Last-Event-ID after a dropped connection and misses nothing', async () => {
       const org = await organization();
       const { taskId } = await start(org, publisherOf(agent.url, { hourlyRate: 36_000n }), 'slow 5 200');
       const auth = await org.headers();
@@ -329,7 +400,10 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
                 const { value, done } = await reader.read();
                 if (done) return controller.close();
                 controller.enqueue(value);
-                seen += new TextDecoder().decode(value).split('\n\n').filter((b) => b.includes('id:')).length;
+                seen += new TextDecoder()
+                  .decode(value)
+                  .split('\n\n')
+                  .filter((b) => b.includes('id:')).length;
                 if (seen >= 2) {
                   await reader.cancel();
                   controller.error(new Error('connection dropped'));
@@ -354,12 +428,18 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
       });
       expect(connections).toBeGreaterThanOrEqual(2);
       expect(sentLastEventIds[1]).toBe(received[1]!.id);
-      expect(received.map((r) => Number(r.id))).toEqual(Array.from({ length: received.length }, (_, i) => i + 1));
+      expect(received.map((r) => Number(r.id))).toEqual(
+        Array.from({ length: received.length }, (_, i) => i + 1),
+      );
     });
 
     it('answers 404 for a task of another organization, before any stream opens', async () => {
       const org = await organization();
-      const { taskId } = await start(org, publisherOf(agent.url, { hourlyRate: null, minCharge: null }), 'reply x');
+      const { taskId } = await start(
+        org,
+        publisherOf(agent.url, { hourlyRate: null, minCharge: null }),
+        'reply x',
+      );
       const other = await organization(0n);
       const read = await readSse(streamUrl(taskId), await other.headers());
       expect(read.status).toBe(404);

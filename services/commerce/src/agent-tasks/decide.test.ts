@@ -1,4 +1,11 @@
-import { chargeOf, decideAgentTask, priceOf, splitPayment, startHoldOf, type AgentTaskCommand } from './decide.js';
+import {
+  chargeOf,
+  decideAgentTask,
+  priceOf,
+  splitPayment,
+  startHoldOf,
+  type AgentTaskCommand,
+} from './decide.js';
 import { evolveAgentTask, initialAgentTaskState, type AgentTaskEvent, type AgentTaskState } from './task.js';
 
 const created: AgentTaskEvent = {
@@ -18,7 +25,8 @@ const created: AgentTaskEvent = {
   },
 };
 
-const given = (...events: AgentTaskEvent[]): AgentTaskState => events.reduce(evolveAgentTask, initialAgentTaskState());
+const given = (...events: AgentTaskEvent[]): AgentTaskState =>
+  events.reduce(evolveAgentTask, initialAgentTaskState());
 
 const working = (remoteTaskId = 'r1', messageId: string | null = null): AgentTaskCommand => ({
   type: 'RecordRemoteStatus',
@@ -117,7 +125,10 @@ describe('agent task decisions', () => {
   it('given a submitted task, when the remote reports working, then a status change with the remote task id', () => {
     const events = decideAgentTask(working(), given(created));
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: 'AgentTaskStatusChanged', data: { state: 'working', remoteTaskId: 'r1' } });
+    expect(events[0]).toMatchObject({
+      type: 'AgentTaskStatusChanged',
+      data: { state: 'working', remoteTaskId: 'r1' },
+    });
   });
 
   it('given a working task, when the same status comes again (a reconnect), then nothing is recorded', () => {

@@ -3,6 +3,7 @@ import type { Client } from '@a2a-js/sdk/client';
 import { OutboundRefused } from '@seren/outbound';
 import type { Commerce } from '../application.js';
 import { a2aMessageOf, messageOf, partOf, statusOf } from './a2a.js';
+import { agentCredentialsOf } from './credentials.js';
 import { agentTaskState, finishAgentTask, recordAgentTaskProgress } from './service.js';
 import { isTerminal, type AgentTaskMessage, type AgentTaskState, type TerminalStatus } from './task.js';
 
@@ -30,13 +31,20 @@ const textOf = (message: AgentTaskMessage | null) =>
  * is used when its card says it streams, else the task is polled. A task that ended here meanwhile
  * (the caller canceled it) stops the following and cancels the remote task.
  */
-export async function followAgentTask(commerce: Commerce, taskId: string, following: Following): Promise<TerminalStatus> {
+export async function followAgentTask(
+  commerce: Commerce,
+  taskId: string,
+  following: Following,
+): Promise<TerminalStatus> {
   let state = await agentTaskState(commerce, taskId);
   if (state.status === 'none') throw new Error(`agent task ${taskId} not found`);
   if (isTerminal(state.status)) return state.status;
   let client: Client;
   try {
-    client = await commerce.agentTasks.client(state.a2aEndpointUrl, following.signal);
+    client = await commerce.agentTasks.client(
+      state.a2aEndpointUrl,
+      await agentCredentialsOf(commerce, state.publisherSlug),
+    );
   } catch (error) {
     if (error instanceof OutboundRefused) throw new AgentUnreachable(error.message);
     throw error;
@@ -48,7 +56,12 @@ export async function followAgentTask(commerce: Commerce, taskId: string, follow
       const stream = state.remoteTaskId
         ? client.resubscribeTask({ tenant: '', id: state.remoteTaskId }, { signal: following.signal })
         : client.sendMessageStream(
-            { tenant: '', message: a2aMessageOf(taskId, state.input), configuration: undefined, metadata: {} },
+            {
+              tenant: '',
+              message: a2aMessageOf(taskId, state.input),
+              configuration: undefined,
+              metadata: {},
+            },
             { signal: following.signal },
           );
       for await (const response of stream) {
@@ -74,7 +87,8 @@ export async function followAgentTask(commerce: Commerce, taskId: string, follow
     }
     // no stream (or it closed before the end): poll the remote task until it ends
     for (;;) {
-      if (state.status === 'none' || !state.remoteTaskId) throw new Error('the agent answered without a task');
+      if (state.status === 'none' || !state.remoteTaskId)
+        throw new Error('the agent answered without a task');
       const task = await client.getTask({ tenant: '', id: state.remoteTaskId }, { signal: following.signal });
       state = await apply(commerce, taskId, { payload: { $case: 'task', value: task } });
       if (isTerminal(state.status)) return await ended(commerce, client, state);
@@ -185,7 +199,10 @@ async function status(
       state,
       remoteTaskId,
       message,
-      error: state === 'failed' || state === 'rejected' ? (textOf(message) ?? `the agent reported ${state}`) : null,
+      error:
+        state === 'failed' || state === 'rejected'
+          ? (textOf(message) ?? `the agent reported ${state}`)
+          : null,
       canceledBy: null,
     });
   return recordAgentTaskProgress(commerce, taskId, {
@@ -205,8 +222,14 @@ export async function cancelRemoteAgentTask(commerce: Commerce, taskId: string):
   if (state.status === 'none') return;
   if (state.remoteTaskId)
     await commerce.agentTasks
-      .cancelRemote(state.a2aEndpointUrl, state.remoteTaskId)
-      .catch((error: unknown) => commerce.logger.warn({ err: error, taskId }, 'canceling the remote agent task failed'));
+      .cancelRemote(
+        state.a2aEndpointUrl,
+        state.remoteTaskId,
+        await agentCredentialsOf(commerce, state.publisherSlug),
+      )
+      .catch((error: unknown) =>
+        commerce.logger.warn({ err: error, taskId }, 'canceling the remote agent task failed'),
+      );
   if (!isTerminal(state.status))
     await finishAgentTask(commerce, taskId, {
       state: 'canceled',
@@ -219,5 +242,11 @@ export async function cancelRemoteAgentTask(commerce: Commerce, taskId: string):
 
 /** The follower gave up (retries spent, an endpoint refused): the task fails, at no cost. */
 export async function failAgentTask(commerce: Commerce, taskId: string, error: string): Promise<void> {
-  await finishAgentTask(commerce, taskId, { state: 'failed', remoteTaskId: null, message: null, error, canceledBy: null });
+  await finishAgentTask(commerce, taskId, {
+    state: 'failed',
+    remoteTaskId: null,
+    message: null,
+    error,
+    canceledBy: null,
+  });
 }

@@ -8,10 +8,14 @@ type TaskArgs = { organizationId: string; taskId: string };
 export function agentTasksResolvers(commerce: Commerce): Resolvers {
   return {
     Query: {
-      agentTasks: resolver(commerce, (c, request, args: { organizationId: string; limit?: number | null; offset?: number | null }) =>
-        listAgentTasks(c, request, args.organizationId, args),
+      agentTasks: resolver(
+        commerce,
+        (c, request, args: { organizationId: string; limit?: number | null; offset?: number | null }) =>
+          listAgentTasks(c, request, args.organizationId, args),
       ),
-      agentTask: resolver(commerce, (c, request, args: TaskArgs) => getAgentTask(c, request, args.organizationId, args.taskId)),
+      agentTask: resolver(commerce, (c, request, args: TaskArgs) =>
+        getAgentTask(c, request, args.organizationId, args.taskId),
+      ),
       agentTaskEvents: resolver(commerce, (c, request, args: TaskArgs) =>
         listAgentTaskEvents(c, request, args.organizationId, args.taskId),
       ),

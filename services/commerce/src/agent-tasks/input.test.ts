@@ -11,7 +11,11 @@ describe('the message a root call sends an agent', () => {
   });
 
   it("takes A2A parts as they are, with or without kind, and a message's parts", () => {
-    const parts = [{ kind: 'text', text: 'a' }, { data: { x: 1 } }, { file: { uri: 'https://x/y.pdf', mimeType: 'application/pdf' } }];
+    const parts = [
+      { kind: 'text', text: 'a' },
+      { data: { x: 1 } },
+      { file: { uri: 'https://x/y.pdf', mimeType: 'application/pdf' } },
+    ];
     const expected = [
       { kind: 'text', text: 'a' },
       { kind: 'data', data: { x: 1 } },

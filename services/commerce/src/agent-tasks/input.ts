@@ -15,12 +15,23 @@ function partOf(value: unknown): AgentTaskPart {
       return {
         kind: 'file',
         url,
-        filename: typeof file.name === 'string' ? file.name : typeof file.filename === 'string' ? file.filename : null,
+        filename:
+          typeof file.name === 'string'
+            ? file.name
+            : typeof file.filename === 'string'
+              ? file.filename
+              : null,
         mediaType:
-          typeof file.mimeType === 'string' ? file.mimeType : typeof file.mediaType === 'string' ? file.mediaType : null,
+          typeof file.mimeType === 'string'
+            ? file.mimeType
+            : typeof file.mediaType === 'string'
+              ? file.mediaType
+              : null,
       };
   }
-  throw agentTaskErrors.validationError('each message part needs text, data or a file url', { field: 'parts' });
+  throw agentTaskErrors.validationError('each message part needs text, data or a file url', {
+    field: 'parts',
+  });
 }
 
 /**

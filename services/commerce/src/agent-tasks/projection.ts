@@ -21,7 +21,8 @@ function publicData(event: AgentTaskEvent): Record<string, unknown> {
   return event.data;
 }
 
-const atOf = (event: AgentTaskEvent) => (event.type === 'AgentTaskCreated' ? event.data.createdAt : event.data.at);
+const atOf = (event: AgentTaskEvent) =>
+  event.type === 'AgentTaskCreated' ? event.data.createdAt : event.data.at;
 
 /**
  * `agent_tasks` (the task) and `agent_task_events` (each event once, its stream version as its
@@ -64,13 +65,26 @@ export const agentTasksProjection = defineProjection<AgentTaskEvent>({
         await manager.query(
           `update agent_tasks set status = $2, remote_task_id = $3, context_id = $4, status_message = $5,
              last_sequence = $6, updated_at = $7 where id = $1`,
-          [taskId, d.state, d.remoteTaskId, d.contextId, d.message ? JSON.stringify(d.message) : null, sequence, d.at],
+          [
+            taskId,
+            d.state,
+            d.remoteTaskId,
+            d.contextId,
+            d.message ? JSON.stringify(d.message) : null,
+            sequence,
+            d.at,
+          ],
         );
         break;
       }
       case 'AgentTaskArtifactReceived': {
         const d = event.data;
-        const artifact = { artifactId: d.artifactId, name: d.name, description: d.description, parts: d.parts };
+        const artifact = {
+          artifactId: d.artifactId,
+          name: d.name,
+          description: d.description,
+          parts: d.parts,
+        };
         // a chunk (append) adds its parts to the artifact of its id; otherwise the artifact is set anew
         await manager.query(
           `update agent_tasks set
@@ -118,7 +132,12 @@ export const agentTasksProjection = defineProjection<AgentTaskEvent>({
         return unknown;
       }
     }
-    const status = event.type === 'AgentTaskFinished' ? event.data.state : event.type === 'AgentTaskStatusChanged' ? event.data.state : null;
+    const status =
+      event.type === 'AgentTaskFinished'
+        ? event.data.state
+        : event.type === 'AgentTaskStatusChanged'
+          ? event.data.state
+          : null;
     await manager.query(
       `insert into agent_task_events (task_id, sequence, event_type, status, data, created_at)
        values ($1, $2, $3, coalesce($4, (select status from agent_tasks where id = $1)), $5, $6)`,

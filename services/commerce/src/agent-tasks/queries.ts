@@ -105,7 +105,10 @@ const COLUMNS = `id, organization_id, agent_id, publisher_id, publisher_slug, st
   status_message, artifacts, error, asset, hourly_rate_atomic::text, min_charge_atomic::text, cost_atomic::text,
   shortfall_atomic::text, duration_ms::text, canceled_by, last_sequence, created_at, updated_at, finished_at`;
 
-export async function agentTaskOf(manager: EntityManager, taskId: string): Promise<AgentTaskView | undefined> {
+export async function agentTaskOf(
+  manager: EntityManager,
+  taskId: string,
+): Promise<AgentTaskView | undefined> {
   if (!UUID.test(taskId)) return undefined;
   const rows: TaskRow[] = await manager.query(`select ${COLUMNS} from agent_tasks where id = $1`, [taskId]);
   return rows[0] ? taskOf(rows[0]) : undefined;
@@ -124,7 +127,9 @@ export async function agentTasksOf(
       `select ${COLUMNS} from agent_tasks where organization_id = $1 order by created_at desc, id desc limit $2 offset $3`,
       [organizationId, page.limit, page.offset],
     ),
-    manager.query(`select count(*)::text as total from agent_tasks where organization_id = $1`, [organizationId]),
+    manager.query(`select count(*)::text as total from agent_tasks where organization_id = $1`, [
+      organizationId,
+    ]),
   ]);
   return { tasks: rows.map(taskOf), total: Number(count[0]?.total ?? 0) };
 }

@@ -43,77 +43,82 @@ const frame = (event: AgentTaskEventView) =>
  */
 export function agentTaskRoutes(commerce: Commerce) {
   return async (server: FastifyInstance) => {
-    server.get<{ Params: { organizationId: string; taskId: string }; Querystring: { last_event_id?: string } }>(
-      '/internal/organizations/:organizationId/agents/tasks/:taskId/stream',
-      async (request, reply) => {
-        const origin = { caller: request.caller, requestId: request.id, traceparent: request.traceparent, ...clientOf(request) };
-        let task;
-        try {
-          task = await getAgentTask(commerce, origin, request.params.organizationId, request.params.taskId);
-        } catch (error) {
-          return sendDomainError(reply, error);
+    server.get<{
+      Params: { organizationId: string; taskId: string };
+      Querystring: { last_event_id?: string };
+    }>('/internal/organizations/:organizationId/agents/tasks/:taskId/stream', async (request, reply) => {
+      const origin = {
+        caller: request.caller,
+        requestId: request.id,
+        traceparent: request.traceparent,
+        ...clientOf(request),
+      };
+      let task;
+      try {
+        task = await getAgentTask(commerce, origin, request.params.organizationId, request.params.taskId);
+      } catch (error) {
+        return sendDomainError(reply, error);
+      }
+      const header = request.headers['last-event-id'] ?? request.query.last_event_id;
+      const resumeFrom = Number.parseInt(String(Array.isArray(header) ? header[0] : (header ?? '0')), 10);
+      let last = Number.isFinite(resumeFrom) && resumeFrom > 0 ? resumeFrom : 0;
+
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.flushHeaders();
+
+      let open = true;
+      let reading = false;
+      let again = false;
+      let unsubscribe = () => {};
+      const heartbeat = setInterval(() => {
+        if (open) res.write(': heartbeat\n\n');
+      }, commerce.agentTasks.heartbeatMs);
+      const close = () => {
+        if (!open) return;
+        open = false;
+        clearInterval(heartbeat);
+        unsubscribe();
+        res.end();
+      };
+      res.on('close', close);
+
+      const read = async () => {
+        if (reading) {
+          again = true;
+          return;
         }
-        const header = request.headers['last-event-id'] ?? request.query.last_event_id;
-        const resumeFrom = Number.parseInt(String(Array.isArray(header) ? header[0] : (header ?? '0')), 10);
-        let last = Number.isFinite(resumeFrom) && resumeFrom > 0 ? resumeFrom : 0;
+        reading = true;
+        try {
+          do {
+            again = false;
+            const events = await agentTaskEventsOf(commerce.dataSource.manager, task.id, last);
+            for (const event of events) {
+              if (!open) return;
+              res.write(frame(event));
+              last = event.sequence;
+              if (event.eventType === 'finished') return close();
+            }
+          } while (again && open);
+        } catch (error) {
+          commerce.logger.warn({ err: error, taskId: task.id }, 'agent task stream failed');
+          close();
+        } finally {
+          reading = false;
+        }
+      };
 
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache, no-transform',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
-        res.flushHeaders();
-
-        let open = true;
-        let reading = false;
-        let again = false;
-        let unsubscribe = () => {};
-        const heartbeat = setInterval(() => {
-          if (open) res.write(': heartbeat\n\n');
-        }, commerce.agentTasks.heartbeatMs);
-        const close = () => {
-          if (!open) return;
-          open = false;
-          clearInterval(heartbeat);
-          unsubscribe();
-          res.end();
-        };
-        res.on('close', close);
-
-        const read = async () => {
-          if (reading) {
-            again = true;
-            return;
-          }
-          reading = true;
-          try {
-            do {
-              again = false;
-              const events = await agentTaskEventsOf(commerce.dataSource.manager, task.id, last);
-              for (const event of events) {
-                if (!open) return;
-                res.write(frame(event));
-                last = event.sequence;
-                if (event.eventType === 'finished') return close();
-              }
-            } while (again && open);
-          } catch (error) {
-            commerce.logger.warn({ err: error, taskId: task.id }, 'agent task stream failed');
-            close();
-          } finally {
-            reading = false;
-          }
-        };
-
-        unsubscribe = await commerce.agentTasks.hub.subscribe(task.id, () => void read());
-        if (!open) return unsubscribe();
-        // a task that ended before what the client has seen: nothing more will come
-        if (isTerminal(task.status) && last >= task.lastSequence) return close();
-        await read();
-      },
-    );
+      unsubscribe = await commerce.agentTasks.hub.subscribe(task.id, () => void read());
+      if (!open) return unsubscribe();
+      // a task that ended before what the client has seen: nothing more will come
+      if (isTerminal(task.status) && last >= task.lastSequence) return close();
+      await read();
+    });
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventMetadata } from '@seren/event-store';
+import { ConcurrencyError, type EventMetadata } from '@seren/event-store';
 import { eventMetadataOf, handle, requireAuthenticated, type RequestOrigin } from '@seren/service-kit';
 import { forbidden, isDomainError, notFound } from '@seren/service-kit/errors';
 import type { EntityManager } from 'typeorm';
@@ -16,9 +16,23 @@ import {
   type EntryLine,
 } from '../ledger/index.js';
 import { PRIMARY_ASSET, type ProxyPublisher } from '../publishers/index.js';
-import { agentTaskDecider, agentTaskErrors, chargeOf, splitPayment, startHoldOf, type AgentTaskCommand } from './decide.js';
+import {
+  agentTaskDecider,
+  agentTaskErrors,
+  chargeOf,
+  splitPayment,
+  startHoldOf,
+  type AgentTaskCommand,
+} from './decide.js';
+import { agentCredentialsOf } from './credentials.js';
 import { inputMessageOf } from './input.js';
-import { agentTaskEventsOf, agentTaskOf, agentTasksOf, type AgentTaskEventView, type AgentTaskView } from './queries.js';
+import {
+  agentTaskEventsOf,
+  agentTaskOf,
+  agentTasksOf,
+  type AgentTaskEventView,
+  type AgentTaskView,
+} from './queries.js';
 import {
   agentTaskStream,
   initialAgentTaskState,
@@ -71,13 +85,19 @@ function pricingOf(publisher: AgentTaskPublisher): AgentTaskPricing {
  * starts its workflow, which sends the A2A message and follows the remote task. 400 for a publisher
  * that is not an agent or a message that is not one.
  */
-export async function startAgentTask(commerce: Commerce, input: StartAgentTaskInput): Promise<{ taskId: string }> {
+export async function startAgentTask(
+  commerce: Commerce,
+  input: StartAgentTaskInput,
+): Promise<{ taskId: string }> {
   const { publisher } = input;
   const endpoint = publisher.upstream.a2aEndpointUrl;
   if (publisher.integrationType !== 'agent' || !endpoint)
-    throw agentTaskErrors.validationError('the publisher is not an agent (compute_type = agent, a2a_endpoint_url)', {
-      reason: 'NOT_AN_AGENT_PUBLISHER',
-    });
+    throw agentTaskErrors.validationError(
+      'the publisher is not an agent (compute_type = agent, a2a_endpoint_url)',
+      {
+        reason: 'NOT_AN_AGENT_PUBLISHER',
+      },
+    );
   const message = inputMessageOf(input.message);
   const taskId = randomUUID();
   const pricing = pricingOf(publisher);
@@ -142,7 +162,11 @@ export async function startAgentTask(commerce: Commerce, input: StartAgentTaskIn
 const HOLD_LIFETIME_MS = 25 * 3_600_000;
 
 /** The task as its events left it (the workflow's activities decide on it). */
-export async function agentTaskState(commerce: Commerce, taskId: string, manager?: EntityManager): Promise<AgentTaskState> {
+export async function agentTaskState(
+  commerce: Commerce,
+  taskId: string,
+  manager?: EntityManager,
+): Promise<AgentTaskState> {
   const { events } = await commerce.store.readStream<AgentTaskEvent>(agentTaskStream(taskId), { manager });
   return events.reduce(evolveAgentTask, initialAgentTaskState());
 }
@@ -195,8 +219,11 @@ export async function finishAgentTask(
     try {
       return await commerce.dataSource.transaction((tx) => finishIn(commerce, tx, taskId, facts, options));
     } catch (error) {
-      // a concurrent debit spent the balance between the read and the posting: read it again
-      if (attempt < 3 && isDomainError(error) && error.reason === 'INSUFFICIENT_FUNDS') continue;
+      // a concurrent debit spent the balance between the read and the posting, or the follower
+      // recorded a status meanwhile (an append only a new transaction can follow): again, afresh
+      const again =
+        (isDomainError(error) && error.reason === 'INSUFFICIENT_FUNDS') || error instanceof ConcurrencyError;
+      if (attempt < 5 && again) continue;
       throw error;
     }
   }
@@ -214,21 +241,25 @@ async function finishIn(
   if (current.status === 'none') throw notFound('Task');
   if (isTerminal(current.status)) {
     if (options.strict)
-      throw agentTaskErrors.validationError(`the task already ended (${current.status})`, { reason: 'ALREADY_TERMINAL' });
+      throw agentTaskErrors.validationError(`the task already ended (${current.status})`, {
+        reason: 'ALREADY_TERMINAL',
+      });
     return current;
   }
   const now = commerce.now();
   const hold = await findHold(tx, taskId);
   const held = hold?.status === 'held' ? hold.amount : 0n;
   const wallet = await balances(tx, current.organizationId, ASSET);
-  const spendable = held + (wallet.funded > 0n ? wallet.funded : 0n) + (wallet.promotional > 0n ? wallet.promotional : 0n);
+  const spendable =
+    held + (wallet.funded > 0n ? wallet.funded : 0n) + (wallet.promotional > 0n ? wallet.promotional : 0n);
   const { durationMs, cost, shortfall } = chargeOf(current, facts.state, now.toISOString(), spendable);
   const description = `Agent task ${current.publisherSlug}`;
   const metadata = { publisher_slug: current.publisherSlug, task_id: taskId, description };
   let entryId: string | null = null;
   const fromHold = cost < held ? cost : held;
   if (hold?.status === 'held') {
-    if (fromHold > 0n) entryId = (await captureHold(tx, taskId, { amount: fromHold, metadata, at: now })).hold.settleEntryId;
+    if (fromHold > 0n)
+      entryId = (await captureHold(tx, taskId, { amount: fromHold, metadata, at: now })).hold.settleEntryId;
     else await releaseHold(tx, taskId, { reason: `task ${facts.state}`, at: now });
   }
   const beyond = cost - fromHold;
@@ -239,7 +270,11 @@ async function finishIn(
       { account: accounts.publisherEarnings(current.publisherId, ASSET), asset: ASSET, amount: beyond },
     ];
     if (paid.fromFunded > 0n)
-      lines.push({ account: accounts.agentFunded(current.organizationId, ASSET), asset: ASSET, amount: -paid.fromFunded });
+      lines.push({
+        account: accounts.agentFunded(current.organizationId, ASSET),
+        asset: ASSET,
+        amount: -paid.fromFunded,
+      });
     if (paid.fromPromotional > 0n)
       lines.push({
         account: accounts.agentPromotional(current.organizationId, ASSET),
@@ -304,7 +339,12 @@ async function finishIn(
 }
 
 /** The task if the caller's organization started it; 404 otherwise (never whether it exists). */
-async function ownTask(commerce: Commerce, request: RequestOrigin, organizationIdOrDefault: string, taskId: string) {
+async function ownTask(
+  commerce: Commerce,
+  request: RequestOrigin,
+  organizationIdOrDefault: string,
+  taskId: string,
+) {
   const organizationId = organizationOf(request, organizationIdOrDefault, 'notFound');
   const task = await agentTaskOf(commerce.dataSource.manager, taskId);
   if (!task || task.organizationId !== organizationId) throw notFound('Task');
@@ -316,7 +356,11 @@ async function ownTask(commerce: Commerce, request: RequestOrigin, organizationI
  * the caller's own organization is served: another is 403 on the list (the spec's status there)
  * and 404 for one task (its only documented refusal).
  */
-export function organizationOf(request: RequestOrigin, idOrDefault: string, otherwise: 'forbidden' | 'notFound'): string {
+export function organizationOf(
+  request: RequestOrigin,
+  idOrDefault: string,
+  otherwise: 'forbidden' | 'notFound',
+): string {
   requireAuthenticated(request.caller);
   const own = request.caller.organizationId;
   if (own && (idOrDefault === 'default' || idOrDefault === own)) return own;
@@ -347,7 +391,9 @@ export async function cancelAgentTask(
 ): Promise<AgentTaskView> {
   const task = await ownTask(commerce, request, organizationId, taskId);
   if (isTerminal(task.status))
-    throw agentTaskErrors.validationError(`the task already ended (${task.status})`, { reason: 'ALREADY_TERMINAL' });
+    throw agentTaskErrors.validationError(`the task already ended (${task.status})`, {
+      reason: 'ALREADY_TERMINAL',
+    });
   // ended here first: what the agent reports from now on (its own "canceled") is not recorded
   const state = await finishAgentTask(
     commerce,
@@ -362,9 +408,15 @@ export async function cancelAgentTask(
     { strict: true, metadata: eventMetadataOf(request, { organizationId: task.organizationId }) },
   );
   if (state.status !== 'none' && state.remoteTaskId)
-    await commerce.agentTasks.cancelRemote(state.a2aEndpointUrl, state.remoteTaskId).catch((error: unknown) =>
-      commerce.logger.warn({ err: error, taskId }, 'canceling the remote agent task failed; canceled here'),
-    );
+    await commerce.agentTasks
+      .cancelRemote(
+        state.a2aEndpointUrl,
+        state.remoteTaskId,
+        await agentCredentialsOf(commerce, state.publisherSlug),
+      )
+      .catch((error: unknown) =>
+        commerce.logger.warn({ err: error, taskId }, 'canceling the remote agent task failed; canceled here'),
+      );
   await commerce.workflows.workflow
     .getHandle(agentTaskWorkflowId(taskId))
     .cancel()
@@ -391,7 +443,8 @@ export async function listAgentTasks(
   const offset = page.offset ?? 0;
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
     throw agentTaskErrors.validationError('limit: 1 to 100', { field: 'limit' });
-  if (!Number.isInteger(offset) || offset < 0) throw agentTaskErrors.validationError('offset: 0 or more', { field: 'offset' });
+  if (!Number.isInteger(offset) || offset < 0)
+    throw agentTaskErrors.validationError('offset: 0 or more', { field: 'offset' });
   const { tasks, total } = await agentTasksOf(commerce.dataSource.manager, organizationId, { limit, offset });
   return { tasks, total, limit, offset };
 }

@@ -2,15 +2,15 @@ import type { Client } from '@a2a-js/sdk/client';
 import { outboundPolicyFromEnv } from '@seren/outbound';
 import type { Logger } from '@seren/service-kit';
 import type { DataSource } from 'typeorm';
-import { a2aClientOf, type A2aSettings } from './a2a.js';
+import { a2aClientOf, type A2aCredentials, type A2aSettings } from './a2a.js';
 import { AgentTaskEventHub } from './stream.js';
 
 /** What agent tasks run with: the A2A client (through the outbound guard), the streams' hub and timings. */
 export interface AgentTaskRuntime {
-  /** a client of the agent at the endpoint (reads its card) */
-  client(endpoint: string, signal?: AbortSignal): Promise<Client>;
+  /** a client of the agent at the endpoint (reads its card), calling with the publisher's credentials */
+  client(endpoint: string, credentials?: A2aCredentials): Promise<Client>;
   /** A2A CancelTask on the remote task */
-  cancelRemote(endpoint: string, remoteTaskId: string): Promise<void>;
+  cancelRemote(endpoint: string, remoteTaskId: string, credentials?: A2aCredentials): Promise<void>;
   /** the committed task events, for this process's open streams */
   hub: AgentTaskEventHub;
   /** how often an open stream sends an SSE comment so proxies keep it open */
@@ -24,7 +24,8 @@ function positive(env: Record<string, string | undefined>, name: string, fallbac
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive whole number, got "${raw}"`);
   return value;
 }
 
@@ -44,9 +45,9 @@ export function agentTaskRuntimeOf(
   const heartbeatMs = positive(env, 'AGENT_TASK_SSE_HEARTBEAT_MS', 15_000);
   const pollMs = positive(env, 'AGENT_TASK_POLL_MS', 1_000);
   return {
-    client: (endpoint) => a2aClientOf(endpoint, a2a),
-    async cancelRemote(endpoint, remoteTaskId) {
-      const client = await a2aClientOf(endpoint, quick);
+    client: (endpoint, credentials) => a2aClientOf(endpoint, a2a, credentials),
+    async cancelRemote(endpoint, remoteTaskId, credentials) {
+      const client = await a2aClientOf(endpoint, quick, credentials);
       await client.cancelTask({ tenant: '', id: remoteTaskId, metadata: {} });
     },
     hub: new AgentTaskEventHub(dataSource, logger),

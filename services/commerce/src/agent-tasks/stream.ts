@@ -50,7 +50,10 @@ export class AgentTaskEventHub {
   }
 
   private async open(): Promise<void> {
-    const client = new Client({ ...clientConfigOf(this.dataSource), application_name: 'commerce-agent-task-streams' });
+    const client = new Client({
+      ...clientConfigOf(this.dataSource),
+      application_name: 'commerce-agent-task-streams',
+    });
     const lost = () => {
       if (this.client !== client) return;
       this.client = undefined;
@@ -59,7 +62,9 @@ export class AgentTaskEventHub {
       setTimeout(() => {
         this.connect()
           .then(() => this.wakeAll())
-          .catch((error: unknown) => this.logger.error({ err: error }, 'agent task stream listener could not reconnect'));
+          .catch((error: unknown) =>
+            this.logger.error({ err: error }, 'agent task stream listener could not reconnect'),
+          );
       }, 500).unref();
     };
     client.on('error', lost);

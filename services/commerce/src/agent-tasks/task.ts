@@ -11,7 +11,12 @@ import {
 import type { z } from 'zod';
 
 export type AgentTaskEvent = EventOf<
-  [typeof AgentTaskCreated, typeof AgentTaskStatusChanged, typeof AgentTaskArtifactReceived, typeof AgentTaskFinished]
+  [
+    typeof AgentTaskCreated,
+    typeof AgentTaskStatusChanged,
+    typeof AgentTaskArtifactReceived,
+    typeof AgentTaskFinished,
+  ]
 >;
 
 export type AgentTaskPart = z.infer<typeof agentTaskPart>;
@@ -19,11 +24,7 @@ export type AgentTaskMessage = z.infer<typeof agentTaskMessage>;
 
 /** A2A's task states in their JSON spelling; the last four end a task. */
 export type AgentTaskStatus =
-  | 'submitted'
-  | 'working'
-  | 'input-required'
-  | 'auth-required'
-  | (typeof agentTaskTerminalStates)[number];
+  'submitted' | 'working' | 'input-required' | 'auth-required' | (typeof agentTaskTerminalStates)[number];
 export type TerminalStatus = (typeof agentTaskTerminalStates)[number];
 
 export const isTerminal = (status: string): status is TerminalStatus =>
@@ -102,7 +103,11 @@ export function evolveAgentTask(state: AgentTaskState, event: AgentTaskEvent): A
         ? state
         : { ...state, artifactIds: [...state.artifactIds, event.data.artifactId] };
     case 'AgentTaskFinished':
-      return { ...state, status: event.data.state, remoteTaskId: event.data.remoteTaskId ?? state.remoteTaskId };
+      return {
+        ...state,
+        status: event.data.state,
+        remoteTaskId: event.data.remoteTaskId ?? state.remoteTaskId,
+      };
     default: {
       const unknown: never = event;
       return unknown;
