@@ -259,6 +259,42 @@ describe('connected accounts against a real OAuth provider on loopback', () => {
     expect(await t.client.error(REVOKE, { id: globalId }, bob.as)).toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('refreshes a connection once when two calls find it due together; a refresh the provider refuses is 409 CONNECTION_EXPIRED', async () => {
+    const fay = await user('fay');
+    await connectGlobal(fay);
+    const connectionId = connectionIdOf(fay.id, globalId);
+    const realNow = t.service.identity.now;
+    t.service.identity.now = () => new Date(Date.now() + 2 * 3_600_000);
+    try {
+      const before = outside.tokenRequests.filter((r) => r.grantType === 'refresh_token').length;
+      const [a, b] = await Promise.all([
+        accessTokenFor(t.service.identity, { userId: fay.id, providerId: globalId }),
+        accessTokenFor(t.service.identity, { userId: fay.id, providerId: globalId }),
+      ]);
+      expect(a.accessToken).toBe(b.accessToken);
+      expect(outside.tokenRequests.filter((r) => r.grantType === 'refresh_token').length).toBe(before + 1);
+
+      // the grant ends at the provider (the user revoked the app there): the next refresh is refused
+      const tokens = await sealedTokens(fay.personalOrganizationId, connectionId);
+      const revoked = await fetch(outside.endpoints.revocation, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          token: tokens.refreshToken!,
+          client_id: globalClient.client_id,
+          client_secret: globalClient.client_secret,
+        }),
+      });
+      expect(revoked.status).toBe(200);
+      t.service.identity.now = () => new Date(Date.now() + 4 * 3_600_000);
+      await expect(
+        accessTokenFor(t.service.identity, { userId: fay.id, providerId: globalId }),
+      ).rejects.toMatchObject({ code: 'CONFLICT', reason: 'CONNECTION_EXPIRED' });
+    } finally {
+      t.service.identity.now = realNow;
+    }
+  });
+
   it('refuses a wrong, missing, replayed or expired state with 400, and a redirect_uri off the allowlist', async () => {
     const cy = await user('cy');
     expect(await get('/internal/oauth/outside/callback?code=abc&state=not-a-state')).toMatchObject({

@@ -577,10 +577,17 @@ export async function revokeConnection(
 /** Refresh this long before the access token expires. */
 const REFRESH_MARGIN_MS = 60_000;
 
+const isDue = (identity: Identity, tokens: TokenSet) =>
+  tokens.expiresAt !== null &&
+  new Date(tokens.expiresAt).getTime() - REFRESH_MARGIN_MS <= identity.now().getTime();
+
 /**
  * The access token of a user's connection for a call to the provider's API, refreshed first when it
- * expires within a minute (the new tokens sealed, OAuthConnectionRefreshed recorded). For identity's
- * code and services calling providers on a user's behalf; never log the answer. 404 without a connection.
+ * expires within a minute (the new tokens sealed, OAuthConnectionRefreshed recorded). Refreshes of one
+ * connection run one at a time (an advisory lock held over the provider's answer), so a provider that
+ * rotates refresh tokens never sees the spent one twice. For identity's code and services calling
+ * providers on a user's behalf; never log the answer. 404 without a connection; 409
+ * CONNECTION_EXPIRED when the provider refuses the refresh (the user must connect again).
  */
 export async function accessTokenFor(
   identity: Identity,
@@ -593,17 +600,29 @@ export async function accessTokenFor(
   const provider = rows.length > 0 ? await providerById(identity, input.providerId) : undefined;
   if (!provider) throw notFound('Connection');
   let tokens = await openTokens(identity, provider, input.userId, connectionId);
-  const expiring =
-    tokens.expiresAt !== null &&
-    new Date(tokens.expiresAt).getTime() - REFRESH_MARGIN_MS <= identity.now().getTime();
-  if (expiring && tokens.refreshToken) {
-    tokens = await refreshTokens(
-      await configurationOf(provider, outboundOf(identity.config)),
-      tokens,
-      identity.now(),
-    );
+  if (isDue(identity, tokens) && tokens.refreshToken) {
     const vaultOrganization = await vaultOrganizationOf(identity, provider, input.userId);
-    await transaction(identity, async (manager) => {
+    tokens = await transaction(identity, async (manager) => {
+      await manager.query(`select pg_advisory_xact_lock(hashtext($1))`, [`oauth-refresh:${connectionId}`]);
+      // another refresh may have finished while this one waited
+      const current = await openTokens(identity, provider, input.userId, connectionId);
+      if (!isDue(identity, current) || !current.refreshToken) return current;
+      let next: TokenSet;
+      try {
+        next = await refreshTokens(
+          await configurationOf(provider, outboundOf(identity.config)),
+          current,
+          identity.now(),
+        );
+      } catch (failure) {
+        identity.logger.warn(
+          { providerId: provider.id, connectionId, error: errorCodeOf(failure) },
+          'oauth: refresh refused by the provider',
+        );
+        throw conflict('the provider refused to refresh this connection: connect again', {
+          reason: 'CONNECTION_EXPIRED',
+        });
+      }
       await handleConnection(
         identity,
         manager,
@@ -612,8 +631,8 @@ export async function accessTokenFor(
         provider.organizationId,
         {
           type: 'RecordRefresh',
-          scopes: tokens.scopes,
-          expiresAt: tokens.expiresAt,
+          scopes: next.scopes,
+          expiresAt: next.expiresAt,
           now: identity.now().toISOString(),
         },
         SYSTEM,
@@ -624,10 +643,11 @@ export async function accessTokenFor(
           organizationId: vaultOrganization,
           name: tokensName(connectionId),
           kind: 'oauth_token',
-          value: JSON.stringify(tokens),
+          value: JSON.stringify(next),
         },
         { manager },
       );
+      return next;
     });
   }
   return {

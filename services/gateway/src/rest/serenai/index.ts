@@ -60,5 +60,6 @@ export const serenaiRoutes: ProductRoutes<'serenai'> = {
     'oauth-providers',
     'agent-tasks',
     'analytics',
+    'publishers',
   ],
 };

@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { createPublicClient, http, parseAbi, type Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { v1PayingFetch, v2PayingFetch } from '@seren/commerce/dist/x402/test-support/clients.js';
+import { startTestAgent } from '@seren/commerce/dist/agent-tasks/test-support/a2a-agent.js';
 import { accounts, balanceOf, postEntry } from '@seren/commerce/dist/ledger/index.js';
 import { ANVIL_DEV_KEYS, infraChainEnv, infraEndpoints, withinOneWindow } from '@seren/testing';
 import { startRestSuite, type RestSuite } from '../../test-support/rest-suite';
@@ -486,7 +487,46 @@ describe('the publisher proxy through the gateway', () => {
     );
   });
 
-  it('MCP root is the documented error; an unknown publisher is 404 in SerenAI shape', async () => {
+  it('an agent publisher root call starts an agent task on the A2A agent and answers 202; anonymous callers are 401', async () => {
+    const a2a = await startTestAgent();
+    try {
+      const p = await publisher(
+        {
+          integrationType: 'agent',
+          computeType: 'agent',
+          a2aEndpointUrl: a2a.url,
+          billingModel: 'prepaid_credits',
+        },
+        { minCharge: '0.05', hourlyRate: '3.60' },
+      );
+      const agent = await fundedAgent(1_000_000n);
+      const r = await s.serenai('POST', `/publishers/${p.slug}`, {
+        token: agent.token,
+        body: { message: 'research x402' },
+      });
+      expect(r.status).toBe(202);
+      expect(r.body.data).toMatchObject({
+        task_id: expect.any(String),
+        status: 'submitted',
+        publisher_slug: p.slug,
+      });
+      expect(r.headers.get('location')).toBe(
+        `/organizations/${agent.organizationId}/agents/tasks/${r.body.data.task_id}`,
+      );
+      for (let i = 0; i < 100 && a2a.received.length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(a2a.received).toHaveLength(1);
+      const task = await s.serenai('GET', `/organizations/default/agents/tasks/${r.body.data.task_id}`, { token: agent.token });
+      expect(task.status).toBe(200);
+      expect(JSON.stringify(task.body)).toContain('research x402');
+      const anonymous = await s.serenai('POST', `/publishers/${p.slug}`, { body: { message: 'x' } });
+      expect(anonymous.status).toBe(401);
+    } finally {
+      await a2a.close();
+    }
+  });
+
+  it('MCP root is the documented error, its paths go to its MCP endpoint; an unknown publisher is 404 in SerenAI shape', async () => {
     const mcp = await publisher({
       integrationType: 'mcp',
       mcpEndpoint: `${upstream.url}/mcp`,
@@ -499,6 +539,12 @@ describe('the publisher proxy through the gateway', () => {
     });
     expect(root.status).toBe(400);
     expect(root.body).toMatchObject({ error: 'MCP_ROOT_NOT_SUPPORTED' });
+    const tool = await s.serenai('POST', `/publishers/${mcp.slug}/tools/call`, {
+      token: agent.token,
+      body: { name: 'x' },
+    });
+    expect(tool.status).toBe(200);
+    expect(tool.body).toMatchObject({ method: 'POST', url: '/mcp/tools/call', body: '{"name":"x"}' });
     const missing = await s.serenai('GET', `/publishers/nope-${randomUUID().slice(0, 6)}/x`, {
       token: agent.token,
     });

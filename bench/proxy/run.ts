@@ -1,0 +1,226 @@
+// Publisher proxy benchmark (bench/README.md, "Publisher proxy"): one run on this machine, loopback only.
+//
+//   direct   the request sent straight to the local upstream (node's http server answering a small JSON)
+//   proxied  the same request as a paid call through the gateway and the proxy: the API key
+//            authenticated at the edge (identity, cached), the forward to commerce, the publisher
+//            read, its sealed credential opened, a hold on the wallet (journal entry), the upstream
+//            called through @seren/outbound with the credential injected, the hold captured into the
+//            publisher's earnings (journal entry) and PublisherCallCompleted appended in that
+//            transaction, the answer streamed back.
+// Fixed concurrency (BENCH_CONCURRENCY, default 16 clients, each one request at a time) for
+// BENCH_SECONDS (10) per scenario after a warm-up; throughput = requests / seconds, latency per request.
+// Afterwards the paid calls are checked: the wallet debited by exactly calls × price, the
+// earnings credited as much, nothing left held, one usage event per call.
+//
+// Everything in this process (identity, content, commerce, crm, the gateway, the upstream, the
+// clients) on the infra servers (PostgreSQL, Kafka off: embedded event mode, Temporal). Run: npm
+// run bench:proxy --workspace @seren/commerce (builds first).
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { startCommerceService } from '@seren/commerce';
+import { accounts, balanceOf, postEntry } from '@seren/commerce/dist/ledger/index.js';
+import { startContentService } from '@seren/content';
+import { startCrmService } from '@seren/crm';
+import { loadGatewayConfig, startGateway } from '@seren/gateway';
+import { startIdentityService } from '@seren/identity';
+import { testServiceEnv } from '@seren/testing';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const quiet = { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' };
+const PRICE_ATOMIC = 1n; // "0.000001" USDC a call
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const ms = (value: number) => value.toFixed(2);
+
+async function main() {
+  const payload = JSON.stringify({ id: 42, name: 'item 42', tags: ['a', 'b', 'c'], price: '0.10' });
+  const upstream = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+      res.end(payload);
+    });
+  });
+  upstream.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+
+  const identity = await startIdentityService(testServiceEnv('identity', { embedded: true, env: quiet }));
+  const content = await startContentService(testServiceEnv('content', { embedded: true, env: quiet }));
+  const crm = await startCrmService(testServiceEnv('crm', { embedded: true, env: quiet }));
+  const commerce = await startCommerceService(
+    testServiceEnv('commerce', {
+      embedded: true,
+      env: { ...quiet, OUTBOUND_ALLOW_PRIVATE: '127.0.0.0/8' },
+    }),
+  );
+  const gateway = await startGateway(
+    loadGatewayConfig({
+      ...testServiceEnv('gateway', { embedded: true, env: quiet }),
+      GATEWAY_PORT: '0',
+      SERENAI_PORT: '0',
+      SEREBRO_PORT: '0',
+      SERELO_PORT: '0',
+      IDENTITY_URL: identity.url,
+      CONTENT_URL: content.url,
+      COMMERCE_URL: commerce.url,
+      CRM_URL: crm.url,
+      RATE_LIMITS_ENABLED: 'false',
+    }),
+  );
+  const dispatcher = new Agent({ connections: CONCURRENCY * 2, keepAliveTimeout: 60_000 });
+  try {
+    const base = gateway.listeners.serenai.url;
+    const agentOf = async () => {
+      const r = await fetch(`${base}/auth/agent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      return ((await r.json()) as { data: { api_key: string; organization: { id: string } } }).data;
+    };
+    const owner = await agentOf();
+    const slug = `bench-proxy-${randomUUID().slice(0, 8)}`;
+    const created = await fetch(`${gateway.listeners.graphql.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.api_key}` },
+      body: JSON.stringify({
+        query: `mutation ($input: PublisherInput!) { createPublisher(organizationId: "default", input: $input) { id } }`,
+        variables: {
+          input: {
+            slug,
+            name: 'Bench API',
+            integrationType: 'api',
+            apiUrl: `${upstreamUrl}/api`,
+            apiKeyHeader: 'X-API-Key',
+            upstreamApiKey: 'sk_bench_upstream_key',
+            billingModel: 'prepaid_credits',
+            pricePerCall: '0.000001',
+          },
+        },
+      }),
+    });
+    const publisherId = ((await created.json()) as { data: { createPublisher: { id: string } } }).data.createPublisher.id;
+    const caller = await agentOf();
+    const org = caller.organization.id;
+    const FUNDED = 1_000_000_000n;
+    await commerce.dataSource.transaction((tx) =>
+      postEntry(tx, {
+        kind: 'deposit_x402',
+        reference: `bench-${randomUUID()}`,
+        organizationId: org,
+        lines: [
+          { account: accounts.agentFunded(org, 'USDC'), asset: 'USDC', amount: FUNDED },
+          { account: accounts.system('onchain_clearing', 'USDC'), asset: 'USDC', amount: -FUNDED },
+        ],
+      }),
+    );
+
+    const scenarios = [
+      { name: 'direct to the upstream', url: `${upstreamUrl}/api/v1/items/42`, headers: {} },
+      {
+        name: 'paid call through the gateway and the proxy',
+        url: `${base}/publishers/${slug}/v1/items/42`,
+        headers: { authorization: `Bearer ${caller.api_key}` },
+      },
+    ];
+    const results: { name: string; rps: number; p50: number; p99: number; count: number }[] = [];
+    let paidCalls = 0;
+    for (const scenario of scenarios) {
+      const once = async () => {
+        const started = performance.now();
+        const response = await request(scenario.url, { headers: scenario.headers, dispatcher });
+        const text = await response.body.text();
+        if (response.statusCode !== 200 || text !== payload)
+          throw new Error(`${scenario.name}: ${response.statusCode} ${text.slice(0, 200)}`);
+        return performance.now() - started;
+      };
+      const run = async (seconds: number) => {
+        const latencies: number[] = [];
+        const deadline = performance.now() + seconds * 1000;
+        const started = performance.now();
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            while (performance.now() < deadline) latencies.push(await once());
+          }),
+        );
+        return { latencies, seconds: (performance.now() - started) / 1000 };
+      };
+      const warm = await run(2);
+      const { latencies, seconds } = await run(SECONDS);
+      if (scenario.url.startsWith(base)) paidCalls += warm.latencies.length + latencies.length;
+      results.push({
+        name: scenario.name,
+        rps: latencies.length / seconds,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        count: latencies.length,
+      });
+      console.error(`[bench] ${JSON.stringify(results[results.length - 1])}`);
+    }
+
+    // every paid call paid once, was captured, and has its usage event
+    const manager = commerce.dataSource.manager;
+    const spent = FUNDED - (await balanceOf(manager, accounts.agentFunded(org, 'USDC')));
+    const earned = await balanceOf(manager, accounts.publisherEarnings(publisherId, 'USDC'));
+    const held = await balanceOf(manager, accounts.agentHeld(org, 'USDC'));
+    const [{ events }] = (await manager.query(
+      `select count(*)::int as events from events where type = 'PublisherCallCompleted' and data->>'publisherId' = $1 and data->>'outcome' = 'captured'`,
+      [publisherId],
+    )) as { events: number }[];
+    const expected = BigInt(paidCalls) * PRICE_ATOMIC;
+    if (spent !== expected || earned !== expected || held !== 0n || events !== paidCalls)
+      throw new Error(`calls ${paidCalls}: spent ${spent}, earned ${earned}, held ${held}, events ${events}`);
+
+    const [direct, proxied] = results as [(typeof results)[0], (typeof results)[0]];
+    const table = [
+      '| scenario | requests/s | p50 ms | p99 ms | requests |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...results.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.count} |`),
+    ].join('\n');
+    const section = `<!-- proxy-bench:start -->
+## Publisher proxy (commerce)
+
+One run, ${new Date().toISOString().slice(0, 10)}, on this machine (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB), Node ${process.version}, loopback only;
+load average ${loadavg()[0]!.toFixed(1)} at the end (other work shared the cores). ${CONCURRENCY} clients at once, each one
+request at a time, for ${SECONDS} s per scenario after a 2 s warm-up: a GET answered by a local upstream (node's http server,
+a ${payload.length}-byte JSON), sent straight to it, then as a paid call through the gateway and the proxy (API key at the
+edge, forward to commerce, publisher read and its sealed credential opened, a hold on the wallet, the upstream through
+@seren/outbound with the key injected, the hold captured into the earnings with PublisherCallCompleted in that
+transaction, the answer streamed back). Afterwards the ${paidCalls} paid calls were checked: the wallet debited by exactly
+calls × price, the earnings credited as much, nothing held, one captured usage event per call. Identity, content,
+commerce, crm, the gateway, the upstream and the clients share one process on the infra servers (PostgreSQL, Temporal;
+embedded event mode). Reproduce: \`npm run infra:up\`, then \`npm run bench:proxy --workspace @seren/commerce\`
+(\`BENCH_SECONDS\`, \`BENCH_CONCURRENCY\`).
+
+${table}
+
+Proxied/direct throughput: ${(proxied.rps / direct.rps).toFixed(2)}x (goal ≥ 0.5x); added p50: ${ms(proxied.p50 - direct.p50)} ms (goal ≤ 5 ms).
+<!-- proxy-bench:end -->`;
+    console.log(section);
+    const readme = join(import.meta.dirname, '..', 'README.md');
+    const text = readFileSync(readme, 'utf8');
+    const replaced = /<!-- proxy-bench:start -->[\s\S]*<!-- proxy-bench:end -->/.test(text)
+      ? text.replace(/<!-- proxy-bench:start -->[\s\S]*<!-- proxy-bench:end -->/, section)
+      : `${text.trimEnd()}\n\n${section}\n`;
+    writeFileSync(readme, replaced);
+  } finally {
+    await dispatcher.close();
+    await gateway.close();
+    await Promise.all([commerce.close(), content.close(), identity.close(), crm.close()]);
+    upstream.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
