@@ -66,7 +66,7 @@ describe('Serelo billing periods on a time-skipping Temporal', () => {
   }
 
   const subscriptionOf = async (token: string) =>
-    (await s.serelo('GET', '/api/v1/billing/subscription', { token })).body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    (await s.serelo('GET', '/api/v1/billing/subscription', { token })).body;
 
   // One subscription through its life (the server's clock only moves forward, so one story keeps
   // Paystack's real-time payment dates and the workflows' skipped time in step).
@@ -130,5 +130,80 @@ describe('Serelo billing periods on a time-skipping Temporal', () => {
       { change: 'SubscriptionCancelled', plan: 'pro' },
       { change: 'SubscriptionEnded', plan: 'free' },
     ]);
+  }, 300_000);
+});
+
+// A fresh time-skipping server of its own: the server's clock only moves forward, and this story
+// starts at today's real time like Paystack's dates.
+describe('Serelo billing past_due grace on a time-skipping Temporal', () => {
+  let kit: TimeSkippingWorkflowKit;
+  let paystack: FakePaystack;
+  let s: RestSuite;
+  beforeAll(async () => {
+    kit = await timeSkippingWorkflowKit();
+    paystack = await startFakePaystack();
+    s = await startRestSuite({
+      contentEnv: {
+        PAYSTACK_API_BASE: paystack.url,
+        PAYSTACK_SECRET_KEY: paystack.secretKey,
+        TEMPORAL_ADDRESS: kit.env.address,
+      },
+    });
+  }, 600_000);
+  afterAll(async () => {
+    await s?.close();
+    await paystack?.close();
+    await kit?.close();
+  });
+
+  async function webhook(event: object) {
+    const body = JSON.stringify(event);
+    const response = await fetch(`${s.gateway.listeners.serelo.url}/api/v1/billing/paystack/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-paystack-signature': paystack.sign(body) },
+      body,
+    });
+    expect(response.status).toBe(200);
+  }
+
+  it('a failed renewal keeps pro through its grace period, then the user is on free', async () => {
+    const user = await restUser(s, 'billing-grace');
+    const content = s.content.application as Content;
+    await eventually(async () => {
+      const rows: unknown[] = await content.dataSource.query(
+        `select 1 from billing_customers where user_id = $1`,
+        [user.id],
+      );
+      return rows.length > 0;
+    }, 20_000);
+    const created = await s.serelo('POST', '/api/v1/billing/subscriptions', {
+      token: user.token,
+      body: { plan: 'pro' },
+    });
+    paystack.pay(created.body.reference);
+    await webhook(paystack.chargeSuccessEvent(created.body.reference));
+    await webhook(paystack.subscriptionCreateEvent(created.body.reference));
+    const subscriptionOf = async () =>
+      (await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token })).body as Record<
+        string,
+        any
+      >; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const code = (await subscriptionOf()).paystack_subscription_id as string;
+    await webhook(paystack.invoicePaymentFailedEvent(code));
+    const pastDue = await subscriptionOf();
+    expect(pastDue).toMatchObject({ plan: 'pro', status: 'past_due', end_date: expect.any(String) });
+    const graceEnd = Date.parse(pastDue.end_date);
+    await kit.env.sleep(graceEnd - (await kit.env.currentTimeMs()) - 86_400_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await subscriptionOf()).toMatchObject({ plan: 'pro', status: 'past_due' });
+    await kit.env.sleep(2 * 86_400_000);
+    await eventually(async () => (await subscriptionOf()).plan === 'free', 30_000);
+    expect(await subscriptionOf()).toMatchObject({
+      plan: 'free',
+      status: 'active',
+      quota: { posts_limit: 10 },
+    });
+    // Paystack no longer charges it
+    expect(paystack.subscriptions.get(code)!.status).toBe('non-renewing');
   }, 300_000);
 });
