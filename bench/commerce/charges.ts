@@ -1,10 +1,12 @@
 // Publisher charges benchmark (bench/README.md, "Publisher charges"): one run on this machine.
 //
 //   charge  32 clients at once, each calling commerce's createCharge (what the GraphQL mutation and
-//           the REST row call) in a loop, every charge with an idempotency key of its own: the key's
-//           advisory lock and stored result, the publisher and wallet reads, the agent's balance rows
-//           locked, ChargeCreated appended with its projection, one double-entry journal entry
-//           (ledger_post) moving the agent's and the publisher's balances, commit.
+//           the REST row call) in a loop, every charge with an idempotency key of its own: ONE call of
+//           charge_create in autocommit (charges/charge-function.ts): the key's advisory lock and
+//           stored result, the publisher and wallet reads, the agent's balance rows locked, the split,
+//           ChargeCreated appended (the event store's statement) with its charges row, one
+//           double-entry journal entry (ledger_post) moving the agent's and the publisher's balances,
+//           the key's result, commit.
 //   bare    the same 32 clients each running a bare single-row `UPDATE balance` (autocommit): the
 //           floor for "a charge" on this database, for the ratio.
 // Agents: 256 funded wallets, picked at random; publishers: 4 (every charge credits one of their
@@ -295,9 +297,10 @@ try {
     `One run, ${new Date().toISOString().slice(0, 10)}, on this machine (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB), Node ${process.version},`,
     `PostgreSQL on the infra server (fsync and synchronous_commit on); load average ${load.map((l) => l.toFixed(1)).join(' → ')} over the run (other work`,
     `shared the two cores). ${CLIENTS} clients at once in one process, ${SECONDS} s per scenario after 1 s of warm-up; ${AGENTS} funded agents picked at`,
-    `random, 4 publishers. "charge" is commerce's createCharge (what GraphQL and REST call): a fresh idempotency key (advisory lock,`,
-    `stored result), publisher and wallet reads, the agent's balance rows locked, ChargeCreated appended with its projection, one`,
-    `double-entry journal entry moving both balances, one transaction. "bare" is a single-row \`UPDATE balance\` in autocommit on`,
+    `random, 4 publishers. "charge" is commerce's createCharge (what GraphQL and REST call), one call of \`charge_create\` in`,
+    `autocommit: a fresh idempotency key (advisory lock, stored result), publisher and wallet reads, the agent's balance rows locked,`,
+    `ChargeCreated appended (the event store's own statement) with its charges row, one double-entry journal entry moving both`,
+    `balances, the key's result: one round trip, one commit. "bare" is a single-row \`UPDATE balance\` in autocommit on`,
     `the same server. Checked after the run: one journal entry and one stored key per charge, the journal summing to zero.`,
     `Reproduce: \`npm run bench --workspace @seren/commerce\` (BENCH_SECONDS, BENCH_CLIENTS, BENCH_PROCESSES: client processes of the scaled-out row, 4; BENCH_POOL: connections per process, a client each by default).`,
     ``,
