@@ -184,10 +184,7 @@ describe('Serelo billing past_due grace on a time-skipping Temporal', () => {
     await webhook(paystack.chargeSuccessEvent(created.body.reference));
     await webhook(paystack.subscriptionCreateEvent(created.body.reference));
     const subscriptionOf = async () =>
-      (await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token })).body as Record<
-        string,
-        any
-      >; // eslint-disable-line @typescript-eslint/no-explicit-any
+      (await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token })).body;
     const code = (await subscriptionOf()).paystack_subscription_id as string;
     await webhook(paystack.invoicePaymentFailedEvent(code));
     const pastDue = await subscriptionOf();
