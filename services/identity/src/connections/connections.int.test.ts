@@ -85,6 +85,15 @@ describe('connected accounts against a real OAuth provider on loopback', () => {
             client_id: globalClient.client_id,
             client_secret: globalClient.client_secret,
           },
+          // a provider whose discovery cannot be read (nothing listens there)
+          {
+            slug: 'down',
+            name: 'Down',
+            issuer: 'http://127.0.0.1:9',
+            scopes: [],
+            client_id: 'x',
+            client_secret: 'y',
+          },
         ]),
         FACEBOOK_APP_ID: FACEBOOK.appId,
         FACEBOOK_APP_SECRET: FACEBOOK.appSecret,
@@ -333,6 +342,11 @@ describe('connected accounts against a real OAuth provider on loopback', () => {
     const back = await callback(await consent(kept.location!));
     expect(back.location).toBe(`${allowed}&status=success&provider=outside`);
 
+    // a provider that cannot be reached: 502 before any redirect
+    expect(await get('/internal/oauth/down/authorize', cy.caller)).toMatchObject({
+      status: 502,
+      body: { reason: 'PROVIDER_UNAVAILABLE' },
+    });
     // no caller: 401; an unknown provider: 404
     expect((await get('/internal/oauth/outside/authorize')).status).toBe(401);
     expect((await get('/internal/oauth/nope/authorize', cy.caller)).status).toBe(404);
@@ -413,7 +427,7 @@ describe('connected accounts against a real OAuth provider on loopback', () => {
         {},
         outsider.as,
       );
-      expect(theirs.oauthProviders.map((p) => p.id)).toEqual([globalId]);
+      expect(theirs.oauthProviders.map((p) => p.id)).toEqual([globalId, uuidOf('oauth-provider:down')]);
       // another organization's provider is not found, by id or by slug
       expect((await get(`/internal/oauth/providers/${providerId}/authorize`, outsider.caller)).status).toBe(
         404,

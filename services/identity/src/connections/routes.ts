@@ -11,6 +11,7 @@ import { globalProviders } from './providers.js';
  *   (`redirect_uri`?) → 302 to the provider | 404 | 400 INVALID_REDIRECT_URI
  * - GET /internal/oauth/{provider}/callback, /internal/oauth/providers/{provider_id}/callback
  *   (`code`, `state`) → 302 to the frontend with the outcome | 400 (bad, spent, expired or foreign state) | 404
+ * - 502 PROVIDER_UNAVAILABLE when the provider's discovery cannot be read before a redirect
  * - GET /internal/social/facebook/connect → 302 to Facebook | 503 FACEBOOK_NOT_CONFIGURED
  * - GET /internal/social/facebook/callback → 302 to Serelo's frontend | 400
  * Errors are service-kit's `{code, message, reason}`; the gateway renders them in the product's shape.
@@ -31,7 +32,16 @@ export function connectionRoutes(identity: Identity) {
           .status(httpStatusOf[error.code])
           .header('cache-control', 'no-store')
           .send({ code: error.code, message: error.message, ...(error.reason && { reason: error.reason }) });
-      throw error;
+      // the provider's discovery or the vault failed before any redirect: the browser gets a 502, the log the cause
+      identity.logger.warn(
+        { err: { name: (error as Error).name, code: (error as { code?: unknown }).code } },
+        'connected accounts: the provider could not be reached',
+      );
+      return reply.status(502).send({
+        code: 'BAD_GATEWAY',
+        message: 'the OAuth provider could not be reached',
+        reason: 'PROVIDER_UNAVAILABLE',
+      });
     };
     const queryOf = (request: FastifyRequest) =>
       new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');

@@ -27,7 +27,7 @@ export const socialRoutes = [
       }),
     },
     response: { status: 302, description: 'Redirects to Facebook OAuth authorization page' },
-    errors: [400, 503],
+    errors: [400, 502, 503],
   }),
   route.forward({
     method: 'GET',

@@ -153,7 +153,7 @@ export const oauthRoutes = [
     forward: { service: 'identity', path: '/internal/oauth/providers/{provider_id}/authorize' },
     request: { params: idParams, query: redirectQuery },
     response: { status: 302, description: 'Redirect to OAuth provider' },
-    errors: [400, 404],
+    errors: [400, 404, 502],
   }),
   route.forward({
     method: 'GET',
@@ -179,7 +179,7 @@ export const oauthRoutes = [
     forward: { service: 'identity', path: '/internal/oauth/{provider}/authorize' },
     request: { params: slugParams, query: redirectQuery },
     response: { status: 302, description: 'Redirect to OAuth provider' },
-    errors: [400, 404],
+    errors: [400, 404, 502],
   }),
   route.forward({
     method: 'GET',
