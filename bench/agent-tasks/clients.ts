@@ -23,7 +23,8 @@ async function follow(
   onOpen: () => void,
 ) {
   const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers } });
-  if (response.status !== 200 || !response.body) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  if (response.status !== 200 || !response.body)
+    throw new Error(`${url}: ${response.status} ${await response.text()}`);
   onOpen();
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -75,8 +76,12 @@ process.once('message', async (start: Start) => {
     }),
   );
   const results = await Promise.allSettled(all);
-  const failures = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
-  const streams = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof follow>>>).value);
+  const failures = results
+    .filter((r) => r.status === 'rejected')
+    .map((r) => String((r as PromiseRejectedResult).reason));
+  const streams = results
+    .filter((r) => r.status === 'fulfilled')
+    .map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof follow>>>).value);
   const inOrder = streams.filter((s) => s.ids.every((id, i) => id === i + 1)).length;
   process.send!({
     type: 'done',

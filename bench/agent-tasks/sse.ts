@@ -34,7 +34,8 @@ const WRITERS = Number(process.env.BENCH_WRITERS ?? 16);
 const ONLY = process.env.BENCH_ONLY;
 const quiet = { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error' };
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const epoch = () => performance.timeOrigin + performance.now();
 
 interface Done {
@@ -151,7 +152,11 @@ async function main() {
               remoteTaskId: `remote-${id}`,
               contextId: 'bench',
               state: 'working',
-              message: { role: 'agent', messageId: randomUUID(), parts: [{ kind: 'text', text: epoch().toFixed(3) }] },
+              message: {
+                role: 'agent',
+                messageId: randomUUID(),
+                parts: [{ kind: 'text', text: epoch().toFixed(3) }],
+              },
               remoteAt: null,
               now: new Date().toISOString(),
             });
@@ -161,7 +166,13 @@ async function main() {
         );
       }
       await pool(taskIds, WRITERS, (id) =>
-        finishAgentTask(app, id, { state: 'completed', remoteTaskId: `remote-${id}`, message: null, error: null, canceledBy: null }),
+        finishAgentTask(app, id, {
+          state: 'completed',
+          remoteTaskId: `remote-${id}`,
+          message: null,
+          error: null,
+          canceledBy: null,
+        }),
       );
       const done = (await next('done')) as unknown as Done;
       child.kill();
@@ -171,10 +182,15 @@ async function main() {
         .map(([task, sequence, arrived]) => arrived - committed.get(`${task}:${sequence}`)!)
         .filter((v) => Number.isFinite(v))
         .sort((a, b) => a - b);
-      const ok = done.failed === 0 && done.inOrder === STREAMS && done.ended === STREAMS && sorted.length === STREAMS * EVENTS;
+      const ok =
+        done.failed === 0 &&
+        done.inOrder === STREAMS &&
+        done.ended === STREAMS &&
+        sorted.length === STREAMS * EVENTS;
       rows.push(
         `| ${scenario} | ${STREAMS} | ${sorted.length} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 90).toFixed(1)} | ${percentile(sorted, 99).toFixed(1)} | ${sorted.at(-1)!.toFixed(1)} | ${percentile(appends, 50).toFixed(1)} | ${percentile(afterCommit, 50).toFixed(1)} | ${percentile(afterCommit, 99).toFixed(1)} | ${(opened.ms as number).toFixed(0)} | ${ok ? 'yes' : 'NO'} |`,
       );
+      console.log(rows.at(-1));
       console.log(
         JSON.stringify({
           scenario,
@@ -201,7 +217,9 @@ async function main() {
       .map((l) => l.toFixed(1))
       .join(' ')}\n`,
   );
-  console.log('| scenario | streams | status frames | p50 ms | p90 ms | p99 ms | max ms | append p50 ms | after commit p50 ms | after commit p99 ms | all open ms | every event once, in order, ended |');
+  console.log(
+    '| scenario | streams | status frames | p50 ms | p90 ms | p99 ms | max ms | append p50 ms | after commit p50 ms | after commit p99 ms | all open ms | every event once, in order, ended |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const row of rows) console.log(row);
 }

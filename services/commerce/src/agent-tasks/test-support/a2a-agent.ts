@@ -10,7 +10,14 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { AGENT_CARD_PATH, A2A_PROTOCOL_VERSION, Role, TaskState, type AgentCard, type Message } from '@a2a-js/sdk';
+import {
+  AGENT_CARD_PATH,
+  A2A_PROTOCOL_VERSION,
+  Role,
+  TaskState,
+  type AgentCard,
+  type Message,
+} from '@a2a-js/sdk';
 import {
   AgentEvent,
   DefaultRequestHandler,
@@ -84,7 +91,11 @@ class ScriptedExecutor implements AgentExecutor {
       AgentEvent.task({
         id: taskId,
         contextId,
-        status: { state: TaskState.TASK_STATE_SUBMITTED, timestamp: new Date().toISOString(), message: undefined },
+        status: {
+          state: TaskState.TASK_STATE_SUBMITTED,
+          timestamp: new Date().toISOString(),
+          message: undefined,
+        },
         artifacts: [],
         history: [userMessage],
         metadata: {},
@@ -128,10 +139,21 @@ class ScriptedExecutor implements AgentExecutor {
   }
 }
 
-/** Starts the agent on 127.0.0.1 (a free port); `streaming: false` makes its card say it does not stream. */
-export async function startTestAgent(options: { streaming?: boolean } = {}): Promise<TestAgent> {
+/**
+ * Starts the agent on 127.0.0.1 (a free port). `streaming: false` makes its card say it does not
+ * stream; `requireHeader` refuses (401) every request, the card's included, without that header.
+ */
+export async function startTestAgent(
+  options: { streaming?: boolean; requireHeader?: { name: string; value: string } } = {},
+): Promise<TestAgent> {
   const agent: TestAgent = { url: '', received: [], cancelRequests: [], close: async () => {} };
   const app = express();
+  const required = options.requireHeader;
+  if (required)
+    app.use((request, response, next) => {
+      if (request.header(required.name) === required.value) return next();
+      response.status(401).json({ error: 'unauthorized' });
+    });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -145,7 +167,12 @@ export async function startTestAgent(options: { streaming?: boolean } = {}): Pro
     ],
     provider: { organization: 'Seren tests', url: 'https://example.com' },
     version: '1.0.0',
-    capabilities: { streaming: options.streaming ?? true, pushNotifications: false, extensions: [], extendedAgentCard: false },
+    capabilities: {
+      streaming: options.streaming ?? true,
+      pushNotifications: false,
+      extensions: [],
+      extendedAgentCard: false,
+    },
     securitySchemes: {},
     securityRequirements: [],
     defaultInputModes: ['text'],

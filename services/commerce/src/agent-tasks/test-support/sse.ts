@@ -23,11 +23,18 @@ export interface SseRead {
 export async function readSse(
   url: string,
   headers: Record<string, string>,
-  options: { stop?: (frame: SseFrame, frames: SseFrame[]) => boolean; signal?: AbortSignal; onFrame?: (frame: SseFrame) => void } = {},
+  options: {
+    stop?: (frame: SseFrame, frames: SseFrame[]) => boolean;
+    signal?: AbortSignal;
+    onFrame?: (frame: SseFrame) => void;
+  } = {},
 ): Promise<SseRead> {
   const controller = new AbortController();
   options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
-  const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  const response = await fetch(url, {
+    headers: { accept: 'text/event-stream', ...headers },
+    signal: controller.signal,
+  });
   const result: SseRead = {
     status: response.status,
     contentType: response.headers.get('content-type'),

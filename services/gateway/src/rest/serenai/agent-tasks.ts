@@ -15,7 +15,9 @@ import {
 // organization; another is 403 on the list, 404 on a task. The stream is a forward (server-sent
 // events are not GraphQL's to carry): each event once, in order, with `id:`; `Last-Event-ID` resumes.
 
-const organizationParam = z.object({ organization_id: z.string().min(1).describe("Organization ID, or 'default'") });
+const organizationParam = z.object({
+  organization_id: z.string().min(1).describe("Organization ID, or 'default'"),
+});
 const taskParams = organizationParam.extend({ task_id: z.string().min(1) });
 
 export const agentTasksRoutes = [
@@ -29,7 +31,10 @@ export const agentTasksRoutes = [
     rateLimit: 'general',
     request: {
       params: organizationParam,
-      query: z.object({ limit: z.coerce.number().int().optional(), offset: z.coerce.number().int().optional() }),
+      query: z.object({
+        limit: z.coerce.number().int().optional(),
+        offset: z.coerce.number().int().optional(),
+      }),
     },
     operation: graphql(
       `

@@ -79,7 +79,10 @@ export const agentTaskSchema = z.object({
   min_charge: z.string().nullable(),
   cost: z.string().describe('what the wallet paid'),
   cost_atomic: z.number().int(),
-  shortfall_atomic: z.number().int().describe("what the price came to beyond the wallet's balance (not collected)"),
+  shortfall_atomic: z
+    .number()
+    .int()
+    .describe("what the price came to beyond the wallet's balance (not collected)"),
   duration_ms: z.number().int().nullable(),
   canceled_by: z.string().nullable(),
   last_sequence: z.number().int().describe('the sequence of its last event (the SSE id)'),
@@ -141,7 +144,9 @@ export function agentTaskToRest(ref: FragmentOf<typeof AgentTaskFields>): z.inpu
   };
 }
 
-export function agentTaskEventToRest(ref: FragmentOf<typeof AgentTaskEventFields>): z.input<typeof agentTaskEventSchema> {
+export function agentTaskEventToRest(
+  ref: FragmentOf<typeof AgentTaskEventFields>,
+): z.input<typeof agentTaskEventSchema> {
   const e = readFragment(AgentTaskEventFields, ref);
   return {
     task_id: e.taskId,
