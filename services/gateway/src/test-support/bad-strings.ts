@@ -461,7 +461,7 @@ function ownErrorBody(op: Schema, status: number): { type: string; schema?: Sche
 }
 
 const IGNORED_KEYWORDS = new Set(['description', 'examples', 'title', 'minimum', 'maximum']);
-const CHECKED_KEYWORDS = new Set(['type', 'properties', 'required', 'additionalProperties']);
+const CHECKED_KEYWORDS = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'propertyNames']);
 
 /**
  * Where a value breaks the Error schema, for the subset of JSON Schema the error schemas use; a
@@ -477,6 +477,12 @@ export function mismatchOf(value: unknown, schema: Schema, at: string): string |
   if (type === 'integer') {
     if (!Number.isInteger(value)) return `${at} is ${actual}, not an integer`;
   } else if (type && type !== actual) return `${at} is ${actual}, not ${type}`;
+  if (type === 'array' && schema.items) {
+    for (const [index, item] of (value as unknown[]).entries()) {
+      const inner = mismatchOf(item, schema.items as Schema, `${at}[${index}]`);
+      if (inner) return inner;
+    }
+  }
   if (type !== 'object') return undefined;
   const object = value as Record<string, unknown>;
   for (const name of (schema.required as string[] | undefined) ?? []) {
@@ -488,6 +494,14 @@ export function mismatchOf(value: unknown, schema: Schema, at: string): string |
       const inner = mismatchOf(property, properties[name], `${at}.${name}`);
       if (inner) return inner;
     } else if (schema.additionalProperties === false) return `${at}.${name} is not in the schema`;
+    else if (typeof schema.additionalProperties === 'object') {
+      const inner = mismatchOf(property, schema.additionalProperties as Schema, `${at}.${name}`);
+      if (inner) return inner;
+    }
+    if (schema.propertyNames) {
+      const inner = mismatchOf(name, schema.propertyNames as Schema, `${at} key ${name}`);
+      if (inner) return inner;
+    }
   }
   return undefined;
 }
