@@ -1,4 +1,4 @@
-import { identityEvents, serebroEvents, topicFor } from '@seren/contracts';
+import { connectionEvents, identityEvents, serebroEvents, topicFor } from '@seren/contracts';
 import { auditActionOf } from './actions';
 
 describe('audit actions', () => {
@@ -57,6 +57,23 @@ describe('audit actions', () => {
     });
   });
 
+  it("names connected accounts' events; a connection to a global provider lands in the user's personal organization", () => {
+    expect(
+      auditActionOf({
+        type: 'OAuthAccountConnected',
+        data: { connectionId: 'c1', userId: 'u1', organizationId: null },
+        subject: 'oauth-connection-c1',
+        topic: 'identity.oauth_connection',
+      }),
+    ).toMatchObject({
+      action: 'oauth_connection.connect',
+      category: 'integration',
+      resourceId: 'c1',
+      userId: 'u1',
+      organizationId: undefined,
+    });
+  });
+
   it("derives an action for other services' events", () => {
     expect(
       auditActionOf({
@@ -75,7 +92,7 @@ describe('audit actions', () => {
   });
 
   it('every identity event has its own audit line (nothing that changes state escapes the log)', () => {
-    for (const contract of [...identityEvents, ...serebroEvents]) {
+    for (const contract of [...identityEvents, ...serebroEvents, ...connectionEvents]) {
       const entry = auditActionOf({ type: contract.type, data: {}, subject: 's', topic: topicFor(contract) });
       expect({ type: contract.type, generic: entry.category === 'identity' }).toEqual({
         type: contract.type,

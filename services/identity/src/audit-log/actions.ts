@@ -81,6 +81,14 @@ const IDENTITY: Record<
   ],
   VaultCredentialSealed: ['vault_credential.seal', 'integration', 'vault_credential', 'credentialId'],
   VaultCredentialDeleted: ['vault_credential.delete', 'integration', 'vault_credential', 'credentialId'],
+  OAuthProviderCreated: ['oauth_provider.create', 'integration', 'oauth_provider', 'providerId'],
+  OAuthProviderUpdated: ['oauth_provider.update', 'integration', 'oauth_provider', 'providerId'],
+  OAuthProviderDeleted: ['oauth_provider.delete', 'integration', 'oauth_provider', 'providerId'],
+  OAuthAccountConnected: ['oauth_connection.connect', 'integration', 'oauth_connection', 'connectionId'],
+  OAuthConnectionRefreshed: ['oauth_connection.refresh', 'integration', 'oauth_connection', 'connectionId'],
+  OAuthConnectionRevoked: ['oauth_connection.revoke', 'integration', 'oauth_connection', 'connectionId'],
+  SocialAccountConnected: ['social_account.connect', 'integration', 'social_account', 'accountId'],
+  SocialAccountDisconnected: ['social_account.disconnect', 'integration', 'social_account', 'accountId'],
 };
 
 const FAILURES = new Set(['UserLoginFailed']);
