@@ -461,7 +461,14 @@ function ownErrorBody(op: Schema, status: number): { type: string; schema?: Sche
 }
 
 const IGNORED_KEYWORDS = new Set(['description', 'examples', 'title', 'minimum', 'maximum']);
-const CHECKED_KEYWORDS = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'propertyNames']);
+const CHECKED_KEYWORDS = new Set([
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'propertyNames',
+]);
 
 /**
  * Where a value breaks the Error schema, for the subset of JSON Schema the error schemas use; a
