@@ -1,7 +1,7 @@
 // Servers written in Go (temporal CLI, stripe-mock) are built from the Go module proxy at a pinned
 // version into the cache, once; a `<binary>.version` file beside each records what was built.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { step, type Log } from './log.ts';
 import { run } from './process.ts';
 
@@ -17,6 +17,18 @@ export interface GoTool {
    * `go install pkg@version` refuses those, so the module is downloaded and built in place.
    */
   readonly module?: string;
+  /**
+   * Dependencies raised above what the module's go.mod names, e.g. a driver whose fix the pinned
+   * release predates: the module is then built in a writable copy (with `module` set) after
+   * `go get` of each.
+   */
+  readonly upgrades?: Readonly<Record<string, string>>;
+}
+
+/** What the stamp records: the package at its version, and any raised dependency. */
+function builtName(tool: GoTool): string {
+  const raised = Object.entries(tool.upgrades ?? {}).map(([dep, version]) => `${dep}@${version}`);
+  return [`${tool.pkg}@${tool.version}`, ...raised].join(' with ');
 }
 
 // temporal v1.5.1 declares go 1.25; Go 1.21+ fetches a newer toolchain through the module proxy by itself.
@@ -28,7 +40,7 @@ export async function ensureGoTool(cacheDir: string, tool: GoTool, log: Log): Pr
   const binDir = join(cacheDir, 'bin');
   const binary = join(binDir, tool.binary);
   const stampFile = `${binary}.version`;
-  const wanted = `${tool.pkg}@${tool.version}`;
+  const wanted = builtName(tool);
   if (existsSync(binary) && readStamp(stampFile) === wanted) return binary;
   if (existsSync(binary) && (await builtVersion(binary)) === wanted) {
     writeFileSync(stampFile, `${wanted}\n`);
@@ -45,8 +57,9 @@ export async function ensureGoTool(cacheDir: string, tool: GoTool, log: Log): Pr
       missingHint: GO_MISSING,
     });
     // go may print its downloads beside the JSON
-    const dir = (JSON.parse(info.slice(info.indexOf('{'), info.lastIndexOf('}') + 1)) as { Dir: string }).Dir;
+    let dir = (JSON.parse(info.slice(info.indexOf('{'), info.lastIndexOf('}') + 1)) as { Dir: string }).Dir;
     const subdir = `./${tool.pkg.slice(module.length + 1)}`;
+    if (tool.upgrades) dir = await raiseDependencies(dir, join(cacheDir, 'build', tool.binary), tool.upgrades, log);
     await step(log, `go build ${wanted} (in its module)`, () =>
       run('go', ['build', '-o', binary, subdir], {
         cwd: dir,
@@ -64,6 +77,24 @@ export async function ensureGoTool(cacheDir: string, tool: GoTool, log: Log): Pr
   }
   writeFileSync(stampFile, `${wanted}\n`);
   return binary;
+}
+
+/** A writable copy of the module (the module cache is read-only) with each dependency raised by `go get`. */
+async function raiseDependencies(
+  moduleDir: string,
+  buildDir: string,
+  upgrades: Readonly<Record<string, string>>,
+  log: Log,
+): Promise<string> {
+  rmSync(buildDir, { recursive: true, force: true });
+  mkdirSync(dirname(buildDir), { recursive: true });
+  cpSync(moduleDir, buildDir, { recursive: true });
+  await run('chmod', ['-R', 'u+w', buildDir]);
+  for (const [dep, version] of Object.entries(upgrades))
+    await step(log, `go get ${dep}@${version}`, () =>
+      run('go', ['get', `${dep}@${version}`], { cwd: buildDir, missingHint: GO_MISSING }),
+    );
+  return buildDir;
 }
 
 function readStamp(file: string): string | undefined {

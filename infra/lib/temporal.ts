@@ -6,10 +6,15 @@ import { spawnDetached } from './process.ts';
 import { locate, type Part } from './part.ts';
 import type { Settings } from './settings.ts';
 
+// v1.5.1's go.mod names modernc.org/sqlite v1.34.1, whose "interrupted (9)" errors wedged the dev
+// server after about 90 minutes of heavy load; v1.44.3 fixes them. (CLI v1.9.1, which has it, cannot
+// be built from the module proxy: its go.mod replaces a nested module the proxy does not serve.)
 export const TEMPORAL_CLI: GoTool = {
   binary: 'temporal',
   pkg: 'github.com/temporalio/cli/cmd/temporal',
+  module: 'github.com/temporalio/cli',
   version: 'v1.5.1',
+  upgrades: { 'modernc.org/sqlite': 'v1.44.3' },
 };
 
 export function temporalPart(settings: Settings): Part {
