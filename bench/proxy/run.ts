@@ -7,7 +7,8 @@
 //            called through @seren/outbound with the credential injected, the hold captured into the
 //            publisher's earnings (journal entry) and PublisherCallCompleted appended in that
 //            transaction, the answer streamed back.
-// Fixed concurrency (BENCH_CONCURRENCY, default 16 clients, each one request at a time) for
+// Fixed concurrency (BENCH_CONCURRENCY, default 16 clients, each one request at a time; for the paid
+// calls each client is an agent of its own, as agents' wallets are their own) for
 // BENCH_SECONDS (10) per scenario after a warm-up; throughput = requests / seconds, latency per request.
 // Afterwards the paid calls are checked: the wallet debited by exactly calls × price, the
 // earnings credited as much, nothing left held, one usage event per call.
@@ -46,7 +47,10 @@ async function main() {
   const upstream = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+      });
       res.end(payload);
     });
   });
@@ -81,7 +85,11 @@ async function main() {
   try {
     const base = gateway.listeners.serenai.url;
     const agentOf = async () => {
-      const r = await fetch(`${base}/auth/agent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const r = await fetch(`${base}/auth/agent`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       return ((await r.json()) as { data: { api_key: string; organization: { id: string } } }).data;
     };
     const owner = await agentOf();
@@ -105,36 +113,45 @@ async function main() {
         },
       }),
     });
-    const publisherId = ((await created.json()) as { data: { createPublisher: { id: string } } }).data.createPublisher.id;
-    const caller = await agentOf();
-    const org = caller.organization.id;
+    const publisherId = ((await created.json()) as { data: { createPublisher: { id: string } } }).data
+      .createPublisher.id;
+    // one agent per client (an agent's own calls take turns on its wallet's rows)
     const FUNDED = 1_000_000_000n;
-    await commerce.dataSource.transaction((tx) =>
-      postEntry(tx, {
-        kind: 'deposit_x402',
-        reference: `bench-${randomUUID()}`,
-        organizationId: org,
-        lines: [
-          { account: accounts.agentFunded(org, 'USDC'), asset: 'USDC', amount: FUNDED },
-          { account: accounts.system('onchain_clearing', 'USDC'), asset: 'USDC', amount: -FUNDED },
-        ],
-      }),
-    );
+    const callers = await Promise.all(Array.from({ length: CONCURRENCY }, () => agentOf()));
+    for (const caller of callers)
+      await commerce.dataSource.transaction((tx) =>
+        postEntry(tx, {
+          kind: 'deposit_x402',
+          reference: `bench-${randomUUID()}`,
+          organizationId: caller.organization.id,
+          lines: [
+            { account: accounts.agentFunded(caller.organization.id, 'USDC'), asset: 'USDC', amount: FUNDED },
+            { account: accounts.system('onchain_clearing', 'USDC'), asset: 'USDC', amount: -FUNDED },
+          ],
+        }),
+      );
 
     const scenarios = [
       { name: 'direct to the upstream', url: `${upstreamUrl}/api/v1/items/42`, headers: {} },
       {
         name: 'paid call through the gateway and the proxy',
         url: `${base}/publishers/${slug}/v1/items/42`,
-        headers: { authorization: `Bearer ${caller.api_key}` },
+        headers: {},
+        perClient: (client: number) => ({ authorization: `Bearer ${callers[client]!.api_key}` }),
       },
-    ];
+    ] as {
+      name: string;
+      url: string;
+      headers: Record<string, string>;
+      perClient?: (client: number) => Record<string, string>;
+    }[];
     const results: { name: string; rps: number; p50: number; p99: number; count: number }[] = [];
     let paidCalls = 0;
     for (const scenario of scenarios) {
-      const once = async () => {
+      const once = async (client: number) => {
         const started = performance.now();
-        const response = await request(scenario.url, { headers: scenario.headers, dispatcher });
+        const headers = scenario.perClient ? scenario.perClient(client) : scenario.headers;
+        const response = await request(scenario.url, { headers, dispatcher });
         const text = await response.body.text();
         if (response.statusCode !== 200 || text !== payload)
           throw new Error(`${scenario.name}: ${response.statusCode} ${text.slice(0, 200)}`);
@@ -145,8 +162,8 @@ async function main() {
         const deadline = performance.now() + seconds * 1000;
         const started = performance.now();
         await Promise.all(
-          Array.from({ length: CONCURRENCY }, async () => {
-            while (performance.now() < deadline) latencies.push(await once());
+          Array.from({ length: CONCURRENCY }, async (_, client) => {
+            while (performance.now() < deadline) latencies.push(await once(client));
           }),
         );
         return { latencies, seconds: (performance.now() - started) / 1000 };
@@ -166,9 +183,13 @@ async function main() {
 
     // every paid call paid once, was captured, and has its usage event
     const manager = commerce.dataSource.manager;
-    const spent = FUNDED - (await balanceOf(manager, accounts.agentFunded(org, 'USDC')));
+    let spent = 0n;
+    let held = 0n;
+    for (const caller of callers) {
+      spent += FUNDED - (await balanceOf(manager, accounts.agentFunded(caller.organization.id, 'USDC')));
+      held += await balanceOf(manager, accounts.agentHeld(caller.organization.id, 'USDC'));
+    }
     const earned = await balanceOf(manager, accounts.publisherEarnings(publisherId, 'USDC'));
-    const held = await balanceOf(manager, accounts.agentHeld(org, 'USDC'));
     const [{ events }] = (await manager.query(
       `select count(*)::int as events from events where type = 'PublisherCallCompleted' and data->>'publisherId' = $1 and data->>'outcome' = 'captured'`,
       [publisherId],
@@ -187,13 +208,13 @@ async function main() {
 ## Publisher proxy (commerce)
 
 One run, ${new Date().toISOString().slice(0, 10)}, on this machine (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB), Node ${process.version}, loopback only;
-load average ${loadavg()[0]!.toFixed(1)} at the end (other work shared the cores). ${CONCURRENCY} clients at once, each one
+load average ${loadavg()[0]!.toFixed(1)} at the end (other work shared the cores). ${CONCURRENCY} clients at once (the paid calls: one agent each), each one
 request at a time, for ${SECONDS} s per scenario after a 2 s warm-up: a GET answered by a local upstream (node's http server,
 a ${payload.length}-byte JSON), sent straight to it, then as a paid call through the gateway and the proxy (API key at the
 edge, forward to commerce, publisher read and its sealed credential opened, a hold on the wallet, the upstream through
 @seren/outbound with the key injected, the hold captured into the earnings with PublisherCallCompleted in that
 transaction, the answer streamed back). Afterwards the ${paidCalls} paid calls were checked: the wallet debited by exactly
-calls × price, the earnings credited as much, nothing held, one captured usage event per call. Identity, content,
+calls × price across the agents, the earnings credited as much, nothing held, one captured usage event per call. Identity, content,
 commerce, crm, the gateway, the upstream and the clients share one process on the infra servers (PostgreSQL, Temporal;
 embedded event mode). Reproduce: \`npm run infra:up\`, then \`npm run bench:proxy --workspace @seren/commerce\`
 (\`BENCH_SECONDS\`, \`BENCH_CONCURRENCY\`).

@@ -94,7 +94,9 @@ describe('holds in the ledger', () => {
 
   it('refuses with 402 a hold the wallet cannot cover, and nothing moves', async () => {
     const org = await wallet(100n, 100n);
-    expect(await hold(org, 'p', 201n).then(() => 'held', reasonOf)).toBe('PAYMENT_REQUIRED/INSUFFICIENT_FUNDS');
+    expect(await hold(org, 'p', 201n).then(() => 'held', reasonOf)).toBe(
+      'PAYMENT_REQUIRED/INSUFFICIENT_FUNDS',
+    );
     expect(await balances(manager, org, 'USDC')).toEqual({ funded: 100n, promotional: 100n });
     expect(await balanceOf(manager, accounts.agentHeld(org, 'USDC'))).toBe(0n);
   });
@@ -113,10 +115,19 @@ describe('holds in the ledger', () => {
     expect(await balanceOf(manager, accounts.agentHeld(org, 'USDC'))).toBe(0n);
     expect(await balanceOf(manager, accounts.publisherEarnings(publisher, 'USDC'))).toBe(350n);
     expect(await pendingHolds(manager, publisher)).toEqual([]);
-    const { items } = await entriesOf(manager, { organizationId: org, kinds: ['charge'], limit: 10, offset: 0 });
+    const { items } = await entriesOf(manager, {
+      organizationId: org,
+      kinds: ['charge'],
+      limit: 10,
+      offset: 0,
+    });
     expect(items).toHaveLength(1);
     expect(items[0]!.reference).toBe(placed.id);
-    expect(items[0]!.metadata).toMatchObject({ publisher_id: publisher, publisher_slug: 'x', hold_id: placed.id });
+    expect(items[0]!.metadata).toMatchObject({
+      publisher_id: publisher,
+      publisher_slug: 'x',
+      hold_id: placed.id,
+    });
   });
 
   it('releases all of it back to where it came from', async () => {

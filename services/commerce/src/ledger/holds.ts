@@ -18,6 +18,7 @@ import { accounts } from './accounts.js';
 import type { Asset } from './amounts.js';
 import { insufficientFunds } from './errors.js';
 import { postEntry, type EntryLine } from './journal.js';
+import { preparedQuery } from './prepared.js';
 
 export type HoldStatus = 'held' | 'captured' | 'released';
 
@@ -95,7 +96,11 @@ const holdOf = (row: HoldRow): Hold => ({
 function backToAgent(hold: Hold, funded: bigint, promotional: bigint): EntryLine[] {
   const lines: EntryLine[] = [];
   if (funded > 0n)
-    lines.push({ account: accounts.agentFunded(hold.organizationId, hold.asset), asset: hold.asset, amount: funded });
+    lines.push({
+      account: accounts.agentFunded(hold.organizationId, hold.asset),
+      asset: hold.asset,
+      amount: funded,
+    });
   if (promotional > 0n)
     lines.push({
       account: accounts.agentPromotional(hold.organizationId, hold.asset),
@@ -114,11 +119,11 @@ function backToAgent(hold: Hold, funded: bigint, promotional: bigint): EntryLine
  */
 export async function placeHold(tx: EntityManager, input: PlaceHoldInput): Promise<Hold> {
   if (input.amount <= 0n) throw new Error('a hold is of a positive amount');
-  const existing = await findHold(tx, input.holdId);
-  if (existing) return existing;
   const funded = accounts.agentFunded(input.organizationId, input.asset);
   const promotional = accounts.agentPromotional(input.organizationId, input.asset);
-  const rows: { account: string; balance: string }[] = await tx.query(
+  const rows = await preparedQuery<{ account: string; balance: string }>(
+    tx,
+    'seren_hold_balances',
     `select account, balance::text as balance from ledger_balances where account = any($1) order by account for update`,
     [[funded, promotional]],
   );
@@ -129,11 +134,16 @@ export async function placeHold(tx: EntityManager, input: PlaceHoldInput): Promi
   const fromFunded = input.amount - fromPromotional;
   if (fromFunded > balanceOf(funded)) throw insufficientFunds(funded);
   const lines: EntryLine[] = [
-    { account: accounts.agentHeld(input.organizationId, input.asset), asset: input.asset, amount: input.amount },
+    {
+      account: accounts.agentHeld(input.organizationId, input.asset),
+      asset: input.asset,
+      amount: input.amount,
+    },
   ];
-  if (fromPromotional > 0n) lines.push({ account: promotional, asset: input.asset, amount: -fromPromotional });
+  if (fromPromotional > 0n)
+    lines.push({ account: promotional, asset: input.asset, amount: -fromPromotional });
   if (fromFunded > 0n) lines.push({ account: funded, asset: input.asset, amount: -fromFunded });
-  const { entryId } = await postEntry(tx, {
+  const { entryId, duplicate } = await postEntry(tx, {
     kind: 'hold',
     reference: input.holdId,
     organizationId: input.organizationId,
@@ -141,7 +151,11 @@ export async function placeHold(tx: EntityManager, input: PlaceHoldInput): Promi
     metadata: { publisher_id: input.publisherId, ...input.metadata },
     at: input.at,
   });
-  const inserted: HoldRow[] = await tx.query(
+  // placed before (the same hold id): the journal moved nothing this time; answer the first hold
+  if (duplicate) return (await findHold(tx, input.holdId))!;
+  const inserted = await preparedQuery<HoldRow>(
+    tx,
+    'seren_hold_insert',
     `insert into ledger_holds (id, organization_id, publisher_id, asset, amount, from_promotional, from_funded,
                                status, hold_entry_id, metadata, expires_at, created_at)
      values ($1, $2, $3, $4, $5, $6, $7, 'held', $8, $9, $10, $11)
@@ -170,7 +184,12 @@ export async function findHold(tx: EntityManager, holdId: string): Promise<Hold 
 
 /** The hold under its row lock (capture and release of one hold take turns), else undefined. */
 async function lockedHold(tx: EntityManager, holdId: string): Promise<Hold | undefined> {
-  const rows: HoldRow[] = await tx.query(`select * from ledger_holds where id = $1 for update`, [holdId]);
+  const rows = await preparedQuery<HoldRow>(
+    tx,
+    'seren_hold_lock',
+    `select * from ledger_holds where id = $1 for update`,
+    [holdId],
+  );
   return rows[0] && holdOf(rows[0]);
 }
 
@@ -193,7 +212,11 @@ export interface CaptureInput {
  * agent (funded first: it was spent last), one entry of kind `charge` — the wallet's usage. Once:
  * a hold already settled (captured, or released by the sweep) answers `settled: false`.
  */
-export async function captureHold(tx: EntityManager, holdId: string, input: CaptureInput): Promise<SettledHold> {
+export async function captureHold(
+  tx: EntityManager,
+  holdId: string,
+  input: CaptureInput,
+): Promise<SettledHold> {
   const hold = await lockedHold(tx, holdId);
   if (!hold) throw new Error(`no hold ${holdId}`);
   if (hold.status !== 'held') return { hold, settled: false };
@@ -239,7 +262,11 @@ export async function releaseHold(
     reference: holdId,
     organizationId: hold.organizationId,
     lines: [
-      { account: accounts.agentHeld(hold.organizationId, hold.asset), asset: hold.asset, amount: -hold.amount },
+      {
+        account: accounts.agentHeld(hold.organizationId, hold.asset),
+        asset: hold.asset,
+        amount: -hold.amount,
+      },
       ...backToAgent(hold, hold.fromFunded, hold.fromPromotional),
     ],
     metadata: { publisher_id: hold.publisherId, hold_id: holdId, reason: input.reason },

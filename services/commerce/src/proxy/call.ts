@@ -121,7 +121,9 @@ export async function callPublisher(
   origin: RequestOrigin,
   input: CallInput,
 ): Promise<CallAnswer> {
-  const publisher = await findPublisherBySlug(commerce.dataSource.manager, input.slug);
+  const publisher = await commerce.proxy.publishers.get(`publisher:${input.slug}`, () =>
+    findPublisherBySlug(commerce.dataSource.manager, input.slug),
+  );
   if (!publisher || publisher.status !== 'active')
     return errorAnswer(404, 'PUBLISHER_NOT_FOUND', 'Publisher not found');
   const geo = geoRefusal(publisher, input.headers, commerce.proxy.region, input.publicBase);
@@ -168,6 +170,12 @@ async function rateRefusal(commerce: Commerce, publisher: ProxyPublisher, payer:
     { 'retry-after': String(counted.retryAfterSeconds) },
   );
 }
+
+/** The publisher's opened secrets, reused like the publisher itself (PROXY_PUBLISHER_CACHE_MS). */
+const secretsOf = (commerce: Commerce, publisher: ProxyPublisher) =>
+  commerce.proxy.publishers.get(`secrets:${publisher.id}:${publisher.slug}`, () =>
+    openPublisherSecrets(commerce, publisher),
+  );
 
 const priceFor = (publisher: ProxyPublisher): PublisherPrice | undefined =>
   publisher.pricing[PRIMARY_ASSET] ?? publisher.pricing[publisher.primaryAssetId];
@@ -456,7 +464,7 @@ async function proxyHttp(
   const started = performance.now();
   let response: Response;
   try {
-    const secrets = await openPublisherSecrets(commerce, publisher);
+    const secrets = await secretsOf(commerce, publisher);
     const bearer =
       publisher.upstream.authType === 'oauth2_cc'
         ? await commerce.proxy.tokens.tokenFor(publisher, secrets, commerce.proxy.policy, Date.now())
@@ -589,7 +597,7 @@ async function queryDatabase(
   const payer = payerOf(origin);
   const limited = await rateRefusal(commerce, publisher, payer);
   if (limited) return limited;
-  const secrets = await openPublisherSecrets(commerce, publisher);
+  const secrets = await secretsOf(commerce, publisher);
   if (!secrets.connectionString)
     return errorAnswer(
       502,

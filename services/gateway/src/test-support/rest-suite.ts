@@ -112,6 +112,8 @@ export async function startRestSuite(
           // the tests' upstreams (HTTP APIs, PostgreSQL, A2A agents) are loopback servers; other
           // private addresses (RFC 1918, link-local, metadata) stay refused
           OUTBOUND_ALLOW_PRIVATE: '127.0.0.0/8,::1/128,localhost',
+          // tests change a publisher and call it at once: the proxy reads it on every call
+          PROXY_PUBLISHER_CACHE_MS: '0',
           ...options.commerceEnv,
         },
       }),
