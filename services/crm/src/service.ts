@@ -4,6 +4,7 @@ import { buildCrm, type Crm } from './application.js';
 import { crmMigrations } from './migrations/index.js';
 import { crmProjections } from './projections.js';
 import { locationDefaultsConsumer } from './location-defaults.js';
+import { crmLoaders } from './loaders.js';
 import { resolvers, typeDefs } from './schema.js';
 
 export type CrmService = DomainService<Crm>;
@@ -24,7 +25,7 @@ export function startCrmService(
     migrations: crmMigrations,
     projections: crmProjections,
     build: buildCrm,
-    graphql: (crm) => ({ typeDefs, resolvers: resolvers(crm) }),
+    graphql: (crm) => ({ typeDefs, resolvers: resolvers(crm), loaders: () => crmLoaders(crm) }),
     // LOCATION_DEFAULTS_GROUP: tests give each instance a consumer group of its own
     consumers: (crm) => [locationDefaultsConsumer(crm, (env ?? process.env).LOCATION_DEFAULTS_GROUP)],
     worker: { workflowsPath: require.resolve('./workflows'), activities: crmActivities },

@@ -1,5 +1,6 @@
 import { requestInfoOf, resolver, type RequestContext, type Resolvers } from '@seren/service-kit';
 import type { Crm } from '../application.js';
+import type { CrmLoaders } from '../loaders.js';
 import { getCalendar, listCalendars } from '../calendars/service.js';
 import { callerActsIn } from '../locations.js';
 import { emptyPage, type CursorInput } from '../pagination.js';
@@ -61,6 +62,12 @@ export function appointmentsResolvers(crm: Crm): Resolvers {
     Appointment: {
       __resolveReference: (ref: { id: string }, context: RequestContext<unknown>) =>
         getAppointment(crm, requestInfoOf(context), ref.id),
+      // through the request's loader: a page of appointments reads its contacts with one query
+      contact: (appointment: AppointmentView, _args: unknown, context: RequestContext<CrmLoaders>) =>
+        context.loaders.contacts.load({
+          locationId: appointment.locationId,
+          contactId: appointment.contactId,
+        }),
       calendar: resolver(crm, (c, request, _args: unknown, appointment: AppointmentView) =>
         getCalendar(c, request, appointment.calendarId),
       ),

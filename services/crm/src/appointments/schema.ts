@@ -10,6 +10,8 @@ export const appointmentsTypeDefs = gql`
     calendarId: ID!
     calendar: Calendar
     contactId: ID!
+    "the contact (of the same location)"
+    contact: Contact
     "the staff member"
     assignedUserId: ID!
     title: String

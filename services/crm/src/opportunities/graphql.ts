@@ -1,5 +1,6 @@
 import { requestInfoOf, resolver, type RequestContext, type Resolvers } from '@seren/service-kit';
 import type { Crm } from '../application.js';
+import type { CrmLoaders } from '../loaders.js';
 import { callerActsIn } from '../locations.js';
 import { emptyPage, type CursorInput } from '../pagination.js';
 import { getPipeline, listPipelines } from '../pipelines/service.js';
@@ -58,6 +59,12 @@ export function opportunitiesResolvers(crm: Crm): Resolvers {
     Opportunity: {
       __resolveReference: (ref: { id: string }, context: RequestContext<unknown>) =>
         getOpportunity(crm, requestInfoOf(context), ref.id),
+      // through the request's loader: a page of opportunities reads its contacts with one query
+      contact: (opportunity: OpportunityView, _args: unknown, context: RequestContext<CrmLoaders>) =>
+        context.loaders.contacts.load({
+          locationId: opportunity.locationId,
+          contactId: opportunity.contactId,
+        }),
       pipeline: resolver(crm, (c, request, _args: unknown, opportunity: OpportunityView) =>
         getPipeline(c, request, opportunity.pipelineId),
       ),

@@ -14,6 +14,8 @@ export const opportunitiesTypeDefs = gql`
     status: String!
     monetaryValue: Float
     contactId: ID!
+    "the contact (of the same location)"
+    contact: Contact
     assignedTo: ID
     source: String
     lastStatusChangeAt: String!

@@ -81,6 +81,8 @@ describe('Serebro opportunities', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       contactId,
+      // HighLevel's contact summary, joined through the graph
+      contact: expect.objectContaining({ id: contactId, email: 'buyer@example.com', tags: [] }),
       locationId: north,
     });
     const id = created.body.opportunity.id;

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { graphql, readFragment, type FragmentOf } from '../../graphql.js';
 
 // HighLevel's Opportunity (v2 `opportunity` / search result), field for field for what Serebro
-// holds: no notes, tasks, followers or custom fields yet (HighLevel leaves out what is not set).
+// holds: no notes, tasks, followers or custom fields yet (HighLevel leaves out what is not set). Its
+// `contact` summary comes from the crm's Contact through the graph (one query per page).
 
 export const OpportunityFields = graphql(`
   fragment OpportunityFields on Opportunity {
@@ -14,6 +15,14 @@ export const OpportunityFields = graphql(`
     status
     monetaryValue
     contactId
+    contact {
+      id
+      name
+      companyName
+      email
+      phone
+      tags
+    }
     assignedTo
     source
     lastStatusChangeAt
@@ -39,6 +48,17 @@ export const opportunitySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   contactId: z.string(),
+  contact: z
+    .object({
+      id: z.string(),
+      name: z.string().nullable(),
+      companyName: z.string().nullable(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      tags: z.array(z.string()),
+    })
+    .nullable()
+    .describe("HighLevel's contact summary; null once the contact is deleted"),
   locationId: z.string(),
 });
 
@@ -60,6 +80,16 @@ export function opportunityToRest(
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
     contactId: o.contactId,
+    contact: o.contact
+      ? {
+          id: o.contact.id,
+          name: o.contact.name ?? null,
+          companyName: o.contact.companyName ?? null,
+          email: o.contact.email ?? null,
+          phone: o.contact.phone ?? null,
+          tags: [...o.contact.tags],
+        }
+      : null,
     locationId: o.locationId,
   };
 }
