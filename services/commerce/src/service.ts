@@ -3,6 +3,7 @@ import { commerceActivities } from './activities.js';
 import { agentTaskRoutes } from './agent-tasks/routes.js';
 import { buildCommerce, type Commerce } from './application.js';
 import { purgeIdempotencyKeys } from './ledger/index.js';
+import { rewrapPublisherSecretsAtStart } from './publishers/secrets.js';
 import { commerceMigrations } from './migrations/index.js';
 import { commerceProjections } from './projections.js';
 import { proxyRoutes } from './proxy/routes.js';
@@ -34,6 +35,7 @@ export function startCommerceService(
     build: (platform) => {
       const commerce = buildCommerce(platform, env ?? process.env);
       purgeHourly(commerce, platform.onClose.bind(platform));
+      rewrapPublisherSecretsAtStart(commerce);
       sweepPeriodically(commerce, platform.onClose.bind(platform));
       platform.onClose(() => void commerce.agentTasks.hub.close());
       return commerce;

@@ -1,4 +1,4 @@
-import { open, seal } from '@seren/service-kit/sealing';
+import { open, rewrap, seal } from '@seren/service-kit/sealing';
 import type { EntityManager } from 'typeorm';
 import type { Commerce } from '../application.js';
 import type { SecretField } from './fields.js';
@@ -91,4 +91,58 @@ export async function openPublisherSecrets(
   if (clear.has('oauth2_client_secret')) secrets.oauth2ClientSecret = clear.get('oauth2_client_secret');
   if (databaseConfig) secrets.databaseConfig = databaseConfig;
   return secrets;
+}
+
+/**
+ * Re-wraps the data key of every publisher secret not under the current KEK (after COMMERCE_KEK_ID /
+ * SECRET changed and the old pair moved to COMMERCE_PREVIOUS_KEKS); the sealed values are untouched.
+ * Idempotent, and safe beside other instances (each row moves only from the key id it was read with).
+ * A key no configured KEK can unwrap is left as it is and counted.
+ */
+export async function rewrapPublisherSecrets(
+  commerce: Pick<Commerce, 'publishers' | 'dataSource'>,
+): Promise<{ rewrapped: number; unreadable: number }> {
+  const { current, all } = commerce.publishers.keyring;
+  const rows: {
+    publisher_id: string;
+    name: SecretField;
+    key_id: string;
+    wrapped_key: string;
+    sealed: string;
+  }[] = await commerce.dataSource.query(
+    `select publisher_id, name, key_id, wrapped_key, sealed from publisher_secrets where key_id <> $1`,
+    [current.id],
+  );
+  let rewrapped = 0;
+  let unreadable = 0;
+  for (const row of rows) {
+    if (!all.has(row.key_id)) {
+      unreadable++;
+      continue;
+    }
+    const next = rewrap(all, current, credentialId(row.publisher_id, row.name), {
+      keyId: row.key_id,
+      wrappedKey: row.wrapped_key,
+      sealed: row.sealed,
+    });
+    const updated: unknown[] = await commerce.dataSource.query(
+      `update publisher_secrets set key_id = $3, wrapped_key = $4
+       where publisher_id = $1 and name = $2 and key_id = $5 returning 1`,
+      [row.publisher_id, row.name, next.keyId, next.wrappedKey, row.key_id],
+    );
+    rewrapped += updated.length;
+  }
+  return { rewrapped, unreadable };
+}
+
+/** Runs the re-wrap once at start, in the background (its outcome is logged, never the values). */
+export function rewrapPublisherSecretsAtStart(commerce: Commerce): void {
+  rewrapPublisherSecrets(commerce).then(
+    (result) => {
+      if (result.rewrapped || result.unreadable) commerce.logger.info(result, 'publisher secrets re-wrapped');
+      if (result.unreadable)
+        commerce.logger.warn(result, 'publisher secrets under a KEK not configured (COMMERCE_PREVIOUS_KEKS)');
+    },
+    (error: unknown) => commerce.logger.warn({ err: error }, 're-wrapping publisher secrets failed'),
+  );
 }

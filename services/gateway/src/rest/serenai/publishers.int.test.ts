@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { accounts, agentWallet, postEntry } from '@seren/commerce/dist/ledger/index.js';
 import { placeHold } from '@seren/commerce/dist/ledger/holds.js';
 import { findPublisherBySlug, openPublisherSecrets } from '@seren/commerce/dist/publishers/index.js';
+import { rewrapPublisherSecrets } from '@seren/commerce/dist/publishers/secrets.js';
+import { keyring } from '@seren/service-kit/sealing';
 import { startRestSuite, type RestSuite } from '../../test-support/rest-suite';
 import { restAgent } from '../../test-support/rest-flows';
 
@@ -737,5 +739,50 @@ describe('SerenAI publishers through the gateway', () => {
       { token: owner.token },
     );
     expect(taken).toMatchObject({ code: 'CONFLICT', reason: 'SLUG_TAKEN' });
+  });
+  it('a KEK rotation: secrets re-wrap under the new key and still open; back again (run last: it rewraps every row)', async () => {
+    const slug = `kek-${tag}`;
+    expect((await create(apiBody(slug))).status).toBe(201);
+    const app = s.commerce.application;
+    const publisher = (await findPublisherBySlug(app.dataSource.manager, slug))!;
+    const before = app.publishers.keyring.current;
+    const previous = `${before.id}:development-only-commerce-kek-secret`;
+    const rotated = {
+      ...app,
+      publishers: {
+        ...app.publishers,
+        keyring: keyring('commerce-2', 'another-secret-of-32-characters!!', previous),
+      },
+    };
+    const onlyNew = {
+      ...app,
+      publishers: { ...app.publishers, keyring: keyring('commerce-2', 'another-secret-of-32-characters!!') },
+    };
+    const first = await rewrapPublisherSecrets(rotated);
+    expect(first.rewrapped).toBeGreaterThanOrEqual(2);
+    expect(first.unreadable).toBe(0);
+    expect(await rewrapPublisherSecrets(rotated)).toEqual({ rewrapped: 0, unreadable: 0 });
+    // the new key alone opens them now; the old one alone no longer does
+    expect((await openPublisherSecrets(onlyNew, publisher)).upstreamApiKey).toBe(SECRET_KEY);
+    await expect(openPublisherSecrets(app, publisher)).rejects.toThrow(/no key-encryption key "commerce-2"/);
+    const unknown = {
+      ...app,
+      publishers: { ...app.publishers, keyring: keyring('commerce-3', 'a-third-secret-of-32-characters!!!') },
+    };
+    expect((await rewrapPublisherSecrets(unknown)).unreadable).toBeGreaterThanOrEqual(2);
+    // and back under the suite's key
+    const back = {
+      ...app,
+      publishers: {
+        ...app.publishers,
+        keyring: keyring(
+          before.id,
+          'development-only-commerce-kek-secret',
+          'commerce-2:another-secret-of-32-characters!!',
+        ),
+      },
+    };
+    expect((await rewrapPublisherSecrets(back)).rewrapped).toBe(first.rewrapped);
+    expect((await openPublisherSecrets(app, publisher)).upstreamApiKey).toBe(SECRET_KEY);
   });
 });
