@@ -132,7 +132,14 @@ describe('connected accounts against a real OAuth provider on loopback', () => {
       if (step.status !== 302 && step.status !== 303)
         throw new Error(`provider answered ${step.status}: ${step.text}`);
       const location = new URL(step.location!, outside.issuer);
-      if (location.origin === SERENAI || location.origin === SERELO) return location;
+      if (location.origin === SERENAI || location.origin === SERELO) {
+        seenCodes.push(
+          ...[location.searchParams.get('code'), location.searchParams.get('state')].filter(
+            (c) => c !== null,
+          ),
+        );
+        return location;
+      }
       step = await browser.request(location.toString());
     }
     throw new Error('too many redirects');
@@ -149,6 +156,8 @@ describe('connected accounts against a real OAuth provider on loopback', () => {
 
   /** every token the tests saw, to look for in logs and events at the end */
   const seenTokens: string[] = [];
+  /** every authorization code and state the provider sent back */
+  const seenCodes: string[] = [];
   async function sealedTokens(organizationId: string, connectionId: string): Promise<TokenSet> {
     const tokens = JSON.parse(
       await openCredential(t.service.identity, { organizationId, name: `oauth-connection:${connectionId}` }),
@@ -626,7 +635,7 @@ describe('connected accounts against a real OAuth provider on loopback', () => {
     });
   });
 
-  it('never writes a secret to a log line or an event: client secrets, tokens, codes, page tokens', async () => {
+  it('never writes a secret to a log line or an event: client secrets, tokens, codes and states, page tokens', async () => {
     const events: { data: unknown }[] = await t.service.dataSource.query(`select data from events`);
     const evented = JSON.stringify(events);
     const secrets = [
@@ -636,7 +645,9 @@ describe('connected accounts against a real OAuth provider on loopback', () => {
       ...graph.userTokens,
       ...graph.pageTokens.values(),
       ...seenTokens,
+      ...seenCodes,
     ];
+    expect(seenCodes.length).toBeGreaterThan(4);
     expect(seenTokens.length).toBeGreaterThan(4);
     for (const secret of secrets) {
       expect(logs.text).not.toContain(secret);

@@ -53,12 +53,23 @@ export function connectionRoutes(identity: Identity) {
       ...clientOf(request),
     });
 
+    // Callback URLs carry the authorization code and the state: request lines are logged by path only.
+    const options = {
+      logSerializers: {
+        req: (req: { method?: string; url?: string; id?: string }) => ({
+          method: req.method,
+          url: req.url?.split('?')[0],
+          reqId: req.id,
+        }),
+      },
+    };
+
     const flows: [string, (params: Record<string, string>) => ProviderRef][] = [
       ['/internal/oauth/providers/:provider_id', (p) => ({ id: p.provider_id! })],
       ['/internal/oauth/:provider', (p) => ({ slug: p.provider! })],
     ];
     for (const [prefix, refOf] of flows) {
-      app.get(`${prefix}/authorize`, async (request, reply) => {
+      app.get(`${prefix}/authorize`, options, async (request, reply) => {
         try {
           const ref = refOf(request.params as Record<string, string>);
           return redirect(
@@ -69,7 +80,7 @@ export function connectionRoutes(identity: Identity) {
           return fail(reply, error);
         }
       });
-      app.get(`${prefix}/callback`, async (request, reply) => {
+      app.get(`${prefix}/callback`, options, async (request, reply) => {
         try {
           const ref = refOf(request.params as Record<string, string>);
           return redirect(reply, await completeAuthorization(identity, ref, queryOf(request)));
@@ -79,7 +90,7 @@ export function connectionRoutes(identity: Identity) {
       });
     }
 
-    app.get('/internal/social/facebook/connect', async (request, reply) => {
+    app.get('/internal/social/facebook/connect', options, async (request, reply) => {
       try {
         return redirect(
           reply,
@@ -89,7 +100,7 @@ export function connectionRoutes(identity: Identity) {
         return fail(reply, error);
       }
     });
-    app.get('/internal/social/facebook/callback', async (request, reply) => {
+    app.get('/internal/social/facebook/callback', options, async (request, reply) => {
       try {
         return redirect(reply, await completeFacebookConnect(identity, queryOf(request)));
       } catch (error) {

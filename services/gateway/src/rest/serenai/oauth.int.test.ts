@@ -92,6 +92,8 @@ describe('connected accounts through the gateway (SerenAI OAuth + oauth-provider
   const serenaiUrl = () => s.gateway.listeners.serenai.url;
   const sereloUrl = () => s.gateway.listeners.serelo.url;
 
+  /** the authorization codes and states the provider sent back (never to be logged) */
+  const codes: string[] = [];
   /** The user's browser at the provider (scripted consent) until it is sent back to our public host. */
   async function consent(authorizationUrl: string): Promise<URL> {
     const browser = new OAuthBrowser(outside.issuer);
@@ -100,7 +102,10 @@ describe('connected accounts through the gateway (SerenAI OAuth + oauth-provider
       if (step.status !== 302 && step.status !== 303)
         throw new Error(`provider answered ${step.status}: ${step.text}`);
       const location = new URL(step.location!, outside.issuer);
-      if (location.origin === SERENAI || location.origin === SERELO) return location;
+      if (location.origin === SERENAI || location.origin === SERELO) {
+        codes.push(location.searchParams.get('code')!, location.searchParams.get('state')!);
+        return location;
+      }
       step = await browser.request(location.toString());
     }
     throw new Error('too many redirects');
@@ -462,7 +467,7 @@ describe('connected accounts through the gateway (SerenAI OAuth + oauth-provider
     });
   });
 
-  it('no client secret or token in identity’s log lines', () => {
+  it('no client secret, token, code or state in identity’s log lines', () => {
     const secrets = [
       globalClient.client_secret,
       orgClient.client_secret,
@@ -471,7 +476,9 @@ describe('connected accounts through the gateway (SerenAI OAuth + oauth-provider
       'second-secret-def',
       ...graph.userTokens,
       ...graph.pageTokens.values(),
+      ...codes,
     ];
+    expect(codes.length).toBeGreaterThan(4);
     for (const secret of secrets) expect(s.logs.text).not.toContain(secret);
     expect(s.logs.text.length).toBeGreaterThan(0);
   });
