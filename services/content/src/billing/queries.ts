@@ -70,7 +70,7 @@ export async function subscriptionViewOf(app: Reader, userId: string, now: Date)
       bulkLimit: plan.bulkLimit,
       concurrentLimit: plan.concurrentGenerations,
     },
-    paystackSubscriptionId: state.subscriptionCode,
+    paystackSubscriptionId: state.status === 'free' ? null : state.subscriptionCode,
     nextBillingDate: state.status === 'active' ? iso(cycle.end) : null,
     pendingPlan: state.pendingPlan,
     endDate: endDateOf(state),

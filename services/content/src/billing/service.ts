@@ -449,32 +449,62 @@ export async function closeSubscriptionPeriod(
   userId: string,
   timer: NonNullable<SubscriptionTimer>,
 ): Promise<string[]> {
-  const before = await subscriptionStateOf(content, userId);
-  const { events, state } = await record(
+  const { events } = await record(
     content,
     userId,
     { type: 'ClosePeriod', userId, kind: timer.kind, at: timer.at },
     { actor: 'workflow:subscription_lifecycle', correlationId: subscriptionLifecycleWorkflowId(userId) },
   );
-  for (const event of events) {
-    if (event.type === 'SubscriptionCycleStarted' && event.data.plan !== event.data.previousPlan) {
-      // the scheduled downgrade: Paystack charges the lower plan from now on (the customer's saved card)
-      if (content.payments && state.customerCode) {
-        const { priceCents } = planOf(event.data.plan);
-        const planCode = await content.payments.ensurePlan({
-          name: paystackPlanName(event.data.plan),
-          amountMinor: priceCents,
-          currency: CURRENCY,
-        });
-        await content.payments.createSubscription({ customer: state.customerCode, planCode });
-      } else
-        content.logger.warn(
-          { userId },
-          'a downgrade applied without a Paystack customer: nothing will be charged',
-        );
-    }
-    if (event.type === 'SubscriptionEnded' && event.data.reason === 'payment_failed')
-      await disablePaystackSubscription(content, before.subscriptionCode);
-  }
+  // from the state, not from the events just appended: a retried activity finds no new events
+  // but still owes Paystack what the state says
+  await reconcilePaystack(content, userId);
   return events.map((e) => e.type);
+}
+
+/**
+ * Brings Paystack in line with the subscription after its timer moved it. Ended (free): the last
+ * Paystack subscription must not renew (a failed payment's, still active there). A downgrade
+ * applied: the lower plan's Paystack subscription is created on the customer's saved card and
+ * linked at once. Idempotent: what Paystack already says is not redone.
+ */
+export async function reconcilePaystack(content: Content, userId: string): Promise<void> {
+  const state = await subscriptionStateOf(content, userId);
+  if (!content.payments) return;
+  if (state.status === 'free' || state.status === 'cancelled') {
+    await disablePaystackSubscription(content, state.subscriptionCode);
+    return;
+  }
+  if (
+    state.status !== 'active' ||
+    state.subscriptionCodePlan === null ||
+    state.subscriptionCodePlan === state.plan
+  )
+    return;
+  const plan = state.plan as PaidTier;
+  if (!state.customerCode) {
+    content.logger.warn(
+      { userId },
+      'a downgrade applied without a Paystack customer: nothing will be charged',
+    );
+    return;
+  }
+  const planCode = await content.payments.ensurePlan({
+    name: paystackPlanName(plan),
+    amountMinor: planOf(plan).priceCents,
+    currency: CURRENCY,
+  });
+  const created = await content.payments.createSubscription({ customer: state.customerCode, planCode });
+  await record(
+    content,
+    userId,
+    {
+      type: 'LinkPaystackSubscription',
+      userId,
+      subscriptionCode: created.subscriptionCode,
+      plan,
+      nextPaymentDate: null,
+      now: content.now().toISOString(),
+    },
+    { actor: 'workflow:subscription_lifecycle', correlationId: subscriptionLifecycleWorkflowId(userId) },
+  );
 }

@@ -49,6 +49,8 @@ export interface SubscriptionState {
   freeSince: string | null;
   pendingPlan: PaidTier | null;
   subscriptionCode: string | null;
+  /** the plan that Paystack subscription charges (after a downgrade, until the lower plan's is made) */
+  subscriptionCodePlan: PaidTier | null;
   customerCode: string | null;
   graceEndsAt: string | null;
   cancelledAt: string | null;
@@ -70,6 +72,7 @@ export const initialSubscriptionState = (): SubscriptionState => ({
   freeSince: null,
   pendingPlan: null,
   subscriptionCode: null,
+  subscriptionCodePlan: null,
   customerCode: null,
   graceEndsAt: null,
   cancelledAt: null,
@@ -103,6 +106,7 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
         // the checkout's plan has a Paystack subscription of its own (subscription.create links it,
         // before or after this charge)
         subscriptionCode: d.subscriptionCode,
+        subscriptionCodePlan: d.subscriptionCode ? d.plan : null,
         customerCode: d.customerCode ?? state.customerCode,
         graceEndsAt: null,
         cancelledAt: null,
@@ -112,7 +116,11 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
     }
     case 'PaystackSubscriptionLinked':
       if (event.data.subscriptionId === state.subscriptionId)
-        return { ...base, subscriptionCode: event.data.subscriptionCode };
+        return {
+          ...base,
+          subscriptionCode: event.data.subscriptionCode,
+          subscriptionCodePlan: event.data.plan,
+        };
       return {
         ...base,
         earlyCodes: { ...state.earlyCodes, [event.data.subscriptionId]: event.data.subscriptionCode },
@@ -147,7 +155,7 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
         cycleEnd: null,
         freeSince: event.data.endedAt,
         pendingPlan: null,
-        subscriptionCode: null,
+        // the last Paystack subscription stays known: it must not renew (reconcilePaystack)
         graceEndsAt: null,
         cancelledAt: null,
       };

@@ -45,7 +45,7 @@ describe('Serelo billing periods on a time-skipping Temporal', () => {
     expect(response.status).toBe(200);
   }
 
-  async function proUser(label: string) {
+  async function paidUser(label: string, plan: string) {
     const user = await restUser(s, label);
     await eventually(async () => {
       const rows: unknown[] = await content().dataSource.query(
@@ -56,7 +56,7 @@ describe('Serelo billing periods on a time-skipping Temporal', () => {
     }, 20_000);
     const created = await s.serelo('POST', '/api/v1/billing/subscriptions', {
       token: user.token,
-      body: { plan: 'pro' },
+      body: { plan },
     });
     expect(created.status).toBe(201);
     paystack.pay(created.body.reference);
@@ -70,29 +70,46 @@ describe('Serelo billing periods on a time-skipping Temporal', () => {
 
   // One subscription through its life (the server's clock only moves forward, so one story keeps
   // Paystack's real-time payment dates and the workflows' skipped time in step).
-  it('a pro cycle ends and the next starts from 0 posts used; cancelled, it stays pro until its end date, then the user is on free', async () => {
-    const user = await proUser('billing-period');
+  it('business, downgraded to pro: at the cycle end pro applies with 0 posts used and its Paystack subscription; cancelled, pro until its end date, then free', async () => {
+    const user = await paidUser('billing-period', 'business');
     const first = await subscriptionOf(user.token);
-    expect(first).toMatchObject({ plan: 'pro', status: 'active', next_billing_date: expect.any(String) });
+    expect(first).toMatchObject({
+      plan: 'business',
+      status: 'active',
+      next_billing_date: expect.any(String),
+    });
+    const businessCode = first.paystack_subscription_id as string;
     // three posts used in the first cycle (as the generation quota records them)
     await content().dataSource.query(
       `insert into generation_quota_usage (user_id, period, posts_used) values ($1, $2, 3)`,
       [user.id, new Date(first.billing_cycle_start).toISOString()],
     );
     expect((await subscriptionOf(user.token)).quota.posts_used).toBe(3);
+    const downgrade = await s.serelo('POST', '/api/v1/billing/subscriptions', {
+      token: user.token,
+      body: { plan: 'pro' },
+    });
+    expect(downgrade.body).toMatchObject({ plan: 'pro', status: 'active', authorization_url: null });
+    expect(paystack.subscriptions.get(businessCode)!.status).toBe('non-renewing');
+    expect(await subscriptionOf(user.token)).toMatchObject({ plan: 'business', pending_plan: 'pro' });
 
-    // the cycle's end: its timer starts the next cycle
+    // the cycle's end: its timer starts the next cycle, on the lower plan
     await kit.env.sleep(Date.parse(first.next_billing_date) - (await kit.env.currentTimeMs()) + 60_000);
-    await eventually(
-      async () => (await subscriptionOf(user.token)).billing_cycle_start === first.next_billing_date,
-      30_000,
-    );
+    await eventually(async () => {
+      const now = await subscriptionOf(user.token);
+      return (
+        now.billing_cycle_start === first.next_billing_date && now.paystack_subscription_id !== businessCode
+      );
+    }, 30_000);
     const second = await subscriptionOf(user.token);
     expect(second).toMatchObject({
       plan: 'pro',
       status: 'active',
-      quota: { posts_limit: 200, posts_used: 0 },
+      pending_plan: null,
+      quota: { posts_limit: 200, posts_used: 0, concurrent_limit: 10 },
     });
+    const proSubscription = paystack.subscriptions.get(second.paystack_subscription_id)!;
+    expect(proSubscription).toMatchObject({ status: 'active', amount: 99_900 });
 
     const cancelled = await s.serelo('POST', '/api/v1/billing/subscriptions/cancel', { token: user.token });
     expect(cancelled.status).toBe(200);
@@ -123,13 +140,16 @@ describe('Serelo billing periods on a time-skipping Temporal', () => {
       user,
     );
     expect(history.subscriptionHistory).toEqual([
-      { change: 'SubscriptionCheckoutStarted', plan: 'pro' },
-      { change: 'SubscriptionActivated', plan: 'pro' },
-      { change: 'PaystackSubscriptionLinked', plan: 'pro' },
+      { change: 'SubscriptionCheckoutStarted', plan: 'business' },
+      { change: 'SubscriptionActivated', plan: 'business' },
+      { change: 'PaystackSubscriptionLinked', plan: 'business' },
+      { change: 'SubscriptionDowngradeScheduled', plan: 'pro' },
       { change: 'SubscriptionCycleStarted', plan: 'pro' },
+      { change: 'PaystackSubscriptionLinked', plan: 'pro' },
       { change: 'SubscriptionCancelled', plan: 'pro' },
       { change: 'SubscriptionEnded', plan: 'free' },
     ]);
+    expect(proSubscription.status).toBe('non-renewing'); // the cancel stopped the pro one at Paystack
   }, 300_000);
 });
 
