@@ -2,7 +2,7 @@ import { HighLevel } from '@gohighlevel/api-client';
 import { waitForEvent } from '@seren/testing';
 import type { RestSuite } from '../../test-support/rest-suite';
 import { startSerebroOAuth, type SerebroOAuth } from '../../test-support/serebro-oauth';
-import { serebroRecords } from '../../test-support/serebro-records';
+import { eventuallyValue, serebroRecords } from '../../test-support/serebro-records';
 
 // Serebro §3.1 Contacts through the gateway, on the real identity, crm, PostgreSQL and Kafka: v1 with
 // location and agency API keys at the spec's paths, v2 with private integration tokens at the spec's
@@ -136,6 +136,29 @@ describe('Serebro contacts (v1 and v2, spec and HighLevel paths)', () => {
     );
     expect(event.data).toMatchObject({ contactId: contact.id, locationId: home });
   }, 60_000);
+
+  it("lands in the location's audit log (identity reads crm's topics)", async () => {
+    const created = await s.serebro('POST', '/contacts', {
+      token: locationKey,
+      body: { email: 'audited@example.com' },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.contact.id as string;
+    const entry = await eventuallyValue(async () => {
+      const { auditLogs } = await oauth.asOwner<{
+        auditLogs: { items: { eventType: string; resourceId: string | null; organizationId: string }[] };
+      }>(
+        `query($o: ID!) { auditLogs(organizationId: $o, limit: 100) { items { eventType resourceId organizationId } } }`,
+        {
+          o: home,
+        },
+      );
+      return auditLogs.items.find(
+        (item) => item.eventType === 'ContactCreated' && JSON.stringify(item).includes(id),
+      );
+    }, 30_000);
+    expect(entry).toMatchObject({ eventType: 'ContactCreated', organizationId: home });
+  }, 45_000);
 
   it("answers a duplicate email or phone with 400 and HighLevel's meta naming the existing contact", async () => {
     const first = await s.serebro('POST', '/contacts', {
