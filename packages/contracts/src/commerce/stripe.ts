@@ -4,7 +4,8 @@ import { defineEvent } from '../define.js';
 // SerenAI deposits by Stripe (commerce service). Stream `stripe-deposit-<id>`, aggregate
 // `stripe_deposit`. A deposit starts as a PaymentIntent; only the signed webhook's
 // payment_intent.succeeded credits the wallet (one ledger entry, kind `deposit_stripe`, reference
-// the deposit id), and only once whatever Stripe redelivers.
+// the deposit id), and only once whatever Stripe redelivers; charge.refunded and
+// charge.dispute.created take it back (StripeDepositReversed).
 
 const id = z.string().min(1);
 const at = z.iso.datetime();
@@ -68,8 +69,35 @@ export const StripeDepositFailed = defineEvent({
   }),
 });
 
+export const StripeDepositReversed = defineEvent({
+  type: 'StripeDepositReversed',
+  version: 1,
+  domain: 'commerce',
+  aggregate: 'stripe_deposit',
+  description:
+    "Stripe took money of a succeeded deposit back (the payment refunded, or disputed by the card holder): it was debited from the organization's funded balance, as far as the balance still held it; the rest is the shortfall, the platform's loss (ledger account system:stripe_losses). One journal entry, kind stripe_refund or stripe_dispute.",
+  schema: z.object({
+    depositId: id,
+    organizationId: id,
+    paymentIntentId: id,
+    reason: z.enum(['refund', 'dispute']),
+    /** the Stripe object: the charge of a refund, the dispute */
+    stripeObjectId: id,
+    /** what Stripe took back this time */
+    amountCents: cents.min(1),
+    /** taken from the funded balance, in USDC atomic units (10,000 per cent) */
+    debitedAtomic: z.string().regex(/^\d+$/),
+    /** what the funded balance no longer held, in USDC atomic units */
+    shortfallAtomic: z.string().regex(/^\d+$/),
+    stripeEventId: id,
+    entryId: id,
+    reversedAt: at,
+  }),
+});
+
 export const stripeDepositEvents = [
   StripeDepositCreated,
   StripeDepositSucceeded,
   StripeDepositFailed,
+  StripeDepositReversed,
 ] as const;

@@ -5,7 +5,13 @@ import type { Asset } from './amounts.js';
  * Ledger account ids. An account holds one asset; its id says whose it is and which asset:
  * `agent:<organization>:funded:USDC`, `publisher:<publisher>:earnings:USDC`, `system:fees:USD`.
  */
-export type SystemAccount = 'stripe_clearing' | 'onchain_clearing' | 'promotions' | 'fees';
+export type SystemAccount =
+  | 'stripe_clearing'
+  | 'onchain_clearing'
+  | 'promotions'
+  | 'fees'
+  /** what Stripe took back (refunds, disputes) that the agent's wallet had already spent: the platform's loss */
+  | 'stripe_losses';
 
 export const accounts = {
   /** money the agent's organization paid in (Stripe, x402); spent after its promotional credit */

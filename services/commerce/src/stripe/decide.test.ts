@@ -95,4 +95,90 @@ describe('Stripe deposits', () => {
   });
 
   it('ignores outcomes for a deposit it never started', () => given([]).when(success).thenNothing());
+
+  describe('money Stripe takes back', () => {
+    const refund = (refundedTotalCents: number, fundedAtomic = 10_000_000n, stripeEventId = 'evt_r') => ({
+      type: 'RecordDepositReversed' as const,
+      reversal: { reason: 'refund' as const, chargeId: 'ch_1', refundedTotalCents },
+      fundedAtomic,
+      stripeEventId,
+      entryId: 'e2',
+      now,
+    });
+    const dispute = (amountCents: number, fundedAtomic = 10_000_000n, disputeId = 'dp_1') => ({
+      type: 'RecordDepositReversed' as const,
+      reversal: { reason: 'dispute' as const, disputeId, amountCents },
+      fundedAtomic,
+      stripeEventId: 'evt_d',
+      entryId: 'e3',
+      now,
+    });
+    const reversed = (
+      reason: 'refund' | 'dispute',
+      amountCents: number,
+      debitedAtomic: string,
+      shortfallAtomic = '0',
+    ): DepositEvent => ({
+      type: 'StripeDepositReversed',
+      data: {
+        depositId: 'd1',
+        organizationId: 'o1',
+        paymentIntentId: 'pi_1',
+        reason,
+        stripeObjectId: reason === 'refund' ? 'ch_1' : 'dp_1',
+        amountCents,
+        debitedAtomic,
+        shortfallAtomic,
+        stripeEventId: reason === 'refund' ? 'evt_r' : 'evt_d',
+        entryId: reason === 'refund' ? 'e2' : 'e3',
+        reversedAt: now,
+      },
+    });
+
+    it('takes a refund back from the funded balance at 10,000 atomic units per cent', () =>
+      given([created, succeeded])
+        .when(refund(200))
+        .then([reversed('refund', 200, '2000000')]));
+
+    it("counts partial refunds by Stripe's running amount_refunded: each cent once, whatever is redelivered", () => {
+      const first = reversed('refund', 200, '2000000');
+      given([created, succeeded, first]).when(refund(200)).thenNothing();
+      given([created, succeeded, first]).when(refund(100)).thenNothing();
+      given([created, succeeded, first])
+        .when(refund(500))
+        .then([reversed('refund', 300, '3000000')]);
+    });
+
+    it('takes a dispute back once per dispute', () => {
+      given([created, succeeded])
+        .when(dispute(500))
+        .then([reversed('dispute', 500, '5000000')]);
+      given([created, succeeded, reversed('dispute', 500, '5000000')])
+        .when(dispute(500))
+        .thenNothing();
+    });
+
+    it('never takes back more than the deposit brought in, refunds and disputes together', () => {
+      given([created, succeeded, reversed('refund', 300, '3000000')])
+        .when(dispute(500))
+        .then([reversed('dispute', 200, '2000000')]);
+      given([created, succeeded])
+        .when(refund(900))
+        .then([reversed('refund', 500, '5000000')]);
+    });
+
+    it('debits what the wallet still holds and records the rest as the shortfall, never below zero', () => {
+      given([created, succeeded])
+        .when(dispute(500, 1_500_000n))
+        .then([reversed('dispute', 500, '1500000', '3500000')]);
+      given([created, succeeded])
+        .when(dispute(500, -10n))
+        .then([reversed('dispute', 500, '0', '5000000')]);
+    });
+
+    it('takes nothing back of a deposit that was never credited', () => {
+      given([created]).when(refund(500)).thenNothing();
+      given([]).when(dispute(500)).thenNothing();
+    });
+  });
 });

@@ -8,6 +8,12 @@ import {
   type DepositState,
 } from './deposit.js';
 
+/**
+ * The wallet is one asset, USDC in atomic units (6 decimals): a Stripe deposit is credited at the
+ * 1 USD = 1 USDC peg, 10,000 atomic units per cent (the ledger's decision, so charges can spend it).
+ */
+export const USDC_PER_CENT = 10_000n;
+
 export type DepositCommand =
   | {
       type: 'CreateDeposit';
@@ -22,6 +28,21 @@ export type DepositCommand =
   | {
       type: 'RecordDepositSucceeded';
       amountReceivedCents: number;
+      stripeEventId: string;
+      entryId: string;
+      now: string;
+    }
+  | {
+      /**
+       * Stripe took money back: a refund (`refundedTotalCents`: the charge's running
+       * `amount_refunded`, so partial refunds and redeliveries under other ids each count once) or a
+       * dispute (`amountCents`, once per dispute). `fundedAtomic`: the funded balance, read under its lock.
+       */
+      type: 'RecordDepositReversed';
+      reversal:
+        | { reason: 'refund'; chargeId: string; refundedTotalCents: number }
+        | { reason: 'dispute'; disputeId: string; amountCents: number };
+      fundedAtomic: bigint;
       stripeEventId: string;
       entryId: string;
       now: string;
@@ -92,6 +113,41 @@ export function decideDeposit(command: DepositCommand, state: DepositState): Dep
             stripeEventId: command.stripeEventId,
             entryId: command.entryId,
             succeededAt: command.now,
+          },
+        },
+      ];
+    }
+    case 'RecordDepositReversed': {
+      // only money that was credited can be taken back
+      if (state.status !== 'succeeded') return [];
+      const { reversal } = command;
+      const asked =
+        reversal.reason === 'refund'
+          ? Math.min(reversal.refundedTotalCents, state.amountReceivedCents) - state.refundedCents
+          : state.disputes.includes(reversal.disputeId)
+            ? 0
+            : reversal.amountCents;
+      // never more than the deposit brought in, refunds and disputes together
+      const cents = Math.min(asked, state.amountReceivedCents - state.reversedCents);
+      if (cents <= 0) return [];
+      const atomic = BigInt(cents) * USDC_PER_CENT;
+      const held = command.fundedAtomic > 0n ? command.fundedAtomic : 0n;
+      const debited = atomic < held ? atomic : held;
+      return [
+        {
+          type: 'StripeDepositReversed',
+          data: {
+            depositId: state.depositId,
+            organizationId: state.organizationId,
+            paymentIntentId: state.paymentIntentId,
+            reason: reversal.reason,
+            stripeObjectId: reversal.reason === 'refund' ? reversal.chargeId : reversal.disputeId,
+            amountCents: cents,
+            debitedAtomic: debited.toString(),
+            shortfallAtomic: (atomic - debited).toString(),
+            stripeEventId: command.stripeEventId,
+            entryId: command.entryId,
+            reversedAt: command.now,
           },
         },
       ];

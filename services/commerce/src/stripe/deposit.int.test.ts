@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { asCaller, graphql, testServiceEnv } from '@seren/testing';
+import { asCaller, graphql, testServiceEnv, waitForEvent } from '@seren/testing';
 import type Stripe from 'stripe';
-import { balances } from '../ledger/index.js';
+import { accounts, balanceOf, balances, postEntry } from '../ledger/index.js';
 import { startCommerceService, type CommerceService } from '../service';
 
 // stripe-mock answers canned PaymentIntents (it echoes the amount, not the metadata, and never
@@ -228,6 +228,194 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
     expect(await funded()).toBe(before);
     const read = await graphql(service.url, DEPOSIT, { id: deposit.depositId }, await headers());
     expect(read.data).toEqual({ stripeDeposit: expect.objectContaining({ status: 'FAILED' }) });
+  });
+
+  // money Stripe takes back: charge.refunded and charge.dispute.created of a credited deposit
+  const credited = async (amountCents: number) => {
+    const deposit = (await start({ amountCents })).data!.createStripeDeposit;
+    const { payload, signature } = signed(succeeded(deposit));
+    expect((await deliver(payload, signature)).status).toBe(200);
+    return deposit;
+  };
+  const refundedEvent = (deposit: Started, amountRefunded: number, eventId = `evt_${randomUUID()}`) => ({
+    id: eventId,
+    object: 'event',
+    type: 'charge.refunded',
+    created: Math.floor(Date.now() / 1000),
+    data: {
+      object: {
+        id: `ch_${deposit.depositId.slice(0, 8)}`,
+        object: 'charge',
+        amount: deposit.amountCents,
+        amount_captured: deposit.amountCents,
+        amount_refunded: amountRefunded,
+        currency: 'usd',
+        paid: true,
+        refunded: amountRefunded === deposit.amountCents,
+        payment_intent: deposit.paymentIntentId,
+        status: 'succeeded',
+      },
+    },
+  });
+  const disputeEvent = (deposit: Started, amount: number, disputeId = `dp_${randomUUID().slice(0, 12)}`) => ({
+    id: `evt_${randomUUID()}`,
+    object: 'event',
+    type: 'charge.dispute.created',
+    created: Math.floor(Date.now() / 1000),
+    data: {
+      object: {
+        id: disputeId,
+        object: 'dispute',
+        amount,
+        currency: 'usd',
+        charge: `ch_${deposit.depositId.slice(0, 8)}`,
+        payment_intent: deposit.paymentIntentId,
+        reason: 'fraudulent',
+        status: 'needs_response',
+      },
+    },
+  });
+  const reversalEntries = (deposit: Started) =>
+    service.dataSource.query(
+      `select e.kind, e.reference, e.metadata, json_object_agg(l.account, l.amount::text) as lines
+       from ledger_entries e join ledger_lines l on l.entry_id = e.id
+       where e.kind in ('stripe_refund', 'stripe_dispute') and e.metadata->>'payment_intent_id' = $1
+       group by e.id order by e.created_at, e.reference`,
+      [deposit.paymentIntentId],
+    ) as Promise<
+      { kind: string; reference: string; metadata: Record<string, string>; lines: Record<string, string> }[]
+    >;
+
+  it('takes a refunded deposit back from the funded balance: partial refunds by their running total, once per event', async () => {
+    const deposit = await credited(1000);
+    const before = await funded();
+    const first = signed(refundedEvent(deposit, 300));
+    const response = await deliver(first.payload, first.signature);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ received: true, duplicate: false });
+    expect(await funded()).toBe(before - 3_000_000n);
+    // the same event again, and another event reporting the same running total: nothing more
+    expect(await (await deliver(first.payload, first.signature)).json()).toEqual({
+      received: true,
+      duplicate: true,
+    });
+    const same = signed(refundedEvent(deposit, 300));
+    expect((await deliver(same.payload, same.signature)).status).toBe(200);
+    expect(await funded()).toBe(before - 3_000_000n);
+    // the rest refunded: the difference is taken back
+    const rest = signed(refundedEvent(deposit, 1000));
+    expect((await deliver(rest.payload, rest.signature)).status).toBe(200);
+    expect(await funded()).toBe(before - 10_000_000n);
+
+    const entries = await reversalEntries(deposit);
+    expect(entries.map((e) => [e.kind, e.reference, e.lines])).toEqual([
+      [
+        'stripe_refund',
+        `${deposit.depositId}:refund:300`,
+        {
+          [accounts.agentFunded(organizationId, 'USDC')]: '-3000000',
+          [accounts.system('stripe_clearing', 'USDC')]: '3000000',
+        },
+      ],
+      [
+        'stripe_refund',
+        `${deposit.depositId}:refund:1000`,
+        {
+          [accounts.agentFunded(organizationId, 'USDC')]: '-7000000',
+          [accounts.system('stripe_clearing', 'USDC')]: '7000000',
+        },
+      ],
+    ]);
+    const { events } = await service.eventStore.readStream(`stripe-deposit-${deposit.depositId}`);
+    expect(events.map((e) => e.type)).toEqual([
+      'StripeDepositCreated',
+      'StripeDepositSucceeded',
+      'StripeDepositReversed',
+      'StripeDepositReversed',
+    ]);
+    expect(events[2]!.data).toMatchObject({
+      reason: 'refund',
+      amountCents: 300,
+      debitedAtomic: '3000000',
+      shortfallAtomic: '0',
+    });
+    // on Kafka like every event of the deposit
+    const published = await waitForEvent(
+      'commerce.stripe_deposit',
+      (e) =>
+        e.type === 'StripeDepositReversed' &&
+        (e.data as { depositId: string }).depositId === deposit.depositId,
+    );
+    expect(published.data).toMatchObject({ reason: 'refund' });
+  });
+
+  it('takes a disputed deposit back once per dispute; what the wallet already spent is the shortfall, posted to stripe_losses, never an overdraft', async () => {
+    const deposit = await credited(1000);
+    // the organization spends all but 2,000,000 of its funded balance
+    const spend = (await funded()) - 2_000_000n;
+    await service.dataSource.transaction((tx) =>
+      postEntry(tx, {
+        kind: 'test_spend',
+        reference: randomUUID(),
+        organizationId,
+        lines: [
+          { account: accounts.agentFunded(organizationId, 'USDC'), asset: 'USDC', amount: -spend },
+          { account: accounts.system('fees', 'USDC'), asset: 'USDC', amount: spend },
+        ],
+      }),
+    );
+    const losses = () =>
+      service.dataSource.transaction((tx) => balanceOf(tx, accounts.system('stripe_losses', 'USDC')));
+    const lossesBefore = await losses();
+    const event = disputeEvent(deposit, 1000);
+    const { payload, signature } = signed(event);
+    expect((await deliver(payload, signature)).status).toBe(200);
+    expect(await funded()).toBe(0n);
+    expect(await losses()).toBe(lossesBefore - 8_000_000n);
+    // a second event about the same dispute (another id): nothing more
+    const again = signed({ ...disputeEvent(deposit, 1000, event.data.object.id) });
+    expect((await deliver(again.payload, again.signature)).status).toBe(200);
+    expect(await funded()).toBe(0n);
+
+    const entries = await reversalEntries(deposit);
+    expect(entries).toEqual([
+      {
+        kind: 'stripe_dispute',
+        reference: event.data.object.id,
+        metadata: expect.objectContaining({
+          stripe_event_id: event.id,
+          amount_cents: '1000',
+          shortfall_atomic: '8000000',
+        }),
+        lines: {
+          [accounts.agentFunded(organizationId, 'USDC')]: '-2000000',
+          [accounts.system('stripe_losses', 'USDC')]: '-8000000',
+          [accounts.system('stripe_clearing', 'USDC')]: '10000000',
+        },
+      },
+    ]);
+    // a refund reported after the dispute took everything back moves nothing
+    const refund = signed(refundedEvent(deposit, 1000));
+    expect((await deliver(refund.payload, refund.signature)).status).toBe(200);
+    expect(await reversalEntries(deposit)).toHaveLength(1);
+    const { events } = await service.eventStore.readStream(`stripe-deposit-${deposit.depositId}`);
+    expect(events.at(-1)!.data).toMatchObject({
+      reason: 'dispute',
+      amountCents: 1000,
+      debitedAtomic: '2000000',
+      shortfallAtomic: '8000000',
+    });
+  });
+
+  it('takes nothing back for a refund of a deposit never credited, or of no deposit of ours', async () => {
+    const deposit = (await start({ amountCents: 700 })).data!.createStripeDeposit;
+    const before = await funded();
+    const pending = signed(refundedEvent(deposit, 700));
+    expect((await deliver(pending.payload, pending.signature)).status).toBe(200);
+    const stranger = signed(refundedEvent({ ...deposit, paymentIntentId: 'pi_not_ours' }, 700));
+    expect((await deliver(stranger.payload, stranger.signature)).status).toBe(200);
+    expect(await funded()).toBe(before);
+    expect(await reversalEntries(deposit)).toEqual([]);
   });
 
   it('acknowledges events it does not act on', async () => {

@@ -1,12 +1,18 @@
 import {
   StripeDepositCreated,
   StripeDepositFailed,
+  StripeDepositReversed,
   StripeDepositSucceeded,
   type EventOf,
 } from '@seren/contracts';
 
 export type DepositEvent = EventOf<
-  [typeof StripeDepositCreated, typeof StripeDepositSucceeded, typeof StripeDepositFailed]
+  [
+    typeof StripeDepositCreated,
+    typeof StripeDepositSucceeded,
+    typeof StripeDepositFailed,
+    typeof StripeDepositReversed,
+  ]
 >;
 
 export const depositStream = (depositId: string) => `stripe-deposit-${depositId}`;
@@ -26,6 +32,14 @@ export type DepositState =
       organizationId: string;
       paymentIntentId: string;
       amountCents: number;
+      /** what Stripe received (a succeeded deposit), else 0 */
+      amountReceivedCents: number;
+      /** what refunds took back so far (Stripe's running `amount_refunded`) */
+      refundedCents: number;
+      /** what refunds and disputes took back so far */
+      reversedCents: number;
+      /** the disputes already taken back */
+      disputes: readonly string[];
     };
 
 export const initialDepositState = (): DepositState => ({ status: 'none' });
@@ -34,10 +48,32 @@ export function evolveDeposit(state: DepositState, event: DepositEvent): Deposit
   switch (event.type) {
     case 'StripeDepositCreated': {
       const { depositId, organizationId, paymentIntentId, amountCents } = event.data;
-      return { status: 'pending', depositId, organizationId, paymentIntentId, amountCents };
+      return {
+        status: 'pending',
+        depositId,
+        organizationId,
+        paymentIntentId,
+        amountCents,
+        amountReceivedCents: 0,
+        refundedCents: 0,
+        reversedCents: 0,
+        disputes: [],
+      };
     }
     case 'StripeDepositSucceeded':
-      return state.status === 'none' ? state : { ...state, status: 'succeeded' };
+      return state.status === 'none'
+        ? state
+        : { ...state, status: 'succeeded', amountReceivedCents: event.data.amountReceivedCents };
+    case 'StripeDepositReversed': {
+      if (state.status === 'none') return state;
+      const d = event.data;
+      return {
+        ...state,
+        refundedCents: state.refundedCents + (d.reason === 'refund' ? d.amountCents : 0),
+        reversedCents: state.reversedCents + d.amountCents,
+        disputes: d.reason === 'dispute' ? [...state.disputes, d.stripeObjectId] : state.disputes,
+      };
+    }
     case 'StripeDepositFailed':
       return state.status === 'none' ? state : { ...state, status: event.data.status };
     default: {

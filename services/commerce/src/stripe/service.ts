@@ -14,15 +14,17 @@ import { accounts, postEntry, requestHashOf, withIdempotency } from '../ledger/i
 import { callerOrganization } from '../plans/access.js';
 import { RECOVERY_REQUIRED_MESSAGE } from '../wallet/decide.js';
 import { hasRecovery } from '../wallet/recovery.js';
-import { checkDepositAmount, depositDecider } from './decide.js';
+import {
+  checkDepositAmount,
+  decideDeposit,
+  depositDecider,
+  USDC_PER_CENT,
+  type DepositCommand,
+} from './decide.js';
 import { depositStream, evolveDeposit, initialDepositState, type DepositEvent } from './deposit.js';
 import { depositOfPaymentIntent, findDeposit, type DepositView } from './queries.js';
 
-/**
- * The wallet is one asset, USDC in atomic units (6 decimals): a Stripe deposit is credited at the
- * 1 USD = 1 USDC peg, 10,000 atomic units per cent (the ledger's decision, so charges can spend it).
- */
-export const USDC_PER_CENT = 10_000n;
+export { USDC_PER_CENT } from './decide.js';
 
 /** What `POST /wallet/deposit` answers: the PaymentIntent's client secret is for the client to confirm it. */
 export interface DepositCreated {
@@ -173,6 +175,27 @@ export async function handleStripeWebhook(
       case 'payment_intent.canceled':
         await depositFailed(commerce, tx, request, event.id, event.data.object, event.type);
         break;
+      case 'charge.refunded': {
+        const charge = event.data.object;
+        await depositReversed(commerce, tx, request, event.id, idOf(charge.payment_intent), {
+          reason: 'refund',
+          chargeId: charge.id,
+          refundedTotalCents: charge.amount_refunded,
+        });
+        break;
+      }
+      case 'charge.dispute.created': {
+        const dispute = event.data.object;
+        await depositReversed(
+          commerce,
+          tx,
+          request,
+          event.id,
+          idOf(dispute.payment_intent) ?? (await paymentIntentOfCharge(commerce, idOf(dispute.charge))),
+          { reason: 'dispute', disputeId: dispute.id, amountCents: dispute.amount },
+        );
+        break;
+      }
       default:
         // other events are acknowledged (Stripe stops resending) and recorded, nothing more
         break;
@@ -258,6 +281,100 @@ async function depositSucceeded(
     },
     eventMetadataOf(request, { actor: 'stripe', organizationId: deposit.organizationId }),
   );
+}
+
+const idOf = (value: string | { id: string } | null | undefined) =>
+  typeof value === 'string' ? value : (value?.id ?? undefined);
+
+/** A dispute of an API version without `payment_intent`: its charge, asked of Stripe, names it. */
+async function paymentIntentOfCharge(commerce: Commerce, chargeId: string | undefined) {
+  if (!chargeId) return undefined;
+  return idOf((await commerce.stripe.client.charges.retrieve(chargeId)).payment_intent);
+}
+
+/**
+ * Stripe took money of a deposit back (`charge.refunded`, `charge.dispute.created`): one journal
+ * entry, kind `stripe_refund` (reference `<deposit>:refund:<running amount refunded>`) or
+ * `stripe_dispute` (reference the dispute id), and StripeDepositReversed, under the deposit's lock.
+ * The money leaves the funded balance as far as it still holds it, never below zero (an agent
+ * account has no overdraft); what it already spent is the shortfall, posted to
+ * `system:stripe_losses` (the platform's loss; collecting it from the organization is not done here).
+ * The clearing account gets the whole amount back: it mirrors what Stripe holds for us.
+ */
+async function depositReversed(
+  commerce: Commerce,
+  tx: EntityManager,
+  request: RequestOrigin,
+  stripeEventId: string,
+  paymentIntentId: string | undefined,
+  reversal: Extract<DepositCommand, { type: 'RecordDepositReversed' }>['reversal'],
+): Promise<void> {
+  const deposit = paymentIntentId ? await depositOfPaymentIntent(tx, paymentIntentId) : undefined;
+  if (!deposit) {
+    commerce.logger.info({ paymentIntentId, stripeEventId }, `${reversal.reason} of no deposit`);
+    return;
+  }
+  await tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 17))`, [`stripe-deposit:${deposit.id}`]);
+  const stream = depositStream(deposit.id);
+  const { version, events } = await commerce.store.readStream<DepositEvent>(stream, { manager: tx });
+  const state = events.reduce(evolveDeposit, initialDepositState());
+  const funded = accounts.agentFunded(deposit.organizationId, 'USDC');
+  // the funded balance under its row lock: a charge cannot spend it between this read and the debit
+  const [row] = (await tx.query(
+    `select balance::text from ledger_balances where account = $1 and shard = 0 for update`,
+    [funded],
+  )) as { balance: string }[];
+  const entryId = randomUUID();
+  const now = commerce.now();
+  const decided = decideDeposit(
+    {
+      type: 'RecordDepositReversed',
+      reversal,
+      fundedAtomic: BigInt(row?.balance ?? '0'),
+      stripeEventId,
+      entryId,
+      now: now.toISOString(),
+    },
+    state,
+  );
+  const reversed = decided.find((event) => event.type === 'StripeDepositReversed');
+  if (!reversed) return;
+  const d = reversed.data;
+  const debited = BigInt(d.debitedAtomic);
+  const shortfall = BigInt(d.shortfallAtomic);
+  await postEntry(tx, {
+    entryId,
+    kind: d.reason === 'refund' ? 'stripe_refund' : 'stripe_dispute',
+    reference:
+      reversal.reason === 'refund'
+        ? `${deposit.id}:refund:${state.status === 'none' ? 0 : state.refundedCents + d.amountCents}`
+        : reversal.disputeId,
+    organizationId: deposit.organizationId,
+    lines: [
+      ...(debited > 0n ? [{ account: funded, asset: 'USDC' as const, amount: -debited }] : []),
+      ...(shortfall > 0n
+        ? [{ account: accounts.system('stripe_losses', 'USDC'), asset: 'USDC' as const, amount: -shortfall }]
+        : []),
+      {
+        account: accounts.system('stripe_clearing', 'USDC'),
+        asset: 'USDC' as const,
+        amount: debited + shortfall,
+      },
+    ],
+    metadata: {
+      payment_intent_id: deposit.paymentIntentId,
+      stripe_event_id: stripeEventId,
+      stripe_object_id: d.stripeObjectId,
+      amount_cents: String(d.amountCents),
+      shortfall_atomic: d.shortfallAtomic,
+    },
+    at: now,
+  });
+  await commerce.store.append(stream, depositDecider.streamType, decided, {
+    manager: tx,
+    expectedVersion: version,
+    metadata: eventMetadataOf(request, { actor: 'stripe', organizationId: deposit.organizationId }),
+  });
 }
 
 async function depositFailed(

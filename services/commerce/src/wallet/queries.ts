@@ -12,6 +12,8 @@ export const USAGE_KINDS = ['charge'];
 /** What each journal kind is called in the wallet's `source`, and its default description. */
 const SOURCES: Record<string, { source: string; description: string }> = {
   deposit_stripe: { source: 'fiat_purchase', description: 'Deposit (card)' },
+  stripe_refund: { source: 'fiat_purchase', description: 'Card deposit refunded' },
+  stripe_dispute: { source: 'fiat_purchase', description: 'Card deposit disputed' },
   deposit_x402: { source: 'onchain_deposit', description: 'Deposit (on-chain)' },
   bonus_signup: { source: 'signup_bonus', description: 'Signup bonus' },
   bonus_payment_method: { source: 'payment_method_bonus', description: 'Payment method bonus' },
