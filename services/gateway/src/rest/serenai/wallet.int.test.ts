@@ -402,7 +402,7 @@ describe('SerenAI agent wallet through the gateway', () => {
       const org = agent.organizationId;
       // publisher A as registerPublisher records it (charges/), so rows can name it
       await s.commerce.dataSource.query(
-        `insert into publishers (id, slug, name, organization_id, created_at) values ($1, $2, $3, $4, now())`,
+        `insert into publishers (id, slug, name, organization_id, created_at, updated_at) values ($1, $2, $3, $4, now(), now())`,
         [pubA, `acme-${pubA.slice(0, 8)}`, 'Acme, "Data" Co', randomUUID()],
       );
       await deposit(org, 10_000_000n, day('2026-11-01', '09:00:00'));
