@@ -237,6 +237,40 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
     expect(plainAgent.received.filter((id) => id === taskId)).toHaveLength(1);
   });
 
+  it('a stream lost mid-task: the retried activity resubscribes to the remote task by its id, sends nothing again, records nothing twice', async () => {
+    const flaky = await startTestAgent({ dropFirstStreamAfterMs: 500 });
+    try {
+      const org = await organization();
+      const { taskId } = await start(org, publisherOf(flaky.url, { hourlyRate: 36_000n }), 'slow 10 400');
+      const task = await org.until(taskId, (t) => t.status === 'completed');
+      expect(flaky.streamsDropped).toBe(1);
+      expect(flaky.received).toEqual([taskId]);
+      const events = (
+        await org.call<{
+          agentTaskEvents: {
+            sequence: number;
+            eventType: string;
+            data: { message?: { parts: { text: string }[] } };
+          }[];
+        }>(EVENTS, { org: 'default', id: taskId })
+      ).data!.agentTaskEvents;
+      const steps = events
+        .map((e) => e.data.message?.parts[0]?.text)
+        .filter((text): text is string => typeof text === 'string' && text.startsWith('step'));
+      // no step twice, in order; the ones reported while no one listened are not replayed by A2A,
+      // those after the resubscription are all there
+      const numbers = steps.map((step) => Number(step.split(' ')[1]));
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+      expect(new Set(numbers).size).toBe(numbers.length);
+      expect(numbers.at(-1)).toBe(10);
+      expect(numbers.length).toBeGreaterThanOrEqual(5);
+      expect(events.at(-1)).toMatchObject({ eventType: 'finished' });
+      expect(task.artifacts).toHaveLength(1);
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('cancel: cancels the remote task too, charges the time it ran, and an ended task is 400 ALREADY_TERMINAL', async () => {
     const org = await organization();
     const publisher = publisherOf(agent.url, { hourlyRate: 36_000n });

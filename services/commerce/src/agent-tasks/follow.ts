@@ -39,6 +39,7 @@ export async function followAgentTask(
   let state = await agentTaskState(commerce, taskId);
   if (state.status === 'none') throw new Error(`agent task ${taskId} not found`);
   if (isTerminal(state.status)) return state.status;
+  const input = state.input;
   let client: Client;
   try {
     client = await commerce.agentTasks.client(
@@ -53,26 +54,40 @@ export async function followAgentTask(
   const beat = setInterval(following.heartbeat, 1_000);
   try {
     if (card.capabilities?.streaming) {
-      const stream = state.remoteTaskId
-        ? client.resubscribeTask({ tenant: '', id: state.remoteTaskId }, { signal: following.signal })
-        : client.sendMessageStream(
-            {
-              tenant: '',
-              message: a2aMessageOf(taskId, state.input),
-              configuration: undefined,
-              metadata: {},
-            },
-            { signal: following.signal },
-          );
+      if (state.remoteTaskId) {
+        // picked up again: the task as it is now first (it may have ended meanwhile, and A2A
+        // refuses to resubscribe to an ended task), then its updates from here on
+        const task = await client.getTask(
+          { tenant: '', id: state.remoteTaskId },
+          { signal: following.signal },
+        );
+        state = await apply(commerce, taskId, { payload: { $case: 'task', value: task } });
+        if (isTerminal(state.status)) return await ended(commerce, client, state);
+      }
+      const stream =
+        state.status !== 'none' && state.remoteTaskId !== null
+          ? client.resubscribeTask({ tenant: '', id: state.remoteTaskId }, { signal: following.signal })
+          : client.sendMessageStream(
+              {
+                tenant: '',
+                message: a2aMessageOf(taskId, input),
+                configuration: undefined,
+                metadata: {},
+              },
+              { signal: following.signal },
+            );
       for await (const response of stream) {
         state = await apply(commerce, taskId, response);
         if (isTerminal(state.status)) return await ended(commerce, client, state);
       }
+      // the stream closed before the task ended (a lost connection): the activity's retry
+      // resubscribes to the remote task by its id, with Temporal's backoff
+      throw new Error("the agent's stream ended before its task did");
     } else if (!state.remoteTaskId) {
       const sent = await client.sendMessage(
         {
           tenant: '',
-          message: a2aMessageOf(taskId, state.input),
+          message: a2aMessageOf(taskId, input),
           configuration: {
             acceptedOutputModes: [],
             taskPushNotificationConfig: undefined,
@@ -85,7 +100,7 @@ export async function followAgentTask(
       state = await apply(commerce, taskId, sentPayload(sent));
       if (isTerminal(state.status)) return await ended(commerce, client, state);
     }
-    // no stream (or it closed before the end): poll the remote task until it ends
+    // an agent that does not stream: poll the remote task until it ends
     for (;;) {
       if (state.status === 'none' || !state.remoteTaskId)
         throw new Error('the agent answered without a task');

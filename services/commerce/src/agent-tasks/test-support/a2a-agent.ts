@@ -52,6 +52,8 @@ export interface TestAgent {
   received: string[];
   /** the remote task ids CancelTask was asked for */
   cancelRequests: string[];
+  /** how many streamed answers were cut (dropFirstStreamAfterMs) */
+  streamsDropped: number;
   close(): Promise<void>;
 }
 
@@ -141,13 +143,39 @@ class ScriptedExecutor implements AgentExecutor {
 
 /**
  * Starts the agent on 127.0.0.1 (a free port). `streaming: false` makes its card say it does not
- * stream; `requireHeader` refuses (401) every request, the card's included, without that header.
+ * stream; `requireHeader` refuses (401) every request, the card's included, without that header;
+ * `dropFirstStreamAfterMs` cuts the first streamed answer's connection mid-task.
  */
 export async function startTestAgent(
-  options: { streaming?: boolean; requireHeader?: { name: string; value: string } } = {},
+  options: {
+    streaming?: boolean;
+    requireHeader?: { name: string; value: string };
+    /** the first streaming request's connection is cut this long after it arrives (a lost stream) */
+    dropFirstStreamAfterMs?: number;
+  } = {},
 ): Promise<TestAgent> {
-  const agent: TestAgent = { url: '', received: [], cancelRequests: [], close: async () => {} };
+  const agent: TestAgent = {
+    url: '',
+    received: [],
+    cancelRequests: [],
+    streamsDropped: 0,
+    close: async () => {},
+  };
   const app = express();
+  let toDrop = options.dropFirstStreamAfterMs;
+  app.use((request, _response, next) => {
+    if (
+      toDrop !== undefined &&
+      request.method === 'POST' &&
+      request.header('accept')?.includes('text/event-stream')
+    ) {
+      const after = toDrop;
+      toDrop = undefined;
+      agent.streamsDropped += 1;
+      setTimeout(() => request.socket.destroy(), after);
+    }
+    next();
+  });
   const required = options.requireHeader;
   if (required)
     app.use((request, response, next) => {
