@@ -141,7 +141,7 @@ export async function createSubscription(
   const email = await emailOf(content, userId);
   if (!email)
     throw billingErrors.conflict('your account is not known to billing yet; try again in a moment', {
-      reason: 'NO_ACTIVE_SUBSCRIPTION',
+      reason: 'CUSTOMER_NOT_READY',
     });
   const { priceCents } = planOf(plan);
   const planCode = await payments.ensurePlan({
