@@ -31,4 +31,27 @@ describe('logger', () => {
     expect(text).toContain('[redacted]');
     expect(JSON.parse(lines[0]!)).toMatchObject({ service: 'identity', level: 'info', msg: 'login' });
   });
+
+  it("never writes a publisher's upstream credentials (commerce), by their REST or GraphQL names", () => {
+    const { lines, stream } = capture();
+    const logger = createLogger('commerce', 'info', stream);
+    logger.info(
+      {
+        upstream_api_key: 'sk_up_1',
+        input: {
+          upstreamApiKey: 'sk_up_2',
+          connectionString: 'postgresql://u:pw-3@h/db',
+          apiHeaders: { 'X-A': 'hdr-4' },
+        },
+        body: {
+          oauth2_client_secret: 'cs-5',
+          database_config: { connection_string: 'postgresql://u:pw-6@h/db' },
+        },
+      },
+      'create publisher',
+    );
+    const text = lines.join('');
+    for (const secret of ['sk_up_1', 'sk_up_2', 'pw-3', 'hdr-4', 'cs-5', 'pw-6'])
+      expect(text).not.toContain(secret);
+  });
 });
