@@ -163,6 +163,22 @@ describe('crm subgraph: contacts', () => {
     ]);
   });
 
+  it("extends identity's Organization with its contacts, for the caller's own location only", async () => {
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Organization { id contacts(limit: 1) { meta { total } } customFields { fieldKey } } } }`;
+    const own = await run(location, query, { r: [{ __typename: 'Organization', id: location }] });
+    expect(own.errors).toBeUndefined();
+    expect(own.data!._entities[0].contacts.meta.total).toBeGreaterThan(0);
+    expect(own.data!._entities[0].customFields.map((f: { fieldKey: string }) => f.fieldKey)).toContain(
+      'contact.favourite_colour',
+    );
+    const foreign = await run(other, query, { r: [{ __typename: 'Organization', id: location }] });
+    expect(foreign.data!._entities[0]).toEqual({
+      id: location,
+      contacts: { meta: { total: 0 } },
+      customFields: [],
+    });
+  });
+
   it('updates, tags and deletes; a deleted contact frees its email', async () => {
     const created = await create(location, { email: 'temp@example.com', tags: ['Lead', 'lead', ' VIP '] });
     const id = created.data!.createContact.id;

@@ -1,8 +1,8 @@
 import { requestInfoOf, resolver, type RequestContext, type Resolvers } from '@seren/service-kit';
 import type { Crm } from '../application.js';
 import { listCustomFields } from '../custom-fields/service.js';
-import { locationOf } from '../locations.js';
-import type { CursorInput } from '../pagination.js';
+import { callerActsIn } from '../locations.js';
+import { emptyPage, type CursorInput } from '../pagination.js';
 import type { ContactInput } from './decide.js';
 import {
   addContactTags,
@@ -20,10 +20,6 @@ import {
 type ListArgs = CursorInput & { filter?: ContactListFilter | null };
 
 const page = ({ items, meta }: { items: unknown[]; meta: unknown }) => ({ contacts: items, meta });
-const emptyPage = {
-  contacts: [],
-  meta: { total: 0, startAfterId: null, startAfter: null, currentPage: 1, nextPage: null, prevPage: null },
-};
 
 export function contactsResolvers(crm: Crm): Resolvers {
   return {
@@ -58,21 +54,13 @@ export function contactsResolvers(crm: Crm): Resolvers {
     Organization: {
       // Only the location the caller acts in: another organization's contacts are not the caller's.
       contacts: resolver(crm, (c, request, args: ListArgs, organization: { id: string }) =>
-        isCallersLocation(request, organization.id)
+        callerActsIn(request, organization.id)
           ? listContacts(c, request, args.filter ?? {}, args).then(page)
-          : emptyPage,
+          : page(emptyPage()),
       ),
       customFields: resolver(crm, (c, request, _args: unknown, organization: { id: string }) =>
-        isCallersLocation(request, organization.id) ? listCustomFields(c, request) : [],
+        callerActsIn(request, organization.id) ? listCustomFields(c, request) : [],
       ),
     },
   };
-}
-
-function isCallersLocation(request: Parameters<typeof locationOf>[0], organizationId: string): boolean {
-  try {
-    return locationOf(request) === organizationId;
-  } catch {
-    return false;
-  }
 }
