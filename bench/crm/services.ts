@@ -1,5 +1,6 @@
-// Bench child process: identity and crm on the real PostgreSQL and Temporal (embedded event mode, no
-// Kafka), each with a fresh database; then an agency, one location and that location's API key (v1),
+// Bench child process: identity and crm on the real PostgreSQL, Kafka and Temporal (Kafka, not the
+// embedded feed: the embedded crm would read every service's database, and content's and commerce's
+// are not there), each with a fresh database; then an agency, one location and that location's API key (v1),
 // made at identity's subgraph as the agency's owner. Prints URLs and the key as one JSON line; stops
 // when stdin closes. `cpu` on stdin: this process's CPU time so far.
 import { createInterface } from 'node:readline';
@@ -8,8 +9,8 @@ import { startIdentityService } from '@seren/identity';
 import { asCaller, graphql, testServiceEnv } from '@seren/testing';
 
 const quiet = { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', MAIL_DIR: '.data/bench-mail' };
-const identity = await startIdentityService(testServiceEnv('identity', { embedded: true, env: quiet }));
-const crmEnv = testServiceEnv('crm', { embedded: true, env: quiet });
+const identity = await startIdentityService(testServiceEnv('identity', { env: quiet }));
+const crmEnv = testServiceEnv('crm', { env: quiet });
 const crm = await startCrmService(crmEnv);
 
 const ok = async <T>(result: Promise<{ data?: T; errors?: unknown[] }>): Promise<T> => {
