@@ -39,8 +39,8 @@ function range(
 }
 
 /**
- * The store's list: filters by verification, category (one of the publisher's categories, any
- * case) and `search` (name or slug containing it, or its words matching the listing's full text),
+ * The store's list: filters by verification, category (its `publisher_category` — database,
+ * integration, compute — or one of its `categories`, any case) and `search` (name or slug containing it, or its words matching the listing's full text),
  * newest first; `limit` 1-100 (default 50), `offset` ≥ 0.
  */
 export async function listStorePublishers(
@@ -57,7 +57,9 @@ export async function listStorePublishers(
   }
   if (query.category) {
     params.push(query.category.trim().toLowerCase());
-    where.push(`exists (select 1 from unnest(p.categories) c where lower(c) = $${params.length})`);
+    where.push(
+      `(lower(p.config->>'publisher_category') = $${params.length} or exists (select 1 from unnest(p.categories) c where lower(c) = $${params.length}))`,
+    );
   }
   if (query.search && query.search.trim()) {
     const search = query.search.trim();

@@ -353,7 +353,14 @@ describe('SerenAI publishers through the gateway', () => {
     const store = `st${tag}`;
     const made = [];
     for (const [i, extra] of [
-      [0, { categories: ['Finance'], description: 'Stock quotes and company filings' }],
+      [
+        0,
+        {
+          categories: ['Finance'],
+          description: 'Stock quotes and company filings',
+          publisher_category: 'integration',
+        },
+      ],
       [1, { categories: ['finance', 'crypto'], description: 'Token prices across exchanges' }],
       [2, { categories: ['maps'], description: 'Geocoding and routing', is_active: false }],
     ] as const)
@@ -375,6 +382,8 @@ describe('SerenAI publishers through the gateway', () => {
 
     const finance = await s.serenai('GET', `/publishers?search=${store}&category=FINANCE`);
     expect(finance.body.data).toHaveLength(2);
+    const integration = await s.serenai('GET', `/publishers?search=${store}&category=integration`);
+    expect(integration.body.data.map((p: { slug: string }) => p.slug)).toEqual([`${store}-0`]);
     const verified = await s.serenai('GET', `/publishers?search=${store}&is_verified=true`);
     expect(verified.body.data.map((p: { slug: string }) => p.slug)).toEqual([`${store}-1`]);
     const page = await s.serenai('GET', `/publishers?search=${store}&limit=1&offset=1`);

@@ -17,7 +17,7 @@ export const publishersRoutes = [
     section: 'publishers',
     summary: 'List publishers with full details and pricing (store view)',
     description:
-      "Active publishers, newest first. `search` matches the name or slug (substring) or the listing's words (full text); `category` one of its categories (any case).",
+      "Active publishers, newest first. `search` matches the name or slug (substring) or the listing's words (full text); `category` its publisher_category (database, integration, compute) or one of its categories (any case).",
     auth: 'optional',
     rateLimit: 'general',
     request: {
