@@ -1,7 +1,8 @@
 import { defineProjection } from '@seren/event-store';
-import type { AgentTaskEvent } from './task.js';
+import { agentTaskEventBody, notificationOf } from './events.js';
+import type { AgentTaskEvent, AgentTaskStatus } from './task.js';
 
-/** The channel a committed task event is announced on (payload `<task id>:<sequence>`); streams listen. */
+/** The channel a committed task event is announced on (its body, or `<task id>:<sequence>`); streams listen. */
 export const AGENT_TASK_EVENTS_CHANNEL = 'agent_task_events';
 
 /** The task event's type in the REST API, from the domain event. */
@@ -138,11 +139,22 @@ export const agentTasksProjection = defineProjection<AgentTaskEvent>({
         : event.type === 'AgentTaskStatusChanged'
           ? event.data.state
           : null;
-    await manager.query(
+    const at = atOf(event);
+    const [row]: { status: AgentTaskStatus }[] = await manager.query(
       `insert into agent_task_events (task_id, sequence, event_type, status, data, created_at)
-       values ($1, $2, $3, coalesce($4, (select status from agent_tasks where id = $1)), $5, $6)`,
-      [taskId, sequence, eventTypeOf[event.type], status, JSON.stringify(publicData(event)), atOf(event)],
+       values ($1, $2, $3, coalesce($4, (select status from agent_tasks where id = $1)), $5, $6)
+       returning status`,
+      [taskId, sequence, eventTypeOf[event.type], status, JSON.stringify(publicData(event)), at],
     );
-    await manager.query(`select pg_notify($1, $2)`, [AGENT_TASK_EVENTS_CHANNEL, `${taskId}:${sequence}`]);
+    // the event itself goes with its announcement (when it fits): the streams send it without a read
+    const body = agentTaskEventBody({
+      taskId,
+      sequence,
+      eventType: eventTypeOf[event.type],
+      status: row!.status,
+      data: publicData(event),
+      createdAt: new Date(at).toISOString(),
+    });
+    await manager.query(`select pg_notify($1, $2)`, [AGENT_TASK_EVENTS_CHANNEL, notificationOf(body)]);
   },
 });

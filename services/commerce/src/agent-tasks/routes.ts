@@ -2,36 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { clientOf } from '@seren/service-kit';
 import type { Commerce } from '../application.js';
 import { sendDomainError } from '../http.js';
-import { agentTaskEventsOf, type AgentTaskEventView } from './queries.js';
+import { agentTaskEventBody, frameOf, type AgentTaskEventBody } from './events.js';
+import { agentTaskEventsOf } from './queries.js';
 import { getAgentTask } from './service.js';
 import { isTerminal } from './task.js';
-
-/** A task event as the REST API shows it (the same body `.../events` lists). */
-export function agentTaskEventBody(event: AgentTaskEventView) {
-  return {
-    task_id: event.taskId,
-    sequence: event.sequence,
-    event_type: event.eventType,
-    status: event.status,
-    data: snakeKeys(event.data) as Record<string, unknown>,
-    created_at: event.createdAt,
-  };
-}
-
-/** The event's data in the REST API's spelling (snake_case keys, at every depth). */
-export function snakeKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(snakeKeys);
-  if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [
-      key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
-      key === 'data' ? inner : snakeKeys(inner),
-    ]),
-  );
-}
-
-const frame = (event: AgentTaskEventView) =>
-  `id: ${event.sequence}\nevent: ${event.eventType}\ndata: ${JSON.stringify(agentTaskEventBody(event))}\n\n`;
 
 /**
  * `GET /organizations/{organization_id}/agents/tasks/{task_id}/stream`, forwarded by the gateway
@@ -89,6 +63,12 @@ export function agentTaskRoutes(commerce: Commerce) {
       };
       res.on('close', close);
 
+      const send = (body: AgentTaskEventBody) => {
+        res.write(frameOf(body));
+        last = body.sequence;
+        if (body.event_type === 'finished') close();
+      };
+
       const read = async () => {
         if (reading) {
           again = true;
@@ -101,9 +81,7 @@ export function agentTaskRoutes(commerce: Commerce) {
             const events = await agentTaskEventsOf(commerce.dataSource.manager, task.id, last);
             for (const event of events) {
               if (!open) return;
-              res.write(frame(event));
-              last = event.sequence;
-              if (event.eventType === 'finished') return close();
+              send(agentTaskEventBody(event));
             }
           } while (again && open);
         } catch (error) {
@@ -114,7 +92,15 @@ export function agentTaskRoutes(commerce: Commerce) {
         }
       };
 
-      unsubscribe = await commerce.agentTasks.hub.subscribe(task.id, () => void read());
+      // the next event, carried by its notification, goes out at once; anything else (a gap, an
+      // event too big to carry, a read under way) is read from the table past the last one sent
+      const wake = (body: AgentTaskEventBody | null) => {
+        if (!open) return;
+        if (body && body.sequence <= last) return;
+        if (body && !reading && body.sequence === last + 1) return send(body);
+        void read();
+      };
+      unsubscribe = await commerce.agentTasks.hub.subscribe(task.id, wake);
       if (!open) return unsubscribe();
       // a task that ended before what the client has seen: nothing more will come
       if (isTerminal(task.status) && last >= task.lastSequence) return close();

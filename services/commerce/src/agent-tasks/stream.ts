@@ -2,16 +2,19 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { clientConfigOf } from '@seren/event-store';
 import type { Logger } from '@seren/service-kit';
+import { parseNotification, type AgentTaskEventBody } from './events.js';
 import { AGENT_TASK_EVENTS_CHANNEL } from './projection.js';
 
-type Listener = () => void;
+/** Woken with the event when the notification carried it, else with null (read what is new). */
+type Listener = (event: AgentTaskEventBody | null) => void;
 
 /**
  * Fans the committed task events out to the streams open in this process: one dedicated
  * PostgreSQL connection LISTENs on the projection's channel (opened with the first stream), and
- * each notification wakes the streams of that task, which read their task's events past the last
- * one they sent. A notification says only "look again", so one lost with the connection costs
- * nothing: on reconnecting every stream is woken and reads from where it was.
+ * each notification wakes the streams of that task with the event it carries (they send it when it
+ * is the next one) or with nothing (they read their task's events past the last one they sent). A
+ * notification lost with the connection costs nothing: on reconnecting every stream is woken and
+ * reads from where it was.
  */
 export class AgentTaskEventHub {
   private client: Client | undefined;
@@ -70,9 +73,9 @@ export class AgentTaskEventHub {
     client.on('error', lost);
     client.on('end', lost);
     client.on('notification', (note) => {
-      const taskId = note.payload?.split(':')[0];
-      if (!taskId) return;
-      for (const wake of this.listeners.get(taskId) ?? []) wake();
+      const parsed = note.payload ? parseNotification(note.payload) : null;
+      if (!parsed) return;
+      for (const wake of this.listeners.get(parsed.taskId) ?? []) wake(parsed.body);
     });
     await client.connect();
     await client.query(`listen ${AGENT_TASK_EVENTS_CHANNEL}`);
@@ -80,7 +83,7 @@ export class AgentTaskEventHub {
   }
 
   private wakeAll() {
-    for (const set of this.listeners.values()) for (const wake of set) wake();
+    for (const set of this.listeners.values()) for (const wake of set) wake(null);
   }
 
   async close(): Promise<void> {
