@@ -74,7 +74,7 @@ export const identityConfigSchema = z.object({
    * Default: the origins of OAUTH_FRONTEND_URL, SOCIAL_FRONTEND_URL and CONSOLE_URL.
    */
   OAUTH_REDIRECT_ALLOWLIST: z.string().default(''),
-  /** Serelo's Facebook app; unset: Facebook is not configured (connect answers 503). */
+  /** Serelo's Facebook app; unset: Facebook is not configured (connect answers 403 FEATURE_NOT_AVAILABLE). */
   FACEBOOK_APP_ID: z.string().optional(),
   FACEBOOK_APP_SECRET: z.string().optional(),
   /** Graph API base (version included); the token endpoint is `<it>/oauth/access_token`. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clientOf, httpStatusOf, isDomainError, type RequestOrigin } from '@seren/service-kit';
 import type { Identity } from '../platform/app.js';
 import { completeAuthorization, startAuthorization, type ProviderRef } from './service.js';
-import { completeFacebookConnect, FacebookNotConfigured, startFacebookConnect } from './social.js';
+import { completeFacebookConnect, startFacebookConnect } from './social.js';
 import { globalProviders } from './providers.js';
 
 /**
@@ -12,7 +12,7 @@ import { globalProviders } from './providers.js';
  * - GET /internal/oauth/{provider}/callback, /internal/oauth/providers/{provider_id}/callback
  *   (`code`, `state`) → 302 to the frontend with the outcome | 400 (bad, spent, expired or foreign state) | 404
  * - 502 PROVIDER_UNAVAILABLE when the provider's discovery cannot be read before a redirect
- * - GET /internal/social/facebook/connect → 302 to Facebook | 503 FACEBOOK_NOT_CONFIGURED
+ * - GET /internal/social/facebook/connect → 302 to Facebook | 403 FEATURE_NOT_AVAILABLE (Facebook not configured)
  * - GET /internal/social/facebook/callback → 302 to Serelo's frontend | 400
  * Errors are service-kit's `{code, message, reason}`; the gateway renders them in the product's shape.
  */
@@ -23,10 +23,6 @@ export function connectionRoutes(identity: Identity) {
     const redirect = (reply: FastifyReply, location: string) =>
       reply.status(302).header('location', location).header('cache-control', 'no-store').send();
     const fail = (reply: FastifyReply, error: unknown) => {
-      if (error instanceof FacebookNotConfigured)
-        return reply
-          .status(503)
-          .send({ code: 'NOT_CONFIGURED', message: error.message, reason: 'FACEBOOK_NOT_CONFIGURED' });
       if (isDomainError(error))
         return reply
           .status(httpStatusOf[error.code])

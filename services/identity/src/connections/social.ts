@@ -1,4 +1,4 @@
-import { eventMetadataOf, handle, transaction, validationError } from '@seren/service-kit';
+import { eventMetadataOf, forbidden, handle, transaction, validationError } from '@seren/service-kit';
 import { mask } from '@seren/service-kit/sealing';
 import { iso, type Identity } from '../platform/app.js';
 import { callerUserId, type RequestInfo } from '../platform/request.js';
@@ -21,17 +21,13 @@ import {
 // Facebook's login dialog and token endpoint, then reads the user's pages from the Graph API and
 // seals the user token and every page token in the vault (the user's personal organization).
 
-/** 503 when FACEBOOK_APP_ID/_SECRET are not set: the feature says it is not configured. */
-export class FacebookNotConfigured extends Error {
-  constructor() {
-    super('Facebook is not configured on this server');
-    this.name = 'FacebookNotConfigured';
-  }
-}
-
 function facebookOf(identity: Identity) {
   const facebook = globalProviders(identity.config).facebook;
-  if (!facebook) throw new FacebookNotConfigured();
+  // as content's payments without Paystack: the feature says it is not configured here
+  if (!facebook)
+    throw forbidden('Facebook is not configured on this deployment (FACEBOOK_APP_ID, FACEBOOK_APP_SECRET)', {
+      reason: 'FEATURE_NOT_AVAILABLE',
+    });
   return facebook;
 }
 

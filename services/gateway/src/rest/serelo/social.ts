@@ -7,8 +7,8 @@ import { SocialAccountFields, socialAccountSchema, socialAccountToRest } from '.
 // flow (302s: forwards to identity), the list and the disconnect are GraphQL. Facebook's callback is
 // step 4 of the spec's flow but has no row in its table: it is served beyond the spec at
 // /api/v1/social/facebook/callback (the redirect_uri identity gives Facebook), and ends in a 302 to
-// Serelo's frontend with `status=success|error`. Without FACEBOOK_APP_ID/_SECRET, connect answers 503
-// FACEBOOK_NOT_CONFIGURED.
+// Serelo's frontend with `status=success|error`. Without FACEBOOK_APP_ID/_SECRET, connect answers 403
+// FEATURE_NOT_AVAILABLE (as billing does without Paystack).
 
 export const socialRoutes = [
   route.forward({
@@ -27,7 +27,7 @@ export const socialRoutes = [
       }),
     },
     response: { status: 302, description: 'Redirects to Facebook OAuth authorization page' },
-    errors: [400, 502, 503],
+    errors: [400, 403, 502],
   }),
   route.forward({
     method: 'GET',
@@ -43,7 +43,7 @@ export const socialRoutes = [
       query: z.object({ code: z.string().optional(), state: z.string(), error: z.string().optional() }),
     },
     response: { status: 302, description: "Redirects to Serelo's frontend with the outcome" },
-    errors: [400, 503],
+    errors: [400, 403],
   }),
   route.operation({
     method: 'GET',
