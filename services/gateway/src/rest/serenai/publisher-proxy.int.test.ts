@@ -42,6 +42,10 @@ async function startUpstream() {
     };
     if (path === '/token') return json(200, { access_token: `tok-${seen.length}`, expires_in: 3600 });
     if (path.endsWith('/fail')) return json(503, { upstream: 'down' });
+    if (path.endsWith('/paywall'))
+      return request.headers['x-payment']
+        ? json(200, { paid: request.headers['x-payment'] }, { 'x-payment-response': 'settled-by-upstream' })
+        : json(402, { x402Version: 1, error: 'upstream wants its own payment', accepts: [] });
     if (path.endsWith('/slow')) {
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       return json(200, { late: true });
@@ -244,6 +248,55 @@ describe('the publisher proxy through the gateway', () => {
     });
     expect(outside.status).toBe(302);
     expect(outside.headers.get('location')).toBeNull();
+  });
+
+  it('injects the credential as a query parameter, or an OAuth 2.0 client-credentials token (cached); x402_passthrough leaves the payment to the upstream', async () => {
+    const agent = await fundedAgent(1_000_000n);
+    const byQuery = await api({ apiKeyHeader: null, apiKeyQueryParam: 'api_key' });
+    upstream.seen.length = 0;
+    expect(
+      (await s.serenai('GET', `/publishers/${byQuery.slug}/v1/echo?a=1`, { token: agent.token })).status,
+    ).toBe(200);
+    expect(upstream.seen[0]!.url).toBe('/api/v1/echo?a=1&api_key=sk_upstream_secret_1234');
+
+    const oauth = await api({
+      apiKeyHeader: null,
+      upstreamApiKey: null,
+      authType: 'oauth2_cc',
+      oauth2TokenUrl: `${upstream.url}/token`,
+      oauth2ClientId: 'client-1',
+      oauth2ClientSecret: 'client-secret-1',
+      oauth2Scopes: ['read'],
+    });
+    upstream.seen.length = 0;
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await s.serenai('GET', `/publishers/${oauth.slug}/v1/echo`, { token: agent.token })).status,
+      ).toBe(200);
+    const [token, first, second] = upstream.seen;
+    expect(token!.url).toBe('/token');
+    expect(token!.headers.authorization).toBe(
+      `Basic ${Buffer.from('client-1:client-secret-1').toString('base64')}`,
+    );
+    expect(token!.body).toBe('grant_type=client_credentials&scope=read');
+    expect(first!.headers.authorization).toBe('Bearer tok-1');
+    expect(second!.headers.authorization).toBe('Bearer tok-1');
+    expect(upstream.seen).toHaveLength(3);
+
+    const passthrough = await api({ billingModel: 'x402_passthrough' });
+    const unpaid = await s.serenai('GET', `/publishers/${passthrough.slug}/v1/paywall`, {
+      token: agent.token,
+    });
+    expect(unpaid.status).toBe(402);
+    expect(unpaid.body).toMatchObject({ error: 'upstream wants its own payment' });
+    const paid = await s.serenai('GET', `/publishers/${passthrough.slug}/v1/paywall`, {
+      headers: { 'x-payment': 'opaque-payment' },
+    });
+    expect(paid.status).toBe(200);
+    expect(paid.body).toEqual({ paid: 'opaque-payment' });
+    expect(paid.headers.get('x-payment-response')).toBe('settled-by-upstream');
+    expect(await walletOf(agent.organizationId)).toBe(1_000_000n - 3n * PRICE);
+    expect(await earningsOf(passthrough.id)).toBe(0n);
   });
 
   it('a failed call costs nothing: an upstream 503, a timeout and an unreachable upstream release the hold', async () => {
@@ -485,6 +538,23 @@ describe('the publisher proxy through the gateway', () => {
     expect((await s.serenai('GET', `/publishers/${p.slug}/anything`, { token: agent.token })).status).toBe(
       404,
     );
+
+    // x402 pays a query at the planner's estimate (the exact scheme pays a fixed amount)
+    const payer = privateKeyToAccount(ANVIL_DEV_KEYS[7]);
+    const before = await usdcOf(payer.address);
+    const pay = v2PayingFetch(ANVIL_DEV_KEYS[7], chain.USDC_ADDRESS as Address);
+    const query = 'select id from items where id <= 100';
+    const quoted = await s.serenai('POST', `/publishers/${p.slug}/estimate`, {
+      body: { publisher_id: p.id, query },
+    });
+    const paid = await pay(`${s.gateway.listeners.serenai.url}/publishers/${p.slug}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    expect(paid.status).toBe(200);
+    expect(((await paid.json()) as { data: { row_count: number } }).data.row_count).toBe(100);
+    expect(await usdcOf(payer.address)).toBe(before - BigInt(quoted.body.estimated_cost_atomic));
   });
 
   it('an agent publisher root call starts an agent task on the A2A agent and answers 202; anonymous callers are 401', async () => {
@@ -516,7 +586,9 @@ describe('the publisher proxy through the gateway', () => {
       for (let i = 0; i < 100 && a2a.received.length === 0; i++)
         await new Promise((resolve) => setTimeout(resolve, 100));
       expect(a2a.received).toHaveLength(1);
-      const task = await s.serenai('GET', `/organizations/default/agents/tasks/${r.body.data.task_id}`, { token: agent.token });
+      const task = await s.serenai('GET', `/organizations/default/agents/tasks/${r.body.data.task_id}`, {
+        token: agent.token,
+      });
       expect(task.status).toBe(200);
       expect(JSON.stringify(task.body)).toContain('research x402');
       const anonymous = await s.serenai('POST', `/publishers/${p.slug}`, { body: { message: 'x' } });
