@@ -23,6 +23,7 @@ describe('an edge listener', () => {
     edge.app.get('/things/:id', async () => ({ ok: true }));
     edge.app.post('/things/:id', async () => ({ ok: true }));
     edge.app.post('/things/special', async () => ({ ok: true }));
+    edge.app.get('/things/', async () => ({ list: true }));
     edge.app.get('/streamed-page', async (_request, reply) =>
       reply.header('content-type', 'text/html').send(Buffer.from('<html><script>go()</script></html>')),
     );
@@ -54,6 +55,14 @@ describe('an edge listener', () => {
     expect((await call('QUERY', '/elsewhere')).status).toBe(404);
     // A static path beside a parameter's is listed with its own methods, as documents list it.
     expect((await call('OPTIONS', '/things/special')).headers.get('allow')).toBe('POST, OPTIONS');
+  });
+
+  it('answers a trailing slash as its own path, never as a parameter left empty', async () => {
+    expect(await (await call('GET', '/things/')).json()).toEqual({ list: true });
+    const post = await call('POST', '/things/');
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+    expect((await call('GET', '/things/1')).status).toBe(200);
   });
 
   it('answers the router’s refusals in its own shape: bad percent-encoding 400, long parameter 414', async () => {

@@ -218,6 +218,14 @@ export async function createEdgeApp(options: EdgeAppOptions): Promise<EdgeApp> {
     return new Set(matching.filter((k) => k.params === fewest).flatMap((k) => [...k.methods]));
   };
 
+  // `/contacts/` is no `/contacts/{id}` with an empty id: fastify matches a parameter to the empty
+  // segment a trailing slash leaves, so such a request is answered as unrouted (a greedy `*` tail may
+  // be empty: the publisher proxy's root).
+  const emptyPathParameter = (request: FastifyRequest) =>
+    Object.entries((request.params ?? {}) as Record<string, unknown>).some(
+      ([name, value]) => name !== '*' && value === '',
+    );
+
   /** No route matched: 405 with `Allow` when the path exists with other methods (OPTIONS: 204), else 404. */
   const answerUnrouted = (request: FastifyRequest, reply: FastifyReply) => {
     const allowed = allowedMethods(request.url);
@@ -238,7 +246,7 @@ export async function createEdgeApp(options: EdgeAppOptions): Promise<EdgeApp> {
     secureHeaders(request, reply);
     // Answered before its body is read: a method fastify would want a body for (QUERY, ...) on
     // a path with no such route is a 405 or 404, not a body error.
-    if (request.is404) return answerUnrouted(request, reply);
+    if (request.is404 || emptyPathParameter(request)) return answerUnrouted(request, reply);
   });
   // An API answer is never stored by a cache unless its route says otherwise (static assets): it
   // may carry a secret (a new key, tokens, recovery codes) or an authenticated read. HTML pages get
