@@ -34,6 +34,10 @@ const insecure = (s: ProviderSettings) =>
     u?.startsWith('http:'),
   );
 
+/** Discovered metadata is reused this long (a failed discovery is not remembered). */
+const DISCOVERY_TTL_MS = 5 * 60_000;
+const discoveries = new Map<string, { metadata: client.ServerMetadata; at: number }>();
+
 /**
  * openid-client's Configuration of a provider: discovered from its issuer when it names one (the
  * endpoints it names override what discovery found), else built from its endpoints. Plain http is
@@ -59,17 +63,23 @@ export async function configurationOf(
   };
   let metadata: client.ServerMetadata;
   if (s.issuer) {
-    const discovered = await client.discovery(
-      new URL(s.issuer),
-      s.clientId,
-      provider.clientSecret,
-      undefined,
-      {
-        [client.customFetch]: fetch,
-        execute: insecure(s) ? [client.allowInsecureRequests] : [],
-      },
-    );
-    metadata = { ...discovered.serverMetadata(), ...explicit };
+    const cached = discoveries.get(s.issuer);
+    let discovered = cached && Date.now() - cached.at < DISCOVERY_TTL_MS ? cached.metadata : undefined;
+    if (!discovered) {
+      const configuration = await client.discovery(
+        new URL(s.issuer),
+        s.clientId,
+        provider.clientSecret,
+        undefined,
+        {
+          [client.customFetch]: fetch,
+          execute: insecure(s) ? [client.allowInsecureRequests] : [],
+        },
+      );
+      discovered = configuration.serverMetadata();
+      discoveries.set(s.issuer, { metadata: discovered, at: Date.now() });
+    }
+    metadata = { ...discovered, ...explicit };
   } else {
     metadata = { issuer: new URL(s.authorizationUrl!).origin, ...explicit };
   }
