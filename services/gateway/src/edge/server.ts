@@ -18,6 +18,13 @@ import Fastify, {
 import cors from '@fastify/cors';
 import { healthRoutes, requestIdFrom, type Logger, type ReadinessCheck } from '@seren/service-kit';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** answered by the edge as matching no route (404, 405), though fastify picked a route: not that route's answer */
+    unrouted?: boolean;
+  }
+}
+
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
@@ -228,6 +235,7 @@ export async function createEdgeApp(options: EdgeAppOptions): Promise<EdgeApp> {
 
   /** No route matched: 405 with `Allow` when the path exists with other methods (OPTIONS: 204), else 404. */
   const answerUnrouted = (request: FastifyRequest, reply: FastifyReply) => {
+    request.unrouted = true;
     const allowed = allowedMethods(request.url);
     if (allowed.size > 0 && !allowed.has(request.method)) {
       const allow = [...allowed, 'OPTIONS'].join(', ');
