@@ -8,7 +8,8 @@ import { STRONG_PASSWORD, uniqueEmail } from './test-support/suite';
 describe('security', () => {
   let s: RestSuite;
   beforeAll(async () => {
-    s = await startRestSuite();
+    // B's OAuth provider names a loopback endpoint: its URLs must pass the outbound check at creation
+    s = await startRestSuite({ identityEnv: { OUTBOUND_ALLOW_PRIVATE: '127.0.0.0/8' } });
   });
   afterAll(() => s?.close());
 
@@ -44,6 +45,17 @@ describe('security', () => {
         return Boolean(logId);
       }, 15_000);
       const bSession = (await s.serenai('GET', '/sessions', { token: b.token })).body[0].id;
+      const bProvider = await s.serenai('POST', '/organizations/default/oauth/providers', {
+        token: b.token,
+        body: {
+          name: 'B IdP',
+          authorization_url: 'http://127.0.0.1:9/authorize',
+          token_url: 'http://127.0.0.1:9/token',
+          scopes: [],
+          client_id: 'b-client',
+          client_secret: 'b-client-secret',
+        },
+      });
       fixture = {
         org: b.organizationId,
         team: bTeam.createOrganization.id,
@@ -53,6 +65,7 @@ describe('security', () => {
         member: b.id,
         log: logId,
         session: bSession,
+        provider: bProvider.body.data.id,
       };
     });
 
@@ -79,6 +92,26 @@ describe('security', () => {
       ['GET', '/organizations/{org}/audit-logs'],
       ['GET', '/organizations/{org}/audit-logs/{log}'],
       ['GET', '/organizations/default/audit-logs/{log}'],
+      ['GET', '/organizations/{org}/oauth/providers'],
+      [
+        'POST',
+        '/organizations/{org}/oauth/providers',
+        {
+          name: 'x',
+          authorization_url: 'http://127.0.0.1:9/a',
+          token_url: 'http://127.0.0.1:9/t',
+          scopes: [],
+          client_id: 'c',
+          client_secret: 's',
+        },
+      ],
+      ['GET', '/organizations/{org}/oauth/providers/{provider}'],
+      ['PATCH', '/organizations/{org}/oauth/providers/{provider}', { name: 'Hacked' }],
+      ['DELETE', '/organizations/{org}/oauth/providers/{provider}'],
+      ['GET', '/organizations/default/oauth/providers/{provider}'],
+      ['DELETE', '/organizations/default/oauth/providers/{provider}'],
+      ['GET', '/oauth/providers/{provider}/authorize'],
+      ['DELETE', '/oauth/connections/providers/{provider}'],
       ['DELETE', '/sessions/{session}'],
       ['POST', '/sessions/{session}/revoke-others'],
     ];
@@ -112,6 +145,13 @@ describe('security', () => {
         (await s.serenai('GET', '/organizations/default/members', { token: b.token })).body.data,
       ).toHaveLength(1);
       expect((await s.serenai('GET', '/sessions', { token: b.token })).body).toHaveLength(1);
+      expect(
+        (
+          await s.serenai('GET', `/organizations/default/oauth/providers/${fixture.provider}`, {
+            token: b.token,
+          })
+        ).body.data.name,
+      ).toBe('B IdP');
     });
   });
 
