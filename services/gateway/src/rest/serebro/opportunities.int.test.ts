@@ -235,6 +235,15 @@ describe('Serebro opportunities', () => {
     await expect(ghl.opportunities.getOpportunity({ id })).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it('answers an empty id segment as the path it is: GET /v2/opportunities/ is 405 (POST only), not a 400 for an empty id', async () => {
+    const listing = await s.serebro('GET', '/v2/opportunities/', { token: northPit });
+    expect({ status: listing.status, body: listing.body }).toMatchObject({ status: 405 });
+    expect(listing.headers.get('allow')).toContain('POST');
+    expect(
+      (await s.serebro('PATCH', '/opportunities/', { token: northKey, body: { name: 'x' } })).status,
+    ).toBe(404);
+  });
+
   it('an agency key acts in the location it names, and only there', async () => {
     const viaAgency = await s.serebro('POST', '/opportunities', {
       token: agencyKey,
