@@ -95,9 +95,33 @@ export const StripeDepositReversed = defineEvent({
   }),
 });
 
+export const StripeDepositReinstated = defineEvent({
+  type: 'StripeDepositReinstated',
+  version: 1,
+  domain: 'commerce',
+  aggregate: 'stripe_deposit',
+  description:
+    "A dispute of the deposit was won: Stripe reinstated the funds, and what the dispute took back is given back as it was taken (the debited part to the organization's funded balance, the shortfall off system:stripe_losses). One journal entry, kind stripe_dispute_reinstated.",
+  schema: z.object({
+    depositId: id,
+    organizationId: id,
+    paymentIntentId: id,
+    disputeId: id,
+    amountCents: cents.min(1),
+    /** back to the funded balance, in USDC atomic units */
+    creditedAtomic: z.string().regex(/^\d+$/),
+    /** the shortfall the dispute recorded, no longer a loss */
+    lossRecoveredAtomic: z.string().regex(/^\d+$/),
+    stripeEventId: id,
+    entryId: id,
+    reinstatedAt: at,
+  }),
+});
+
 export const stripeDepositEvents = [
   StripeDepositCreated,
   StripeDepositSucceeded,
   StripeDepositFailed,
   StripeDepositReversed,
+  StripeDepositReinstated,
 ] as const;

@@ -176,6 +176,45 @@ describe('Stripe deposits', () => {
         .then([reversed('dispute', 500, '0', '5000000')]);
     });
 
+    describe('a won dispute', () => {
+      const reinstate = (disputeId = 'dp_1') => ({
+        type: 'RecordDisputeReinstated' as const,
+        disputeId,
+        stripeEventId: 'evt_w',
+        entryId: 'e4',
+        now,
+      });
+      const disputed = reversed('dispute', 500, '1500000', '3500000');
+      const reinstated: DepositEvent = {
+        type: 'StripeDepositReinstated',
+        data: {
+          depositId: 'd1',
+          organizationId: 'o1',
+          paymentIntentId: 'pi_1',
+          disputeId: 'dp_1',
+          amountCents: 500,
+          creditedAtomic: '1500000',
+          lossRecoveredAtomic: '3500000',
+          stripeEventId: 'evt_w',
+          entryId: 'e4',
+          reinstatedAt: now,
+        },
+      };
+
+      it('gives back what the dispute took, as it took it, once', () => {
+        given([created, succeeded, disputed]).when(reinstate()).then([reinstated]);
+        given([created, succeeded, disputed, reinstated]).when(reinstate()).thenNothing();
+      });
+
+      it('gives nothing for a dispute that took nothing', () =>
+        given([created, succeeded, disputed]).when(reinstate('dp_other')).thenNothing());
+
+      it("counts the reinstated amount as the deposit's again: a later refund may take it", () =>
+        given([created, succeeded, disputed, reinstated])
+          .when(refund(500))
+          .then([reversed('refund', 500, '5000000')]));
+    });
+
     it('takes nothing back of a deposit that was never credited', () => {
       given([created]).when(refund(500)).thenNothing();
       given([]).when(dispute(500)).thenNothing();

@@ -48,6 +48,14 @@ export type DepositCommand =
       now: string;
     }
   | {
+      /** a dispute was won (Stripe reinstated its funds): give back what it took, once */
+      type: 'RecordDisputeReinstated';
+      disputeId: string;
+      stripeEventId: string;
+      entryId: string;
+      now: string;
+    }
+  | {
       type: 'RecordDepositFailed';
       status: 'failed' | 'canceled';
       reason: string | null;
@@ -124,7 +132,7 @@ export function decideDeposit(command: DepositCommand, state: DepositState): Dep
       const asked =
         reversal.reason === 'refund'
           ? Math.min(reversal.refundedTotalCents, state.amountReceivedCents) - state.refundedCents
-          : state.disputes.includes(reversal.disputeId)
+          : state.disputes.some((taken) => taken.disputeId === reversal.disputeId)
             ? 0
             : reversal.amountCents;
       // never more than the deposit brought in, refunds and disputes together
@@ -148,6 +156,28 @@ export function decideDeposit(command: DepositCommand, state: DepositState): Dep
             stripeEventId: command.stripeEventId,
             entryId: command.entryId,
             reversedAt: command.now,
+          },
+        },
+      ];
+    }
+    case 'RecordDisputeReinstated': {
+      if (state.status !== 'succeeded') return [];
+      const taken = state.disputes.find((d) => d.disputeId === command.disputeId);
+      if (!taken || taken.reinstated) return [];
+      return [
+        {
+          type: 'StripeDepositReinstated',
+          data: {
+            depositId: state.depositId,
+            organizationId: state.organizationId,
+            paymentIntentId: state.paymentIntentId,
+            disputeId: taken.disputeId,
+            amountCents: taken.cents,
+            creditedAtomic: taken.debitedAtomic,
+            lossRecoveredAtomic: taken.shortfallAtomic,
+            stripeEventId: command.stripeEventId,
+            entryId: command.entryId,
+            reinstatedAt: command.now,
           },
         },
       ];

@@ -407,6 +407,46 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
     });
   });
 
+  it('gives a won dispute back as it was taken, once (charge.dispute.closed won, then funds_reinstated)', async () => {
+    const deposit = await credited(600);
+    const before = await funded();
+    const losses = () =>
+      service.dataSource.transaction((tx) => balanceOf(tx, accounts.system('stripe_losses', 'USDC')));
+    const disputed = disputeEvent(deposit, 600);
+    const opened = signed(disputed);
+    expect((await deliver(opened.payload, opened.signature)).status).toBe(200);
+    expect(await funded()).toBe(before - 6_000_000n);
+    const closedAs = (type: string, status: string) =>
+      signed({
+        ...disputed,
+        id: `evt_${randomUUID()}`,
+        type,
+        data: { object: { ...disputed.data.object, status } },
+      });
+    const lost = closedAs('charge.dispute.closed', 'lost');
+    expect((await deliver(lost.payload, lost.signature)).status).toBe(200);
+    expect(await funded()).toBe(before - 6_000_000n);
+    const lossesBefore = await losses();
+    for (const won of [
+      closedAs('charge.dispute.closed', 'won'),
+      closedAs('charge.dispute.funds_reinstated', 'won'),
+    ])
+      expect((await deliver(won.payload, won.signature)).status).toBe(200);
+    expect(await funded()).toBe(before);
+    expect(await losses()).toBe(lossesBefore);
+    const [entry] = (await service.dataSource.query(
+      `select json_object_agg(l.account, l.amount::text) as lines from ledger_entries e join ledger_lines l on l.entry_id = e.id
+       where e.kind = 'stripe_dispute_reinstated' and e.reference = $1 group by e.id`,
+      [disputed.data.object.id],
+    )) as { lines: Record<string, string> }[];
+    expect(entry!.lines).toEqual({
+      [accounts.agentFunded(organizationId, 'USDC')]: '6000000',
+      [accounts.system('stripe_clearing', 'USDC')]: '-6000000',
+    });
+    const { events } = await service.eventStore.readStream(`stripe-deposit-${deposit.depositId}`);
+    expect(events.map((e) => e.type).slice(-2)).toEqual(['StripeDepositReversed', 'StripeDepositReinstated']);
+  });
+
   it('takes nothing back for a refund of a deposit never credited, or of no deposit of ours', async () => {
     const deposit = (await start({ amountCents: 700 })).data!.createStripeDeposit;
     const before = await funded();

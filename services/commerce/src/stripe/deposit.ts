@@ -1,6 +1,7 @@
 import {
   StripeDepositCreated,
   StripeDepositFailed,
+  StripeDepositReinstated,
   StripeDepositReversed,
   StripeDepositSucceeded,
   type EventOf,
@@ -12,6 +13,7 @@ export type DepositEvent = EventOf<
     typeof StripeDepositSucceeded,
     typeof StripeDepositFailed,
     typeof StripeDepositReversed,
+    typeof StripeDepositReinstated,
   ]
 >;
 
@@ -23,6 +25,14 @@ export const MIN_DEPOSIT_CENTS = 500;
 export const MAX_DEPOSIT_CENTS = 99_999_999;
 
 export type DepositStatus = 'pending' | 'succeeded' | 'failed' | 'canceled';
+
+export interface TakenDispute {
+  disputeId: string;
+  cents: number;
+  debitedAtomic: string;
+  shortfallAtomic: string;
+  reinstated: boolean;
+}
 
 export type DepositState =
   | { status: 'none' }
@@ -38,8 +48,8 @@ export type DepositState =
       refundedCents: number;
       /** what refunds and disputes took back so far */
       reversedCents: number;
-      /** the disputes already taken back */
-      disputes: readonly string[];
+      /** the disputes taken back, with what each took (and whether it was won back since) */
+      disputes: readonly TakenDispute[];
     };
 
 export const initialDepositState = (): DepositState => ({ status: 'none' });
@@ -71,7 +81,30 @@ export function evolveDeposit(state: DepositState, event: DepositEvent): Deposit
         ...state,
         refundedCents: state.refundedCents + (d.reason === 'refund' ? d.amountCents : 0),
         reversedCents: state.reversedCents + d.amountCents,
-        disputes: d.reason === 'dispute' ? [...state.disputes, d.stripeObjectId] : state.disputes,
+        disputes:
+          d.reason === 'dispute'
+            ? [
+                ...state.disputes,
+                {
+                  disputeId: d.stripeObjectId,
+                  cents: d.amountCents,
+                  debitedAtomic: d.debitedAtomic,
+                  shortfallAtomic: d.shortfallAtomic,
+                  reinstated: false,
+                },
+              ]
+            : state.disputes,
+      };
+    }
+    case 'StripeDepositReinstated': {
+      if (state.status === 'none') return state;
+      const d = event.data;
+      return {
+        ...state,
+        reversedCents: state.reversedCents - d.amountCents,
+        disputes: state.disputes.map((taken) =>
+          taken.disputeId === d.disputeId ? { ...taken, reinstated: true } : taken,
+        ),
       };
     }
     case 'StripeDepositFailed':

@@ -184,6 +184,21 @@ export async function handleStripeWebhook(
         });
         break;
       }
+      case 'charge.dispute.funds_reinstated':
+      case 'charge.dispute.closed': {
+        // a won dispute gives its funds back (Stripe sends both events; the second finds it done)
+        const dispute = event.data.object;
+        if (event.type === 'charge.dispute.closed' && dispute.status !== 'won') break;
+        await disputeReinstated(
+          commerce,
+          tx,
+          request,
+          event.id,
+          idOf(dispute.payment_intent) ?? (await paymentIntentOfCharge(commerce, idOf(dispute.charge))),
+          dispute.id,
+        );
+        break;
+      }
       case 'charge.dispute.created': {
         const dispute = event.data.object;
         await depositReversed(
@@ -314,10 +329,7 @@ async function depositReversed(
     commerce.logger.info({ paymentIntentId, stripeEventId }, `${reversal.reason} of no deposit`);
     return;
   }
-  await tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 17))`, [`stripe-deposit:${deposit.id}`]);
-  const stream = depositStream(deposit.id);
-  const { version, events } = await commerce.store.readStream<DepositEvent>(stream, { manager: tx });
-  const state = events.reduce(evolveDeposit, initialDepositState());
+  const { stream, version, state } = await lockedDepositStream(commerce, tx, deposit.id);
   const funded = accounts.agentFunded(deposit.organizationId, 'USDC');
   // the funded balance under its row lock: a charge cannot spend it between this read and the debit
   const [row] = (await tx.query(
@@ -367,6 +379,80 @@ async function depositReversed(
       stripe_object_id: d.stripeObjectId,
       amount_cents: String(d.amountCents),
       shortfall_atomic: d.shortfallAtomic,
+    },
+    at: now,
+  });
+  await commerce.store.append(stream, depositDecider.streamType, decided, {
+    manager: tx,
+    expectedVersion: version,
+    metadata: eventMetadataOf(request, { actor: 'stripe', organizationId: deposit.organizationId }),
+  });
+}
+
+/** The deposit's stream under the deposit's lock (as lockedDepositState), with its version for the append. */
+async function lockedDepositStream(commerce: Commerce, tx: EntityManager, depositId: string) {
+  await tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 17))`, [`stripe-deposit:${depositId}`]);
+  const stream = depositStream(depositId);
+  const { version, events } = await commerce.store.readStream<DepositEvent>(stream, { manager: tx });
+  return { stream, version, state: events.reduce(evolveDeposit, initialDepositState()) };
+}
+
+/**
+ * A won dispute (`charge.dispute.closed` with status `won`, or `charge.dispute.funds_reinstated`):
+ * what the dispute took is given back as it was taken, once (kind `stripe_dispute_reinstated`,
+ * reference the dispute id): the debited part to the funded balance, the shortfall off
+ * `system:stripe_losses`, the whole amount out of the clearing account again.
+ */
+async function disputeReinstated(
+  commerce: Commerce,
+  tx: EntityManager,
+  request: RequestOrigin,
+  stripeEventId: string,
+  paymentIntentId: string | undefined,
+  disputeId: string,
+): Promise<void> {
+  const deposit = paymentIntentId ? await depositOfPaymentIntent(tx, paymentIntentId) : undefined;
+  if (!deposit) return;
+  const { stream, version, state } = await lockedDepositStream(commerce, tx, deposit.id);
+  const entryId = randomUUID();
+  const now = commerce.now();
+  const decided = decideDeposit(
+    { type: 'RecordDisputeReinstated', disputeId, stripeEventId, entryId, now: now.toISOString() },
+    state,
+  );
+  const reinstated = decided.find((event) => event.type === 'StripeDepositReinstated');
+  if (!reinstated) return;
+  const credited = BigInt(reinstated.data.creditedAtomic);
+  const recovered = BigInt(reinstated.data.lossRecoveredAtomic);
+  await postEntry(tx, {
+    entryId,
+    kind: 'stripe_dispute_reinstated',
+    reference: disputeId,
+    organizationId: deposit.organizationId,
+    lines: [
+      ...(credited > 0n
+        ? [
+            {
+              account: accounts.agentFunded(deposit.organizationId, 'USDC'),
+              asset: 'USDC' as const,
+              amount: credited,
+            },
+          ]
+        : []),
+      ...(recovered > 0n
+        ? [{ account: accounts.system('stripe_losses', 'USDC'), asset: 'USDC' as const, amount: recovered }]
+        : []),
+      {
+        account: accounts.system('stripe_clearing', 'USDC'),
+        asset: 'USDC' as const,
+        amount: -(credited + recovered),
+      },
+    ],
+    metadata: {
+      payment_intent_id: deposit.paymentIntentId,
+      stripe_event_id: stripeEventId,
+      stripe_object_id: disputeId,
+      amount_cents: String(reinstated.data.amountCents),
     },
     at: now,
   });
