@@ -91,6 +91,22 @@ export const SubscriptionDowngradeScheduled = defineEvent({
   }),
 });
 
+export const SubscriptionDowngradeCancelled = defineEvent({
+  type: 'SubscriptionDowngradeCancelled',
+  version: 1,
+  domain: 'content',
+  aggregate: 'subscription',
+  description:
+    'The user asked for their current plan again while a downgrade was scheduled: the downgrade is taken back and the current plan renews at the cycle end.',
+  schema: z.object({
+    userId: id,
+    subscriptionId: id,
+    plan: paidTier,
+    cancelledPlan: paidTier,
+    cancelledAt: at,
+  }),
+});
+
 export const SubscriptionCycleStarted = defineEvent({
   type: 'SubscriptionCycleStarted',
   version: 1,
@@ -171,6 +187,7 @@ export const billingEvents = [
   SubscriptionActivated,
   PaystackSubscriptionLinked,
   SubscriptionDowngradeScheduled,
+  SubscriptionDowngradeCancelled,
   SubscriptionCycleStarted,
   SubscriptionCancelled,
   SubscriptionPaymentFailed,

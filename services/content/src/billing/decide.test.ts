@@ -1,6 +1,12 @@
 import { specOf } from '@seren/testing';
 import { subscriptionDecider } from './decide';
-import { cycleOf, initialSubscriptionState, type SubscriptionEvent } from './subscription';
+import {
+  cycleOf,
+  evolveSubscription,
+  initialSubscriptionState,
+  timerOf,
+  type SubscriptionEvent,
+} from './subscription';
 
 const given = specOf(subscriptionDecider);
 const u = 'u1';
@@ -214,6 +220,102 @@ describe('a Serelo subscription (one stream per user)', () => {
             plan: 'pro',
             reference: 'renewal1',
             recoveredAt: failedAt,
+          },
+        },
+      ]);
+  });
+
+  const downgradeScheduled: SubscriptionEvent = {
+    type: 'SubscriptionDowngradeScheduled',
+    data: {
+      userId: u,
+      subscriptionId: 'sub_ref1',
+      fromPlan: 'pro',
+      toPlan: 'starter',
+      effectiveAt: '2026-02-28T10:00:00.000Z',
+      scheduledAt: paidAt,
+    },
+  };
+  const withdrawn: SubscriptionEvent = {
+    type: 'SubscriptionDowngradeCancelled',
+    data: {
+      userId: u,
+      subscriptionId: 'sub_ref1',
+      plan: 'pro',
+      cancelledPlan: 'starter',
+      cancelledAt: paidAt,
+    },
+  };
+
+  it('takes back a scheduled downgrade when the plan held is asked for again; the cycle end then renews that plan', () => {
+    given([checkout(), activated(), downgradeScheduled])
+      .when({ type: 'CancelDowngrade', userId: u, plan: 'pro', now: paidAt })
+      .then([withdrawn]);
+    given([checkout(), activated(), downgradeScheduled, withdrawn])
+      .when({ type: 'CancelDowngrade', userId: u, plan: 'pro', now: paidAt })
+      .thenNothing();
+    given([checkout(), activated(), downgradeScheduled, withdrawn])
+      .when({ type: 'ClosePeriod', userId: u, kind: 'cycle_end', at: '2026-02-28T10:00:00.000Z' })
+      .then([
+        {
+          type: 'SubscriptionCycleStarted',
+          data: {
+            userId: u,
+            subscriptionId: 'sub_ref1',
+            plan: 'pro',
+            previousPlan: 'pro',
+            cycleStart: '2026-02-28T10:00:00.000Z',
+            cycleEnd: '2026-03-28T10:00:00.000Z',
+          },
+        },
+      ]);
+    // without a scheduled downgrade the plan held is still refused
+    given([checkout(), activated()])
+      .when({ type: 'CancelDowngrade', userId: u, plan: 'business', now: paidAt })
+      .thenThrows({ code: 'CONFLICT', reason: 'ALREADY_SUBSCRIBED' });
+  });
+
+  it('a cancel while past_due ends the plan at the grace end, not the cycle end', () => {
+    const failed: SubscriptionEvent = {
+      type: 'SubscriptionPaymentFailed',
+      data: {
+        userId: u,
+        subscriptionId: 'sub_ref1',
+        plan: 'pro',
+        graceEndsAt: '2026-02-07T10:00:00.000Z',
+        failedAt: paidAt,
+      },
+    };
+    const cancelledPastDue: SubscriptionEvent = {
+      type: 'SubscriptionCancelled',
+      data: {
+        userId: u,
+        subscriptionId: 'sub_ref1',
+        plan: 'pro',
+        endDate: '2026-02-07T10:00:00.000Z',
+        by: 'user',
+        cancelledAt: paidAt,
+      },
+    };
+    given([checkout(), activated(), failed])
+      .when({ type: 'CancelSubscription', userId: u, by: 'user', now: paidAt })
+      .then([cancelledPastDue]);
+    const state = [checkout(), activated(), failed, cancelledPastDue].reduce(
+      evolveSubscription,
+      initialSubscriptionState(),
+    );
+    expect(timerOf(state)).toEqual({ kind: 'cycle_end', at: '2026-02-07T10:00:00.000Z' });
+    given([checkout(), activated(), failed, cancelledPastDue])
+      .when({ type: 'ClosePeriod', userId: u, kind: 'cycle_end', at: '2026-02-07T10:00:00.000Z' })
+      .then([
+        {
+          type: 'SubscriptionEnded',
+          data: {
+            userId: u,
+            subscriptionId: 'sub_ref1',
+            plan: 'pro',
+            reason: 'cancelled',
+            endedAt: '2026-02-07T10:00:00.000Z',
           },
         },
       ]);

@@ -54,6 +54,8 @@ export type SubscriptionCommand =
       now: string;
     }
   | { type: 'ScheduleDowngrade'; userId: string; plan: PaidTier; now: string }
+  /** the plan held, asked for again while a downgrade is scheduled */
+  | { type: 'CancelDowngrade'; userId: string; plan: PaidTier; now: string }
   | { type: 'CancelSubscription'; userId: string; by: 'user' | 'paystack'; now: string }
   | { type: 'RecordPaymentFailed'; userId: string; subscriptionCode: string | null; now: string }
   | { type: 'RecordRenewalCharge'; userId: string; reference: string; now: string }
@@ -62,9 +64,16 @@ export type SubscriptionCommand =
 
 const paid = (state: SubscriptionState) => state.status !== 'free';
 
-/** Checks a new plan against the current one before Paystack is asked (the decider checks again). */
-export function checkPlanChange(state: SubscriptionState, plan: PaidTier): 'new' | 'upgrade' | 'downgrade' {
+/**
+ * Checks a new plan against the current one before Paystack is asked (the decider checks again).
+ * `withdraw`: the plan held, asked for again while a downgrade is scheduled: the downgrade is taken back.
+ */
+export function checkPlanChange(
+  state: SubscriptionState,
+  plan: PaidTier,
+): 'new' | 'upgrade' | 'downgrade' | 'withdraw' {
   if (!paid(state)) return 'new';
+  if (state.plan === plan && state.pendingPlan !== null && state.status !== 'cancelled') return 'withdraw';
   if (state.plan === plan && state.status !== 'cancelled')
     throw errors.conflict(`already subscribed to the ${plan} plan`, { reason: 'ALREADY_SUBSCRIBED' });
   if (state.status === 'cancelled' && rankOf(plan) <= rankOf(state.plan))
@@ -84,8 +93,10 @@ export function decideSubscription(
     case 'StartCheckout': {
       if (state.checkouts[command.reference]) return [];
       const change = checkPlanChange(state, command.plan);
-      if (change === 'downgrade')
-        throw errors.conflict('a downgrade needs no payment now', { reason: 'ALREADY_SUBSCRIBED' });
+      if (change === 'downgrade' || change === 'withdraw')
+        throw errors.conflict(`the ${command.plan} plan needs no payment now`, {
+          reason: 'ALREADY_SUBSCRIBED',
+        });
       const { userId, subscriptionId, plan, reference, paymentMethod, amountCents, authorizationUrl, now } =
         command;
       return [
@@ -188,6 +199,25 @@ export function decideSubscription(
             toPlan: command.plan,
             effectiveAt: state.cycleEnd!,
             scheduledAt: command.now,
+          },
+        },
+      ];
+    }
+    case 'CancelDowngrade': {
+      if (state.pendingPlan === null && state.plan === command.plan) return []; // already withdrawn
+      if (checkPlanChange(state, command.plan) !== 'withdraw')
+        throw errors.conflict(`the ${command.plan} plan is not the plan held`, {
+          reason: 'ALREADY_SUBSCRIBED',
+        });
+      return [
+        {
+          type: 'SubscriptionDowngradeCancelled',
+          data: {
+            userId: command.userId,
+            subscriptionId: state.subscriptionId!,
+            plan: command.plan,
+            cancelledPlan: state.pendingPlan!,
+            cancelledAt: command.now,
           },
         },
       ];

@@ -35,6 +35,8 @@ export interface PaymentProvider {
   fetchSubscription(code: string): Promise<{ subscriptionCode: string; emailToken: string; status: string }>;
   /** POST /subscription/disable */
   disableSubscription(input: { code: string; token: string }): Promise<void>;
+  /** POST /subscription/enable: a disabled (non-renewing) subscription renews again */
+  enableSubscription(input: { code: string; token: string }): Promise<void>;
   /** `x-paystack-signature`: HMAC-SHA512 of the raw body with the secret key, hex */
   verifySignature(rawBody: Buffer, signature: string | undefined): boolean;
 }
@@ -245,6 +247,10 @@ export class PaystackClient implements PaymentProvider {
 
   async disableSubscription(input: { code: string; token: string }): Promise<void> {
     await this.call('POST', '/subscription/disable', { code: input.code, token: input.token });
+  }
+
+  async enableSubscription(input: { code: string; token: string }): Promise<void> {
+    await this.call('POST', '/subscription/enable', { code: input.code, token: input.token });
   }
 
   verifySignature(rawBody: Buffer, signature: string | undefined): boolean {

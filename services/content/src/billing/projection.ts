@@ -6,6 +6,7 @@ const handled: SubscriptionEvent['type'][] = [
   'SubscriptionActivated',
   'PaystackSubscriptionLinked',
   'SubscriptionDowngradeScheduled',
+  'SubscriptionDowngradeCancelled',
   'SubscriptionCycleStarted',
   'SubscriptionCancelled',
   'SubscriptionPaymentFailed',
@@ -71,6 +72,12 @@ export const subscriptionsProjection = defineProjection<SubscriptionEvent>({
           [event.data.userId, event.data.toPlan, at],
         );
         return;
+      case 'SubscriptionDowngradeCancelled':
+        await manager.query(
+          `update subscriptions set pending_plan = null, updated_at = $2 where user_id = $1`,
+          [event.data.userId, at],
+        );
+        return;
       case 'SubscriptionCycleStarted': {
         const d = event.data;
         await manager.query(
@@ -82,8 +89,9 @@ export const subscriptionsProjection = defineProjection<SubscriptionEvent>({
       }
       case 'SubscriptionCancelled':
         await manager.query(
-          `update subscriptions set status = 'cancelled', pending_plan = null, updated_at = $2 where user_id = $1`,
-          [event.data.userId, at],
+          `update subscriptions set status = 'cancelled', cycle_end = $3, pending_plan = null, updated_at = $2
+           where user_id = $1`,
+          [event.data.userId, at, event.data.endDate],
         );
         return;
       case 'SubscriptionPaymentFailed':
@@ -125,6 +133,8 @@ function changeOf(event: SubscriptionEvent): { plan: string; status: string; occ
       return { plan: event.data.plan, status: 'active', occurredAt: event.data.linkedAt };
     case 'SubscriptionDowngradeScheduled':
       return { plan: event.data.toPlan, status: 'active', occurredAt: event.data.scheduledAt };
+    case 'SubscriptionDowngradeCancelled':
+      return { plan: event.data.plan, status: 'active', occurredAt: event.data.cancelledAt };
     case 'SubscriptionCycleStarted':
       return { plan: event.data.plan, status: 'active', occurredAt: event.data.cycleStart };
     case 'SubscriptionCancelled':

@@ -123,6 +123,21 @@ export async function createSubscription(
   const metadata = eventMetadataOf(request);
   const now = content.now().toISOString();
 
+  if (change === 'withdraw') {
+    // the plan held, asked for again: the scheduled downgrade is taken back, and the current
+    // Paystack subscription (stopped when the downgrade was scheduled) renews again
+    await record(content, userId, { type: 'CancelDowngrade', userId, plan, now }, metadata);
+    await enablePaystackSubscription(content, state.subscriptionCode);
+    await scheduleSubscriptionTimer(content, userId);
+    return {
+      subscriptionId: state.subscriptionId!,
+      plan,
+      status: 'active',
+      authorizationUrl: null,
+      reference: null,
+    };
+  }
+
   if (change === 'downgrade') {
     await record(content, userId, { type: 'ScheduleDowngrade', userId, plan, now }, metadata);
     // The current Paystack subscription must not renew at the higher price; access stays until the
@@ -238,6 +253,13 @@ async function disablePaystackSubscription(content: Content, code: string | null
   const subscription = await content.payments.fetchSubscription(code);
   if (subscription.status !== 'active') return; // non-renewing, cancelled, complete: it renews no more
   await content.payments.disableSubscription({ code, token: subscription.emailToken });
+}
+
+async function enablePaystackSubscription(content: Content, code: string | null): Promise<void> {
+  if (!code || !content.payments) return;
+  const subscription = await content.payments.fetchSubscription(code);
+  if (subscription.status === 'active') return; // it renews already
+  await content.payments.enableSubscription({ code, token: subscription.emailToken });
 }
 
 // ---- Paystack's webhook -------------------------------------------------------------------------------
@@ -395,6 +417,12 @@ async function commandOf(
       const state = await subscriptionStateOf(content, userId);
       // our own disabling (a cancel, or the old plan of a downgrade or upgrade) is already recorded
       if (state.subscriptionCode !== d.subscription_code || state.pendingPlan) return null;
+      // a downgrade's disabling, arriving after the downgrade was withdrawn and the subscription enabled again
+      if (
+        content.payments &&
+        (await content.payments.fetchSubscription(d.subscription_code)).status === 'active'
+      )
+        return null;
       return { type: 'CancelSubscription', userId, by: 'paystack', now };
     }
     case 'invoice.payment_failed': {

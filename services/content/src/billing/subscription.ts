@@ -5,6 +5,7 @@ import {
   SubscriptionCheckoutStarted,
   SubscriptionCycleStarted,
   SubscriptionDowngradeScheduled,
+  SubscriptionDowngradeCancelled,
   SubscriptionEnded,
   SubscriptionPaymentFailed,
   SubscriptionPaymentRecovered,
@@ -18,6 +19,7 @@ export type SubscriptionEvent = EventOf<
     typeof SubscriptionActivated,
     typeof PaystackSubscriptionLinked,
     typeof SubscriptionDowngradeScheduled,
+    typeof SubscriptionDowngradeCancelled,
     typeof SubscriptionCycleStarted,
     typeof SubscriptionCancelled,
     typeof SubscriptionPaymentFailed,
@@ -127,6 +129,8 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
       };
     case 'SubscriptionDowngradeScheduled':
       return { ...base, pendingPlan: event.data.toPlan };
+    case 'SubscriptionDowngradeCancelled':
+      return { ...base, pendingPlan: null };
     case 'SubscriptionCycleStarted':
       return {
         ...base,
@@ -136,7 +140,14 @@ export function evolveSubscription(state: SubscriptionState, event: Subscription
         pendingPlan: null,
       };
     case 'SubscriptionCancelled':
-      return { ...base, status: 'cancelled', pendingPlan: null, cancelledAt: event.data.cancelledAt };
+      // the paid period ends at `endDate`: the cycle's end, or a past_due grace's end (sooner)
+      return {
+        ...base,
+        status: 'cancelled',
+        cycleEnd: event.data.endDate,
+        pendingPlan: null,
+        cancelledAt: event.data.cancelledAt,
+      };
     case 'SubscriptionPaymentFailed':
       return { ...base, status: 'past_due', graceEndsAt: event.data.graceEndsAt };
     case 'SubscriptionPaymentRecovered':

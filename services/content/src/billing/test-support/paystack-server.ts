@@ -284,6 +284,13 @@ export async function startFakePaystack(
       s.status = 'non-renewing';
       return ok(res, 'Subscription disabled successfully', undefined);
     }
+    if (req.method === 'POST' && pathname === '/subscription/enable') {
+      const s = subscriptions.get(b.code as string);
+      if (!s || s.emailToken !== b.token || s.status === 'active')
+        return refuse(res, 400, 'Subscription with code not found or already active');
+      s.status = 'active';
+      return ok(res, 'Subscription enabled successfully', undefined);
+    }
     return refuse(res, 404, `no route ${req.method} ${pathname} on this Paystack stand-in`);
   }
 

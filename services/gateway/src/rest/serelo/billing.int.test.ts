@@ -3,6 +3,8 @@ import {
   startFakePaystack,
   type FakePaystack,
 } from '../../../../content/src/billing/test-support/paystack-server';
+import { subscriptionStateOf } from '../../../../content/src/billing/queries';
+import { timerOf } from '../../../../content/src/billing/subscription';
 import { startRestSuite, type RestSuite } from '../../test-support/rest-suite';
 import { eventually, restUser } from '../../test-support/rest-flows';
 
@@ -352,6 +354,54 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
       pending_plan: 'pro',
       quota: { posts_limit: 500 },
     });
+    const businessCode = scheduled.body.paystack_subscription_id as string;
+    expect(paystack.subscriptions.get(businessCode)!.status).toBe('non-renewing');
+
+    // business asked for again: the scheduled downgrade is taken back, and business renews again
+    const kept = await s.serelo('POST', '/api/v1/billing/subscriptions', {
+      token: user.token,
+      body: { plan: 'business', payment_method: 'card' },
+    });
+    expect(kept.status).toBe(201);
+    expect(kept.body).toEqual({
+      subscription_id: business.subscription_id,
+      plan: 'business',
+      status: 'active',
+      authorization_url: null,
+      reference: null,
+    });
+    const withdrawn = await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token });
+    expect(withdrawn.body).toMatchObject({
+      plan: 'business',
+      status: 'active',
+      pending_plan: null,
+      paystack_subscription_id: businessCode,
+      billing_cycle_end: starter.body.billing_cycle_end,
+      next_billing_date: expect.any(String),
+      quota: { posts_limit: 500, posts_used: 1 },
+    });
+    expect(paystack.subscriptions.get(businessCode)!.status).toBe('active');
+    // Paystack's late report of the downgrade's disabling cancels nothing: the subscription is enabled again
+    expect((await webhook(paystack.subscriptionDisableEvent(businessCode))).status).toBe(200);
+    expect((await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token })).body).toMatchObject(
+      { plan: 'business', status: 'active', pending_plan: null },
+    );
+    // with nothing scheduled, the plan held is refused again
+    expect(
+      await s.serelo('POST', '/api/v1/billing/subscriptions', {
+        token: user.token,
+        body: { plan: 'business' },
+      }),
+    ).toMatchObject({ status: 409, body: detail('ALREADY_SUBSCRIBED') });
+    const history = await s.client.ok<{ subscriptionHistory: { change: string; plan: string }[] }>(
+      `{ subscriptionHistory { change plan } }`,
+      {},
+      user,
+    );
+    expect(history.subscriptionHistory.slice(-2)).toEqual([
+      { change: 'SubscriptionDowngradeScheduled', plan: 'pro' },
+      { change: 'SubscriptionDowngradeCancelled', plan: 'business' },
+    ]);
   }, 180_000);
 
   it('a failed renewal makes the subscription past_due with a grace period, and a charge recovers it', async () => {
@@ -388,5 +438,33 @@ describe('Serelo REST (billing) through the gateway, with a local Paystack stand
         end_date: null,
       },
     );
+  }, 120_000);
+
+  it('cancelling while past_due keeps the plan until the grace period ends, not the whole cycle', async () => {
+    const user = await billableUser('billing-past-due-cancel');
+    await subscribe(user.token, 'pro');
+    const active = await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token });
+    const code = active.body.paystack_subscription_id as string;
+    expect((await webhook(paystack.invoicePaymentFailedEvent(code))).status).toBe(200);
+    const pastDue = await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token });
+    expect(pastDue.body).toMatchObject({ status: 'past_due', end_date: expect.any(String) });
+    expect(pastDue.body.end_date).not.toBe(active.body.billing_cycle_end);
+
+    const cancelled = await s.serelo('POST', '/api/v1/billing/subscriptions/cancel', { token: user.token });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', end_date: pastDue.body.end_date });
+    expect((await s.serelo('GET', '/api/v1/billing/subscription', { token: user.token })).body).toMatchObject(
+      {
+        plan: 'pro',
+        status: 'cancelled',
+        end_date: pastDue.body.end_date,
+        billing_cycle_end: pastDue.body.end_date,
+      },
+    );
+    // the durable timer ends it then
+    expect(timerOf(await subscriptionStateOf(content(), user.id))).toEqual({
+      kind: 'cycle_end',
+      at: new Date(Date.parse(pastDue.body.end_date) + 1000).toISOString(),
+    });
   }, 120_000);
 });
