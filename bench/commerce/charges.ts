@@ -12,7 +12,7 @@
 // Agents: 256 funded wallets, picked at random; publishers: 4 (every charge credits one of their
 // earnings rows, the hot rows). Latencies per call; throughput = calls / seconds of the round.
 // Everything in this process on the infra servers (PostgreSQL; commerce started once to migrate a
-// fresh database). Run: npm run bench --workspace @seren/commerce (builds first). BENCH_SECONDS (10),
+// fresh database). Run: npm run bench --workspace @seren/commerce (builds first). BENCH_SECONDS (5), BENCH_ROUNDS (3),
 // BENCH_CLIENTS (32), BENCH_POOL (clients + 2).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -27,7 +27,9 @@ import { EventStore } from '@seren/event-store';
 import { openDatabase } from '@seren/service-kit';
 import { testServiceEnv } from '@seren/testing';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+// rounds of each scenario, interleaved (the multi-process row runs once)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const AGENTS = 256;
 const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 4);
@@ -49,7 +51,16 @@ const caller = (organizationId: string) => ({
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function round(name: string, call: () => Promise<unknown>) {
+interface Round {
+  name: string;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  calls: number;
+  errors: number;
+}
+
+async function round(name: string, call: () => Promise<unknown>): Promise<Round> {
   const latencies: number[] = [];
   let errors = 0;
   // warm-up: a second of the same work, not counted
@@ -239,13 +250,31 @@ try {
   );
 
   const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
-  const bare = await round('bare', () =>
+  // The machine is shared: its load moves within a run, so bare, keyed and unkeyed rounds alternate
+  // (ROUNDS of each) and each round's charge is compared with the bare round just before it.
+  const bareCall = () =>
     dataSource.query(`update bench_balances set balance = balance - $1 where id = $2 and balance >= $1`, [
       1_000,
       Math.floor(Math.random() * AGENTS),
-    ]),
-  );
-  load.push(loadavg()[0]!);
+    ]);
+  const chargeCall = (keyed: boolean) => () => {
+    const publisher = pick(publishers);
+    return createCharge(commerce, caller(publisher.organizationId), {
+      slug: publisher.slug,
+      agentWallet: agentWallet(pick(agents)),
+      amountAtomic: 1_000n,
+      description: 'bench',
+      ...(keyed ? { idempotencyKey: randomUUID() } : {}),
+    });
+  };
+  const rounds: { bare: Round; charge: Round; unkeyed: Round }[] = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    const bareRound = await round('bare', bareCall);
+    const chargeRound = await round('charge', chargeCall(true));
+    const unkeyedRound = await round('charge without key', chargeCall(false));
+    rounds.push({ bare: bareRound, charge: chargeRound, unkeyed: unkeyedRound });
+    load.push(loadavg()[0]!);
+  }
   const spread =
     PROCESSES > 1
       ? await multiProcessRound({
@@ -256,28 +285,19 @@ try {
         })
       : undefined;
   load.push(loadavg()[0]!);
-  const charge = await round('charge', () => {
-    const publisher = pick(publishers);
-    return createCharge(commerce, caller(publisher.organizationId), {
-      slug: publisher.slug,
-      agentWallet: agentWallet(pick(agents)),
-      amountAtomic: 1_000n,
-      description: 'bench',
-      idempotencyKey: randomUUID(),
-    });
+  const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+  const summary = (pickRound: (r: (typeof rounds)[number]) => Round): Round => ({
+    name: pickRound(rounds[0]!).name,
+    perSecond: median(rounds.map((r) => pickRound(r).perSecond)),
+    p50: median(rounds.map((r) => pickRound(r).p50)),
+    p99: median(rounds.map((r) => pickRound(r).p99)),
+    calls: rounds.reduce((sum, r) => sum + pickRound(r).calls, 0),
+    errors: rounds.reduce((sum, r) => sum + pickRound(r).errors, 0),
   });
-  load.push(loadavg()[0]!);
-  // what the idempotency key costs: the same charge without one
-  const unkeyed = await round('charge without key', () => {
-    const publisher = pick(publishers);
-    return createCharge(commerce, caller(publisher.organizationId), {
-      slug: publisher.slug,
-      agentWallet: agentWallet(pick(agents)),
-      amountAtomic: 1_000n,
-      description: 'bench',
-    });
-  });
-  load.push(loadavg()[0]!);
+  const bare = summary((r) => r.bare);
+  const charge = summary((r) => r.charge);
+  const unkeyed = summary((r) => r.unkeyed);
+  const ratios = rounds.map((r) => r.charge.perSecond / r.bare.perSecond);
 
   // every charge counted is in the journal once, and the journal balances
   const [check] = await dataSource.query(`select
@@ -296,13 +316,13 @@ try {
     ``,
     `One run, ${new Date().toISOString().slice(0, 10)}, on this machine (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB), Node ${process.version},`,
     `PostgreSQL on the infra server (fsync and synchronous_commit on); load average ${load.map((l) => l.toFixed(1)).join(' → ')} over the run (other work`,
-    `shared the two cores). ${CLIENTS} clients at once in one process, ${SECONDS} s per scenario after 1 s of warm-up; ${AGENTS} funded agents picked at`,
+    `shared the two cores). ${CLIENTS} clients at once in one process; ${ROUNDS} interleaved rounds (bare, keyed, unkeyed) of ${SECONDS} s each after 1 s of warm-up, medians over the rounds; ${AGENTS} funded agents picked at`,
     `random, 4 publishers. "charge" is commerce's createCharge (what GraphQL and REST call), one call of \`charge_create\` in`,
     `autocommit: a fresh idempotency key (advisory lock, stored result), publisher and wallet reads, the agent's balance rows locked,`,
     `ChargeCreated appended (the event store's own statement) with its charges row, one double-entry journal entry moving both`,
     `balances, the key's result: one round trip, one commit. "bare" is a single-row \`UPDATE balance\` in autocommit on`,
     `the same server. Checked after the run: one journal entry and one stored key per charge, the journal summing to zero.`,
-    `Reproduce: \`npm run bench --workspace @seren/commerce\` (BENCH_SECONDS, BENCH_CLIENTS, BENCH_PROCESSES: client processes of the scaled-out row, 4; BENCH_POOL: connections per process, a client each by default).`,
+    `Reproduce: \`npm run bench --workspace @seren/commerce\` (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CLIENTS, BENCH_PROCESSES: client processes of the scaled-out row, 4; BENCH_POOL: connections per process, a client each by default).`,
     ``,
     `| scenario | calls/s | p50 ms | p99 ms | calls | errors |`,
     `| --- | ---: | ---: | ---: | ---: | ---: |`,
@@ -318,7 +338,9 @@ try {
     `| comparison | figure | goal |`,
     `| --- | --- | --- |`,
     `| charges/s, ${CLIENTS} clients | ${charge.perSecond}${spread ? ` (one process), ${spread.perSecond} (${PROCESSES} processes)` : ''} | ≥ 2,000 |`,
-    `| charge vs bare UPDATE | throughput ${(charge.perSecond / bare.perSecond).toFixed(2)}x, p99 ${(charge.p99 / bare.p99).toFixed(1)}x | reported |`,
+    `| charge vs bare UPDATE (each round against the bare round just before it) | throughput ${median(ratios).toFixed(2)}x median (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}), p99 ${(charge.p99 / bare.p99).toFixed(1)}x | reported |`,
+    `| bare UPDATE/s per round | ${rounds.map((r) => r.bare.perSecond).join(', ')} | |`,
+    `| charges/s per round | ${rounds.map((r) => r.charge.perSecond).join(', ')} | |`,
     `<!-- commerce-charges-bench:end -->`,
   ].join('\n');
   console.log(table);
