@@ -6,7 +6,7 @@ import {
   transaction,
   type RequestOrigin,
 } from '@seren/service-kit';
-import { isDomainError, validationError } from '@seren/service-kit/errors';
+import { isDomainError, quotaExceeded, validationError } from '@seren/service-kit/errors';
 import { parse } from 'csv-parse/sync';
 import type { Content } from '../application.js';
 import { completeJob, failJob, queueJob, reportJobProgress, startJob } from '../jobs/service.js';
@@ -90,12 +90,12 @@ export async function requestBulkGeneration(
         : 'the CSV has no data rows',
     );
   const { bulkLimit, concurrentGenerations } = plan;
+  // the plan's `bulk_limit` is part of its quota (Get Subscription): exceeding it is 403, as the spec's
+  // "403 Forbidden: quota exceeded" says
   if (accepted.length > bulkLimit)
-    throw validationError(
+    throw quotaExceeded(
       `the ${tier} plan generates at most ${bulkLimit} rows per bulk job (this CSV has ${accepted.length})`,
-      {
-        field: 'csv_source_id',
-      },
+      { reason: 'QUOTA_EXCEEDED' },
     );
   // Every row writes from the project's parsed documents (as a generation without source_ids does).
   const sourceIds = await sourceIdsFor(content, userId, projectId, null);

@@ -274,7 +274,15 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
         undefined,
         quotaStream(user.id),
         quotaDecider,
-        { type: 'ReserveGeneration', userId: user.id, jobId, tier: 'free', period: now.slice(0, 7), posts: 1, now },
+        {
+          type: 'ReserveGeneration',
+          userId: user.id,
+          jobId,
+          tier: 'free',
+          period: now.slice(0, 7),
+          posts: 1,
+          now,
+        },
         { actor: 'test' },
       );
       await handle(
@@ -405,6 +413,25 @@ describe('Serelo REST (posts, jobs) through the gateway', () => {
     });
     expect(notCsv.status).toBe(400);
     expect(notCsv.body).toEqual(detail('INVALID_SOURCE'));
+    // more rows than the plan's bulk_limit (free: 10) is the quota's 403, and reserves nothing
+    const tooMany = await s.serelo('POST', '/api/v1/posts/bulk-generate', {
+      token: user.token,
+      body: {
+        project_id: projectId,
+        csv_source_id: await parsedSource(
+          user.token,
+          projectId,
+          'many.csv',
+          Buffer.from(
+            ['topic,voice', ...Array.from({ length: 11 }, (_, i) => `"Row ${i}","casual"`)].join('\n'),
+          ),
+        ),
+      },
+    });
+    expect(tooMany.status).toBe(403);
+    expect(tooMany.body).toEqual(detail('QUOTA_EXCEEDED'));
+    expect(tooMany.body.detail.message).toMatch(/at most 10 rows per bulk job/);
+    expect((await s.serelo('GET', '/api/v1/users/me', { token: user.token })).body.quota.posts_used).toBe(3);
   });
 
   it('deleting a project cancels its running job: the workflow is cancelled, the slot comes back, the job and posts are gone', async () => {
