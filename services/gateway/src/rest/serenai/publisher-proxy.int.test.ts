@@ -212,6 +212,14 @@ describe('the publisher proxy through the gateway', () => {
       txHash: null,
     });
     expect(JSON.stringify(call)).not.toContain('sk_upstream_secret');
+    // the root call of an API publisher goes to its root
+    const root = await s.serenai('POST', `/publishers/${p.slug}`, {
+      token: agent.token,
+      body: { hello: 'root' },
+    });
+    expect(root.status).toBe(200);
+    expect(root.body).toMatchObject({ method: 'POST', url: '/api', body: '{"hello":"root"}' });
+    expect(await walletOf(agent.organizationId)).toBe(1_000_000n - 2n * PRICE);
     // the wallet shows it as usage of the publisher
     const tx = await s.serenai('GET', '/wallet/transactions?include_usage=true', { token: agent.token });
     expect(tx.status).toBe(200);

@@ -28,7 +28,9 @@ const paymentDescription =
   "with `PAYMENT-RESPONSE` (`X-PAYMENT-RESPONSE`) on the answer. 429 past the publisher's `max_queries_per_minute` per agent (with Retry-After); " +
   "403 `GeoRestrictedError` when the publisher is geo-restricted for the caller's country (CDN header `CF-IPCountry`) and `X-Seren-Geo-Routing: enabled` was not sent.";
 
-const errorBody = z.object({ error: z.string(), message: z.string() });
+// what commerce answers beside SerenAI's own `{error, message}` (documented as the product's Error): the 402's
+// x402 payment requirements and the 403's GeoRestrictedError; disjoint from the Error shape and from each other
+const x402Required = z.object({ x402Version: z.number(), error: z.string(), accepts: z.array(z.unknown()) });
 
 const geoRestricted = z.object({
   error: z.string(),
@@ -79,20 +81,16 @@ export const publisherProxyRoutes = [
       }),
     },
     serviceErrors: {
-      statuses: [400, 402, 403, 404, 429, 502, 504],
+      statuses: [402, 403],
       description:
-        "SerenAI's `{error, message}`; 402: x402 payment requirements (`{x402Version: 1, error, accepts}` and the `PAYMENT-REQUIRED` header); 403: GeoRestrictedError",
-      schema: z.union([
-        errorBody,
-        geoRestricted,
-        z.object({ x402Version: z.number(), error: z.string(), accepts: z.array(z.unknown()) }),
-      ]),
+        '402: x402 payment requirements (`{x402Version: 1, error, accepts}`, v2 in the `PAYMENT-REQUIRED` header); 403: GeoRestrictedError',
+      schema: z.union([x402Required, geoRestricted]),
     },
     response: {
       status: 200,
       description: 'Request processed successfully (database/API); 202 Agent task accepted (async)',
     },
-    errors: [202, 400, 402, 403, 404, 429, 502, 504],
+    errors: [400, 402, 403, 404, 429, 502, 504],
   }),
   route.operation({
     method: 'POST',
@@ -176,14 +174,10 @@ export const publisherProxyRoutes = [
         ...(method === 'POST' ? { contentType: '*/*' } : {}),
       },
       serviceErrors: {
-        statuses: [402, 403, 404, 429, 502, 504],
+        statuses: [402, 403],
         description:
-          "SerenAI's `{error, message}`; 402: x402 payment requirements; 403: GeoRestrictedError; and whatever the upstream answers, as it is",
-        schema: z.union([
-          errorBody,
-          geoRestricted,
-          z.object({ x402Version: z.number(), error: z.string(), accepts: z.array(z.unknown()) }),
-        ]),
+          '402: x402 payment requirements (`{x402Version: 1, error, accepts}`, v2 in the `PAYMENT-REQUIRED` header); 403: GeoRestrictedError; any other status the upstream answers passes as it is',
+        schema: z.union([x402Required, geoRestricted]),
       },
       response: { status: 200, description: 'Request proxied successfully' },
       errors: [402, 403, 404, 429, 502, 504],
