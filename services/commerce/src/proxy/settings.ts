@@ -5,8 +5,11 @@ import { PublisherDatabases } from './database.js';
 import { ClientCredentialsTokens } from './upstream.js';
 
 const proxyConfig = z.object({
-  /** how long an upstream may take, headers and body, before the call fails (504) and costs nothing */
-  PROXY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /**
+   * how long an upstream may take, headers and body, before the call fails (504) and costs nothing; under
+   * the gateway's 30 s wait for a forwarded answer's headers, so the caller gets our 504, not the edge's error
+   */
+  PROXY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
   /** how long after the upstream's timeout a hold nobody settled (its process died) is released by the sweep */
   PROXY_HOLD_GRACE_MS: z.coerce.number().int().positive().default(60_000),
   /** how often the sweep looks for such holds, and for x402 claims of dead calls */
