@@ -43,7 +43,7 @@ export const billingRoutes = [
     summary: 'Create subscription',
     description:
       'A new paid plan or an upgrade: a Paystack checkout (redirect the user to `authorization_url`); the plan applies when Paystack reports the charge (status `pending` until then), an upgrade at once with the higher limit. ' +
-      'A lower plan: scheduled for the end of the billing cycle (`status: active`, no `authorization_url`). 409 ALREADY_SUBSCRIBED for the plan held, 409 CUSTOMER_NOT_READY in the moment after registering (retry); 403 FEATURE_NOT_AVAILABLE where payments are not configured.',
+      'A lower plan: scheduled for the end of the billing cycle (`status: active`, no `authorization_url`); the plan held, asked for again while a downgrade is scheduled, takes that downgrade back (same answer). 409 ALREADY_SUBSCRIBED for the plan held otherwise, 409 CUSTOMER_NOT_READY in the moment after registering (retry); 403 FEATURE_NOT_AVAILABLE where payments are not configured.',
     auth: 'required',
     rateLimit: 'general',
     request: {
