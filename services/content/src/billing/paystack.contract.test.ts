@@ -81,7 +81,7 @@ describe('Paystack client (contract test against a local server speaking Paystac
     });
   });
 
-  it('fetches, disables (with the email token) and creates subscriptions', async () => {
+  it('fetches, disables and enables (with the email token) and creates subscriptions', async () => {
     const [subscription] = [...paystack.subscriptions.values()];
     const fetched = await client.fetchSubscription(subscription!.subscriptionCode);
     expect(fetched).toEqual({
@@ -91,6 +91,10 @@ describe('Paystack client (contract test against a local server speaking Paystac
     });
     await client.disableSubscription({ code: fetched.subscriptionCode, token: fetched.emailToken });
     expect((await client.fetchSubscription(fetched.subscriptionCode)).status).toBe('non-renewing');
+    // enabled again (a withdrawn downgrade): it renews
+    await client.enableSubscription({ code: fetched.subscriptionCode, token: fetched.emailToken });
+    expect((await client.fetchSubscription(fetched.subscriptionCode)).status).toBe('active');
+    await client.disableSubscription({ code: fetched.subscriptionCode, token: fetched.emailToken });
     const planCode = await client.ensurePlan({ name: 'Serelo pro', amountMinor: 99_900, currency: 'ZAR' });
     const created = await client.createSubscription({
       customer: subscription!.customerCode,
