@@ -6,7 +6,8 @@ import { accounts, agentWallet, balances, postEntry } from '../ledger/index';
 import { startCommerceService, type CommerceService } from '../service';
 import { publisherCaller } from '../test-support/money-worker';
 import { chargeDecider, decideCharge } from './decide';
-import { createCharge, registerPublisher } from './service';
+import { deletePublisher } from '../publishers/service';
+import { createCharge, getCharge, registerPublisher } from './service';
 
 // A charge is one call of charge_create (charge-function.ts): these tests hold it to what the
 // TypeScript path wrote — the event in its stream and on Kafka, the charges row, one balanced journal
@@ -292,6 +293,31 @@ describe('a charge in one call (charge_create)', () => {
     expect(keys!.n).toBe(2);
     expect(await balances(service.application.dataSource.manager, agent.org, 'USDC')).toEqual({
       funded: 10_000n - 107n,
+      promotional: 0n,
+    });
+  });
+
+  it('refuses a new charge under a soft-deleted publisher (404) while its earlier charges stay readable', async () => {
+    const organizationId = randomUUID();
+    const slug = `gone-${randomUUID().slice(0, 8)}`;
+    const owner = publisherCaller({ organizationId });
+    const gone = await registerPublisher(service.application, owner, { slug, name: 'Soon deleted' });
+    const agent = await agentWith(1_000n, 0n);
+    const chargeUnder = (description: string) =>
+      createCharge(service.application, owner, {
+        slug,
+        agentWallet: agent.wallet,
+        amountAtomic: 10n,
+        description,
+        idempotencyKey: null,
+      });
+    const earlier = await chargeUnder('before the delete');
+    await deletePublisher(service.application, owner, 'default', gone.id);
+    const refused = chargeUnder('after the delete');
+    expect(await refusal(refused)).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await getCharge(service.application, owner, slug, earlier.id)).toMatchObject({ id: earlier.id });
+    expect(await balances(service.application.dataSource.manager, agent.org, 'USDC')).toEqual({
+      funded: 990n,
       promotional: 0n,
     });
   });

@@ -74,7 +74,7 @@ begin
   end if;
 
   select p.id, p.slug, p.organization_id into v_publisher_id, v_publisher_slug, v_publisher_org
-  from publishers p where p.slug = p_slug;
+  from publishers p where p.slug = p_slug and p.deleted_at is null;
   if not found then
     return query select 'no_publisher'::text, null::text;
     return;

@@ -8,6 +8,7 @@ import { CreateHoldsProxy1796400000000 } from './1796400000000-create-holds-prox
 import { CreatePublisherCatalog1796300000000 } from './1796300000000-create-publisher-catalog.js';
 import { CreateAgentTasks1796500000000 } from './1796500000000-create-agent-tasks.js';
 import { CreateChargeFunction1796800000000 } from './1796800000000-create-charge-function.js';
+import { ChargeFunctionSkipsDeletedPublishers1796800100000 } from './1796800100000-charge-function-skips-deleted-publishers.js';
 
 // Each commerce feature numbers its migrations in its own range, so helpers working side by side
 // never collide: ledger and charges 17957001xxxxx, wallet 17957002xxxxx, stripe/payment methods/plans
@@ -23,4 +24,5 @@ export const commerceMigrations = [
   CreateHoldsProxy1796400000000,
   CreateAgentTasks1796500000000,
   CreateChargeFunction1796800000000,
+  ChargeFunctionSkipsDeletedPublishers1796800100000,
 ];
