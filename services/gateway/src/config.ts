@@ -85,6 +85,8 @@ export const gatewayConfigSchema = platformConfigSchema
     RATE_LIMIT_OVERRIDES: rateLimitOverridesSchema.optional(),
     /** Sockets per subgraph in the keep-alive pool the gateway uses for subgraph fetches and forwards. */
     SUBGRAPH_CONNECTIONS: z.coerce.number().int().positive().default(128),
+    // server-sent event streams stay open for minutes: their own pool, so they never starve GraphQL
+    SUBGRAPH_STREAM_CONNECTIONS: z.coerce.number().int().positive().default(10_000),
     /** Bodies of forwarded routes (uploads) up to this many bytes. */
     FORWARD_BODY_LIMIT_BYTES: z.coerce
       .number()

@@ -88,6 +88,9 @@ export async function startGateway(
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
   });
+  // Forwarded server-sent event streams hold their socket while open: a pool of their own, so a
+  // thousand open streams never queue a GraphQL fetch behind them.
+  const streams = new Agent({ connections: config.SUBGRAPH_STREAM_CONNECTIONS, keepAliveTimeout: 30_000 });
   const tables: { [P in Product]: ProductRoutes<P> } = {
     serenai: overrides.tables?.serenai ?? serenaiRoutes,
     serebro: overrides.tables?.serebro ?? serebroRoutes,
@@ -120,7 +123,7 @@ export async function startGateway(
   const engine: RestEngine = {
     graph,
     authenticator,
-    forwarder: new Forwarder(urls, dispatcher),
+    forwarder: new Forwarder(urls, dispatcher, streams),
     limiter,
     limitOverrides: config.RATE_LIMIT_OVERRIDES,
     forwardBodyLimit: config.FORWARD_BODY_LIMIT_BYTES,
@@ -235,6 +238,7 @@ export async function startGateway(
         await limiter?.close();
         authenticator.close();
         await dispatcher.close();
+        await streams.destroy();
         logger.info('stopped');
       })()),
   };

@@ -59,6 +59,8 @@ export class Forwarder {
   constructor(
     private readonly urls: Record<SubgraphName, string>,
     private readonly dispatcher: Dispatcher,
+    /** for rows answering `text/event-stream`: open streams never take the pool GraphQL uses */
+    private readonly streams: Dispatcher = dispatcher,
   ) {}
 
   async forward(context: ForwardContext, reply: FastifyReply, policy: ProductPolicy): Promise<FastifyReply> {
@@ -107,7 +109,7 @@ export class Forwarder {
           ? context.body
           : undefined
         : context.body,
-      dispatcher: this.dispatcher,
+      dispatcher: route.response.contentType === 'text/event-stream' ? this.streams : this.dispatcher,
       // Server-sent events stay open: no body timeout on the stream.
       bodyTimeout: 0,
       headersTimeout: 30_000,
