@@ -12,7 +12,7 @@ import {
   jsonOf,
 } from './test-support/suite';
 
-describe('gateway in front of identity, content and commerce', () => {
+describe('gateway in front of identity, crm, content and commerce', () => {
   let subgraphs: Awaited<ReturnType<typeof startSubgraphs>>;
   let gateway: Gateway;
   let user: Awaited<ReturnType<typeof registerAndLogin>>;
@@ -185,7 +185,7 @@ describe('gateway in front of identity, content and commerce', () => {
       expect(await jsonOf(response)).toEqual({
         status: 'ready',
         service: 'serelo',
-        checks: { identity: 'up', content: 'up', commerce: 'up' },
+        checks: { identity: 'up', crm: 'up', content: 'up', commerce: 'up' },
       });
     });
   });
