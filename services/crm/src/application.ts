@@ -1,5 +1,6 @@
 import type { ApplicationContext, Logger, Platform } from '@seren/service-kit';
 import type { Client } from '@temporalio/client';
+import { crmSettingsOf, type CrmSettings } from './settings.js';
 
 /** What crm's application layer works with; built once by `buildCrm`, after the database opened. */
 export interface Crm extends ApplicationContext {
@@ -9,9 +10,22 @@ export interface Crm extends ApplicationContext {
   taskQueue: string;
   /** the clock (tests may move it) */
   now: () => Date;
+  /** the keyring crm's secrets are sealed with (CRM_KEK_*) and the outbound policy (OUTBOUND_ALLOW_PRIVATE) */
+  settings: CrmSettings;
 }
 
-export function buildCrm(platform: Platform): Crm {
+export function buildCrm(
+  platform: Platform,
+  env: Record<string, string | undefined> = process.env,
+): Crm {
   const { dataSource, store, logger, workflows, taskQueue } = platform;
-  return { dataSource, store, logger, workflows, taskQueue, now: () => new Date() };
+  return {
+    dataSource,
+    store,
+    logger,
+    workflows,
+    taskQueue,
+    now: () => new Date(),
+    settings: crmSettingsOf(env),
+  };
 }

@@ -24,7 +24,7 @@ export function startCrmService(
     logDestination: options.logDestination,
     migrations: crmMigrations,
     projections: crmProjections,
-    build: buildCrm,
+    build: (platform) => buildCrm(platform, env ?? process.env),
     graphql: (crm) => ({ typeDefs, resolvers: resolvers(crm), loaders: () => crmLoaders(crm) }),
     // LOCATION_DEFAULTS_GROUP: tests give each instance a consumer group of its own
     consumers: (crm) => [locationDefaultsConsumer(crm, (env ?? process.env).LOCATION_DEFAULTS_GROUP)],
