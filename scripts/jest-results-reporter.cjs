@@ -1,11 +1,13 @@
 // A jest reporter that writes each package's totals to .data/test-results/<package>.json,
-// so `npm test` can print one summary line for the whole suite (scripts/test.ts).
+// so `npm test` can print one summary line for the whole suite (scripts/test.ts), with each
+// package's wall time and its slowest test files (where the suite's time goes).
 const fs = require('node:fs');
 const path = require('node:path');
 
 class ResultsReporter {
   constructor(globalConfig) {
     this.rootDir = globalConfig.rootDir;
+    this.startedAt = Date.now();
   }
 
   onRunComplete(_contexts, results) {
@@ -15,6 +17,12 @@ class ResultsReporter {
     const failedSuites = results.testResults
       .filter((suite) => suite.testExecError || suite.failureMessage)
       .map((suite) => path.relative(this.rootDir, suite.testFilePath));
+    const files = results.testResults
+      .map((suite) => ({
+        file: path.relative(this.rootDir, suite.testFilePath),
+        ms: Math.max(0, (suite.perfStats.end ?? 0) - (suite.perfStats.start ?? 0)),
+      }))
+      .sort((a, b) => b.ms - a.ms);
     fs.writeFileSync(
       path.join(dir, `${name}.json`),
       JSON.stringify({
@@ -24,6 +32,9 @@ class ResultsReporter {
         skipped: results.numPendingTests + results.numTodoTests,
         failedSuites,
         suitesFailedToRun: results.numRuntimeErrorTestSuites,
+        startedAt: this.startedAt,
+        wallMs: Date.now() - this.startedAt,
+        files,
       }),
     );
   }

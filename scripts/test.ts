@@ -21,11 +21,15 @@ if (run(process.execPath, [join(root, 'infra', 'cli.ts'), 'up']) !== 0) {
 }
 
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
+const staticStartedAt = Date.now();
 const staticStatus = run(turbo, ['run', 'typecheck', 'lint', '--continue']);
+const staticMs = Date.now() - staticStartedAt;
 
 rmSync(resultsDir, { recursive: true, force: true });
 const extra = process.argv.slice(2);
+const testsStartedAt = Date.now();
 const turboStatus = run(turbo, ['run', 'test', '--concurrency=1', '--continue', ...extra]);
+const testsMs = Date.now() - testsStartedAt;
 
 interface PackageResult {
   package: string;
@@ -34,6 +38,9 @@ interface PackageResult {
   skipped: number;
   failedSuites: string[];
   suitesFailedToRun: number;
+  /** jest's wall time in that package, and each test file's own time, slowest first */
+  wallMs?: number;
+  files?: { file: string; ms: number }[];
 }
 let results: PackageResult[] = [];
 try {
@@ -46,13 +53,21 @@ const passed = sum('passed');
 const failed = sum('failed');
 const skipped = sum('skipped');
 
-console.log('\n[test] per package:');
+const secs = (ms: number) => `${Math.round(ms / 1000)} s`;
+console.log('\n[test] per package (wall time; slowest files):');
 for (const r of results.sort((a, b) => a.package.localeCompare(b.package))) {
   const broken = r.failedSuites.length ? `  failing: ${r.failedSuites.join(', ')}` : '';
+  const wall = r.wallMs === undefined ? '' : ` in ${secs(r.wallMs)}`;
+  const slowest = (r.files ?? [])
+    .slice(0, 3)
+    .map((f) => `${f.file} ${secs(f.ms)}`)
+    .join(', ');
   console.log(
-    `  ${r.package.padEnd(28)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${broken}`,
+    `  ${r.package.padEnd(28)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${wall}${broken}`,
   );
+  if (slowest) console.log(`  ${''.padEnd(28)} ${slowest}`);
 }
+console.log(`\n[test] static checks ${secs(staticMs)}, package tests ${secs(testsMs)}`);
 console.log(`\nStatic checks (typecheck, lint): ${staticStatus === 0 ? 'passed' : 'FAILED (see above)'}`);
 console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 
