@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import gql from 'graphql-tag';
 import { signInternalToken } from './caller';
 import { forbidden } from './errors';
@@ -96,5 +97,52 @@ describe('service bootstrap', () => {
       body: JSON.stringify({ query: '{ whoami }' }),
     });
     expect(response.status).toBe(401);
+  });
+});
+
+describe('request log lines', () => {
+  const lines: string[] = [];
+  let service: RunningService;
+
+  beforeAll(async () => {
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    service = await startService({
+      name: 'example',
+      logger: createLogger('example', 'info', stream),
+      host: '127.0.0.1',
+      port: 0,
+      internalTokenSecret: secret,
+      readiness: [],
+      routes: async (app) => {
+        app.get('/internal/callback', async () => ({ ok: true }));
+      },
+    });
+  });
+  afterAll(() => service.close());
+
+  it('name the path and never the query string (a token in a query must not reach the log)', async () => {
+    const answered = await fetch(
+      `${service.url}/internal/callback?code=code-value-1&access_token=token-value-2`,
+    );
+    expect(answered.status).toBe(200);
+    const missing = await fetch(`${service.url}/nowhere?token=token-value-3`);
+    expect(missing.status).toBe(404);
+
+    const records = lines.map(
+      (line) => JSON.parse(line) as { msg: string; req?: { url: string; method: string } },
+    );
+    const incoming = records.filter((r) => r.msg === 'incoming request').map((r) => r.req);
+    expect(incoming).toEqual([
+      expect.objectContaining({ method: 'GET', url: '/internal/callback' }),
+      expect.objectContaining({ method: 'GET', url: '/nowhere' }),
+    ]);
+    expect(records.map((r) => r.msg)).toContain('Route GET:/nowhere not found');
+    const text = lines.join('');
+    for (const value of ['code-value-1', 'token-value-2', 'token-value-3']) expect(text).not.toContain(value);
   });
 });

@@ -1,4 +1,5 @@
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
@@ -122,10 +123,43 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   return formatted;
 }
 
+/**
+ * How Fastify's request lines show a request: its method and path, never the query string (a
+ * token, code or state given in a query must not reach the log), and where it came from.
+ */
+export function requestLogLine(request: {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number } | null;
+}) {
+  const url = request.url ?? '';
+  const query = url.indexOf('?');
+  return {
+    method: request.method,
+    url: query === -1 ? url : url.slice(0, query),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
+/** Fastify's "Route ... not found" line, by path only too. */
+class PathOnlyLogController extends LogController {
+  override routeNotFound(request: FastifyRequest): void {
+    if (this.isLogDisabled(request)) return;
+    const { url } = requestLogLine(request);
+    request.log.info(`Route ${request.method}:${url} not found`);
+  }
+}
+
 export async function startService(definition: ServiceDefinition): Promise<RunningService> {
   const { logger, name } = definition;
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    // Fastify's own request lines ("incoming request") go through requestLogLine: path only
+    loggerInstance: logger.child({}, { serializers: { req: requestLogLine } }) as FastifyBaseLogger,
+    logController: new PathOnlyLogController(),
     // The gateway's request id is kept when it is a sane token; anything else is replaced.
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
   });
