@@ -4,6 +4,7 @@ import { customFieldsProjection } from './custom-fields/projection.js';
 import { calendarsProjection } from './calendars/projection.js';
 import { opportunitiesProjection } from './opportunities/projection.js';
 import { pipelinesProjection } from './pipelines/projection.js';
+import { credentialsProjection } from './credentials/projection.js';
 
 /** crm's inline projections: the read tables its queries use, updated in each append's transaction. */
 export const crmProjections = [
@@ -13,4 +14,5 @@ export const crmProjections = [
   opportunitiesProjection,
   calendarsProjection,
   appointmentsProjection,
+  credentialsProjection,
 ];

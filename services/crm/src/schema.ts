@@ -14,6 +14,8 @@ import { opportunitiesResolvers } from './opportunities/graphql.js';
 import { opportunitiesTypeDefs } from './opportunities/schema.js';
 import { pipelinesResolvers } from './pipelines/graphql.js';
 import { pipelinesTypeDefs } from './pipelines/schema.js';
+import { credentialsResolvers } from './credentials/graphql.js';
+import { credentialsTypeDefs } from './credentials/schema.js';
 
 // Each feature folder declares its types and extends Query and Mutation in its own schema.ts;
 // this file holds what is the subgraph's as a whole and merges them, in this order.
@@ -41,6 +43,7 @@ const features: DocumentNode[] = [
   opportunitiesTypeDefs,
   calendarsTypeDefs,
   appointmentsTypeDefs,
+  credentialsTypeDefs,
 ];
 
 /**
@@ -61,5 +64,6 @@ export function resolvers(crm: Crm): GraphQLResolverMap<RequestContext> {
     opportunitiesResolvers(crm),
     calendarsResolvers(crm),
     appointmentsResolvers(crm),
+    credentialsResolvers(crm),
   ) as GraphQLResolverMap<RequestContext>;
 }
