@@ -26,6 +26,7 @@ export const allEvents: readonly EventContract[] = [
   ...serebroEvents,
   ...connectionEvents,
   ...serebroRecordEvents,
+  ...serebroAutomationEvents,
   ...projectEvents,
   ...jobEvents,
   ...linkEvents,
