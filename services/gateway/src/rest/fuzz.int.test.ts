@@ -22,7 +22,8 @@ import {
 // Schemathesis (settings and checks in ../../schemathesis.toml) anonymous and with a valid
 // credential, then the bad-string step (../test-support/bad-strings.ts). Every operation is fuzzed
 // in every product; the few that revoke the credential get a run of their own (`destructive`).
-// Reports of every run are written to <repo>/.data/fuzz/. Run alone: `npx jest fuzz` here.
+// Reports of every run are written to <repo>/.data/fuzz/run-<time>-<pid>/, a folder of the run's own
+// (concurrent runs never overwrite each other's). Run alone: `npx jest fuzz` here.
 
 /**
  * Test cases per operation in Schemathesis's fuzzing phase: 1,200 / the three documents' operations,
@@ -34,7 +35,10 @@ import {
 const examplesFor = (operations: number) =>
   Number(process.env.FUZZ_MAX_EXAMPLES) ||
   Math.max(10, Math.min(50, Math.floor(1200 / Math.max(operations, 1))));
-const reportDir = join(__dirname, '..', '..', '..', '..', '.data', 'fuzz');
+/** Schemathesis's working folder: its `.schemathesis/` state (failures found before) is shared by every run. */
+const fuzzDir = join(__dirname, '..', '..', '..', '..', '.data', 'fuzz');
+/** This run's reports: a folder of its own, named by its start time and process. */
+const reportDir = join(fuzzDir, `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
 
 type Document = Record<string, unknown>;
 type ProductName = 'serenai' | 'serebro' | 'serelo';
@@ -126,7 +130,7 @@ describe('every operation of the three products, fuzzed', () => {
         schemaUrl: `${baseOf(product)}${product.documentPath}`,
         authorization,
         maxExamples,
-        workDir: reportDir,
+        workDir: fuzzDir,
         extraArgs: args,
       });
       const report = join(reportDir, `schemathesis-${product.name}-${label}.txt`);
@@ -343,5 +347,5 @@ function failuresOf(result: SchemathesisResult): string {
   const summary = result.output.slice(result.output.lastIndexOf('SUMMARY'));
   const failures = start >= 0 ? result.output.slice(start, result.output.indexOf('SUMMARY')) : result.output;
   const limit = 12_000;
-  return `${failures.length > limit ? `${failures.slice(0, limit)}\n… (full report in .data/fuzz/)` : failures}\n${summary}`;
+  return `${failures.length > limit ? `${failures.slice(0, limit)}\n… (full report in ${reportDir})` : failures}\n${summary}`;
 }
