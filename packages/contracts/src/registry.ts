@@ -18,6 +18,7 @@ import { identityEvents } from './identity/events.js';
 import { connectionEvents } from './identity/connections.js';
 import { serebroEvents } from './serebro/events.js';
 import { serebroRecordEvents } from './serebro/records.js';
+import { serebroWebhookEvents } from './serebro/webhooks.js';
 import { serebroAutomationEvents } from './serebro/automation.js';
 
 /** Every event type of the suite. The AsyncAPI document and the consumers' parsers are built from this list. */
@@ -26,6 +27,7 @@ export const allEvents: readonly EventContract[] = [
   ...serebroEvents,
   ...connectionEvents,
   ...serebroRecordEvents,
+  ...serebroWebhookEvents,
   ...serebroAutomationEvents,
   ...projectEvents,
   ...jobEvents,
