@@ -9,6 +9,7 @@ export * from './serebro/events.js';
 export * from './serebro/records.js';
 export * from './serebro/webhooks.js';
 export * from './serebro/automation.js';
+export * from './serebro/domains.js';
 export * from './content/sources.js';
 export * from './content/projects.js';
 export * from './content/jobs.js';

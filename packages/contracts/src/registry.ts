@@ -20,6 +20,7 @@ import { serebroEvents } from './serebro/events.js';
 import { serebroRecordEvents } from './serebro/records.js';
 import { serebroWebhookEvents } from './serebro/webhooks.js';
 import { serebroAutomationEvents } from './serebro/automation.js';
+import { serebroDomainEvents } from './serebro/domains.js';
 
 /** Every event type of the suite. The AsyncAPI document and the consumers' parsers are built from this list. */
 export const allEvents: readonly EventContract[] = [
@@ -29,6 +30,7 @@ export const allEvents: readonly EventContract[] = [
   ...serebroRecordEvents,
   ...serebroWebhookEvents,
   ...serebroAutomationEvents,
+  ...serebroDomainEvents,
   ...projectEvents,
   ...jobEvents,
   ...linkEvents,

@@ -20,3 +20,4 @@ export { OAuthBrowser, scriptedConsent } from './oauth-browser.js';
 export { startOutsideProvider, type OutsideClient, type OutsideProvider } from './outside-oauth-provider.js';
 export { startFacebookGraphServer, type FacebookGraphServer, type GraphPage } from './facebook-graph-server.js';
 export { startServiceChild } from './service-child.js';
+export { startDnsServer, type DnsTestServer } from './dns.js';

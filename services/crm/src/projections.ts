@@ -4,6 +4,7 @@ import { customFieldsProjection } from './custom-fields/projection.js';
 import { calendarsProjection } from './calendars/projection.js';
 import { opportunitiesProjection } from './opportunities/projection.js';
 import { pipelinesProjection } from './pipelines/projection.js';
+import { brandedDomainsProjection } from './domains/projection.js';
 import { credentialsProjection } from './credentials/projection.js';
 
 /** crm's inline projections: the read tables its queries use, updated in each append's transaction. */
@@ -15,4 +16,5 @@ export const crmProjections = [
   calendarsProjection,
   appointmentsProjection,
   credentialsProjection,
+  brandedDomainsProjection,
 ];

@@ -2,6 +2,7 @@ import { CreateEchoes1795700000000 } from './1795700000000-create-echoes.js';
 import { CreateContactsCustomFields1796100000000 } from './1796100000000-create-contacts-custom-fields.js';
 import { CreatePipelinesOpportunities1796200000000 } from './1796200000000-create-pipelines-opportunities.js';
 import { CreateCalendarsAppointments1796200100000 } from './1796200100000-create-calendars-appointments.js';
+import { CreateBrandedDomains1797200000000 } from './1797200000000-create-branded-domains.js';
 import { CreateCredentials1797000000000 } from './1797000000000-create-credentials.js';
 
 export const crmMigrations = [
@@ -10,4 +11,5 @@ export const crmMigrations = [
   CreatePipelinesOpportunities1796200000000,
   CreateCalendarsAppointments1796200100000,
   CreateCredentials1797000000000,
+  CreateBrandedDomains1797200000000,
 ];
