@@ -1,5 +1,11 @@
 import { outboundFetch, OutboundRefused, type OutboundPolicy } from '@seren/outbound';
-import { ED25519_SIGNATURE_HEADER, ed25519Signature, SIGNATURE_HEADER, signatureHeader, type Ed25519Signer } from './signing.js';
+import {
+  ED25519_SIGNATURE_HEADER,
+  ed25519Signature,
+  SIGNATURE_HEADER,
+  signatureHeader,
+  type Ed25519Signer,
+} from './signing.js';
 
 // One delivery attempt: build the signed request, send it through @seren/outbound (the address
 // the socket connects to is checked again, no redirect followed, a timeout), and classify what came back.
@@ -66,7 +72,13 @@ export function signedRequest(
     'User-Agent': keys.userAgent ?? 'Seren-Webhooks/1',
     ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
     ...(receiver.secrets.length > 0
-      ? { [keys.header ?? SIGNATURE_HEADER]: signatureHeader(receiver.secrets, signed, Math.floor(now.getTime() / 1000)) }
+      ? {
+          [keys.header ?? SIGNATURE_HEADER]: signatureHeader(
+            receiver.secrets,
+            signed,
+            Math.floor(now.getTime() / 1000),
+          ),
+        }
       : {}),
     ...(keys.ed25519 ? { [ED25519_SIGNATURE_HEADER]: ed25519Signature(keys.ed25519, signed) } : {}),
     ...(deliveryId ? { 'X-Webhook-Delivery-Id': deliveryId } : {}),
@@ -108,7 +120,10 @@ export function retryAfterMs(value: string | null, now: Date = new Date()): numb
   return Number.isNaN(at) ? null : Math.max(0, at - now.getTime());
 }
 
-async function excerptOf(response: Response | Awaited<ReturnType<typeof outboundFetch>>, limit: number): Promise<string | null> {
+async function excerptOf(
+  response: Response | Awaited<ReturnType<typeof outboundFetch>>,
+  limit: number,
+): Promise<string | null> {
   if (!response.body) return null;
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -140,7 +155,12 @@ export async function attemptDelivery(
   try {
     const response = await outboundFetch(
       request.url,
-      { method: request.method, headers: request.headers, body: request.body, timeoutMs: options.timeoutMs ?? 10_000 },
+      {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        timeoutMs: options.timeoutMs ?? 10_000,
+      },
       policy,
     );
     const responseExcerpt = await excerptOf(response, options.excerptBytes ?? 1024).catch(() => null);
@@ -157,7 +177,14 @@ export async function attemptDelivery(
     };
   } catch (error) {
     if (error instanceof OutboundRefused)
-      return { outcome: 'rejected', status: null, durationMs: elapsed(), responseExcerpt: null, error: error.reason, retryAfterMs: null };
+      return {
+        outcome: 'rejected',
+        status: null,
+        durationMs: elapsed(),
+        responseExcerpt: null,
+        error: error.reason,
+        retryAfterMs: null,
+      };
     const name = (error as Error).name;
     const code = codeOf(error);
     return {
@@ -165,7 +192,8 @@ export async function attemptDelivery(
       status: null,
       durationMs: elapsed(),
       responseExcerpt: null,
-      error: name === 'TimeoutError' || name === 'AbortError' ? 'TIMEOUT' : `NETWORK${code ? ` ${code}` : ''}`,
+      error:
+        name === 'TimeoutError' || name === 'AbortError' ? 'TIMEOUT' : `NETWORK${code ? ` ${code}` : ''}`,
       retryAfterMs: null,
     };
   }

@@ -133,7 +133,10 @@ export async function findDelivery(
   deliveryId: string,
 ): Promise<DeliveryView | undefined> {
   const [row] = rowsOf<DeliveryRow>(
-    await sql.query(`select * from ${tables.deliveries} where id = $1 and receiver_id = $2`, [deliveryId, receiverId]),
+    await sql.query(`select * from ${tables.deliveries} where id = $1 and receiver_id = $2`, [
+      deliveryId,
+      receiverId,
+    ]),
   );
   return row ? deliveryOf(row) : undefined;
 }
@@ -181,9 +184,10 @@ export async function attemptsOf(
     response_excerpt: string | null;
     request_url: string;
   }>(
-    await sql.query(`select * from ${tables.attempts} where delivery_id = any($1::text[]) order by delivery_id, number`, [
-      deliveryIds,
-    ]),
+    await sql.query(
+      `select * from ${tables.attempts} where delivery_id = any($1::text[]) order by delivery_id, number`,
+      [deliveryIds],
+    ),
   );
   const byDelivery = new Map<string, AttemptView[]>(deliveryIds.map((id) => [id, []]));
   for (const row of rows)
@@ -228,6 +232,10 @@ export async function redeliver(
 }
 
 /** A receiver enabled again starts its failure count afresh. */
-export async function resetReceiverHealth(sql: Queryable, tables: WebhookTables, receiverId: string): Promise<void> {
+export async function resetReceiverHealth(
+  sql: Queryable,
+  tables: WebhookTables,
+  receiverId: string,
+): Promise<void> {
   await sql.query(`delete from ${tables.health} where receiver_id = $1`, [receiverId]);
 }

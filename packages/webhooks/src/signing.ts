@@ -39,7 +39,8 @@ export function signatureHeader(secrets: readonly string[], body: string, timest
 }
 
 export type VerifyFailure = 'MALFORMED' | 'STALE' | 'NO_MATCH' | 'REPLAYED';
-export type VerifyResult = { ok: true; timestamp: number; signature: string } | { ok: false; reason: VerifyFailure };
+export type VerifyResult =
+  { ok: true; timestamp: number; signature: string } | { ok: false; reason: VerifyFailure };
 
 export interface VerifyOptions {
   /** seconds a timestamp may differ from now (either way); 300 by default */
@@ -88,7 +89,9 @@ export function verifySignature(
 }
 
 /** An in-memory replay guard for `verifySignature` (one process; forgets what is older than the tolerance). */
-export function replayGuard(toleranceSeconds = DEFAULT_TOLERANCE_SECONDS): (signature: string, timestamp: number) => boolean {
+export function replayGuard(
+  toleranceSeconds = DEFAULT_TOLERANCE_SECONDS,
+): (signature: string, timestamp: number) => boolean {
   const seen = new Map<string, number>();
   return (signature, timestamp) => {
     const horizon = Math.floor(Date.now() / 1000) - 2 * toleranceSeconds;
@@ -125,20 +128,26 @@ function signerOf(privateKey: KeyObject): Ed25519Signer {
  * (HKDF-SHA256) from a secret, so every process of a service signs with the same key without
  * storing one more secret. `ed25519Signer()` with neither makes a random pair (one process; tests).
  */
-export function ed25519Signer(source: { privateKeyPem?: string; secret?: string; info?: string } = {}): Ed25519Signer {
+export function ed25519Signer(
+  source: { privateKeyPem?: string; secret?: string; info?: string } = {},
+): Ed25519Signer {
   if (source.privateKeyPem) return signerOf(createPrivateKey(source.privateKeyPem));
   if (source.secret) {
     const seed = Buffer.from(
       hkdfSync('sha256', source.secret, 'seren-webhooks', source.info ?? 'ed25519-webhook-signing', 32),
     );
-    return signerOf(createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' }));
+    return signerOf(
+      createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' }),
+    );
   }
   return signerOf(generateKeyPairSync('ed25519').privateKey);
 }
 
 /** The `X-GHL-Signature` value: base64 Ed25519 signature of the body's bytes. */
 export function ed25519Signature(signer: Ed25519Signer, body: string | Buffer): string {
-  return cryptoSign(null, typeof body === 'string' ? Buffer.from(body, 'utf8') : body, signer.privateKey).toString(
-    'base64',
-  );
+  return cryptoSign(
+    null,
+    typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+    signer.privateKey,
+  ).toString('base64');
 }

@@ -1,6 +1,12 @@
 import type { OutboundPolicy } from '@seren/outbound';
 import type { Pool, PoolClient } from 'pg';
-import { attemptDelivery, signedRequest, type AttemptResult, type Receiver, type SigningKeys } from './attempt.js';
+import {
+  attemptDelivery,
+  signedRequest,
+  type AttemptResult,
+  type Receiver,
+  type SigningKeys,
+} from './attempt.js';
 import { deliveryOf, type DeliveryView } from './queue.js';
 import { DEFAULT_RETRY_SCHEDULE, nextAttemptAt, type RetrySchedule } from './schedule.js';
 import type { WebhookTables } from './tables.js';
@@ -130,7 +136,12 @@ export class DeliveryWorker {
       for (const delivery of claimed) {
         this.inFlight += 1;
         const task = this.deliver(delivery)
-          .catch((error) => this.options.logger?.error({ err: error, deliveryId: delivery.id }, 'webhook worker: attempt not recorded'))
+          .catch((error) =>
+            this.options.logger?.error(
+              { err: error, deliveryId: delivery.id },
+              'webhook worker: attempt not recorded',
+            ),
+          )
           .finally(() => {
             this.inFlight -= 1;
             this.tasks.delete(task);
@@ -209,9 +220,14 @@ export class DeliveryWorker {
     const disabled = await this.record(delivery, result, started, url, Boolean(receiver?.enabled));
     this.options.onAttempt?.(delivery, result);
     if (disabled !== undefined)
-      await this.options.onReceiverDisabled?.(delivery.receiverId, disabled).catch((error) =>
-        this.options.logger?.error({ err: error, receiverId: delivery.receiverId }, 'webhook worker: disable hook failed'),
-      );
+      await this.options
+        .onReceiverDisabled?.(delivery.receiverId, disabled)
+        .catch((error) =>
+          this.options.logger?.error(
+            { err: error, receiverId: delivery.receiverId },
+            'webhook worker: disable hook failed',
+          ),
+        );
   }
 
   /** Records the attempt and the delivery's next state; answers the failure count when this disabled the receiver. */
@@ -282,7 +298,10 @@ export class DeliveryWorker {
            returning consecutive_failures, disabled_at`,
           [delivery.receiverId],
         );
-        const { consecutive_failures: failures, disabled_at } = rows[0] as { consecutive_failures: number; disabled_at: Date | null };
+        const { consecutive_failures: failures, disabled_at } = rows[0] as {
+          consecutive_failures: number;
+          disabled_at: Date | null;
+        };
         if (failures >= this.schedule.disableAfterConsecutiveFailures && !disabled_at) {
           await client.query(`update ${health} set disabled_at = $2 where receiver_id = $1`, [
             delivery.receiverId,

@@ -14,10 +14,18 @@ const webhookConfig = z.object({
   CRM_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(DEFAULT_RETRY_SCHEDULE.baseMs),
   CRM_WEBHOOK_RETRY_CAP_MS: z.coerce.number().int().positive().default(DEFAULT_RETRY_SCHEDULE.capMs),
   CRM_WEBHOOK_RETRY_FOR_MS: z.coerce.number().int().positive().default(DEFAULT_RETRY_SCHEDULE.maxAgeMs),
-  CRM_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().positive().default(DEFAULT_RETRY_SCHEDULE.disableAfterConsecutiveFailures),
+  CRM_WEBHOOK_DISABLE_AFTER: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_RETRY_SCHEDULE.disableAfterConsecutiveFailures),
   CRM_WEBHOOK_POLL_MS: z.coerce.number().int().positive().default(1_000),
   /** how long the previous signing secret keeps signing after a rotation (HighLevel-like 24 h) */
-  CRM_WEBHOOK_SECRET_OVERLAP_MS: z.coerce.number().int().positive().default(24 * 60 * 60_000),
+  CRM_WEBHOOK_SECRET_OVERLAP_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 60 * 60_000),
 });
 
 export interface WebhookRuntime {
@@ -59,7 +67,10 @@ export function webhookRuntimeFromEnv(env: Record<string, string | undefined>): 
 }
 
 /** The webhook settings of a crm context (set when the service starts; from process.env otherwise). */
-export function webhookRuntimeOf(crm: Crm, env: Record<string, string | undefined> = process.env): WebhookRuntime {
+export function webhookRuntimeOf(
+  crm: Crm,
+  env: Record<string, string | undefined> = process.env,
+): WebhookRuntime {
   let runtime = runtimes.get(crm);
   if (!runtime) {
     runtime = webhookRuntimeFromEnv(env);

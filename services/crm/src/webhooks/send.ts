@@ -22,10 +22,17 @@ export interface WebhookToSend {
 export async function sendWebhook(crm: Crm, webhook: WebhookToSend): Promise<AttemptResult> {
   const runtime = webhookRuntimeOf(crm);
   const request = signedRequest(
-    { url: webhook.url, method: webhook.method ?? 'POST', headers: webhook.headers ?? {}, secrets: webhook.secret ? [webhook.secret] : [] },
+    {
+      url: webhook.url,
+      method: webhook.method ?? 'POST',
+      headers: webhook.headers ?? {},
+      secrets: webhook.secret ? [webhook.secret] : [],
+    },
     webhook.body,
     runtime.keys,
     crm.now(),
   );
-  return attemptDelivery(request, crm.settings.outbound, { timeoutMs: webhook.timeoutMs ?? runtime.timeoutMs });
+  return attemptDelivery(request, crm.settings.outbound, {
+    timeoutMs: webhook.timeoutMs ?? runtime.timeoutMs,
+  });
 }
