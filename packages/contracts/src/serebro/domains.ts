@@ -18,8 +18,8 @@ const level = z.enum(brandedDomainLevels);
 /** a host name, lower case, without a trailing dot */
 const domain = z.string().min(3).max(253);
 
-export const BrandedDomainSet = defineEvent({
-  type: 'BrandedDomainSet',
+export const BrandedDomainConfigured = defineEvent({
+  type: 'BrandedDomainConfigured',
   version: 1,
   domain: 'crm',
   aggregate: 'branded_domain',
@@ -30,7 +30,7 @@ export const BrandedDomainSet = defineEvent({
     level,
     domain,
     verificationToken: z.string().min(16),
-    setAt: at,
+    configuredAt: at,
   }),
 });
 
@@ -54,4 +54,4 @@ export const BrandedDomainRemoved = defineEvent({
   schema: z.object({ organizationId: id, level, domain, removedAt: at }),
 });
 
-export const serebroDomainEvents = [BrandedDomainSet, BrandedDomainVerified, BrandedDomainRemoved] as const;
+export const serebroDomainEvents = [BrandedDomainConfigured, BrandedDomainVerified, BrandedDomainRemoved] as const;

@@ -47,13 +47,13 @@ export function decideBrandedDomain(
       if (state.status !== 'none' && state.domain === normal.domain) return [];
       return [
         {
-          type: 'BrandedDomainSet',
+          type: 'BrandedDomainConfigured',
           data: {
             organizationId: command.organizationId,
             level: command.level,
             domain: normal.domain,
             verificationToken: command.verificationToken,
-            setAt: command.now,
+            configuredAt: command.now,
           },
         },
       ];

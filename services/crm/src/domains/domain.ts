@@ -1,12 +1,12 @@
 import {
   BrandedDomainRemoved,
-  BrandedDomainSet,
+  BrandedDomainConfigured,
   BrandedDomainVerified,
   type EventOf,
 } from '@seren/contracts';
 
 export type BrandedDomainEvent = EventOf<
-  [typeof BrandedDomainSet, typeof BrandedDomainVerified, typeof BrandedDomainRemoved]
+  [typeof BrandedDomainConfigured, typeof BrandedDomainVerified, typeof BrandedDomainRemoved]
 >;
 
 /** One branded domain per agency or location: the stream is the organization's. */
@@ -28,7 +28,7 @@ export const initialBrandedDomainState = (): BrandedDomainState => ({ status: 'n
 
 export function evolveBrandedDomain(state: BrandedDomainState, event: BrandedDomainEvent): BrandedDomainState {
   switch (event.type) {
-    case 'BrandedDomainSet': {
+    case 'BrandedDomainConfigured': {
       const { organizationId, level, domain, verificationToken } = event.data;
       return { status: 'unverified', organizationId, level, domain, verificationToken };
     }
