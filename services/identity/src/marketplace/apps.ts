@@ -1,4 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import {
+  checkOutboundUrl,
+  outboundPolicy,
+  outboundPolicyFromEnv,
+  OutboundRefused,
+  type OutboundPolicy,
+} from '@seren/outbound';
 import { eventMetadataOf, handle, notFound, transaction, validationError } from '@seren/service-kit';
 import type { EntityManager } from 'typeorm';
 import { iso, storeCredential, type Identity } from '../platform/app.js';
@@ -10,8 +17,51 @@ import { appDecider, type AppCommand, type AppInput } from './decide.js';
 import { liveSecretHashes, matchesAny, newClientId, newClientSecret } from './secrets.js';
 import { uninstallAllOfApp } from './installs.js';
 import { MANAGE_INTEGRATIONS } from './permission.js';
+import { webhookUrl } from './urls.js';
 
 export { MANAGE_INTEGRATIONS } from './permission.js';
+
+const webhookPolicies = new WeakMap<Identity['config'], OutboundPolicy>();
+
+/**
+ * What a webhook URL may point at: public addresses, and the private ones OUTBOUND_ALLOW_PRIVATE
+ * allows; every private one with MARKETPLACE_ALLOW_PRIVATE_WEBHOOKS (development).
+ */
+function webhookPolicyOf(config: Identity['config']): OutboundPolicy {
+  let policy = webhookPolicies.get(config);
+  if (!policy) {
+    policy = config.MARKETPLACE_ALLOW_PRIVATE_WEBHOOKS
+      ? outboundPolicy(['all'])
+      : outboundPolicyFromEnv({ OUTBOUND_ALLOW_PRIVATE: config.OUTBOUND_ALLOW_PRIVATE });
+    webhookPolicies.set(config, policy);
+  }
+  return policy;
+}
+
+/**
+ * Where a webhook URL given at registration or update points: its form first (the decider's rule,
+ * so a malformed URL gets the same answer), then every address its host resolves to now
+ * (@seren/outbound): a private, loopback, link-local or metadata address is a 400 VALIDATION_ERROR
+ * with reason PRIVATE_ADDRESS, a host that does not resolve one with reason UNRESOLVABLE. The
+ * delivery checks the address it connects to again (DNS rebinding).
+ */
+async function checkWebhookTarget(identity: Identity, value: unknown): Promise<void> {
+  if (typeof value !== 'string') return; // absent, null (removed) or not a string: the decider answers
+  const field = 'webhookUrl';
+  webhookUrl(value, identity.config.MARKETPLACE_ALLOW_PRIVATE_WEBHOOKS, field);
+  try {
+    await checkOutboundUrl(value, webhookPolicyOf(identity.config), { field });
+  } catch (error) {
+    if (!(error instanceof OutboundRefused)) throw error;
+    const message =
+      error.reason === 'PRIVATE_ADDRESS'
+        ? `${field} must not point at a private, loopback, link-local or metadata address`
+        : error.reason === 'UNRESOLVABLE'
+          ? `${field}: its host does not resolve`
+          : error.message;
+    throw validationError(message, { field, reason: error.reason });
+  }
+}
 
 /** What the authorization server (src/oauth/) needs of a registered app. */
 export interface AppClient {
@@ -214,6 +264,7 @@ export async function registerApp(
     throw validationError("marketplace apps belong to an agency (the developer's)", {
       field: 'organizationId',
     });
+  await checkWebhookTarget(identity, input.webhookUrl);
   const appId = randomUUID();
   return withNewSecret(identity, request, appId, membership.organizationId, (secretId) => ({
     type: 'RegisterApp',
@@ -222,7 +273,7 @@ export async function registerApp(
     clientId: newClientId(),
     secretId,
     input,
-    allowPrivateWebhooks: identity.config.MARKETPLACE_ALLOW_PRIVATE_WEBHOOKS,
+    allowHttpWebhooks: identity.config.MARKETPLACE_ALLOW_PRIVATE_WEBHOOKS,
     by: by(request),
     now: identity.now().toISOString(),
   }));
@@ -236,6 +287,7 @@ export async function updateApp(
   input: AppInput,
 ): Promise<AppView> {
   const app = await getApp(identity, request, idOrDefault, appId);
+  await checkWebhookTarget(identity, input.webhookUrl);
   await handleApp(
     identity,
     undefined,
@@ -244,7 +296,7 @@ export async function updateApp(
     {
       type: 'UpdateApp',
       input,
-      allowPrivateWebhooks: identity.config.MARKETPLACE_ALLOW_PRIVATE_WEBHOOKS,
+      allowHttpWebhooks: identity.config.MARKETPLACE_ALLOW_PRIVATE_WEBHOOKS,
       by: by(request),
       now: identity.now().toISOString(),
     },

@@ -79,11 +79,11 @@ export type AppCommand =
       clientId: string;
       secretId: string;
       input: AppInput;
-      allowPrivateWebhooks: boolean;
+      allowHttpWebhooks: boolean;
       by: string | null;
       now: string;
     }
-  | { type: 'UpdateApp'; input: AppInput; allowPrivateWebhooks: boolean; by: string | null; now: string }
+  | { type: 'UpdateApp'; input: AppInput; allowHttpWebhooks: boolean; by: string | null; now: string }
   | { type: 'RotateAppSecret'; secretId: string; graceSeconds?: number; by: string | null; now: string }
   | { type: 'DeleteApp'; by: string | null; now: string };
 
@@ -109,7 +109,7 @@ export function decideApp(command: AppCommand, state: AppState): AppEvent[] {
             redirectUris: redirectUrisOf(input.redirectUris),
             scopes: scopesOf(input.scopes),
             distribution: distributionOf(input.distribution),
-            webhookUrl: hook === null ? null : webhookUrl(hook, command.allowPrivateWebhooks),
+            webhookUrl: hook === null ? null : webhookUrl(hook, command.allowHttpWebhooks),
             secretId: command.secretId,
             registeredBy: command.by,
             registeredAt: command.now,
@@ -132,7 +132,7 @@ export function decideApp(command: AppCommand, state: AppState): AppEvent[] {
       if (input.distribution !== undefined) data.distribution = distributionOf(input.distribution);
       if (input.webhookUrl !== undefined)
         data.webhookUrl =
-          input.webhookUrl === null ? null : webhookUrl(input.webhookUrl, command.allowPrivateWebhooks);
+          input.webhookUrl === null ? null : webhookUrl(input.webhookUrl, command.allowHttpWebhooks);
       const same =
         (data.name === undefined || data.name === app.name) &&
         (data.redirectUris === undefined || data.redirectUris.join(' ') === app.redirectUris.join(' ')) &&

@@ -17,6 +17,8 @@ const UNINSTALL = `mutation($i: ID!) { uninstallApp(installId: $i) { id active u
 const PIT_CREATE = `mutation($o: ID!, $n: String!, $s: [String!]!) { createPrivateIntegration(organizationId: $o, name: $n, scopes: $s) { token privateIntegration { id userType scopes } } }`;
 const PIT_ROTATE = `mutation($o: ID!, $p: ID!, $v: Int) { rotatePrivateIntegration(organizationId: $o, id: $p, overlapSeconds: $v) { token privateIntegration { previousTokenExpiresAt } } }`;
 const PIT_REVOKE = `mutation($o: ID!, $p: ID!) { revokePrivateIntegration(organizationId: $o, id: $p) { revokedAt } }`;
+const UPDATE_HOOK = `mutation($o: ID!, $a: ID!, $w: String) { updateMarketplaceApp(organizationId: $o, appId: $a, webhookUrl: $w) { webhookUrl } }`;
+const PUBLIC_HOOK = 'https://93.184.215.14/hooks';
 const PITS = `query($o: ID!) { privateIntegrations(organizationId: $o) { id name scopes lastUsedAt revokedAt } }`;
 
 describe('marketplace apps, installs and private integrations', () => {
@@ -71,7 +73,8 @@ describe('marketplace apps, installs and private integrations', () => {
           r: ['https://sync.example.com/oauth/callback'],
           s: ['contacts.readonly', 'contacts.write', 'oauth:read'],
           d: distribution,
-          w: 'https://sync.example.com/hooks',
+          // a public address: a registered webhook host must resolve, and test machines have no DNS
+          w: PUBLIC_HOOK,
         },
         dev.user.as,
       )
@@ -106,7 +109,7 @@ describe('marketplace apps, installs and private integrations', () => {
       redirectUris: ['https://sync.example.com/oauth/callback'],
       scopes: ['contacts:read', 'contacts:write', 'oauth:read'],
       distribution: 'agency',
-      webhookUrl: 'https://sync.example.com/hooks',
+      webhookUrl: PUBLIC_HOOK,
       organizationId: dev.agencyId,
     });
     expect(await verifyAppSecret(identity, app.clientId, clientSecret)).toBe(true);
@@ -202,6 +205,71 @@ describe('marketplace apps, installs and private integrations', () => {
         dev.user.as,
       ),
     ).toMatchObject({ code: 'VALIDATION_ERROR' });
+  });
+
+  it('refuses a webhook URL whose host is or resolves to a private, loopback, link-local or metadata address, or does not resolve (@seren/outbound); nothing is written', async () => {
+    const dev = await agency('hooks');
+    const { app } = await registerApp(dev);
+    const register = (w: unknown) =>
+      t.client.error(
+        REGISTER,
+        {
+          o: dev.agencyId,
+          n: 'Hooked',
+          r: ['https://a.example.com/cb'],
+          s: ['contacts:read'],
+          d: 'AGENCY',
+          w,
+        },
+        dev.user.as,
+      );
+    const refusals: [string, string][] = [
+      ['https://10.0.0.1/h', 'PRIVATE_ADDRESS'],
+      ['https://169.254.169.254/latest/meta-data', 'PRIVATE_ADDRESS'],
+      // a name: refused for what it resolves to (localhost is 127.0.0.1 in /etc/hosts)
+      ['https://localhost/h', 'PRIVATE_ADDRESS'],
+      ['https://[::1]/h', 'PRIVATE_ADDRESS'],
+      // IPv4-mapped loopback (the URL parser writes it ::ffff:7f00:1) and a documentation range:
+      // the literal check this replaced let both through
+      ['https://[::ffff:127.0.0.1]/h', 'PRIVATE_ADDRESS'],
+      ['https://198.51.100.7/h', 'PRIVATE_ADDRESS'],
+      ['https://hooks.invalid/h', 'UNRESOLVABLE'],
+    ];
+    for (const [hook, reason] of refusals) {
+      expect({ hook, ...(await register(hook)) }).toMatchObject({ hook, code: 'VALIDATION_ERROR', reason });
+      expect({
+        hook,
+        ...(await t.client.error(UPDATE_HOOK, { o: dev.agencyId, a: app.id, w: hook }, dev.user.as)),
+      }).toMatchObject({ hook, code: 'VALIDATION_ERROR', reason });
+    }
+    // the form is still the decider's: http is refused before any name is resolved
+    expect(await register('http://93.184.215.14/h')).toMatchObject({ code: 'VALIDATION_ERROR' });
+    const listed = await t.client.ok<{ marketplaceApps: { id: string }[] }>(
+      APPS,
+      { o: dev.agencyId },
+      dev.user.as,
+    );
+    expect(listed.marketplaceApps.map((a) => a.id)).toEqual([app.id]);
+    expect(await findAppClient(t.service.identity, app.clientId)).toMatchObject({ webhookUrl: PUBLIC_HOOK });
+    // a public address is taken on update too, and null removes it
+    expect(
+      (
+        await t.client.ok<{ updateMarketplaceApp: { webhookUrl: string | null } }>(
+          UPDATE_HOOK,
+          { o: dev.agencyId, a: app.id, w: 'https://8.8.8.8/hooks' },
+          dev.user.as,
+        )
+      ).updateMarketplaceApp,
+    ).toEqual({ webhookUrl: 'https://8.8.8.8/hooks' });
+    expect(
+      (
+        await t.client.ok<{ updateMarketplaceApp: { webhookUrl: string | null } }>(
+          UPDATE_HOOK,
+          { o: dev.agencyId, a: app.id, w: null },
+          dev.user.as,
+        )
+      ).updateMarketplaceApp,
+    ).toEqual({ webhookUrl: null });
   });
 
   it('records an install once per app and location; uninstall turns it inactive, notifies the gateways and publishes UNINSTALL', async () => {
