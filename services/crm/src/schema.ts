@@ -14,6 +14,8 @@ import { opportunitiesResolvers } from './opportunities/graphql.js';
 import { opportunitiesTypeDefs } from './opportunities/schema.js';
 import { pipelinesResolvers } from './pipelines/graphql.js';
 import { pipelinesTypeDefs } from './pipelines/schema.js';
+import { webhooksResolvers } from './webhooks/graphql.js';
+import { webhooksTypeDefs } from './webhooks/schema.js';
 import { credentialsResolvers } from './credentials/graphql.js';
 import { credentialsTypeDefs } from './credentials/schema.js';
 
@@ -43,6 +45,7 @@ const features: DocumentNode[] = [
   opportunitiesTypeDefs,
   calendarsTypeDefs,
   appointmentsTypeDefs,
+  webhooksTypeDefs,
   credentialsTypeDefs,
 ];
 
@@ -64,6 +67,7 @@ export function resolvers(crm: Crm): GraphQLResolverMap<RequestContext> {
     opportunitiesResolvers(crm),
     calendarsResolvers(crm),
     appointmentsResolvers(crm),
+    webhooksResolvers(crm),
     credentialsResolvers(crm),
   ) as GraphQLResolverMap<RequestContext>;
 }

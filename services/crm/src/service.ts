@@ -5,6 +5,7 @@ import { crmMigrations } from './migrations/index.js';
 import { crmProjections } from './projections.js';
 import { locationDefaultsConsumer } from './location-defaults.js';
 import { crmLoaders } from './loaders.js';
+import { startWebhookDelivery, webhooksConsumer } from './webhooks/delivery.js';
 import { resolvers, typeDefs } from './schema.js';
 
 export type CrmService = DomainService<Crm>;
@@ -24,10 +25,15 @@ export function startCrmService(
     logDestination: options.logDestination,
     migrations: crmMigrations,
     projections: crmProjections,
-    build: (platform) => buildCrm(platform, env ?? process.env),
+    // the webhook delivery worker starts with the context and stops at shutdown
+    build: (platform) => startWebhookDelivery(buildCrm(platform, env ?? process.env), platform, env ?? process.env),
     graphql: (crm) => ({ typeDefs, resolvers: resolvers(crm), loaders: () => crmLoaders(crm) }),
     // LOCATION_DEFAULTS_GROUP: tests give each instance a consumer group of its own
-    consumers: (crm) => [locationDefaultsConsumer(crm, (env ?? process.env).LOCATION_DEFAULTS_GROUP)],
+    consumers: (crm) => [
+      locationDefaultsConsumer(crm, (env ?? process.env).LOCATION_DEFAULTS_GROUP),
+      // WEBHOOKS_GROUP: tests give each instance a consumer group of its own
+      webhooksConsumer(crm, (env ?? process.env).WEBHOOKS_GROUP),
+    ],
     worker: { workflowsPath: require.resolve('./workflows'), activities: crmActivities },
   });
 }

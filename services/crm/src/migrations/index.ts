@@ -2,6 +2,7 @@ import { CreateEchoes1795700000000 } from './1795700000000-create-echoes.js';
 import { CreateContactsCustomFields1796100000000 } from './1796100000000-create-contacts-custom-fields.js';
 import { CreatePipelinesOpportunities1796200000000 } from './1796200000000-create-pipelines-opportunities.js';
 import { CreateCalendarsAppointments1796200100000 } from './1796200100000-create-calendars-appointments.js';
+import { CreateWebhooks1796900000000 } from './1796900000000-create-webhooks.js';
 import { CreateBrandedDomains1797200000000 } from './1797200000000-create-branded-domains.js';
 import { CreateCredentials1797000000000 } from './1797000000000-create-credentials.js';
 
@@ -10,6 +11,7 @@ export const crmMigrations = [
   CreateContactsCustomFields1796100000000,
   CreatePipelinesOpportunities1796200000000,
   CreateCalendarsAppointments1796200100000,
+  CreateWebhooks1796900000000,
   CreateCredentials1797000000000,
   CreateBrandedDomains1797200000000,
 ];

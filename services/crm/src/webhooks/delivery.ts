@@ -1,0 +1,125 @@
+import { contractOf, topicFor } from '@seren/contracts';
+import type { ConsumedEvent } from '@seren/event-store';
+import type { ConsumerDefinition, Platform } from '@seren/service-kit';
+import { DeliveryWorker, enqueueDeliveries, webhookTables, type DeliveryToEnqueue } from '@seren/webhooks';
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import type { Crm } from '../application.js';
+import { handle } from '@seren/service-kit';
+import { webhookDecider } from './decide.js';
+import type { WebhookBody } from './payloads.js';
+import { receiverOf } from './queries.js';
+import { webhookPayloads } from './registry.js';
+import { webhookRuntimeOf, type WebhookRuntime } from './runtime.js';
+import { webhookStream } from './webhook.js';
+
+export const WEBHOOKS_GROUP = 'crm.webhooks';
+
+/** crm's delivery queue and log (@seren/webhooks): webhook_deliveries, webhook_attempts, webhook_receiver_health. */
+export const deliveryTables = webhookTables('webhook');
+
+const bodiesOf = (event: ConsumedEvent): WebhookBody[] => {
+  const map = webhookPayloads[event.type];
+  const out = map ? map(event) : undefined;
+  return out === undefined ? [] : Array.isArray(out) ? out : [out];
+};
+
+/**
+ * Enqueues one delivery per matching subscription for each crm (and identity app-install) event:
+ * subscriptions of the body's location, enabled, listing its type. In the consumer's transaction,
+ * keyed by (subscription, event id and body type), so a redelivered event enqueues nothing twice.
+ * The payload is complete when enqueued: `webhookId` is the delivery's id (stable across retries),
+ * `timestamp` when the event happened.
+ */
+export const webhooksConsumer = (crm: Crm, groupId = WEBHOOKS_GROUP): ConsumerDefinition => {
+  const types = Object.keys(webhookPayloads);
+  const topics = [
+    ...new Set(
+      types
+        .map((t) => contractOf(t))
+        .filter((c) => c !== undefined)
+        .map((c) => topicFor(c)),
+    ),
+  ];
+  return {
+    groupId,
+    topics,
+    pollIntervalMs: 100,
+    handler: async (event, { manager }) => {
+      const bodies = bodiesOf(event);
+      if (bodies.length === 0) return;
+      const deliveries: DeliveryToEnqueue[] = [];
+      for (const body of bodies) {
+        const subscriptions: Array<{ id: string }> = await manager.query(
+          `select id from webhook_subscriptions where location_id = $1 and enabled and $2 = any(events)`,
+          [body.locationId, body.type],
+        );
+        for (const { id: receiverId } of subscriptions) {
+          const id = randomUUID();
+          deliveries.push({
+            id,
+            receiverId,
+            ownerId: body.locationId,
+            eventId: `${event.id}:${body.type}`,
+            eventType: body.type,
+            payload: { ...body, webhookId: id, timestamp: body.timestamp ?? event.time.toISOString() },
+          });
+        }
+      }
+      await enqueueDeliveries(manager, deliveryTables, deliveries, crm.now());
+    },
+  };
+};
+
+const workers = new WeakMap<Crm, DeliveryWorker>();
+
+/** The running delivery worker of a crm context (tests, the bench). */
+export const deliveryWorkerOf = (crm: Crm) => workers.get(crm);
+
+/**
+ * Starts this process's delivery worker (stopped at shutdown); answers the context. CRM_WEBHOOK_* configure it
+ * (runtime.ts); several processes share the queue.
+ */
+export function startWebhookDelivery(
+  crm: Crm,
+  platform: Platform,
+  env: Record<string, string | undefined>,
+): Crm {
+  // the same settings for sendWebhook and the public key
+  const runtime: WebhookRuntime = webhookRuntimeOf(crm, env);
+  const pool = (crm.dataSource.driver as PostgresDriver).master as Pool;
+  const worker = new DeliveryWorker({
+    pool,
+    tables: deliveryTables,
+    resolveReceiver: (id) => receiverOf(crm, id),
+    policy: crm.settings.outbound,
+    keys: runtime.keys,
+    schedule: runtime.schedule,
+    concurrency: runtime.concurrency,
+    perReceiver: runtime.perReceiver,
+    timeoutMs: runtime.timeoutMs,
+    pollIntervalMs: runtime.pollIntervalMs,
+    logger: crm.logger,
+    onReceiverDisabled: async (webhookId, consecutiveFailures) => {
+      await handle(
+        crm,
+        undefined,
+        webhookStream(webhookId),
+        webhookDecider,
+        { type: 'DisableWebhook', consecutiveFailures, now: crm.now().toISOString() },
+        { actor: 'system:crm-webhooks' },
+      );
+      crm.logger.warn(
+        { webhookId, consecutiveFailures },
+        'webhook subscription disabled: its deliveries kept failing',
+      );
+    },
+  });
+  workers.set(crm, worker);
+  worker
+    .start()
+    .catch((error: unknown) => crm.logger.error({ err: error }, 'webhook delivery worker did not start'));
+  platform.onClose(() => worker.stop());
+  return crm;
+}

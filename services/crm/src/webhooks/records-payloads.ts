@@ -1,0 +1,141 @@
+import type { ConsumedEvent } from '@seren/event-store';
+import type { WebhookBody, WebhookPayloads, WebhookTypes } from './payloads.js';
+
+// HighLevel's webhook bodies for crm's records and identity's app installs. Field names and shapes
+// are HighLevel's (ContactCreate carries the contact's fields at the top level, AppointmentCreate an
+// `appointment` object, ...). `timestamp` is when the event happened; `webhookId` is added per delivery.
+
+type Data = Record<string, unknown>;
+const dataOf = (event: ConsumedEvent) => event.data as Data;
+const at = (event: ConsumedEvent) => event.time.toISOString();
+
+/** Drops what is ours, not HighLevel's (`contactId` becomes `id`, the event's own time fields go). */
+function contactBody(type: string, event: ConsumedEvent, timeField: string): WebhookBody {
+  const { contactId, locationId, [timeField]: _time, ...fields } = dataOf(event);
+  return {
+    type,
+    locationId: locationId as string,
+    id: contactId,
+    ...fields,
+    ...(type === 'ContactCreate' ? { dateAdded: dataOf(event).createdAt } : {}),
+    timestamp: at(event),
+  };
+}
+
+function opportunityBody(type: string, event: ConsumedEvent): WebhookBody {
+  const {
+    opportunityId,
+    locationId,
+    createdAt,
+    updatedAt: _u,
+    changedAt: _c,
+    deletedAt: _d,
+    ...fields
+  } = dataOf(event);
+  return {
+    type,
+    locationId: locationId as string,
+    id: opportunityId,
+    ...fields,
+    ...(createdAt ? { dateAdded: createdAt } : {}),
+    timestamp: at(event),
+  };
+}
+
+function appointmentBody(type: string, event: ConsumedEvent, extra: Data = {}): WebhookBody {
+  const {
+    appointmentId,
+    locationId,
+    bookedAt,
+    updatedAt,
+    cancelledAt,
+    deletedAt: _d,
+    ...fields
+  } = dataOf(event);
+  return {
+    type,
+    locationId: locationId as string,
+    appointment: {
+      id: appointmentId,
+      ...fields,
+      ...extra,
+      ...(bookedAt ? { dateAdded: bookedAt } : {}),
+      ...(updatedAt || cancelledAt ? { dateUpdated: updatedAt ?? cancelledAt } : {}),
+    },
+    timestamp: at(event),
+  };
+}
+
+/** INSTALL / UNINSTALL (identity's app-install events carry HighLevel's fields): location installs only. */
+function installBody(event: ConsumedEvent): WebhookBody | undefined {
+  const {
+    installId: _i,
+    organizationId: _o,
+    scopes: _s,
+    clientId: _c,
+    reason: _r,
+    uninstalledBy: _u,
+    ...fields
+  } = dataOf(event);
+  if (!fields.locationId) return undefined;
+  return {
+    ...(fields as { type: string; locationId: string }),
+    timestamp: (fields.timestamp as string) ?? at(event),
+  };
+}
+
+export const recordWebhookPayloads: WebhookPayloads = {
+  ContactCreated: (e) => contactBody('ContactCreate', e, 'createdAt'),
+  ContactUpdated: (e) => contactBody('ContactUpdate', e, 'updatedAt'),
+  ContactDeleted: (e) => contactBody('ContactDelete', e, 'deletedAt'),
+  ContactTagAdded: (e) => {
+    const { contactId, locationId, tags, added } = dataOf(e);
+    return {
+      type: 'ContactTagUpdate',
+      locationId: locationId as string,
+      id: contactId,
+      tags,
+      added,
+      timestamp: at(e),
+    };
+  },
+  ContactTagRemoved: (e) => {
+    const { contactId, locationId, tags, removed } = dataOf(e);
+    return {
+      type: 'ContactTagUpdate',
+      locationId: locationId as string,
+      id: contactId,
+      tags,
+      removed,
+      timestamp: at(e),
+    };
+  },
+  OpportunityCreated: (e) => opportunityBody('OpportunityCreate', e),
+  OpportunityUpdated: (e) => opportunityBody('OpportunityUpdate', e),
+  OpportunityStageChanged: (e) => opportunityBody('OpportunityStageUpdate', e),
+  OpportunityStatusChanged: (e) => opportunityBody('OpportunityStatusUpdate', e),
+  OpportunityDeleted: (e) => opportunityBody('OpportunityDelete', e),
+  AppointmentBooked: (e) => appointmentBody('AppointmentCreate', e),
+  AppointmentUpdated: (e) => appointmentBody('AppointmentUpdate', e),
+  AppointmentCancelled: (e) => appointmentBody('AppointmentUpdate', e, { appointmentStatus: 'cancelled' }),
+  AppointmentDeleted: (e) => appointmentBody('AppointmentDelete', e),
+  MarketplaceAppInstalled: installBody,
+  MarketplaceAppUninstalled: installBody,
+};
+
+export const recordWebhookTypes: WebhookTypes = [
+  'ContactCreate',
+  'ContactUpdate',
+  'ContactDelete',
+  'ContactTagUpdate',
+  'OpportunityCreate',
+  'OpportunityUpdate',
+  'OpportunityStageUpdate',
+  'OpportunityStatusUpdate',
+  'OpportunityDelete',
+  'AppointmentCreate',
+  'AppointmentUpdate',
+  'AppointmentDelete',
+  'INSTALL',
+  'UNINSTALL',
+];
