@@ -7,6 +7,7 @@ export * from './identity/connections.js';
 export * from './serebro/scopes.js';
 export * from './serebro/events.js';
 export * from './serebro/records.js';
+export * from './serebro/payments.js';
 export * from './serebro/webhooks.js';
 export * from './serebro/automation.js';
 export * from './serebro/domains.js';

@@ -18,6 +18,7 @@ import { identityEvents } from './identity/events.js';
 import { connectionEvents } from './identity/connections.js';
 import { serebroEvents } from './serebro/events.js';
 import { serebroRecordEvents } from './serebro/records.js';
+import { serebroPaymentEvents } from './serebro/payments.js';
 import { serebroWebhookEvents } from './serebro/webhooks.js';
 import { serebroAutomationEvents } from './serebro/automation.js';
 import { serebroDomainEvents } from './serebro/domains.js';
@@ -28,6 +29,7 @@ export const allEvents: readonly EventContract[] = [
   ...serebroEvents,
   ...connectionEvents,
   ...serebroRecordEvents,
+  ...serebroPaymentEvents,
   ...serebroWebhookEvents,
   ...serebroAutomationEvents,
   ...serebroDomainEvents,

@@ -1,4 +1,7 @@
 import type { Crm } from './application.js';
+import { paymentActivities } from './payments/activities.js';
 
 /** Every activity crm's worker runs, made from the application context (none yet; see workflows.ts). */
-export const crmActivities = (_crm: Crm) => ({});
+export const crmActivities = (crm: Crm) => ({
+  ...paymentActivities(crm),
+});

@@ -1,6 +1,7 @@
 import type { ApplicationContext, Logger, Platform } from '@seren/service-kit';
 import type { Client } from '@temporalio/client';
 import { crmSettingsOf, type CrmSettings } from './settings.js';
+import { paymentSettingsOf, type PaymentSettings } from './payments/settings.js';
 
 /** What crm's application layer works with; built once by `buildCrm`, after the database opened. */
 export interface Crm extends ApplicationContext {
@@ -12,6 +13,8 @@ export interface Crm extends ApplicationContext {
   now: () => Date;
   /** the keyring crm's secrets are sealed with (CRM_KEK_*) and the outbound policy (OUTBOUND_ALLOW_PRIVATE) */
   settings: CrmSettings;
+  /** payments: the Stripe API base (STRIPE_API_BASE), public URL, reconciliation schedule */
+  payments: PaymentSettings;
 }
 
 export function buildCrm(
@@ -27,5 +30,6 @@ export function buildCrm(
     taskQueue,
     now: () => new Date(),
     settings: crmSettingsOf(env),
+    payments: paymentSettingsOf(env),
   };
 }

@@ -4,6 +4,7 @@ import { customFieldsProjection } from './custom-fields/projection.js';
 import { calendarsProjection } from './calendars/projection.js';
 import { opportunitiesProjection } from './opportunities/projection.js';
 import { pipelinesProjection } from './pipelines/projection.js';
+import { paymentConnectionsProjection, paymentsProjection } from './payments/projection.js';
 import { webhooksProjection } from './webhooks/projection.js';
 import { brandedDomainsProjection } from './domains/projection.js';
 import { credentialsProjection } from './credentials/projection.js';
@@ -19,4 +20,6 @@ export const crmProjections = [
   webhooksProjection,
   credentialsProjection,
   brandedDomainsProjection,
+  paymentConnectionsProjection,
+  paymentsProjection,
 ];

@@ -14,6 +14,8 @@ import { opportunitiesResolvers } from './opportunities/graphql.js';
 import { opportunitiesTypeDefs } from './opportunities/schema.js';
 import { pipelinesResolvers } from './pipelines/graphql.js';
 import { pipelinesTypeDefs } from './pipelines/schema.js';
+import { paymentsResolvers } from './payments/graphql.js';
+import { paymentsTypeDefs } from './payments/schema.js';
 import { webhooksResolvers } from './webhooks/graphql.js';
 import { webhooksTypeDefs } from './webhooks/schema.js';
 import { credentialsResolvers } from './credentials/graphql.js';
@@ -47,6 +49,7 @@ const features: DocumentNode[] = [
   appointmentsTypeDefs,
   webhooksTypeDefs,
   credentialsTypeDefs,
+  paymentsTypeDefs,
 ];
 
 /**
@@ -69,5 +72,6 @@ export function resolvers(crm: Crm): GraphQLResolverMap<RequestContext> {
     appointmentsResolvers(crm),
     webhooksResolvers(crm),
     credentialsResolvers(crm),
+    paymentsResolvers(crm),
   ) as GraphQLResolverMap<RequestContext>;
 }

@@ -5,6 +5,7 @@ import { crmMigrations } from './migrations/index.js';
 import { crmProjections } from './projections.js';
 import { locationDefaultsConsumer } from './location-defaults.js';
 import { crmLoaders } from './loaders.js';
+import { paymentRoutes } from './payments/routes.js';
 import { startWebhookDelivery, webhooksConsumer } from './webhooks/delivery.js';
 import { resolvers, typeDefs } from './schema.js';
 
@@ -28,6 +29,9 @@ export function startCrmService(
     // the webhook delivery worker starts with the context and stops at shutdown
     build: (platform) => startWebhookDelivery(buildCrm(platform, env ?? process.env), platform, env ?? process.env),
     graphql: (crm) => ({ typeDefs, resolvers: resolvers(crm), loaders: () => crmLoaders(crm) }),
+    routes: async (crm, server) => {
+      await paymentRoutes(crm)(server);
+    },
     // LOCATION_DEFAULTS_GROUP: tests give each instance a consumer group of its own
     consumers: (crm) => [
       locationDefaultsConsumer(crm, (env ?? process.env).LOCATION_DEFAULTS_GROUP),

@@ -43,10 +43,12 @@ export const SEREBRO_SCOPES: readonly SerebroScopeDefinition[] = [
     'payments/transactions.readonly',
     'payments/subscriptions.readonly',
     'payments/integration.readonly',
+    'payments/custom-provider.readonly',
   ]),
-  scope('payments:write', 'Manage orders and the custom payment integration', [
+  scope('payments:write', 'Manage payment intents, refunds and the payment integrations (Stripe, custom provider)', [
     'payments/orders.write',
     'payments/integration.write',
+    'payments/custom-provider.write',
   ]),
   scope('locations:read', 'Read locations (sub-accounts) and their settings', ['locations.readonly']),
   scope('locations:write', 'Update locations (sub-accounts) and their settings', ['locations.write']),

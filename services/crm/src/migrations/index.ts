@@ -2,6 +2,7 @@ import { CreateEchoes1795700000000 } from './1795700000000-create-echoes.js';
 import { CreateContactsCustomFields1796100000000 } from './1796100000000-create-contacts-custom-fields.js';
 import { CreatePipelinesOpportunities1796200000000 } from './1796200000000-create-pipelines-opportunities.js';
 import { CreateCalendarsAppointments1796200100000 } from './1796200100000-create-calendars-appointments.js';
+import { CreatePayments1797100000000 } from './1797100000000-create-payments.js';
 import { CreateWebhooks1796900000000 } from './1796900000000-create-webhooks.js';
 import { CreateBrandedDomains1797200000000 } from './1797200000000-create-branded-domains.js';
 import { CreateCredentials1797000000000 } from './1797000000000-create-credentials.js';
@@ -14,4 +15,5 @@ export const crmMigrations = [
   CreateWebhooks1796900000000,
   CreateCredentials1797000000000,
   CreateBrandedDomains1797200000000,
+  CreatePayments1797100000000,
 ];
