@@ -35,6 +35,7 @@ module.exports = function preset(dir) {
       '^@seren/([a-z-]+)/([a-z-]+)$': path.join(__dirname, 'packages/$1/src/$2.ts'),
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
+    setupFiles: [path.join(__dirname, 'scripts/jest-setup.cjs')],
     reporters: ['default', path.join(__dirname, 'scripts/jest-results-reporter.cjs')],
     testTimeout: 60_000,
     verbose: false,

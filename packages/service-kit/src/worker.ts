@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   bundleWorkflowCode,
@@ -33,16 +36,110 @@ export interface RunningWorker {
 // workers or service instances (tests) it starts.
 const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
+/**
+ * Where bundles are kept between processes, when set (the test runs set it: jest gives every test
+ * file a module registry of its own, so without it each file that starts a service bundled again).
+ */
+export const WORKFLOW_BUNDLE_CACHE_ENV = 'SEREN_WORKFLOW_BUNDLE_CACHE';
+
 export function workflowBundleOf(
   workflowsPath: string,
   logger?: Logger,
 ): Promise<WorkflowBundleWithSourceMap> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
-    // webpack's report is one long line per bundle: kept for debug logs
-    bundle = bundleWorkflowCode({ workflowsPath, logger: logger && temporalLogger(logger, 'debug') });
+    const cacheDir = process.env[WORKFLOW_BUNDLE_CACHE_ENV];
+    bundle = cacheDir ? cachedBundle(cacheDir, workflowsPath, logger) : bundleOnce(workflowsPath, logger);
     bundles.set(workflowsPath, bundle);
     bundle.catch(() => bundles.delete(workflowsPath));
+  }
+  return bundle;
+}
+
+function bundleOnce(
+  workflowsPath: string,
+  logger?: Logger,
+  webpackConfigHook?: Parameters<typeof bundleWorkflowCode>[0]['webpackConfigHook'],
+): Promise<WorkflowBundleWithSourceMap> {
+  // webpack's report is one long line per bundle: kept for debug logs
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: logger && temporalLogger(logger, 'debug'),
+    ...(webpackConfigHook ? { webpackConfigHook } : {}),
+  });
+}
+
+/** A file webpack read (size and mtime), or one it looked for and did not find (`null`). */
+type Input = [path: string, stamp: string | null];
+
+interface CachedBundle {
+  workflowsPath: string;
+  inputs: Input[];
+  code: string;
+}
+
+const stampOf = (path: string): string | null => {
+  try {
+    const stat = statSync(path);
+    return stat.isFile() ? `${stat.size}:${stat.mtimeMs}` : null;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The bundle from the cache folder when none of the files webpack read for it changed (size and
+ * mtime) and none it looked for has appeared since; otherwise bundled, and stored for the next
+ * process (written to a temporary name, then renamed: concurrent processes never read half a file).
+ */
+async function cachedBundle(
+  cacheDir: string,
+  workflowsPath: string,
+  logger?: Logger,
+): Promise<WorkflowBundleWithSourceMap> {
+  const file = join(
+    cacheDir,
+    `${createHash('sha256').update(workflowsPath).digest('hex').slice(0, 24)}.json`,
+  );
+  try {
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as CachedBundle;
+    if (
+      cached.workflowsPath === workflowsPath &&
+      cached.inputs.every(([path, stamp]) => stampOf(path) === stamp)
+    )
+      return { code: cached.code, sourceMap: '' };
+  } catch {
+    // none yet, or unreadable: bundle
+  }
+  let inputs: Input[] = [];
+  const bundle = await bundleOnce(workflowsPath, logger, (config) => ({
+    ...config,
+    plugins: [
+      ...(config.plugins ?? []),
+      {
+        apply(compiler) {
+          compiler.hooks.done.tap('seren-bundle-inputs', (stats) => {
+            const { fileDependencies, missingDependencies } = stats.compilation;
+            // the bundler's generated entrypoint lives in memory: it is made from workflowsPath
+            inputs = [
+              ...[...fileDependencies]
+                .map((path): Input => [path, stampOf(path)])
+                .filter(([, stamp]) => stamp),
+              ...[...missingDependencies].map((path): Input => [path, null]),
+            ];
+          });
+        },
+      },
+    ],
+  }));
+  if (inputs.length > 0) {
+    mkdirSync(cacheDir, { recursive: true });
+    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(
+      temporary,
+      JSON.stringify({ workflowsPath, inputs, code: bundle.code } satisfies CachedBundle),
+    );
+    renameSync(temporary, file);
   }
   return bundle;
 }
