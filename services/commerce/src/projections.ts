@@ -1,6 +1,5 @@
 import { agentTasksProjection } from './agent-tasks/projection.js';
 import { chargesProjection } from './charges/projection.js';
-import { publisherUsageProjection } from './publishers/analytics.js';
 import { publisherCatalogProjection } from './publishers/projection.js';
 import { paymentMethodsProjection } from './payment-methods/projection.js';
 import { organizationPlansProjection } from './plans/projection.js';
@@ -11,7 +10,6 @@ import { walletReferralsProjection } from './wallet/projection.js';
 export const commerceProjections = [
   agentTasksProjection,
   publisherCatalogProjection,
-  publisherUsageProjection,
   chargesProjection,
   stripeDepositsProjection,
   paymentMethodsProjection,

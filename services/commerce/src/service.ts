@@ -7,6 +7,7 @@ import { rewrapPublisherSecretsAtStart } from './publishers/secrets.js';
 import { commerceMigrations } from './migrations/index.js';
 import { commerceProjections } from './projections.js';
 import { proxyRoutes } from './proxy/routes.js';
+import { publisherUsageConsumer } from './publishers/analytics.js';
 import { sweepPeriodically } from './proxy/sweep.js';
 import { resolvers, typeDefs } from './schema.js';
 import { stripeRoutes } from './stripe/routes.js';
@@ -47,7 +48,10 @@ export function startCommerceService(
       await walletRoutes(commerce)(server);
       await agentTaskRoutes(commerce)(server);
     },
-    consumers: (commerce) => [walletRecoveryConsumer(commerce.wallet.recoveryGroup)],
+    consumers: (commerce) => [
+      walletRecoveryConsumer(commerce.wallet.recoveryGroup),
+      publisherUsageConsumer(),
+    ],
     graphql: (commerce) => ({ typeDefs, resolvers: resolvers(commerce) }),
     worker: { workflowsPath: require.resolve('./workflows'), activities: commerceActivities },
   });

@@ -20,15 +20,7 @@ import type { SettleResponse } from '@x402/core/types';
 import type { EntityManager } from 'typeorm';
 import type { Commerce } from '../application.js';
 import { startAgentTask } from '../agent-tasks/index.js';
-import {
-  agentWallet,
-  balances,
-  captureHold,
-  formatAmount,
-  placeHold,
-  releaseHold,
-  type Hold,
-} from '../ledger/index.js';
+import { agentWallet, captureHold, formatAmount, placeHold } from '../ledger/index.js';
 import {
   findPublisherBySlug,
   openPublisherSecrets,
@@ -36,8 +28,9 @@ import {
   type ProxyPublisher,
   type PublisherPrice,
 } from '../publishers/index.js';
+import { placeCallHold, settleCallHold, type CallHold } from './call-functions.js';
 import { QueryFailed } from './database.js';
-import { countCall, geoRefusal } from './limits.js';
+import { countCall, geoRefusal, giveFreeCallBack, takeFreeCall } from './limits.js';
 import {
   abandonCallPayment,
   bookCallPayment,
@@ -100,8 +93,8 @@ function payerOf(origin: RequestOrigin): Payer {
 
 /** How a call is being paid for. */
 type Payment =
-  | { kind: 'free' }
-  | { kind: 'wallet'; hold: Hold }
+  | { kind: 'free'; /** one of the agent's free_queries_per_day */ daily?: true }
+  | { kind: 'wallet'; hold: CallHold }
   | { kind: 'x402'; payment: ClaimedPayment }
   | { kind: 'refused'; answer: CallAnswer };
 
@@ -194,6 +187,13 @@ async function payFor(
   call: { callId: string; amount: bigint; description: string; kind: CallEvent['kind'] },
 ): Promise<Payment> {
   if (call.amount === 0n || publisher.billingModel === 'x402_passthrough') return { kind: 'free' };
+  const freePerDay = priceFor(publisher)?.freeQueriesPerDay ?? null;
+  if (
+    freePerDay !== null &&
+    freePerDay > 0 &&
+    (await takeFreeCall(commerce.dataSource.manager, publisher.id, payer.rateKey, freePerDay, commerce.now()))
+  )
+    return { kind: 'free', daily: true };
   const request = { amount: call.amount, resource: input.resource, description: call.description };
   const chain = commerce.x402.chain;
   const refused = (error: string): Payment => {
@@ -216,34 +216,26 @@ async function payFor(
     return claimed.ok ? { kind: 'x402', payment: claimed.payment } : refused(claimed.error);
   }
   const organizationId = payer.organizationId;
-  const minimum = priceFor(publisher)?.minimumBalance ?? null;
-  try {
-    const hold = await commerce.dataSource.transaction(async (tx) => {
-      if (minimum !== null) {
-        const { funded, promotional } = await balances(tx, organizationId, ASSET);
-        if (funded + promotional < minimum) return undefined;
-      }
-      return placeHold(tx, {
-        holdId: call.callId,
-        organizationId,
-        publisherId: publisher.id,
-        asset: ASSET,
-        amount: call.amount,
-        expiresAt,
-        metadata: {
-          kind: call.kind,
-          publisher_slug: publisher.slug,
-          agent_id: payer.agentId ?? '',
-        },
-        at: commerce.now(),
-      });
-    });
-    if (!hold) return refused('insufficient_balance: below the publisher minimum_balance');
-    return { kind: 'wallet', hold };
-  } catch (error) {
-    if (isDomainError(error) && error.reason === 'INSUFFICIENT_FUNDS') return refused('insufficient_balance');
-    throw error;
-  }
+  // one statement (proxy_hold_place): the balances under their locks, the minimum, the split, the hold
+  const placed = await placeCallHold(commerce.dataSource, {
+    holdId: call.callId,
+    organizationId,
+    publisherId: publisher.id,
+    asset: ASSET,
+    amount: call.amount,
+    minimum: priceFor(publisher)?.minimumBalance ?? null,
+    expiresAt,
+    metadata: {
+      kind: call.kind,
+      publisher_slug: publisher.slug,
+      agent_id: payer.agentId ?? '',
+    },
+    at: commerce.now(),
+  });
+  if (placed.status === 'below_minimum')
+    return refused('insufficient_balance: below the publisher minimum_balance');
+  if (placed.status !== 'held') return refused('insufficient_balance');
+  return { kind: 'wallet', hold: placed.hold };
 }
 
 interface Outcome {
@@ -299,70 +291,80 @@ async function complete(
     );
 
   if (payment.kind === 'free') {
-    await commerce.dataSource.transaction((tx) =>
-      append(
-        tx,
-        event({
-          cost: '0',
-          outcome: 'free',
-          entryId: null,
-          txHash: null,
-          paidWith: null,
-          agentWallet: walletOf,
-        }),
-      ),
+    if (payment.daily && !outcome.success)
+      await giveFreeCallBack(commerce.dataSource.manager, publisher.id, payer.rateKey, now);
+    // no money moved: the event alone, one autocommit statement
+    await commerce.store.append(
+      `publisher-call-${call.callId}`,
+      'publisher_call',
+      [
+        {
+          type: 'PublisherCallCompleted',
+          data: event({
+            cost: '0',
+            outcome: 'free',
+            entryId: null,
+            txHash: null,
+            paidWith: null,
+            agentWallet: walletOf,
+          }),
+        },
+      ],
+      {
+        expectedVersion: 0,
+        metadata: eventMetadataOf(call.origin, { organizationId: publisher.organizationId }),
+      },
     );
     return { headers: {} };
   }
 
   if (payment.kind === 'wallet') {
+    // one statement (proxy_hold_settle): the hold captured or released, once, with the call's event
     const hold = payment.hold;
-    await commerce.dataSource.transaction(async (tx) => {
-      if (outcome.success) {
-        const captured = await captureHold(tx, hold.id, {
-          amount: outcome.cost < hold.amount ? outcome.cost : hold.amount,
-          metadata: {
-            publisher_slug: publisher.slug,
-            call_id: call.callId,
-            description: `${publisher.name}: ${call.kind === 'query' ? 'query' : 'call'}`,
-          },
-          at: now,
-        });
-        if (captured.settled) {
-          await append(
-            tx,
-            event({
-              cost: ((captured.hold.captured ?? 0n) + (outcome.extra ?? 0n)).toString(),
-              outcome: 'captured',
-              entryId: captured.hold.settleEntryId,
-              txHash: null,
-              paidWith: 'wallet',
-              agentWallet: walletOf,
-            }),
-          );
-        } else {
-          // the sweep released it first (the call outlived its hold): served, not paid
-          commerce.logger.warn({ callId: call.callId }, 'call succeeded after its hold was released');
-        }
-        return;
-      }
-      const released = await releaseHold(tx, hold.id, {
-        reason: `upstream ${outcome.status ?? 'failed'}`,
-        at: now,
-      });
-      if (released.settled)
-        await append(
-          tx,
-          event({
+    const entryId = randomUUID();
+    const capture = outcome.success ? (outcome.cost < hold.amount ? outcome.cost : hold.amount) : null;
+    const data =
+      capture === null
+        ? event({
             cost: hold.amount.toString(),
             outcome: 'released',
             entryId: null,
             txHash: null,
             paidWith: 'wallet',
             agentWallet: walletOf,
-          }),
-        );
+          })
+        : event({
+            cost: (capture + (outcome.extra ?? 0n)).toString(),
+            outcome: 'captured',
+            entryId,
+            txHash: null,
+            paidWith: 'wallet',
+            agentWallet: walletOf,
+          });
+    const settled = await settleCallHold(commerce.dataSource, hold, {
+      capture,
+      entryId,
+      metadata:
+        capture === null
+          ? { reason: `upstream ${outcome.status ?? 'failed'}` }
+          : {
+              publisher_slug: publisher.slug,
+              call_id: call.callId,
+              description: `${publisher.name}: ${call.kind === 'query' ? 'query' : 'call'}`,
+            },
+      at: now,
+      event: {
+        streamId: `publisher-call-${call.callId}`,
+        streamType: 'publisher_call',
+        events: commerce.store.encodeEvents([{ type: 'PublisherCallCompleted', data }], {
+          metadata: eventMetadataOf(call.origin, { organizationId: publisher.organizationId }),
+        }),
+      },
     });
+    if (settled.settled) commerce.store.appendedOutside();
+    else if (capture !== null)
+      // the sweep released it first (the call outlived its hold): served, not paid
+      commerce.logger.warn({ callId: call.callId }, 'call succeeded after its hold was released');
     return { headers: {} };
   }
 

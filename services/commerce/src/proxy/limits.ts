@@ -82,3 +82,46 @@ export function geoRefusal(
     publisher: publisher.slug,
   };
 }
+
+/**
+ * `free_queries_per_day`: the agent's first `limit` priced calls to the publisher each UTC day cost
+ * nothing. Takes one of the day's free calls (one upsert shared by replicas, `proxy_free_calls`) and
+ * answers whether there was one left.
+ */
+export async function takeFreeCall(
+  manager: EntityManager,
+  publisherId: string,
+  agent: string,
+  limit: number,
+  now: Date,
+): Promise<boolean> {
+  if (limit <= 0) return false;
+  const rows: unknown[] = await manager.query(
+    `insert into proxy_free_calls (publisher_id, agent, day, calls) values ($1, $2, $3, 1)
+     on conflict (publisher_id, agent, day) do update set calls = proxy_free_calls.calls + 1
+       where proxy_free_calls.calls < $4
+     returning calls`,
+    [publisherId, agent, now.toISOString().slice(0, 10), limit],
+  );
+  return rows.length === 1;
+}
+
+/** A free call whose upstream failed gives its place back (a failed call costs nothing, a free one included). */
+export async function giveFreeCallBack(
+  manager: EntityManager,
+  publisherId: string,
+  agent: string,
+  now: Date,
+): Promise<void> {
+  await manager.query(
+    `update proxy_free_calls set calls = calls - 1 where publisher_id = $1 and agent = $2 and day = $3 and calls > 0`,
+    [publisherId, agent, now.toISOString().slice(0, 10)],
+  );
+}
+
+/** Days before yesterday: the sweep deletes them. */
+export async function dropOldFreeCalls(manager: EntityManager, now: Date): Promise<void> {
+  await manager.query(`delete from proxy_free_calls where day < $1`, [
+    new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10),
+  ]);
+}

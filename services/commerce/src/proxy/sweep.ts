@@ -1,7 +1,7 @@
 import type { EventData, PublisherCallCompleted } from '@seren/contracts';
 import type { Commerce } from '../application.js';
 import { agentWallet, expiredHolds, releaseHold } from '../ledger/index.js';
-import { dropOldWindows } from './limits.js';
+import { dropOldFreeCalls, dropOldWindows } from './limits.js';
 
 // The proxy's safety net: a call whose process died between its hold and the hold's settlement
 // leaves the money held. Once the hold expired (the upstream's timeout plus a grace), the sweep
@@ -64,6 +64,7 @@ export async function sweepProxy(commerce: Commerce, now = commerce.now()): Prom
     [now],
   );
   await dropOldWindows(commerce.dataSource.manager, now);
+  await dropOldFreeCalls(commerce.dataSource.manager, now);
   return released;
 }
 

@@ -1,6 +1,6 @@
-import type { PublisherCallCompleted, EventOf } from '@seren/contracts';
-import { defineProjection } from '@seren/event-store';
-import { requireAuthenticated, type RequestOrigin } from '@seren/service-kit';
+import { PublisherCallCompleted, topicFor, type EventData } from '@seren/contracts';
+import { requireAuthenticated, type ConsumerDefinition, type RequestOrigin } from '@seren/service-kit';
+import type { EntityManager } from 'typeorm';
 import type { Commerce } from '../application.js';
 import { accounts } from '../ledger/index.js';
 import { publisherErrors, PRIMARY_ASSET } from './fields.js';
@@ -10,56 +10,70 @@ import { findPublisherRecord } from './queries.js';
 // revenue by day and top agents, read from a projection of the usage events (`PublisherCallCompleted`,
 // appended by the proxy, database queries and agent tasks), never from a scan of the calls:
 // per publisher, asset and UTC day (revenue, queries, failed calls), per agent and day (for unique
-// agents), and per agent overall (for the ranking). It is inline: written in the transaction that
-// appends the event, so each event counts once and a reader sees its own call at once.
+// agents), and per agent overall (for the ranking). It is a consumer of the usage event (group
+// `commerce.publisher-usage`), not an inline projection: every capture of a publisher used to update
+// that publisher's one row of the day inside the money's transaction, so calls of one publisher took
+// turns on it (bench/README.md, "Publisher proxy"). The consumer applies events in batches (one
+// transaction per up to 100) and each at most once (processed_events by event id); the price is a
+// short delay (one relay hop) before a call shows in the analytics.
 //
 // What counts: a `captured` call is a query and its cost is revenue; a `free` call is a query with
 // no revenue; a `released` call failed (upstream 5xx, timeout: the caller paid nothing) and is
 // counted apart as failed, neither a query nor revenue.
 
-type UsageEvent = EventOf<[typeof PublisherCallCompleted]>;
+type UsageEvent = EventData<typeof PublisherCallCompleted>;
 
-export const publisherUsageProjection = defineProjection<UsageEvent>({
-  name: 'publisher_usage',
-  handles: ['PublisherCallCompleted'],
-  async apply(event, { manager }) {
-    const d = event.data;
-    const day = d.at.slice(0, 10);
-    if (d.outcome === 'released') {
-      await manager.query(
-        `insert into publisher_usage_daily (publisher_id, asset, day, failed) values ($1, $2, $3, 1)
-         on conflict (publisher_id, asset, day) do update set failed = publisher_usage_daily.failed + 1`,
-        [d.publisherId, d.asset, day],
-      );
-      return;
-    }
-    const revenue = d.outcome === 'captured' ? d.cost : '0';
+export const PUBLISHER_USAGE_GROUP = 'commerce.publisher-usage';
+
+/** The usage event's consumer: the analytics tables, once per event. */
+export const publisherUsageConsumer = (groupId = PUBLISHER_USAGE_GROUP): ConsumerDefinition => ({
+  groupId,
+  topics: [topicFor(PublisherCallCompleted)],
+  events: [PublisherCallCompleted],
+  pollIntervalMs: 100,
+  handler: async (event, { manager }) => {
+    if (event.type !== 'PublisherCallCompleted') return;
+    await applyUsage(manager, event.data as UsageEvent);
+  },
+});
+
+/** One usage event into the analytics tables (the consumer's handler). */
+export async function applyUsage(manager: EntityManager, d: UsageEvent): Promise<void> {
+  const day = d.at.slice(0, 10);
+  if (d.outcome === 'released') {
     await manager.query(
-      `insert into publisher_usage_daily (publisher_id, asset, day, revenue_atomic, queries) values ($1, $2, $3, $4, 1)
+      `insert into publisher_usage_daily (publisher_id, asset, day, failed) values ($1, $2, $3, 1)
+         on conflict (publisher_id, asset, day) do update set failed = publisher_usage_daily.failed + 1`,
+      [d.publisherId, d.asset, day],
+    );
+    return;
+  }
+  const revenue = d.outcome === 'captured' ? d.cost : '0';
+  await manager.query(
+    `insert into publisher_usage_daily (publisher_id, asset, day, revenue_atomic, queries) values ($1, $2, $3, $4, 1)
        on conflict (publisher_id, asset, day) do update set revenue_atomic = publisher_usage_daily.revenue_atomic + excluded.revenue_atomic,
          queries = publisher_usage_daily.queries + 1`,
-      [d.publisherId, d.asset, day, revenue],
-    );
-    await manager.query(
-      `insert into publisher_usage_agent_daily (publisher_id, asset, day, agent_wallet, revenue_atomic, queries)
+    [d.publisherId, d.asset, day, revenue],
+  );
+  await manager.query(
+    `insert into publisher_usage_agent_daily (publisher_id, asset, day, agent_wallet, revenue_atomic, queries)
        values ($1, $2, $3, $4, $5, 1)
        on conflict (publisher_id, asset, day, agent_wallet) do update set
          revenue_atomic = publisher_usage_agent_daily.revenue_atomic + excluded.revenue_atomic,
          queries = publisher_usage_agent_daily.queries + 1`,
-      [d.publisherId, d.asset, day, d.agentWallet, revenue],
-    );
-    await manager.query(
-      `insert into publisher_usage_agents (publisher_id, asset, agent_wallet, organization_id, spent_atomic, queries, last_active)
+    [d.publisherId, d.asset, day, d.agentWallet, revenue],
+  );
+  await manager.query(
+    `insert into publisher_usage_agents (publisher_id, asset, agent_wallet, organization_id, spent_atomic, queries, last_active)
        values ($1, $2, $3, $4, $5, 1, $6)
        on conflict (publisher_id, asset, agent_wallet) do update set
          organization_id = coalesce(excluded.organization_id, publisher_usage_agents.organization_id),
          spent_atomic = publisher_usage_agents.spent_atomic + excluded.spent_atomic,
          queries = publisher_usage_agents.queries + 1,
          last_active = greatest(publisher_usage_agents.last_active, excluded.last_active)`,
-      [d.publisherId, d.asset, d.agentWallet, d.organizationId, revenue, d.at],
-    );
-  },
-});
+    [d.publisherId, d.asset, d.agentWallet, d.organizationId, revenue, d.at],
+  );
+}
 
 /**
  * The publisher analytics are its owner's: the path's organization must be the caller's (`default`

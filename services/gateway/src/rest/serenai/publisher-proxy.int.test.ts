@@ -329,6 +329,32 @@ describe('the publisher proxy through the gateway', () => {
     ]);
   });
 
+  it("free_queries_per_day: the agent's first calls of the day are free (a failed one gives its place back), then paid", async () => {
+    const p = await api({}, { pricePerCall: '0.01', freeQueriesPerDay: 2 });
+    const agent = await fundedAgent(1_000_000n);
+    const other = await fundedAgent(1_000_000n);
+    const statuses = [];
+    for (const path of ['echo', 'fail', 'echo', 'echo'])
+      statuses.push(
+        (await s.serenai('GET', `/publishers/${p.slug}/v1/${path}`, { token: agent.token })).status,
+      );
+    expect(statuses).toEqual([200, 503, 200, 200]);
+    // two free (the failed call between them took no free place), the third successful one paid
+    expect(await walletOf(agent.organizationId)).toBe(1_000_000n - PRICE);
+    expect(await earningsOf(p.id)).toBe(PRICE);
+    expect((await callsOf(p.id)).map((c) => [c.status, c.outcome, c.cost])).toEqual([
+      [200, 'free', '0'],
+      [503, 'free', '0'],
+      [200, 'free', '0'],
+      [200, 'captured', String(PRICE)],
+    ]);
+    // another agent has its own free calls
+    expect((await s.serenai('GET', `/publishers/${p.slug}/v1/echo`, { token: other.token })).status).toBe(
+      200,
+    );
+    expect(await walletOf(other.organizationId)).toBe(1_000_000n);
+  });
+
   it('402 with x402 requirements without balance; @x402/fetch (v2) pays one call per request, settled on-chain only after a 2xx', async () => {
     const p = await api();
     const broke = await fundedAgent(0n);

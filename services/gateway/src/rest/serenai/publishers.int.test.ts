@@ -9,6 +9,21 @@ import { keyring } from '@seren/service-kit/sealing';
 import { startRestSuite, type RestSuite } from '../../test-support/rest-suite';
 import { restAgent } from '../../test-support/rest-flows';
 
+/** The analytics are a consumer of the usage events: waits until it applied `count` events of the publisher. */
+async function usageApplied(suite: RestSuite, publisherId: string, count: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const [{ applied }] = (await suite.commerce.dataSource.query(
+      `select count(*)::int as applied from processed_events p join events e on e.event_id = p.event_id
+       where p.group_id = 'commerce.publisher-usage' and e.type = 'PublisherCallCompleted' and e.data->>'publisherId' = $1`,
+      [publisherId],
+    )) as { applied: number }[];
+    if (applied >= count) return;
+    if (Date.now() > deadline) throw new Error(`usage consumer applied ${applied} of ${count} events`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 // SerenAI publishers through the gateway: an organization's publishers (create, list, get, update,
 // soft delete, pricing, earnings), the store (list with filters and pages, suggest, by slug), the
 // analytics fed by the usage events, and what the proxy reads (findPublisherBySlug and the sealed
@@ -562,6 +577,7 @@ describe('SerenAI publishers through the gateway', () => {
     await call(b.wallet, b.organizationId, 0, 'free', now);
     await call(a.wallet, a.organizationId, 400_000, 'released', now);
     await call(a.wallet, a.organizationId, 750_000, 'captured', now - 10 * day);
+    await usageApplied(s, created.id, 7);
 
     const metrics = await s.serenai(
       'GET',
@@ -684,6 +700,7 @@ describe('SerenAI publishers through the gateway', () => {
         pending_atomic: 0,
         total_earned: '0.50',
       });
+      await usageApplied(s, p.id, 3);
       const metrics = await s.serenai('GET', `/organizations/default/publishers/${p.id}/analytics/revenue`, {
         token: owner.token,
       });
