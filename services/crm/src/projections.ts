@@ -8,6 +8,7 @@ import { paymentConnectionsProjection, paymentsProjection } from './payments/pro
 import { webhooksProjection } from './webhooks/projection.js';
 import { brandedDomainsProjection } from './domains/projection.js';
 import { credentialsProjection } from './credentials/projection.js';
+import { executionsProjection, workflowsProjection } from './automation/projection.js';
 
 /** crm's inline projections: the read tables its queries use, updated in each append's transaction. */
 export const crmProjections = [
@@ -19,7 +20,8 @@ export const crmProjections = [
   appointmentsProjection,
   webhooksProjection,
   credentialsProjection,
-  brandedDomainsProjection,
+  workflowsProjection,
+  executionsProjection,
   paymentConnectionsProjection,
   paymentsProjection,
 ];

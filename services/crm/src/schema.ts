@@ -20,6 +20,8 @@ import { webhooksResolvers } from './webhooks/graphql.js';
 import { webhooksTypeDefs } from './webhooks/schema.js';
 import { credentialsResolvers } from './credentials/graphql.js';
 import { credentialsTypeDefs } from './credentials/schema.js';
+import { automationResolvers } from './automation/graphql.js';
+import { automationTypeDefs } from './automation/schema.js';
 
 // Each feature folder declares its types and extends Query and Mutation in its own schema.ts;
 // this file holds what is the subgraph's as a whole and merges them, in this order.
@@ -49,6 +51,7 @@ const features: DocumentNode[] = [
   appointmentsTypeDefs,
   webhooksTypeDefs,
   credentialsTypeDefs,
+  automationTypeDefs,
   paymentsTypeDefs,
 ];
 
@@ -72,6 +75,7 @@ export function resolvers(crm: Crm): GraphQLResolverMap<RequestContext> {
     appointmentsResolvers(crm),
     webhooksResolvers(crm),
     credentialsResolvers(crm),
+    automationResolvers(crm),
     paymentsResolvers(crm),
   ) as GraphQLResolverMap<RequestContext>;
 }

@@ -5,6 +5,7 @@ import { crmMigrations } from './migrations/index.js';
 import { crmProjections } from './projections.js';
 import { locationDefaultsConsumer } from './location-defaults.js';
 import { crmLoaders } from './loaders.js';
+import { automationTriggersConsumer } from './automation/consumer.js';
 import { paymentRoutes } from './payments/routes.js';
 import { startWebhookDelivery, webhooksConsumer } from './webhooks/delivery.js';
 import { resolvers, typeDefs } from './schema.js';
@@ -37,6 +38,8 @@ export function startCrmService(
       locationDefaultsConsumer(crm, (env ?? process.env).LOCATION_DEFAULTS_GROUP),
       // WEBHOOKS_GROUP: tests give each instance a consumer group of its own
       webhooksConsumer(crm, (env ?? process.env).WEBHOOKS_GROUP),
+      // AUTOMATION_TRIGGERS_GROUP: tests give each instance a consumer group of its own
+      automationTriggersConsumer(crm, (env ?? process.env).AUTOMATION_TRIGGERS_GROUP),
     ],
     worker: { workflowsPath: require.resolve('./workflows'), activities: crmActivities },
   });

@@ -2,3 +2,4 @@
 // are registered separately in activities.ts). None yet: Serebro's workflow executions (spec §3.4)
 // will be the first; each feature's workflows.ts is re-exported here.
 export * from './payments/workflows.js';
+export * from './automation/workflows.js';

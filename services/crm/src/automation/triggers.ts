@@ -30,7 +30,19 @@ export interface TriggerFired {
   data: Record<string, unknown>;
 }
 
-/** A feature's mapping from its event types to the trigger they fire (undefined: none). */
+/**
+ * A feature's mapping from its event types to the trigger they fire (undefined: none). A mapping
+ * may read crm's read models through `context` (an opportunity's stage change names no contact:
+ * the opportunity's row does) and so may answer a promise.
+ */
 export type TriggerMap = {
-  [eventType: string]: (event: ConsumedEvent) => TriggerFired | TriggerFired[] | undefined;
+  [eventType: string]: (
+    event: ConsumedEvent,
+    context: TriggerContext,
+  ) => TriggerFired | TriggerFired[] | undefined | Promise<TriggerFired | TriggerFired[] | undefined>;
 };
+
+/** What a mapping may read: crm's database, in the consumer's transaction. */
+export interface TriggerContext {
+  query: (sql: string, parameters: unknown[]) => Promise<unknown[]>;
+}

@@ -6,6 +6,7 @@ import { CreatePayments1797100000000 } from './1797100000000-create-payments.js'
 import { CreateWebhooks1796900000000 } from './1796900000000-create-webhooks.js';
 import { CreateBrandedDomains1797200000000 } from './1797200000000-create-branded-domains.js';
 import { CreateCredentials1797000000000 } from './1797000000000-create-credentials.js';
+import { CreateWorkflowsExecutions1797000100000 } from './1797000100000-create-workflows-executions.js';
 
 export const crmMigrations = [
   CreateEchoes1795700000000,
@@ -14,6 +15,7 @@ export const crmMigrations = [
   CreateCalendarsAppointments1796200100000,
   CreateWebhooks1796900000000,
   CreateCredentials1797000000000,
+  CreateWorkflowsExecutions1797000100000,
   CreateBrandedDomains1797200000000,
   CreatePayments1797100000000,
 ];
