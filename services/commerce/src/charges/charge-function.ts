@@ -23,6 +23,9 @@ import { claimSql, storeSql } from '../ledger/idempotency.js';
  * validated against its contract (those fields are typed alike whatever their values), then they
  * are set here.
  *
+ * The posting records no agent wallet (ledger_post's last two arrays are empty): the wallet was found
+ * in agent_wallets above, so recording it again would only be an insert that conflicts (1797300000000).
+ *
  * Answers (charge_status, charge_result): `created` or `replay` with the stored result (encoded
  * like withIdempotency's), or `in_use` (409), `mismatch` (400 idempotency_error), `no_publisher`
  * (404), `forbidden` (403), `insufficient` (402), having written nothing. A key whose result another
@@ -139,7 +142,7 @@ begin
     p_entry_id, 'charge', p_charge_id, v_org,
     jsonb_build_object('publisher_id', v_publisher_id, 'publisher_slug', v_publisher_slug, 'description', p_description),
     p_now::timestamptz, v_accounts, array_fill(p_asset, array[cardinality(v_accounts)]), v_amounts,
-    v_overdraft, v_sharded, array[p_agent_wallet], array[v_org]) l;
+    v_overdraft, v_sharded, '{}'::text[], '{}'::text[]) l;
   if v_duplicate then
     raise exception 'charge % posted twice', p_charge_id;
   end if;

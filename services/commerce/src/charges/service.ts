@@ -13,7 +13,7 @@ import type { EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { Commerce } from '../application.js';
 import { allowsOverdraft, isSharded } from '../ledger/accounts.js';
-import { decodeStoredResult, idempotencyKeyInUse, idempotencyKeyMismatch } from '../ledger/idempotency.js';
+import { idempotencyKeyInUse, idempotencyKeyMismatch } from '../ledger/idempotency.js';
 import {
   accounts,
   balances,
@@ -207,9 +207,9 @@ export async function createCharge(
     switch (row?.charge_status) {
       case 'created':
         commerce.store.appendedOutside();
-        return decodeStoredResult<ChargeView>(row.charge_result!);
+        return decodeChargeResult(row.charge_result!);
       case 'replay':
-        return decodeStoredResult<ChargeView>(row.charge_result!);
+        return decodeChargeResult(row.charge_result!);
       case 'in_use':
         throw idempotencyKeyInUse();
       case 'mismatch':
@@ -224,6 +224,25 @@ export async function createCharge(
         throw new Error(`charge_create answered ${row?.charge_status}`);
     }
   }
+}
+
+const CHARGE_AMOUNTS = [
+  'amountAtomic',
+  'fromPromotionalAtomic',
+  'fromFundedAtomic',
+  'refundedAtomic',
+  'slashedAtomic',
+] as const;
+
+/**
+ * A charge's stored result (ChargeView as withIdempotency encodes it: its amounts as
+ * `{"$bigint": "..."}`, no Dates), decoded as decodeStoredResult would, without a reviver called for
+ * every value: a tenth of its time on the charge's hot path.
+ */
+function decodeChargeResult(text: string): ChargeView {
+  const view = JSON.parse(text) as Record<string, unknown>;
+  for (const field of CHARGE_AMOUNTS) view[field] = BigInt((view[field] as { $bigint: string }).$bigint);
+  return view as unknown as ChargeView;
 }
 
 const CHARGE_CALL = `select charge_status, charge_result from charge_create(${Array.from(

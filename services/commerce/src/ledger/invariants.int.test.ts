@@ -130,6 +130,12 @@ describe('the ledger under 10,000 concurrent operations with workers killed mid-
     expect(
       await q(`select entry_id, asset from ledger_lines group by entry_id, asset having sum(amount) <> 0`),
     ).toEqual([]);
+    // every line belongs to an entry (ledger_post writes both; no foreign key checks it since 1797300000000)
+    expect(
+      await q(
+        `select l.entry_id from ledger_lines l left join ledger_entries e on e.id = l.entry_id where e.id is null`,
+      ),
+    ).toEqual([]);
     // every balance is the sum of its lines; none below zero without the documented overdraft
     expect(
       await q(`select b.account from (select account, sum(balance) as balance from ledger_balances group by account) b
