@@ -1,13 +1,14 @@
 // Bench child process: the Seren gateway (its production settings, rate limits on) in front of the
 // bench's identity and crm, printing its Serebro URL as a JSON line; stops when stdin closes.
 import { createInterface } from 'node:readline';
+import { profileCommand } from './profiler.ts';
 import { loadGatewayConfig, startGateway } from '@seren/gateway';
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() === 'cpu') {
     const { user, system } = process.cpuUsage();
     console.log('BENCH_CPU ' + JSON.stringify({ micros: user + system }));
-  }
+  } else if (line.startsWith('profile ')) void profileCommand(line.slice('profile '.length));
 });
 const gateway = await startGateway(
   loadGatewayConfig({

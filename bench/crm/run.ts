@@ -19,11 +19,12 @@
 // the rows, then ANALYZE. Processes: identity + crm in one child (services.ts), the gateway in its own
 // (gateway.ts), the clients and pg here. Run: npm run bench --workspace @seren/crm (builds first).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
+import { Agent, request } from 'undici';
 import { TEST_INTERNAL_TOKEN_SECRET, infraEndpoints } from '@seren/testing';
 
 const here = import.meta.dirname;
@@ -31,7 +32,17 @@ const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1);
 const LOAD_CLIENTS = Number(process.env.BENCH_LOAD_CLIENTS ?? 8);
+// seconds of warm-up per path and scenario: on a loaded machine 2 s is too few requests for the JIT
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const children: ChildProcess[] = [];
+
+// BENCH_CPU_PROF=<dir>: the gateway and services children are CPU-profiled over each gateway run at
+// load, into <dir>/<scenario>.<child>.cpuprofile (summarise with bench/crm/profile.ts)
+const profileDir = process.env.BENCH_CPU_PROF;
+// BENCH_ONLY=<words>: only the scenarios whose name contains one of them (comma-separated)
+const only = process.env.BENCH_ONLY?.split(',').map((w) => w.trim()) ?? [];
+const cpuWaiters = new Map<ChildProcess, (micros: number) => void>();
+const profileWaiters = new Map<ChildProcess, () => void>();
 
 function child(script: string, env: Record<string, string>): Promise<Record<string, string>> {
   const proc = spawn(process.execPath, [join(here, script)], {
@@ -44,6 +55,14 @@ function child(script: string, env: Record<string, string>): Promise<Record<stri
     const timer = setTimeout(() => reject(new Error(`${script} did not start in 120 s`)), 120_000);
     proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
     createInterface({ input: proc.stdout! }).on('line', (line) => {
+      if (line.startsWith('BENCH_PROFILED ')) {
+        profileWaiters.get(proc)?.();
+        return;
+      }
+      if (line.startsWith('BENCH_CPU ')) {
+        cpuWaiters.get(proc)?.((JSON.parse(line.slice('BENCH_CPU '.length)) as { micros: number }).micros);
+        return;
+      }
       if (!line.startsWith('BENCH_READY ')) {
         if (process.env.BENCH_LOG_LEVEL) console.error(line);
         return;
@@ -250,6 +269,84 @@ interface Result {
   perSecond: number;
   p50: number;
   p99: number;
+  /** CPU time per request (µs) of each process: the bench's clients, the gateway, identity + crm, PostgreSQL */
+  cpu?: Record<'bench' | 'gateway' | 'services' | 'postgres', number>;
+}
+
+/** A child's CPU time so far (user + system, µs), asked over its stdin. */
+function cpuOf(proc: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    cpuWaiters.set(proc, resolve);
+    proc.stdin!.write('cpu\n');
+  });
+}
+
+/**
+ * CPU time (µs) of the PostgreSQL backends serving these databases (their process titles name the
+ * database), read from /proc: the server's share of the work, for both paths.
+ */
+function postgresCpu(databases: string[]): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (!title.startsWith('postgres: ') || !databases.some((d) => title.includes(` ${d} `))) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 of stat (11 and 12 after the name), in clock ticks of 10 ms
+      ticks.set(Number(entry), (Number(fields[11]) + Number(fields[12])) * 10_000);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks;
+}
+
+/** Starts the children's CPU profilers; the answer stops them, writing `<dir>/<name>.<child>.cpuprofile`. */
+function profileChildren(named: Record<string, ChildProcess>, dir: string, name: string) {
+  for (const proc of Object.values(named)) proc.stdin!.write('profile start\n');
+  return () =>
+    Promise.all(
+      Object.entries(named).map(
+        ([label, proc]) =>
+          new Promise<void>((resolve) => {
+            profileWaiters.set(proc, resolve);
+            proc.stdin!.write(
+              `profile stop ${join(dir, `${name.replace(/\W+/g, '-')}.${label}.cpuprofile`)}\n`,
+            );
+          }),
+      ),
+    );
+}
+
+/** `closedLoop` with each process's CPU time per request around it. */
+async function measured(
+  processes: { gateway: ChildProcess; services: ChildProcess; databases: string[] },
+  clients: number,
+  seconds: number,
+  once: (i: number) => Promise<void>,
+): Promise<Result> {
+  const snapshot = async () => ({
+    bench: process.cpuUsage(),
+    gateway: await cpuOf(processes.gateway),
+    services: await cpuOf(processes.services),
+    postgres: postgresCpu(processes.databases),
+  });
+  const before = await snapshot();
+  const result = await closedLoop(clients, seconds, once);
+  const after = await snapshot();
+  const bench = process.cpuUsage(before.bench);
+  let postgres = 0;
+  for (const [pid, micros] of after.postgres) postgres += micros - (before.postgres.get(pid) ?? 0);
+  const per = (micros: number) => micros / result.requests;
+  result.cpu = {
+    bench: per(bench.user + bench.system),
+    gateway: per(after.gateway - before.gateway),
+    services: per(after.services - before.services),
+    postgres: per(postgres),
+  };
+  return result;
 }
 
 async function closedLoop(
@@ -280,7 +377,9 @@ async function closedLoop(
 async function main() {
   const load = [loadavg()[0]!];
   const services = await child('services.ts', {});
+  const gatewayDatabase = `bench_gateway_${process.pid}`;
   const gateway = await child('gateway.ts', {
+    GATEWAY_DATABASE: gatewayDatabase,
     IDENTITY_URL: services.identity!,
     CRM_URL: services.crm!,
     LOG_LEVEL: 'warn',
@@ -314,39 +413,63 @@ async function main() {
 
   const base = gateway.serebro!;
   const authorization = `Bearer ${services.apiKey}`;
-  const call = async (request: { method: string; path: string; body?: unknown }) => {
-    const response = await fetch(`${base}${request.path}`, {
-      method: request.method,
-      headers: { authorization, ...(request.body ? { 'content-type': 'application/json' } : {}) },
-      body: request.body ? JSON.stringify(request.body) : undefined,
+  // The clients share these two cores with the path they measure: undici's request() over a
+  // keep-alive pool costs them a fraction of what fetch() (WHATWG streams) costs per request.
+  const agent = new Agent({ connections: Math.max(LOAD_CLIENTS, CLIENTS), keepAliveTimeout: 30_000 });
+  const call = async (call: { method: string; path: string; body?: unknown }) => {
+    const response = await request(`${base}${call.path}`, {
+      method: call.method as 'GET' | 'POST',
+      headers: { authorization, ...(call.body ? { 'content-type': 'application/json' } : {}) },
+      body: call.body ? JSON.stringify(call.body) : undefined,
+      dispatcher: agent,
     });
-    const text = await response.text();
-    if (response.status >= 300)
-      throw new Error(`${request.method} ${request.path}: ${response.status} ${text}`);
+    const text = await response.body.text();
+    if (response.statusCode >= 300)
+      throw new Error(`${call.method} ${call.path}: ${response.statusCode} ${text}`);
   };
 
   const rows: string[] = [];
   const comparisons: string[] = [];
-  for (const scenario of scenarios(locationId, samples)) {
+  const processes = {
+    services: children[0]!,
+    gateway: children[1]!,
+    databases: [services.crmDatabase!, gatewayDatabase],
+  };
+  const chosen = scenarios(locationId, samples).filter(
+    (s) => only.length === 0 || only.some((word) => s.name.includes(word)),
+  );
+  for (const scenario of chosen) {
     const gatewayOnce = (i: number) => call(scenario.gateway(i));
     const directOnce = (i: number) => scenario.direct(pool, i).then(() => undefined);
-    await closedLoop(2, 2, gatewayOnce); // warm-up
-    await closedLoop(2, 2, directOnce);
+    await closedLoop(2, WARMUP, gatewayOnce); // warm-up
+    await closedLoop(2, WARMUP, directOnce);
     const figures: Record<string, Result> = {};
     for (const [label, clients] of [
       ['latency', CLIENTS],
       ['load', LOAD_CLIENTS],
     ] as const) {
-      figures[`gateway ${label}`] = await closedLoop(clients, SECONDS, gatewayOnce);
-      figures[`direct ${label}`] = await closedLoop(clients, SECONDS, directOnce);
+      const stopProfiling =
+        profileDir && label === 'load'
+          ? profileChildren(
+              { gateway: processes.gateway, services: processes.services },
+              profileDir,
+              scenario.name,
+            )
+          : undefined;
+      figures[`gateway ${label}`] = await measured(processes, clients, SECONDS, gatewayOnce);
+      await stopProfiling?.();
+      figures[`direct ${label}`] = await measured(processes, clients, SECONDS, directOnce);
     }
     for (const [label, r] of Object.entries(figures)) {
       const clients = label.endsWith('latency') ? CLIENTS : LOAD_CLIENTS;
+      const cpu = r.cpu
+        ? [r.cpu.bench, r.cpu.gateway, r.cpu.services, r.cpu.postgres].map((c) => c.toFixed(0)).join(' / ')
+        : '';
       rows.push(
-        `| ${scenario.name} | ${label.startsWith('gateway') ? 'gateway (REST v1)' : 'direct pg'} | ${clients} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.requests} |`,
+        `| ${scenario.name} | ${label.startsWith('gateway') ? 'gateway (REST v1)' : 'direct pg'} | ${clients} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.requests} | ${cpu} |`,
       );
       console.error(
-        `[bench] ${scenario.name}, ${label}: ${r.perSecond.toFixed(0)}/s p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms`,
+        `[bench] ${scenario.name}, ${label}: ${r.perSecond.toFixed(0)}/s p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms, cpu µs/req client/gateway/services/pg ${cpu}, load ${loadavg()[0]!.toFixed(1)}`,
       );
     }
     const ratio = figures['gateway load']!.perSecond / figures['direct load']!.perSecond;
@@ -371,8 +494,8 @@ async function main() {
     "`create` is the whole write path against the projection's insert alone. Reproduce: `npm run bench --workspace @seren/crm`",
     '(BENCH_CONTACTS, BENCH_SECONDS, BENCH_CLIENTS, BENCH_LOAD_CLIENTS).',
     '',
-    '| operation | path | clients | req/s | p50 ms | p99 ms | requests |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| operation | path | clients | req/s | p50 ms | p99 ms | requests | cpu µs/req: client / gateway / identity+crm / PostgreSQL |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
     '| operation | gateway p99 at 1 client (goal < 50 ms for list and search) | gateway throughput vs direct at load (goal ≥ 0.6x) |',
@@ -394,6 +517,7 @@ async function main() {
     );
   }
   await pool.end();
+  await agent.close();
 }
 
 main()

@@ -4,6 +4,7 @@
 // made at identity's subgraph as the agency's owner. Prints URLs and the key as one JSON line; stops
 // when stdin closes. `cpu` on stdin: this process's CPU time so far.
 import { createInterface } from 'node:readline';
+import { profileCommand } from './profiler.ts';
 import { startCrmService } from '@seren/crm';
 import { startIdentityService } from '@seren/identity';
 import { asCaller, graphql, testServiceEnv } from '@seren/testing';
@@ -90,7 +91,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() === 'cpu') {
     const { user, system } = process.cpuUsage();
     console.log('BENCH_CPU ' + JSON.stringify({ micros: user + system }));
-  }
+  } else if (line.startsWith('profile ')) void profileCommand(line.slice('profile '.length));
 });
 process.stdin.on('end', async () => {
   await Promise.all([identity.close(), crm.close()]);

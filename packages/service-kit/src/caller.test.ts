@@ -92,6 +92,27 @@ describe('internal caller token', () => {
     await expect(verifyInternalToken(token, secret)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
+  it('answers a token seen before from memory, until it expires, and only under the same secret', async () => {
+    const now = Date.now();
+    jest.useFakeTimers({ now, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const token = await signInternalToken(caller, secret, 60);
+      const first = await verifyInternalToken(token, secret);
+      first.scopes.push('mutated by a resolver');
+      // the remembered caller is a copy: what one request does to its caller is not the next one's
+      await expect(verifyInternalToken(token, secret)).resolves.toEqual(caller);
+      await expect(
+        verifyInternalToken(token, 'another-secret-that-is-also-long-enough-xx'),
+      ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      jest.setSystemTime(now + 59_000);
+      await expect(verifyInternalToken(token, secret)).resolves.toEqual(caller);
+      jest.setSystemTime(now + 61_000);
+      await expect(verifyInternalToken(token, secret)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('requires scopes and permissions with typed errors', () => {
     expect(() => requireScope(caller, 'contacts.readonly')).not.toThrow();
     expect(() => requireScope(caller, 'contacts.write')).toThrow(DomainError);

@@ -18,6 +18,7 @@ import type { RateLimitStore, WindowState } from '../edge/rate-limit.js';
 import type { GatewayContext, GraphExecutor, OperationResult } from './context.js';
 import { EdgeDataSource } from './data-source.js';
 import { withoutStackTraces } from './errors.js';
+import { memoiseGatewayOperations } from './operation-cache.js';
 import { graphiqlAssets, graphiqlPage } from './graphiql.js';
 import { credentialMutationsOf, graphqlHits, mayWrite } from './limits.js';
 
@@ -48,6 +49,8 @@ const PLAN_BYTES = 16 * 1024;
  * context; the query plan cache is sized for the operations it will see.
  */
 export async function startGraph(options: GraphOptions): Promise<Graph> {
+  // the federation Operation of each document is made once, beside its cached query plan
+  memoiseGatewayOperations();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: options.logger,
