@@ -16,6 +16,8 @@ import { pipelinesResolvers } from './pipelines/graphql.js';
 import { pipelinesTypeDefs } from './pipelines/schema.js';
 import { paymentsResolvers } from './payments/graphql.js';
 import { paymentsTypeDefs } from './payments/schema.js';
+import { domainsResolvers } from './domains/graphql.js';
+import { domainsTypeDefs } from './domains/schema.js';
 import { webhooksResolvers } from './webhooks/graphql.js';
 import { webhooksTypeDefs } from './webhooks/schema.js';
 import { credentialsResolvers } from './credentials/graphql.js';
@@ -53,6 +55,7 @@ const features: DocumentNode[] = [
   credentialsTypeDefs,
   automationTypeDefs,
   paymentsTypeDefs,
+  domainsTypeDefs,
 ];
 
 /**
@@ -77,5 +80,6 @@ export function resolvers(crm: Crm): GraphQLResolverMap<RequestContext> {
     credentialsResolvers(crm),
     automationResolvers(crm),
     paymentsResolvers(crm),
+    domainsResolvers(crm),
   ) as GraphQLResolverMap<RequestContext>;
 }

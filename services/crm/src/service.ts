@@ -4,6 +4,7 @@ import { buildCrm, type Crm } from './application.js';
 import { crmMigrations } from './migrations/index.js';
 import { crmProjections } from './projections.js';
 import { locationDefaultsConsumer } from './location-defaults.js';
+import { domainOrganizationsConsumer } from './domains/organizations.js';
 import { crmLoaders } from './loaders.js';
 import { automationTriggersConsumer } from './automation/consumer.js';
 import { paymentRoutes } from './payments/routes.js';
@@ -38,6 +39,8 @@ export function startCrmService(
       locationDefaultsConsumer(crm, (env ?? process.env).LOCATION_DEFAULTS_GROUP),
       // WEBHOOKS_GROUP: tests give each instance a consumer group of its own
       webhooksConsumer(crm, (env ?? process.env).WEBHOOKS_GROUP),
+      // DOMAIN_ORGANIZATIONS_GROUP: tests give each instance a consumer group of its own
+      domainOrganizationsConsumer(crm, (env ?? process.env).DOMAIN_ORGANIZATIONS_GROUP),
       // AUTOMATION_TRIGGERS_GROUP: tests give each instance a consumer group of its own
       automationTriggersConsumer(crm, (env ?? process.env).AUTOMATION_TRIGGERS_GROUP),
     ],
