@@ -69,6 +69,8 @@ export async function startRestSuite(
     commerceEnv?: Record<string, string>;
     /** extra identity settings (e.g. connected accounts' providers) */
     identityEnv?: Record<string, string>;
+    /** extra crm settings (e.g. OUTBOUND_ALLOW_PRIVATE for a test's loopback webhook receiver) */
+    crmEnv?: Record<string, string>;
   } = {},
 ): Promise<RestSuite> {
   // identity's own audit-log group and commerce's own wallet-recovery group: parallel suites
@@ -82,6 +84,8 @@ export async function startRestSuite(
       freshConsumerGroup('content.billing-customers', ['identity.user']),
     ]);
   const logs = new LogCapture();
+  // crm's webhook consumer group of its own, like location defaults'
+  const webhooksGroup = await freshConsumerGroup('crm.webhooks');
   // Serebro's port is known before identity starts: it is the OAuth issuer (SEREBRO_PUBLIC_URL)
   const serebroPort = await freePort();
   const [identity, content, commerce, crm] = await Promise.all([
@@ -118,7 +122,11 @@ export async function startRestSuite(
         },
       }),
     ),
-    startCrmService(testServiceEnv('crm', { env: { LOCATION_DEFAULTS_GROUP: locationDefaultsGroup } })),
+    startCrmService(
+      testServiceEnv('crm', {
+        env: { LOCATION_DEFAULTS_GROUP: locationDefaultsGroup, WEBHOOKS_GROUP: webhooksGroup, ...options.crmEnv },
+      }),
+    ),
   ]);
   const gateway = await startGateway(
     loadGatewayConfig({

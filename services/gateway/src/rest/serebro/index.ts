@@ -5,6 +5,7 @@ import { locationsRoutes } from './locations.js';
 import { contactsRoutes } from './contacts.js';
 import { opportunitiesRoutes } from './opportunities.js';
 import { appointmentsRoutes } from './appointments.js';
+import { webhooksRoutes } from './webhooks.js';
 import { workflowsRoutes } from './workflows.js';
 
 // Serebro's REST surface, served at :4002 (v1 at /, v2 at /v2). One import line per spec section file
@@ -18,6 +19,7 @@ export const serebroRoutes: ProductRoutes<'serebro'> = {
     ...contactsRoutes,
     ...opportunitiesRoutes,
     ...appointmentsRoutes,
+    ...webhooksRoutes,
     ...workflowsRoutes,
   ] as RouteDefinition<'serebro'>[],
   implementedSections: ['contacts', 'opportunities', 'appointments', 'workflows'],
