@@ -7,6 +7,7 @@ const path = require('node:path');
 class ResultsReporter {
   constructor(globalConfig) {
     this.rootDir = globalConfig.rootDir;
+    this.shard = globalConfig.shard; // { shardIndex, shardCount } under --shard
     this.startedAt = Date.now();
   }
 
@@ -23,8 +24,10 @@ class ResultsReporter {
         ms: Math.max(0, (suite.perfStats.end ?? 0) - (suite.perfStats.start ?? 0)),
       }))
       .sort((a, b) => b.ms - a.ms);
+    // each shard of a package writes its own file; scripts/test.ts adds them up
+    const shard = this.shard ? `.shard-${this.shard.shardIndex}-of-${this.shard.shardCount}` : '';
     fs.writeFileSync(
-      path.join(dir, `${name}.json`),
+      path.join(dir, `${name}${shard}.json`),
       JSON.stringify({
         package: name,
         passed: results.numPassedTests,

@@ -3,10 +3,11 @@
 // line for the whole suite. Exits non-zero on any failure (a failed static check too, after the tests
 // ran), on a test suite that could not run, and on a run that executed no test at all.
 //
-// The package suites run in two lanes side by side: the gateway's (the longest: every file starts
-// the four services and a gateway) and every other package's, one package at a time in each lane, so
-// the second core does work while a suite waits on PostgreSQL, Kafka or Temporal. TEST_LANES=1 runs
-// them one after another as before; arguments (e.g. `-- --filter=@seren/crm`) go to a single lane.
+// The package suites run in two lanes side by side (TEST_LANES; 1 runs them one after another, as
+// arguments such as `-- --filter=@seren/crm` do): each lane takes the next package from one queue,
+// longest expected first, the gateway's suite (the longest: every file starts the four services and
+// a gateway) as two jest shards, so the second core works while a suite waits on PostgreSQL, Kafka
+// or Temporal.
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -28,6 +29,65 @@ function runAside(command: string, args: string[]): Promise<number> {
   });
 }
 
+interface TestJob {
+  /** the package's name (turbo's --filter) */
+  name: string;
+  /** jest's --shard, for the gateway's suite, which is split in two */
+  shard?: string;
+  /** how long it is expected to take, relative: test files, an integration test file counting 3 */
+  weight: number;
+}
+
+/** Test files under `dir` (src/ and test/), integration ones (`.int.test.ts`) weighing 3. */
+function weightOf(dir: string): number {
+  let weight = 0;
+  for (const top of ['src', 'test']) {
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(join(dir, top), { recursive: true }) as string[];
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.includes('node_modules')) continue;
+      if (entry.endsWith('.int.test.ts')) weight += 3;
+      else if (entry.endsWith('.test.ts')) weight += 1;
+    }
+  }
+  return weight;
+}
+
+/**
+ * Every workspace package with a test script, longest expected first, so the lanes that take the
+ * next job when they finish one end at about the same time; the gateway's suite as two shards.
+ */
+function testJobs(): TestJob[] {
+  const workspaces = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] }
+  ).workspaces;
+  const jobs: TestJob[] = [];
+  for (const pattern of workspaces) {
+    const parent = join(root, pattern.replace(/\/\*$/, ''));
+    for (const entry of readdirSync(parent, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const dir = join(parent, entry.name);
+      let manifest: { name?: string; scripts?: Record<string, string> };
+      try {
+        manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      } catch {
+        continue;
+      }
+      if (!manifest.name || !manifest.scripts?.test) continue;
+      // each of the gateway's integration files starts the four services and a gateway: twice as long
+      const weight = weightOf(dir) * (manifest.name === '@seren/gateway' ? 2 : 1);
+      if (manifest.name === '@seren/gateway')
+        for (const shard of ['1/2', '2/2']) jobs.push({ name: manifest.name, shard, weight: weight / 2 });
+      else jobs.push({ name: manifest.name, weight });
+    }
+  }
+  return jobs.sort((a, b) => b.weight - a.weight);
+}
+
 if (run(process.execPath, [join(root, 'infra', 'cli.ts'), 'up']) !== 0) {
   console.error('[test] the real servers did not come up; integration tests cannot run');
   process.exit(1);
@@ -41,22 +101,25 @@ const staticMs = Date.now() - staticStartedAt;
 rmSync(resultsDir, { recursive: true, force: true });
 const extra = process.argv.slice(2);
 const testsStartedAt = Date.now();
-const lanes =
-  extra.length > 0 || process.env.TEST_LANES === '1'
-    ? [extra]
-    : [['--filter=@seren/gateway'], ['--filter=!@seren/gateway']];
+const laneCount = extra.length > 0 ? 1 : Math.max(1, Number(process.env.TEST_LANES ?? 2) || 1);
 let turboStatus: number;
-if (lanes.length === 1) {
-  turboStatus = run(turbo, ['run', 'test', '--concurrency=1', '--continue', ...lanes[0]!]);
+if (laneCount === 1) {
+  turboStatus = run(turbo, ['run', 'test', '--concurrency=1', '--continue', ...extra]);
 } else {
-  // the builds the tests depend on first, once; then each lane runs its test tasks only (--only), so
-  // two turbo runs never build the same package at once
+  // the builds the tests depend on first, once; then each job runs its package's test task only
+  // (--only), so two turbo runs never build the same package at once
   const buildStatus = run(turbo, ['run', 'build', '--continue']);
-  const laneStatuses = await Promise.all(
-    lanes.map((filters) =>
-      runAside(turbo, ['run', 'test', '--only', '--concurrency=1', '--continue', ...filters]),
-    ),
-  );
+  const queue = testJobs();
+  const lane = async (): Promise<number> => {
+    let status = 0;
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      const shard = job.shard ? ['--', `--shard=${job.shard}`] : [];
+      const code = await runAside(turbo, ['run', 'test', '--only', `--filter=${job.name}`, ...shard]);
+      if (code !== 0) status = code;
+    }
+    return status;
+  };
+  const laneStatuses = await Promise.all(Array.from({ length: laneCount }, lane));
   turboStatus = [buildStatus, ...laneStatuses].find((status) => status !== 0) ?? 0;
 }
 const testsMs = Date.now() - testsStartedAt;
@@ -71,10 +134,32 @@ interface PackageResult {
   /** jest's wall time in that package, and each test file's own time, slowest first */
   wallMs?: number;
   files?: { file: string; ms: number }[];
+  /** how many jest shards reported it */
+  shards?: number;
 }
 let results: PackageResult[] = [];
 try {
-  results = readdirSync(resultsDir).map((f) => JSON.parse(readFileSync(join(resultsDir, f), 'utf8')));
+  const reports: PackageResult[] = readdirSync(resultsDir).map((f) =>
+    JSON.parse(readFileSync(join(resultsDir, f), 'utf8')),
+  );
+  // a package's shards (the gateway's) as one result; its wall time is the shards' summed
+  const byPackage = new Map<string, PackageResult>();
+  for (const report of reports) {
+    const seen = byPackage.get(report.package);
+    if (!seen) {
+      byPackage.set(report.package, { ...report, files: [...(report.files ?? [])] });
+      continue;
+    }
+    seen.passed += report.passed;
+    seen.failed += report.failed;
+    seen.skipped += report.skipped;
+    seen.failedSuites.push(...report.failedSuites);
+    seen.suitesFailedToRun += report.suitesFailedToRun;
+    seen.wallMs = (seen.wallMs ?? 0) + (report.wallMs ?? 0);
+    seen.files = [...(seen.files ?? []), ...(report.files ?? [])].sort((a, b) => b.ms - a.ms);
+    seen.shards = (seen.shards ?? 1) + 1;
+  }
+  results = [...byPackage.values()];
 } catch {
   // no package reported: counted as no tests below
 }
@@ -87,7 +172,8 @@ const secs = (ms: number) => `${Math.round(ms / 1000)} s`;
 console.log('\n[test] per package (wall time; slowest files):');
 for (const r of results.sort((a, b) => a.package.localeCompare(b.package))) {
   const broken = r.failedSuites.length ? `  failing: ${r.failedSuites.join(', ')}` : '';
-  const wall = r.wallMs === undefined ? '' : ` in ${secs(r.wallMs)}`;
+  const wall =
+    r.wallMs === undefined ? '' : ` in ${secs(r.wallMs)}${r.shards ? ` (${r.shards} shards together)` : ''}`;
   const slowest = (r.files ?? [])
     .slice(0, 3)
     .map((f) => `${f.file} ${secs(f.ms)}`)
