@@ -10,6 +10,7 @@ import { CreateAgentTasks1796500000000 } from './1796500000000-create-agent-task
 import { CreateChargeFunction1796800000000 } from './1796800000000-create-charge-function.js';
 import { ChargeFunctionSkipsDeletedPublishers1796800100000 } from './1796800100000-charge-function-skips-deleted-publishers.js';
 import { ChargesThroughput1797300000000 } from './1797300000000-charges-throughput.js';
+import { StripeDepositReversals1797300100000 } from './1797300100000-stripe-deposit-reversals.js';
 import { ProxyCallFunctions1797400000000 } from './1797400000000-proxy-call-functions.js';
 
 // Each commerce feature numbers its migrations in its own range, so helpers working side by side
@@ -28,5 +29,6 @@ export const commerceMigrations = [
   CreateChargeFunction1796800000000,
   ChargeFunctionSkipsDeletedPublishers1796800100000,
   ChargesThroughput1797300000000,
+  StripeDepositReversals1797300100000,
   ProxyCallFunctions1797400000000,
 ];

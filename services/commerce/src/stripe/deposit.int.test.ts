@@ -17,7 +17,9 @@ const START = `mutation Start($amountCents: Int!, $referralCode: String, $key: S
   }
 }`;
 const DEPOSIT = `query Deposit($id: ID!) {
-  stripeDeposit(id: $id) { id status amountCents amountReceivedCents paymentIntentId }
+  stripeDeposit(id: $id) {
+    id status amountCents amountReceivedCents reversedCents refundedCents disputedCents paymentIntentId
+  }
 }`;
 
 interface Started {
@@ -275,6 +277,16 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
       },
     },
   });
+  // the deposit as GraphQL shows it (the stripe_deposits read model)
+  const shown = async (deposit: Started) =>
+    (
+      await graphql<{ stripeDeposit: Record<string, unknown> }>(
+        service.url,
+        DEPOSIT,
+        { id: deposit.depositId },
+        await headers(),
+      )
+    ).data!.stripeDeposit;
   const reversalEntries = (deposit: Started) =>
     service.dataSource.query(
       `select e.kind, e.reference, e.metadata, json_object_agg(l.account, l.amount::text) as lines
@@ -294,6 +306,11 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ received: true, duplicate: false });
     expect(await funded()).toBe(before - 3_000_000n);
+    expect(await shown(deposit)).toMatchObject({
+      status: 'REFUNDED',
+      reversedCents: 300,
+      refundedCents: 300,
+    });
     // the same event again, and another event reporting the same running total: nothing more
     expect(await (await deliver(first.payload, first.signature)).json()).toEqual({
       received: true,
@@ -306,6 +323,12 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
     const rest = signed(refundedEvent(deposit, 1000));
     expect((await deliver(rest.payload, rest.signature)).status).toBe(200);
     expect(await funded()).toBe(before - 10_000_000n);
+    expect(await shown(deposit)).toMatchObject({
+      status: 'REFUNDED',
+      reversedCents: 1000,
+      refundedCents: 1000,
+      disputedCents: 0,
+    });
 
     const entries = await reversalEntries(deposit);
     expect(entries.map((e) => [e.kind, e.reference, e.lines])).toEqual([
@@ -405,6 +428,61 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
       debitedAtomic: '2000000',
       shortfallAtomic: '8000000',
     });
+    // the read model shows it: disputed, the whole deposit reversed
+    expect(await shown(deposit)).toMatchObject({
+      status: 'DISPUTED',
+      reversedCents: 1000,
+      disputedCents: 1000,
+    });
+
+    // the next deposits pay the shortfall back before the wallet may spend them: 6,000,000 of the
+    // first (all of it), the remaining 2,000,000 of the second, nothing of the third
+    const collections = async () =>
+      (await service.dataSource.query(
+        `select e.reference, e.metadata->>'owed_atomic' as owed, json_object_agg(l.account, l.amount::text) as lines
+         from ledger_entries e join ledger_lines l on l.entry_id = e.id
+         where e.kind = 'stripe_shortfall_collected' and e.organization_id = $1
+         group by e.id order by e.created_at`,
+        [organizationId],
+      )) as { reference: string; owed: string; lines: Record<string, string> }[];
+    const small = await credited(600);
+    expect(await funded()).toBe(0n);
+    expect(await losses()).toBe(lossesBefore - 2_000_000n);
+    const larger = await credited(1000);
+    expect(await funded()).toBe(8_000_000n);
+    expect(await losses()).toBe(lossesBefore);
+    await credited(500);
+    expect(await funded()).toBe(13_000_000n);
+    expect(await collections()).toEqual([
+      {
+        reference: small.depositId,
+        owed: '8000000',
+        lines: {
+          [accounts.agentFunded(organizationId, 'USDC')]: '-6000000',
+          [accounts.system('stripe_losses', 'USDC')]: '6000000',
+        },
+      },
+      {
+        reference: larger.depositId,
+        owed: '2000000',
+        lines: {
+          [accounts.agentFunded(organizationId, 'USDC')]: '-2000000',
+          [accounts.system('stripe_losses', 'USDC')]: '2000000',
+        },
+      },
+    ]);
+    // spent again, so the next test starts from an empty wallet
+    await service.dataSource.transaction((tx) =>
+      postEntry(tx, {
+        kind: 'test_spend',
+        reference: randomUUID(),
+        organizationId,
+        lines: [
+          { account: accounts.agentFunded(organizationId, 'USDC'), asset: 'USDC', amount: -13_000_000n },
+          { account: accounts.system('fees', 'USDC'), asset: 'USDC', amount: 13_000_000n },
+        ],
+      }),
+    );
   });
 
   it('gives a won dispute back as it was taken, once (charge.dispute.closed won, then funds_reinstated)', async () => {
@@ -416,6 +494,11 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
     const opened = signed(disputed);
     expect((await deliver(opened.payload, opened.signature)).status).toBe(200);
     expect(await funded()).toBe(before - 6_000_000n);
+    expect(await shown(deposit)).toMatchObject({
+      status: 'DISPUTED',
+      reversedCents: 600,
+      disputedCents: 600,
+    });
     const closedAs = (type: string, status: string) =>
       signed({
         ...disputed,
@@ -434,6 +517,8 @@ describe('Stripe deposits: a PaymentIntent on stripe-mock, credited only by the 
       expect((await deliver(won.payload, won.signature)).status).toBe(200);
     expect(await funded()).toBe(before);
     expect(await losses()).toBe(lossesBefore);
+    // won: shown as succeeded again, nothing reversed
+    expect(await shown(deposit)).toMatchObject({ status: 'SUCCEEDED', reversedCents: 0, disputedCents: 0 });
     const [entry] = (await service.dataSource.query(
       `select json_object_agg(l.account, l.amount::text) as lines from ledger_entries e join ledger_lines l on l.entry_id = e.id
        where e.kind = 'stripe_dispute_reinstated' and e.reference = $1 group by e.id`,

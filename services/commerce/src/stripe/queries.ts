@@ -3,15 +3,24 @@ import { notFound } from '@seren/service-kit/errors';
 import type { EntityManager } from 'typeorm';
 import type { DepositStatus } from './deposit.js';
 
+/** A deposit as shown: its decider's status, or what Stripe took back of a succeeded one. */
+export type DepositViewStatus = DepositStatus | 'refunded' | 'disputed';
+
 export interface DepositView {
   id: string;
   organizationId: string;
   paymentIntentId: string;
   amountCents: number;
   currency: 'usd';
-  status: DepositStatus;
+  status: DepositViewStatus;
   /** what Stripe received (credited), once succeeded */
   amountReceivedCents: number | null;
+  /** what Stripe took back: refunds so far plus open (not won) disputes */
+  reversedCents: number;
+  /** of which refunds */
+  refundedCents: number;
+  /** of which open disputes */
+  disputedCents: number;
   failureReason: string | null;
   referralCode: string | null;
   createdAt: string;
@@ -24,8 +33,10 @@ interface DepositRow {
   payment_intent_id: string;
   amount_cents: string;
   currency: 'usd';
-  status: DepositStatus;
+  status: DepositViewStatus;
   amount_received_cents: string | null;
+  refunded_cents: string;
+  disputed_cents: string;
   failure_reason: string | null;
   referral_code: string | null;
   created_at: Date;
@@ -40,6 +51,9 @@ const toView = (row: DepositRow): DepositView => ({
   currency: row.currency,
   status: row.status,
   amountReceivedCents: row.amount_received_cents === null ? null : Number(row.amount_received_cents),
+  reversedCents: Number(row.refunded_cents) + Number(row.disputed_cents),
+  refundedCents: Number(row.refunded_cents),
+  disputedCents: Number(row.disputed_cents),
   failureReason: row.failure_reason,
   referralCode: row.referral_code,
   createdAt: row.created_at.toISOString(),

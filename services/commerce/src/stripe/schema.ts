@@ -9,6 +9,10 @@ export const stripeTypeDefs = gql`
     SUCCEEDED
     FAILED
     CANCELED
+    "succeeded, then Stripe refunded some or all of it (taken back from the funded balance)"
+    REFUNDED
+    "succeeded, then disputed by the card holder: a dispute not (yet) won holds money back"
+    DISPUTED
   }
 
   "A deposit into the organization's wallet by Stripe (a PaymentIntent); amounts in USD cents."
@@ -21,6 +25,12 @@ export const stripeTypeDefs = gql`
     status: StripeDepositStatus!
     "what Stripe received and was credited, once succeeded"
     amountReceivedCents: Int
+    "what Stripe took back: refunds so far plus open (not won) disputes; 0 when nothing was"
+    reversedCents: Int!
+    "of which refunds"
+    refundedCents: Int!
+    "of which open disputes"
+    disputedCents: Int!
     failureReason: String
     referralCode: String
     createdAt: String!

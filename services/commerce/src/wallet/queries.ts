@@ -15,6 +15,10 @@ const SOURCES: Record<string, { source: string; description: string }> = {
   stripe_refund: { source: 'fiat_purchase', description: 'Card deposit refunded' },
   stripe_dispute: { source: 'fiat_purchase', description: 'Card deposit disputed' },
   stripe_dispute_reinstated: { source: 'fiat_purchase', description: 'Card deposit dispute won' },
+  stripe_shortfall_collected: {
+    source: 'fiat_purchase',
+    description: 'Earlier card refund or dispute the balance could not cover',
+  },
   deposit_x402: { source: 'onchain_deposit', description: 'Deposit (on-chain)' },
   bonus_signup: { source: 'signup_bonus', description: 'Signup bonus' },
   bonus_payment_method: { source: 'payment_method_bonus', description: 'Payment method bonus' },
