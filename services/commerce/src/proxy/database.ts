@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { checkOutboundUrl, OutboundRefused, type OutboundPolicy } from '@seren/outbound';
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import { isIP, Socket } from 'node:net';
+import { checkOutboundUrl, OutboundRefused, permits, type OutboundPolicy } from '@seren/outbound';
 import { Pool, type PoolClient, type QueryConfig } from 'pg';
 
 // Database publishers: the caller's SQL on the publisher's PostgreSQL, read-only. Each query runs
@@ -8,8 +10,9 @@ import { Pool, type PoolClient, type QueryConfig } from 'pg';
 // that at most `maxRows` rows come back. The estimate asks EXPLAIN for the planner's rows without
 // running anything. Connections: one small pool per publisher connection string, closed when idle.
 // The database host is checked against the outbound policy when its pool is made (a private
-// address refused unless configured); pg resolves the name again when it connects, so a name
-// rebinding between the two is not caught here (the HTTP proxy checks at connect time).
+// address refused unless configured), and again at every connect: the pool's sockets resolve the
+// name through a lookup that refuses an address the policy does not permit (guardedSocket), so a
+// name rebinding to a private address after the pool was made is refused too (502 UPSTREAM_REFUSED).
 
 export interface QueryLimits {
   statementTimeoutMs: number;
@@ -43,6 +46,47 @@ export function singleStatement(sql: string): string {
     .trim();
   if (trimmed === '') throw new QueryFailed('invalid', 'query must be a SQL statement');
   return trimmed;
+}
+
+const REFUSED = 'EOUTBOUNDREFUSED';
+
+/**
+ * The pool's sockets: `connect(port, host)` (what pg calls) resolves the host through a lookup that
+ * refuses addresses the outbound policy does not permit, at connect time; an IP literal is checked
+ * before connecting.
+ */
+export function guardedSocket(policy: OutboundPolicy): () => Socket {
+  const refusal = (host: string) =>
+    Object.assign(new Error(`${host}: the publisher database may not be reached`), { code: REFUSED });
+  const lookup = (
+    hostname: string,
+    options: LookupOptions,
+    callback: (
+      error: NodeJS.ErrnoException | null,
+      address: string | LookupAddress[],
+      family?: number,
+    ) => void,
+  ) =>
+    dnsLookup(hostname, { ...options, all: true }, (error, found) => {
+      if (error) return callback(error, []);
+      if (found.length === 0 || found.some((a) => !permits(policy, a.address, hostname)))
+        return callback(refusal(hostname), []);
+      if (options.all) return callback(null, found);
+      callback(null, found[0]!.address, found[0]!.family);
+    });
+  return () => {
+    const socket = new Socket();
+    const connect = socket.connect.bind(socket) as (options: object) => Socket;
+    (socket as unknown as { connect: (port: number, host: string) => Socket }).connect = (port, host) => {
+      const bare = host.replace(/^\[|\]$/g, '');
+      if (isIP(bare) !== 0 && !permits(policy, bare)) {
+        process.nextTick(() => socket.destroy(refusal(bare)));
+        return socket;
+      }
+      return connect({ port, host, lookup });
+    };
+    return socket;
+  };
 }
 
 interface CachedPool {
@@ -94,6 +138,7 @@ export class PublisherDatabases {
       max: 5,
       idleTimeoutMillis: this.idleMs,
       connectionTimeoutMillis: 5_000,
+      stream: guardedSocket(this.policy),
     });
     pool.on('error', () => undefined); // an idle client's error: the next query reconnects
     this.pools.set(key, { pool, lastUsed: Date.now() });
@@ -104,7 +149,9 @@ export class PublisherDatabases {
     const pool = await this.poolFor(publisherId, connectionString);
     try {
       return await pool.connect();
-    } catch {
+    } catch (error) {
+      if ((error as { code?: string }).code === REFUSED)
+        throw new QueryFailed('refused', 'the publisher database may not be reached');
       throw new QueryFailed('unreachable', 'the publisher database did not answer');
     }
   }
