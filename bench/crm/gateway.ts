@@ -13,6 +13,9 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 const gateway = await startGateway(
   loadGatewayConfig({
     ...process.env,
+    // the gateway's settings as a development run's (the process runs NODE_ENV=production for its
+    // libraries, see run.ts; production settings would refuse the bench's development secrets)
+    NODE_ENV: 'development',
     GATEWAY_PORT: '0',
     SERENAI_PORT: '0',
     SEREBRO_PORT: '0',

@@ -6,7 +6,8 @@
 //   node bench/crm/profile.ts <file.cpuprofile> [top=25] [inclusive=<function>,<function>,...]
 //
 // `inclusive`: the share of busy samples with each named function anywhere on the stack (its total
-// time, callees included), to read a request's phases (e.g. processGraphQLRequest,executeQueryPlan).
+// time, callees included), to read a request's phases (e.g. processGraphQLRequest,executeQueryPlan);
+// `name@text` counts only a function of that name whose file's URL contains the text (query@typeorm).
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -89,8 +90,11 @@ if (inclusiveArg) {
   for (const [id, micros] of selfMicros) {
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const name = byId.get(at)!.callFrame.functionName;
-      if (inclusive.has(name) && !seen.has(name)) {
+      const { functionName, url } = byId.get(at)!.callFrame;
+      // `name` or `name@part of its file's URL` (several packages have a `parse` or a `query`)
+      for (const name of names) {
+        const [fn, file] = name.split('@');
+        if (fn !== functionName || (file && !url.includes(file)) || seen.has(name)) continue;
         seen.add(name);
         inclusive.set(name, inclusive.get(name)! + micros);
       }

@@ -10,15 +10,20 @@
 //   get      GET /contacts/{id}                         | the row by id and location
 //   create   POST /contacts (unique email and phone): the whole write path (custom fields read,
 //            duplicate checks, stream read, event append, projection insert, counter; then the read
-//            back)                                       | the projection's insert and counter update
+//            back)                                       | the same statements (traced at the service's
+//            pg client), the append, insert and counter in one transaction
 //
 // Each run is closed-loop: BENCH_CLIENTS clients (default 1: latency) and BENCH_LOAD_CLIENTS (default 8:
-// throughput) for BENCH_SECONDS (default 8) each, after a 2 s warm-up. The read model is seeded by SQL
+// throughput) for BENCH_SECONDS (default 8) each, after a BENCH_WARMUP (default 2) s warm-up. The read model is seeded by SQL
 // (rows and the location's counter, no events: replaying a million ContactCreated through the event
 // store would take the run's time and measure nothing read here); the secondary indexes are built after
 // the rows, then ANALYZE. Processes: identity + crm in one child (services.ts), the gateway in its own
-// (gateway.ts), the clients and pg here. Run: npm run bench --workspace @seren/crm (builds first).
+// (gateway.ts), the clients and pg here; each run also reports each process's CPU time per request
+// (and the PostgreSQL backends' of the bench's databases). BENCH_ONLY=<words> runs only the matching
+// scenarios; BENCH_CPU_PROF=<dir> profiles the children over each gateway run at load (profile.ts
+// summarises). Run: npm run bench --workspace @seren/crm (builds first).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +51,10 @@ const profileWaiters = new Map<ChildProcess, () => void>();
 
 function child(script: string, env: Record<string, string>): Promise<Record<string, string>> {
   const proc = spawn(process.execPath, [join(here, script)], {
-    env: { ...process.env, ...env },
+    // NODE_ENV=production as the image runs them (Dockerfile): libraries take their production paths
+    // (graphql-js's cross-realm instanceOf checks are development-only); the services' and the
+    // gateway's own settings are given by the children (testServiceEnv, gateway.ts) as before
+    env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   children.push(proc);
@@ -219,46 +227,131 @@ function scenarios(locationId: string, samples: Sample[]): Scenario[] {
         path: '/contacts',
         body: { firstName: 'Bench', lastName: 'New', ...fresh() },
       }),
+      // The service's write path, statement for statement (as traced at the crm's pg client): the
+      // location's custom fields, the duplicate checks by email and by phone, the stream read, then
+      // one transaction appending the event (streams + events) with the projection's insert and the
+      // counter, the relay's notify, and the read back. The relay publishing the event to Kafka
+      // afterwards is the service's work too, but not a statement of this request: left out here.
       direct: async (pool) => {
         const { email, phone } = fresh();
-        const id = `direct-${email}`;
+        const id = randomUUID();
+        const now = new Date();
+        await pool.query(`select * from custom_fields where location_id = $1 order by position, name, id`, [
+          locationId,
+        ]);
+        await pool.query(`${SELECT} where location_id = $1 and email = $2 and id <> $3`, [
+          locationId,
+          email,
+          '',
+        ]);
+        await pool.query(`${SELECT} where location_id = $1 and phone = $2 and id <> $3`, [
+          locationId,
+          phone,
+          '',
+        ]);
+        const stream = `contact-${id}`;
         await pool.query(
-          `insert into contacts (id, location_id, first_name, last_name, name, email, phone, company_name,
-             address1, city, state, postal_code, country, website, timezone, dnd, tags, source, assigned_to,
-             date_of_birth, custom_fields, search, date_added, date_updated)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-             $21, $22, $23, $23)`,
-          [
-            id,
+          `select position, stream_version, event_id, type, schema_version, data, metadata, recorded_at
+           from events where stream_id = $1 order by stream_version`,
+          [stream],
+        );
+        // the event as the service writes it (ContactCreated v1, its data and metadata), so the
+        // relay and any consumer read these like the service's own
+        const event = {
+          i: randomUUID(),
+          t: 'ContactCreated',
+          v: 1,
+          d: {
+            contactId: id,
             locationId,
-            'Bench',
-            'New',
-            'Bench New',
+            firstName: 'Bench',
+            lastName: 'New',
+            name: 'Bench New',
             email,
             phone,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            false,
-            [],
-            null,
-            null,
-            null,
-            '[]',
-            `bench new ${email}`,
-            new Date(),
-          ],
-        );
-        await pool.query(
-          `insert into contact_counts (location_id, total) values ($1, 1)
-           on conflict (location_id) do update set total = contact_counts.total + 1`,
-          [locationId],
-        );
+            companyName: null,
+            address1: null,
+            city: null,
+            state: null,
+            postalCode: null,
+            country: null,
+            website: null,
+            timezone: null,
+            dnd: false,
+            tags: [],
+            source: null,
+            customFields: [],
+            assignedTo: null,
+            dateOfBirth: null,
+            createdAt: now.toISOString(),
+          },
+          m: {
+            actor: 'user:bench',
+            ipAddress: '127.0.0.1',
+            userAgent: 'bench',
+            correlationId: randomUUID(),
+            organizationId: locationId,
+          },
+        };
+        const client = await pool.connect();
+        try {
+          await client.query('START TRANSACTION');
+          await client.query(
+            `with s as (insert into streams (id, type, version, last_transaction_id)
+                 values ($1, $4::text, $2::bigint, pg_current_xact_id()) on conflict (id) do nothing returning version),
+               e as (insert into events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
+                 select $1, s.version - $2::bigint + x.ord, (x.e->>'i')::uuid, x.e->>'t', (x.e->>'v')::int, x.e->'d', x.e->'m'
+                 from s, jsonb_array_elements($3::jsonb) with ordinality as x(e, ord)
+                 returning position, stream_version, recorded_at)
+             select e.position, e.stream_version, e.recorded_at from e order by e.stream_version`,
+            [stream, 1, JSON.stringify([event]), 'contact'],
+          );
+          await client.query(
+            `insert into contacts (id, location_id, first_name, last_name, name, email, phone, company_name,
+               address1, city, state, postal_code, country, website, timezone, dnd, tags, source, assigned_to,
+               date_of_birth, custom_fields, search, date_added, date_updated)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+               $21, $22, $23, $23)`,
+            [
+              id,
+              locationId,
+              'Bench',
+              'New',
+              'Bench New',
+              email,
+              phone,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              false,
+              [],
+              null,
+              null,
+              null,
+              '[]',
+              `bench new bench new ${email} ${phone.slice(1)}`,
+              now,
+            ],
+          );
+          await client.query(
+            `insert into contact_counts (location_id, total) values ($1, 1)
+             on conflict (location_id) do update set total = contact_counts.total + 1`,
+            [locationId],
+          );
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        } finally {
+          client.release();
+        }
+        await pool.query('notify seren_events');
+        await pool.query(GET, [id, locationId]);
       },
     },
   ];
