@@ -11,6 +11,7 @@ import { CreateChargeFunction1796800000000 } from './1796800000000-create-charge
 import { ChargeFunctionSkipsDeletedPublishers1796800100000 } from './1796800100000-charge-function-skips-deleted-publishers.js';
 import { ChargesThroughput1797300000000 } from './1797300000000-charges-throughput.js';
 import { StripeDepositReversals1797300100000 } from './1797300100000-stripe-deposit-reversals.js';
+import { DropUnusedChargeIndexes1797300200000 } from './1797300200000-drop-unused-charge-indexes.js';
 import { ProxyCallFunctions1797400000000 } from './1797400000000-proxy-call-functions.js';
 
 // Each commerce feature numbers its migrations in its own range, so helpers working side by side
@@ -30,5 +31,6 @@ export const commerceMigrations = [
   ChargeFunctionSkipsDeletedPublishers1796800100000,
   ChargesThroughput1797300000000,
   StripeDepositReversals1797300100000,
+  DropUnusedChargeIndexes1797300200000,
   ProxyCallFunctions1797400000000,
 ];
