@@ -77,7 +77,8 @@ describe('Serebro webhooks', () => {
     for (const url of [
       'http://10.1.2.3/x',
       'http://169.254.169.254/latest/meta-data/',
-      'http://[::1]:9/', 'http://192.168.0.10/',
+      'http://[::1]:9/',
+      'http://192.168.0.10/',
     ]) {
       const answer = await s.serebro('POST', '/webhooks', {
         token: northKey,
