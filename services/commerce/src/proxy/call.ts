@@ -41,7 +41,7 @@ import {
   type ClaimedPayment,
   type PaymentHeaders,
 } from './payment.js';
-import { priceOfCall, priceOfQuery } from './pricing.js';
+import { priceFromUpstreamAnswer, priceOfCall, priceOfQuery } from './pricing.js';
 import { returnedHeaders, upstreamTargetOf, type CallerRequest } from './upstream.js';
 
 const ASSET = 'USDC' as const;
@@ -453,7 +453,12 @@ async function proxyHttp(
   const limited = await rateRefusal(commerce, publisher, payer);
   if (limited) return limited;
   const callId = randomUUID();
-  const amount = priceOfCall(priceFor(publisher), input.method);
+  const price = priceFor(publisher);
+  // pay_per_use: the price comes from the upstream's answer; what is held first is the most it may
+  // cost (max_charge), else the call's own price, and the capture never exceeds the hold
+  const costPath =
+    publisher.billingModel === 'pay_per_use' ? publisher.upstream.upstreamCostResponsePath : null;
+  const amount = costPath && price?.maxCharge ? price.maxCharge : priceOfCall(price, input.method);
   const payment = await payFor(commerce, publisher, payer, input, {
     callId,
     amount,
@@ -502,11 +507,25 @@ async function proxyHttp(
   }
   const latencyMs = performance.now() - started;
   const success = response.status >= 200 && response.status < 300;
+  let cost = amount;
+  let buffered: Buffer | undefined;
+  if (costPath && success && payment.kind !== 'free') {
+    // the answer is read whole (at most 1 MiB) to find its cost, then given back as it came
+    try {
+      buffered = Buffer.from(await response.arrayBuffer());
+      if (buffered.length > 1_048_576) throw new RangeError('answer too large to price');
+      const priced = priceFromUpstreamAnswer(price, costPath, JSON.parse(buffered.toString('utf8')));
+      if (priced !== undefined) cost = priced;
+      else cost = priceOfCall(price, input.method);
+    } catch {
+      cost = priceOfCall(price, input.method);
+    }
+  }
   const ended = await complete(commerce, call, {
     status: response.status,
     latencyMs,
     rows: null,
-    cost: amount,
+    cost,
     success,
   }).catch(async (error: unknown) => {
     await response.body?.cancel().catch(() => undefined);
@@ -520,7 +539,11 @@ async function proxyHttp(
   return {
     status: response.status,
     headers: { ...returnedHeaders(response.headers, upstreamBase, input.publicBase), ...ended.headers },
-    body: response.body ? Readable.fromWeb(response.body as never) : undefined,
+    body: buffered
+      ? Readable.from([buffered])
+      : response.body
+        ? Readable.fromWeb(response.body as never)
+        : undefined,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { PublisherPrice } from '../publishers/index.js';
-import { applyMarkup, priceOfCall, priceOfQuery } from './pricing';
+import { applyMarkup, priceFromUpstreamAnswer, priceOfCall, priceOfQuery } from './pricing';
 
 const price = (p: Partial<PublisherPrice>): PublisherPrice => ({
   assetId: 'USDC',
@@ -55,5 +55,18 @@ describe('pricing a query', () => {
     expect(applyMarkup(3n, '1.1')).toBe(4n);
     expect(applyMarkup(3n, 'abc')).toBe(3n);
     expect(applyMarkup(3n, null)).toBe(3n);
+  });
+
+  it("pay_per_use: the upstream's cost at its path, times the markup, within min and max; none: undefined", () => {
+    const p = price({ markupMultiplier: '1.5', minCharge: 100n, maxCharge: 50_000n });
+    expect(priceFromUpstreamAnswer(p, 'usage.cost', { usage: { cost: '0.01' } })).toBe(15_000n);
+    expect(priceFromUpstreamAnswer(p, '$.usage.cost', { usage: { cost: 0.02 } })).toBe(30_000n);
+    expect(priceFromUpstreamAnswer(p, 'usage.cost', { usage: { cost: '1' } })).toBe(50_000n);
+    expect(priceFromUpstreamAnswer(p, 'usage.cost', { usage: { cost: '0' } })).toBe(100n);
+    // below one atomic unit: rounded up
+    expect(priceFromUpstreamAnswer(undefined, 'c', { c: '0.0000001' })).toBe(1n);
+    expect(priceFromUpstreamAnswer(p, 'usage.cost', { usage: {} })).toBeUndefined();
+    expect(priceFromUpstreamAnswer(p, 'usage.cost', { usage: { cost: '-1' } })).toBeUndefined();
+    expect(priceFromUpstreamAnswer(p, 'usage.cost', [1, 2])).toBeUndefined();
   });
 });

@@ -55,3 +55,30 @@ export function applyMarkup(amount: bigint, multiplier: string | null): bigint {
   const factor = BigInt(match[1]!) * scale + BigInt(fraction || '0');
   return (amount * factor + scale - 1n) / scale;
 }
+
+/**
+ * `pay_per_use` with `upstream_cost_response_path`: the upstream's JSON answer names what the call
+ * cost it, at that dotted path (`usage.cost`), as a USDC amount (a number or a decimal string); the
+ * call costs that times `markup_multiplier`, within min_charge and max_charge. Undefined when the
+ * answer has no such amount (the caller then pays the call's own price).
+ */
+export function priceFromUpstreamAnswer(
+  price: PublisherPrice | undefined,
+  path: string,
+  answer: unknown,
+): bigint | undefined {
+  let value: unknown = answer;
+  for (const key of path.replace(/^\$\./, '').split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  const text = typeof value === 'number' && Number.isFinite(value) ? value.toFixed(6) : value;
+  if (typeof text !== 'string' || !/^\d+(\.\d+)?$/.test(text.trim())) return undefined;
+  const [whole, fraction = ''] = text.trim().split('.');
+  // atomic units of USDC (6 decimals), rounded up: a publisher is never paid less than its cost
+  const digits = fraction.padEnd(6, '0');
+  let atomic = BigInt(whole!) * 1_000_000n + BigInt(digits.slice(0, 6));
+  if (/[1-9]/.test(digits.slice(6))) atomic += 1n;
+  if (!price) return atomic;
+  return bounded(price, applyMarkup(atomic, price.markupMultiplier));
+}

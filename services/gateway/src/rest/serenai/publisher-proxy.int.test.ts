@@ -42,6 +42,7 @@ async function startUpstream() {
     };
     if (path === '/token') return json(200, { access_token: `tok-${seen.length}`, expires_in: 3600 });
     if (path.endsWith('/fail')) return json(503, { upstream: 'down' });
+    if (path.endsWith('/metered')) return json(200, { answer: 42, usage: { cost: '0.004' } });
     if (path.endsWith('/paywall'))
       return request.headers['x-payment']
         ? json(200, { paid: request.headers['x-payment'] }, { 'x-payment-response': 'settled-by-upstream' })
@@ -353,6 +354,28 @@ describe('the publisher proxy through the gateway', () => {
       200,
     );
     expect(await walletOf(other.organizationId)).toBe(1_000_000n);
+  });
+
+  it("pay_per_use: the max charge is held, the upstream's cost at upstream_cost_response_path (times the markup) captured, the rest given back", async () => {
+    const p = await api(
+      { billingModel: 'pay_per_use', upstreamCostResponsePath: 'usage.cost' },
+      { pricePerCall: '0.001', maxCharge: '0.02', markupMultiplier: '1.5' },
+    );
+    const agent = await fundedAgent(1_000_000n);
+    const metered = await s.serenai('GET', `/publishers/${p.slug}/v1/metered`, { token: agent.token });
+    expect(metered.status).toBe(200);
+    expect(metered.body).toEqual({ answer: 42, usage: { cost: '0.004' } });
+    // 0.004 × 1.5 = 0.006 USDC; an answer without a cost pays the call's price (0.001)
+    expect(await walletOf(agent.organizationId)).toBe(1_000_000n - 6_000n);
+    const plain = await s.serenai('GET', `/publishers/${p.slug}/v1/echo`, { token: agent.token });
+    expect(plain.status).toBe(200);
+    expect(await walletOf(agent.organizationId)).toBe(1_000_000n - 7_000n);
+    expect(await heldOf(agent.organizationId)).toBe(0n);
+    expect(await earningsOf(p.id)).toBe(7_000n);
+    expect((await callsOf(p.id)).map((c) => [c.outcome, c.cost])).toEqual([
+      ['captured', '6000'],
+      ['captured', '1000'],
+    ]);
   });
 
   it('402 with x402 requirements without balance; @x402/fetch (v2) pays one call per request, settled on-chain only after a 2xx', async () => {
