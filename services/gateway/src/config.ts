@@ -41,6 +41,15 @@ export const gatewayConfigSchema = platformConfigSchema
     SERENAI_HOST: z.string().optional(),
     SEREBRO_HOST: z.string().optional(),
     SERELO_HOST: z.string().optional(),
+    /**
+     * The gateway's other own host names (comma-separated), served as before. Any other Host with a
+     * dot is looked up as a Serebro branded domain (rest/serebro/branded-hosts.ts).
+     */
+    GATEWAY_HOSTS: z.string().default(''),
+    /** Serebro's default public URL (identity's issuer): its host is the gateway's own; redirects to it are rewritten on a branded host. */
+    SEREBRO_PUBLIC_URL: z.url().default('http://localhost:4002'),
+    /** How long a branded host's lookup (and whether it serves an organization) is cached. */
+    BRANDED_HOST_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(15_000),
     IDENTITY_URL: z.url().default('http://127.0.0.1:4101'),
     CRM_URL: z.url().default('http://127.0.0.1:4102'),
     CONTENT_URL: z.url().default('http://127.0.0.1:4103'),

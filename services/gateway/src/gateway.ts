@@ -22,6 +22,7 @@ import { Forwarder } from './rest/forward.js';
 import { openApiDocument } from './rest/openapi.js';
 import { policies } from './rest/products.js';
 import { serebroRoutes } from './rest/serebro/index.js';
+import { BrandedHosts } from './rest/serebro/branded-hosts.js';
 import { sereloRoutes } from './rest/serelo/index.js';
 import { serenaiRoutes } from './rest/serenai/index.js';
 import type { Product, ProductRoutes } from './rest/types.js';
@@ -120,6 +121,15 @@ export async function startGateway(
     ? new RateLimitStore({ serverUrl: config.DATABASE_URL, database: config.GATEWAY_DATABASE, logger })
     : undefined;
   await limiter?.prepare();
+  // Serebro on verified branded domains: any other Host is looked up in crm (rest/serebro/branded-hosts.ts)
+  const brandedHosts = new BrandedHosts({
+    graph,
+    authenticator,
+    logger: logger.child({ component: 'branded-hosts' }),
+    ownHosts: [config.SERENAI_HOST, config.SEREBRO_HOST, config.SERELO_HOST, ...config.GATEWAY_HOSTS.split(',')],
+    publicUrl: config.SEREBRO_PUBLIC_URL,
+    ttlMs: config.BRANDED_HOST_CACHE_TTL_MS,
+  });
   const engine: RestEngine = {
     graph,
     authenticator,
@@ -130,6 +140,7 @@ export async function startGateway(
     logger,
     // In tests every answer of a row is checked against what the row documents (OpenAPI).
     checkResponses: config.NODE_ENV === 'test',
+    admit: (request, caller) => brandedHosts.admit(request, caller),
   };
 
   const readiness: ReadinessCheck[] = names.map((name) => ({
@@ -221,6 +232,7 @@ export async function startGateway(
   hostRouter.register(config.SERENAI_HOST, productApps.serenai.handler());
   hostRouter.register(config.SEREBRO_HOST, productApps.serebro.handler());
   hostRouter.register(config.SERELO_HOST, productApps.serelo.handler());
+  hostRouter.onUnknownHost(brandedHosts.unknownHostHandler(productApps.serebro.handler()));
   for (const [name, listener] of Object.entries(listeners))
     logger.info({ url: listener.url }, `${name} listening`);
 

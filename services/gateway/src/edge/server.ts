@@ -33,6 +33,20 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export class HostRouter {
   private readonly byHost = new Map<string, Handler>();
+  /** answers a Host no product names, when it takes it (Serebro's branded domains); false: served as before */
+  private unknownHost?: (req: IncomingMessage, res: ServerResponse) => boolean;
+
+  onUnknownHost(hook: (req: IncomingMessage, res: ServerResponse) => boolean) {
+    this.unknownHost = hook;
+  }
+
+  /** Hands a request to the app its Host names, else to the unknown-host hook, else to the listener's own app. */
+  dispatch(req: IncomingMessage, res: ServerResponse, own: Handler) {
+    const named = this.handlerFor(req.headers.host);
+    if (named) return named(req, res);
+    if (this.unknownHost?.(req, res)) return;
+    own(req, res);
+  }
 
   register(host: string | undefined, handler: Handler) {
     if (host) this.byHost.set(host.toLowerCase(), handler);
@@ -148,9 +162,7 @@ export async function createEdgeApp(options: EdgeAppOptions): Promise<EdgeApp> {
     // The gateway's own HTTP server, so Host routing can hand a request to another product's app.
     serverFactory: (fastifyHandler) => {
       handler = fastifyHandler as Handler;
-      const server = createServer((req, res) =>
-        (options.hostRouter.handlerFor(req.headers.host) ?? handler!)(req, res),
-      );
+      const server = createServer((req, res) => options.hostRouter.dispatch(req, res, handler!));
       server.keepAliveTimeout = 75_000;
       return server;
     },

@@ -44,6 +44,11 @@ export interface RestEngine {
    * OpenAPI document cannot drift from what is served.
    */
   checkResponses?: boolean;
+  /**
+   * Whether the request may act as `caller` here, once its location is resolved (Serebro's branded
+   * hosts: a location's host serves only that location); a refusal is answered before anything runs.
+   */
+  admit?: (request: FastifyRequest, caller: Caller) => Promise<RestError | undefined>;
 }
 
 declare module 'fastify' {
@@ -271,6 +276,8 @@ async function handle<P extends Product>(request: FastifyRequest, reply: Fastify
       internalToken = located.internalToken;
       request.edgeCaller = caller;
     }
+    const refusal = credential && engine.admit ? await engine.admit(request, caller) : undefined;
+    if (refusal) return refuse(request, reply, h, refusal, caller);
 
     // 3. Limits, shared across instances; an unavailable limiter lets the request through. A read
     // (GET operation) whose counters were far from their limits at this instance's last look runs

@@ -134,6 +134,8 @@ export async function startRestSuite(
       GATEWAY_PORT: '0',
       SERENAI_PORT: '0',
       SEREBRO_PORT: String(serebroPort),
+      // identity's issuer: a branded host's redirects to it are rewritten (rest/serebro/branded-hosts.ts)
+      SEREBRO_PUBLIC_URL: `http://127.0.0.1:${serebroPort}`,
       SERELO_PORT: '0',
       IDENTITY_URL: identity.url,
       CONTENT_URL: content.url,

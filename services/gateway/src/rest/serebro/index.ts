@@ -7,6 +7,7 @@ import { opportunitiesRoutes } from './opportunities.js';
 import { appointmentsRoutes } from './appointments.js';
 import { webhooksRoutes } from './webhooks.js';
 import { workflowsRoutes } from './workflows.js';
+import { domainsRoutes } from './domains.js';
 
 // Serebro's REST surface, served at :4002 (v1 at /, v2 at /v2). One import line per spec section file
 // (contacts, opportunities, appointments, workflows).
@@ -21,6 +22,7 @@ export const serebroRoutes: ProductRoutes<'serebro'> = {
     ...appointmentsRoutes,
     ...webhooksRoutes,
     ...workflowsRoutes,
+    ...domainsRoutes,
   ] as RouteDefinition<'serebro'>[],
   implementedSections: ['contacts', 'opportunities', 'appointments', 'workflows'],
 };
