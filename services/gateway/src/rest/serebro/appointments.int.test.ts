@@ -96,6 +96,20 @@ describe('Serebro appointments', () => {
       dateUpdated: expect.any(String),
     });
     const id = booked.body.appointment.id;
+    // read back by id, as HighLevel's v1 Get Appointment (and on v2 at the same path)
+    for (const [prefix, token] of [
+      ['', northKey],
+      ['/v2', northPit],
+    ] as const) {
+      const got = await s.serebro('GET', `${prefix}/appointments/${id}`, { token });
+      expect({ prefix, status: got.status, body: got.body }).toEqual({
+        prefix,
+        status: 200,
+        body: { appointment: booked.body.appointment },
+      });
+    }
+    const missing = await s.serebro('GET', '/appointments/no-such-appointment', { token: northKey });
+    expect(missing.status).toBe(404);
 
     const overlap = await s.serebro('POST', '/appointments', {
       token: northKey,
@@ -290,6 +304,7 @@ describe('Serebro appointments', () => {
     const rows: Array<[string, string, Record<string, unknown> | undefined, Array<'v1' | 'v2'>]> = [
       ['GET', '/appointments', undefined, ['v1', 'v2']],
       ['POST', '/appointments', { ...booking, staffId: 's', endTime: '2026-12-25T11:00:00Z' }, ['v1', 'v2']],
+      ['GET', '/appointments/some-id', undefined, ['v1', 'v2']],
       ['DELETE', '/appointments/some-id', undefined, ['v1', 'v2']],
       ['POST', '/calendars/events/appointments', booking, ['v2']],
       ['GET', '/calendars/events/appointments/some-id', undefined, ['v2']],

@@ -202,6 +202,36 @@ export const appointmentsRoutes = [
     errors: [400, 403, 409],
   }),
   route.operation({
+    method: 'GET',
+    path: '/appointments/{id}',
+    section: 'appointments',
+    summary: 'Get an appointment',
+    description:
+      "One appointment of the location, cancelled ones included (`appointmentStatus: cancelled`); another location's is 404.",
+    beyondSpec:
+      "HighLevel's v1 Get Appointment (`GET /v1/appointments/{id}`), which a HighLevel client reads a booking back with; the spec lists only the list, book and cancel",
+    ...read,
+    request: { params: z.object({ id }) },
+    operation: graphql(
+      `
+        query SerebroGetAppointmentById($id: ID!) {
+          appointment(id: $id) {
+            ...AppointmentFields
+          }
+        }
+      `,
+      [AppointmentFields],
+    ),
+    variables: ({ params }) => ({ id: params.id }),
+    response: {
+      status: 200,
+      description: 'The appointment',
+      schema: z.object({ appointment: appointmentSchema }),
+      body: (data) => ({ appointment: appointmentToRest(data.appointment) }),
+    },
+    errors: [403, 404],
+  }),
+  route.operation({
     method: 'DELETE',
     path: '/appointments/{id}',
     section: 'appointments',

@@ -53,8 +53,11 @@ function nextPageUrlOf(
   const proto = typeof forwarded === 'string' && forwarded === 'https' ? 'https' : 'http';
   const host = request.headers.host ?? 'localhost';
   const url = new URL(request.url, `${proto}://${host}`);
-  url.searchParams.set(names.startAfterId ?? 'startAfterId', meta.startAfterId);
-  url.searchParams.set(names.startAfter ?? 'startAfter', String(meta.startAfter));
-  url.searchParams.set(names.page ?? 'page', String(meta.nextPage));
+  // one serialisation of the query (each `url.searchParams.set` re-serialises the whole URL)
+  const query = new URLSearchParams(url.search);
+  query.set(names.startAfterId ?? 'startAfterId', meta.startAfterId);
+  query.set(names.startAfter ?? 'startAfter', String(meta.startAfter));
+  query.set(names.page ?? 'page', String(meta.nextPage));
+  url.search = query.toString();
   return url.href;
 }
