@@ -47,8 +47,9 @@ export interface RestEngine {
   /**
    * Whether the request may act as `caller` here, once its location is resolved (Serebro's branded
    * hosts: a location's host serves only that location); a refusal is answered before anything runs.
+   * Undefined (not a promise) when there is nothing to ask, so the usual request awaits nothing more.
    */
-  admit?: (request: FastifyRequest, caller: Caller) => Promise<RestError | undefined>;
+  admit?: (request: FastifyRequest, caller: Caller) => Promise<RestError | undefined> | undefined;
 }
 
 declare module 'fastify' {
@@ -276,7 +277,8 @@ async function handle<P extends Product>(request: FastifyRequest, reply: Fastify
       internalToken = located.internalToken;
       request.edgeCaller = caller;
     }
-    const refusal = credential && engine.admit ? await engine.admit(request, caller) : undefined;
+    const admission = credential ? engine.admit?.(request, caller) : undefined;
+    const refusal = admission && (await admission);
     if (refusal) return refuse(request, reply, h, refusal, caller);
 
     // 3. Limits, shared across instances; an unavailable limiter lets the request through. A read

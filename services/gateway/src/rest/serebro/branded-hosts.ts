@@ -143,10 +143,13 @@ export class BrandedHosts {
    * The engine's admission hook, once the caller and its location are known: on a branded host,
    * crm says whether the host serves the organization the request acts in; else 403.
    */
-  async admit(request: FastifyRequest, caller: Caller): Promise<RestError | undefined> {
+  admit(request: FastifyRequest, caller: Caller): Promise<RestError | undefined> | undefined {
     const host = (request.raw as Marked)[BRANDED];
     if (!host || caller.kind === 'anonymous' || !caller.organizationId) return undefined;
-    const organizationId = caller.organizationId;
+    return this.servesOrRefuses(host, caller.organizationId);
+  }
+
+  private async servesOrRefuses(host: BrandedHost, organizationId: string): Promise<RestError | undefined> {
     const serves = await this.serving.get(`${host.domain}\u0000${organizationId}`, async () => {
       const data = await this.query(SERVES_QUERY, { host: host.domain, organizationId });
       return (data?.brandedHost as { serves: boolean } | null)?.serves ?? false;
