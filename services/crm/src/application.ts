@@ -13,7 +13,7 @@ export interface Crm extends ApplicationContext {
   now: () => Date;
   /** the keyring crm's secrets are sealed with (CRM_KEK_*) and the outbound policy (OUTBOUND_ALLOW_PRIVATE) */
   settings: CrmSettings;
-  /** payments: the Stripe API base (STRIPE_API_BASE), public URL, reconciliation schedule */
+  /** payments: the Stripe API base (STRIPE_API_BASE) and the reconciliation schedule */
   payments: PaymentSettings;
 }
 

@@ -192,7 +192,13 @@ export const PaymentRefundFailed = defineEvent({
   domain: 'crm',
   aggregate: 'payment',
   description: 'The provider refused a refund: the amount held for it is free again.',
-  schema: z.object({ ...payment, refundId: id, refundAmount: minor, reason: z.string().nullable(), failedAt: at }),
+  schema: z.object({
+    ...payment,
+    refundId: id,
+    refundAmount: minor,
+    reason: z.string().nullable(),
+    failedAt: at,
+  }),
 });
 
 export const paymentConnectionEvents = [

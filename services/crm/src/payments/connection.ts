@@ -55,7 +55,10 @@ export function evolvePaymentConnection(
       if (state.status === 'none') return state;
       return {
         ...state,
-        connection: { ...state.connection, keys: { ...state.connection.keys, [event.data.mode]: event.data.keys } },
+        connection: {
+          ...state.connection,
+          keys: { ...state.connection.keys, [event.data.mode]: event.data.keys },
+        },
       };
     case 'PaymentConnectionDisconnected':
       return state.status === 'none' ? state : { ...state, status: 'disconnected' };
@@ -79,7 +82,13 @@ export type PaymentConnectionCommand =
       imageUrl: string | null;
       now: string;
     }
-  | { type: 'ChangePaymentConnectionKeys'; locationId: string; mode: PaymentMode; keys: ModeKeys; now: string }
+  | {
+      type: 'ChangePaymentConnectionKeys';
+      locationId: string;
+      mode: PaymentMode;
+      keys: ModeKeys;
+      now: string;
+    }
   | { type: 'DisconnectPaymentConnection'; locationId: string; now: string };
 
 export type PaymentConnectionReason = 'PAYMENT_CONNECTION_EXISTS';
@@ -98,7 +107,9 @@ export function decidePaymentConnection(
   switch (command.type) {
     case 'CreatePaymentConnection': {
       if (state.status !== 'none')
-        throw connectionErrors.conflict('payment connection already exists', { reason: 'PAYMENT_CONNECTION_EXISTS' });
+        throw connectionErrors.conflict('payment connection already exists', {
+          reason: 'PAYMENT_CONNECTION_EXISTS',
+        });
       const { type: _type, now, ...data } = command;
       return [{ type: 'PaymentConnectionCreated', data: { ...data, createdAt: now } }];
     }
@@ -107,7 +118,13 @@ export function decidePaymentConnection(
       return [
         {
           type: 'PaymentConnectionKeysChanged',
-          data: { connectionId: c.connectionId, locationId: c.locationId, mode: command.mode, keys: command.keys, setAt: command.now },
+          data: {
+            connectionId: c.connectionId,
+            locationId: c.locationId,
+            mode: command.mode,
+            keys: command.keys,
+            setAt: command.now,
+          },
         },
       ];
     }

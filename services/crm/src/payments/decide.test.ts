@@ -26,7 +26,14 @@ const created: PaymentEvent = {
 const confirmed: PaymentEvent = { type: 'PaymentIntentConfirmed', data: { ...base, confirmedAt: now } };
 const succeeded: PaymentEvent = {
   type: 'PaymentSucceeded',
-  data: { ...base, amountCaptured: 5000, liveMode: false, providerEventId: 'evt_1', source: 'webhook', succeededAt: now },
+  data: {
+    ...base,
+    amountCaptured: 5000,
+    liveMode: false,
+    providerEventId: 'evt_1',
+    source: 'webhook',
+    succeededAt: now,
+  },
 };
 const refundRequested = (refundId: string, refundAmount: number): PaymentEvent => ({
   type: 'PaymentRefundRequested',
@@ -34,7 +41,15 @@ const refundRequested = (refundId: string, refundAmount: number): PaymentEvent =
 });
 const refunded = (refundId: string, refundAmount: number, amountRefunded: number): PaymentEvent => ({
   type: 'PaymentRefunded',
-  data: { ...base, refundId, refundAmount, amountRefunded, providerRefundId: `re_${refundId}`, source: 'provider_response', refundedAt: now },
+  data: {
+    ...base,
+    refundId,
+    refundAmount,
+    amountRefunded,
+    providerRefundId: `re_${refundId}`,
+    source: 'provider_response',
+    refundedAt: now,
+  },
 });
 
 const succeedOnce = {
@@ -91,7 +106,9 @@ describe('payments', () => {
   });
 
   it("answers another location's payment as not found", () =>
-    given([created]).when({ type: 'ConfirmPaymentIntent', locationId: 'loc2', now }).thenThrows({ code: 'NOT_FOUND' }));
+    given([created])
+      .when({ type: 'ConfirmPaymentIntent', locationId: 'loc2', now })
+      .thenThrows({ code: 'NOT_FOUND' }));
 
   it('records a success once: a second report (another event id, the reconciliation) appends nothing', () => {
     given([created, confirmed]).when(succeedOnce).then([succeeded]);
@@ -110,12 +127,25 @@ describe('payments', () => {
       .when({ type: 'RequestRefund', locationId: 'loc1', refundId: 'r1', amount: 2000, now })
       .then([refundRequested('r1', 2000)]);
     given([created, succeeded, refundRequested('r1', 2000)])
-      .when({ type: 'RecordRefund', refundId: 'r1', amount: 2000, providerRefundId: 're_r1', source: 'provider_response', now })
+      .when({
+        type: 'RecordRefund',
+        refundId: 'r1',
+        amount: 2000,
+        providerRefundId: 're_r1',
+        source: 'provider_response',
+        now,
+      })
       .then([refunded('r1', 2000, 2000)]);
   });
 
   it('refuses a refund above what was captured less refunded and held (400 on amount)', () =>
-    given([created, succeeded, refundRequested('r1', 2000), refunded('r1', 2000, 2000), refundRequested('r2', 2000)])
+    given([
+      created,
+      succeeded,
+      refundRequested('r1', 2000),
+      refunded('r1', 2000, 2000),
+      refundRequested('r2', 2000),
+    ])
       .when({ type: 'RequestRefund', locationId: 'loc1', refundId: 'r3', amount: 1001, now })
       .thenThrows({ code: 'VALIDATION_ERROR' }));
 
@@ -134,7 +164,14 @@ describe('payments', () => {
       .when({ type: 'RequestRefund', locationId: 'loc1', refundId: 'r1', amount: 2000, now })
       .thenNothing();
     given([created, succeeded, refundRequested('r1', 2000), refunded('r1', 2000, 2000)])
-      .when({ type: 'RecordRefund', refundId: 'r1', amount: 2000, providerRefundId: 're_r1', source: 'webhook', now })
+      .when({
+        type: 'RecordRefund',
+        refundId: 'r1',
+        amount: 2000,
+        providerRefundId: 're_r1',
+        source: 'webhook',
+        now,
+      })
       .thenNothing();
   });
 
@@ -150,6 +187,18 @@ describe('payments', () => {
 
   it('caps a refund made at the provider (reported by webhook only) at what is refundable', () =>
     given([created, succeeded, refundRequested('r1', 4000), refunded('r1', 4000, 4000)])
-      .when({ type: 'RecordRefund', refundId: 're_dash', amount: 5000, providerRefundId: 're_dash', source: 'webhook', now })
-      .then([{ ...refunded('re_dash', 1000, 5000), data: { ...refunded('re_dash', 1000, 5000).data, providerRefundId: 're_dash', source: 'webhook' } } as PaymentEvent]));
+      .when({
+        type: 'RecordRefund',
+        refundId: 're_dash',
+        amount: 5000,
+        providerRefundId: 're_dash',
+        source: 'webhook',
+        now,
+      })
+      .then([
+        {
+          ...refunded('re_dash', 1000, 5000),
+          data: { ...refunded('re_dash', 1000, 5000).data, providerRefundId: 're_dash', source: 'webhook' },
+        } as PaymentEvent,
+      ]));
 });

@@ -11,10 +11,7 @@ import {
 } from './payment.js';
 
 export type PaymentReason =
-  | 'PAYMENT_EXISTS'
-  | 'PAYMENT_NOT_CONFIRMABLE'
-  | 'PAYMENT_NOT_CANCELABLE'
-  | 'PAYMENT_NOT_REFUNDABLE';
+  'PAYMENT_EXISTS' | 'PAYMENT_NOT_CONFIRMABLE' | 'PAYMENT_NOT_CANCELABLE' | 'PAYMENT_NOT_REFUNDABLE';
 export const paymentErrors = domainErrorsOf<PaymentReason>();
 
 /** Stripe's largest amount (99,999,999 minor units), so one rule holds whichever provider pays. */
@@ -48,9 +45,13 @@ export interface CheckedIntent {
 export function checkIntent(input: IntentInput, problems: FieldProblem[] = []): CheckedIntent {
   const amount = input.amount;
   if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 1 || amount > MAX_AMOUNT)
-    problems.push({ field: 'amount', message: `must be an integer of minor units (cents) from 1 to ${MAX_AMOUNT}` });
+    problems.push({
+      field: 'amount',
+      message: `must be an integer of minor units (cents) from 1 to ${MAX_AMOUNT}`,
+    });
   const currency = typeof input.currency === 'string' ? input.currency.trim().toUpperCase() : '';
-  if (!/^[A-Z]{3}$/.test(currency)) problems.push({ field: 'currency', message: 'must be an ISO 4217 code, e.g. USD' });
+  if (!/^[A-Z]{3}$/.test(currency))
+    problems.push({ field: 'currency', message: 'must be an ISO 4217 code, e.g. USD' });
   const description = input.description?.trim() || null;
   if (description && description.length > MAX_DESCRIPTION)
     problems.push({ field: 'description', message: `must be at most ${MAX_DESCRIPTION} characters` });
@@ -144,7 +145,8 @@ const paid = ['succeeded', 'partially_refunded'];
 export function decidePayment(command: PaymentCommand, state: PaymentState): PaymentEvent[] {
   switch (command.type) {
     case 'CreatePaymentIntent': {
-      if (state.status !== 'none') throw paymentErrors.conflict('payment already exists', { reason: 'PAYMENT_EXISTS' });
+      if (state.status !== 'none')
+        throw paymentErrors.conflict('payment already exists', { reason: 'PAYMENT_EXISTS' });
       return [
         {
           type: 'PaymentIntentCreated',
@@ -172,7 +174,9 @@ export function decidePayment(command: PaymentCommand, state: PaymentState): Pay
       const p = ours(state, command.locationId);
       if (p.status === 'processing') return [];
       if (!confirmable.includes(p.status))
-        throw paymentErrors.conflict(`a ${p.status} payment cannot be confirmed`, { reason: 'PAYMENT_NOT_CONFIRMABLE' });
+        throw paymentErrors.conflict(`a ${p.status} payment cannot be confirmed`, {
+          reason: 'PAYMENT_NOT_CONFIRMABLE',
+        });
       return [{ type: 'PaymentIntentConfirmed', data: { ...base(p), confirmedAt: command.now } }];
     }
     case 'CancelPaymentIntent': {
@@ -182,7 +186,12 @@ export function decidePayment(command: PaymentCommand, state: PaymentState): Pay
         throw paymentErrors.conflict(`a ${p.status} payment cannot be canceled (refund it)`, {
           reason: 'PAYMENT_NOT_CANCELABLE',
         });
-      return [{ type: 'PaymentIntentCanceled', data: { ...base(p), reason: command.reason, canceledAt: command.now } }];
+      return [
+        {
+          type: 'PaymentIntentCanceled',
+          data: { ...base(p), reason: command.reason, canceledAt: command.now },
+        },
+      ];
     }
     case 'RecordPaymentSucceeded': {
       const p = ours(state);
@@ -224,7 +233,9 @@ export function decidePayment(command: PaymentCommand, state: PaymentState): Pay
       // the same refund asked again (a retry with its idempotency key) adds nothing
       if (command.refundId in p.pendingRefunds || p.settledRefunds.includes(command.refundId)) return [];
       if (!paid.includes(p.status))
-        throw paymentErrors.conflict(`a ${p.status} payment cannot be refunded`, { reason: 'PAYMENT_NOT_REFUNDABLE' });
+        throw paymentErrors.conflict(`a ${p.status} payment cannot be refunded`, {
+          reason: 'PAYMENT_NOT_REFUNDABLE',
+        });
       const left = refundable(p);
       const amount = command.amount ?? left;
       if (!Number.isInteger(amount) || amount < 1 || amount > left)
@@ -273,7 +284,13 @@ export function decidePayment(command: PaymentCommand, state: PaymentState): Pay
       return [
         {
           type: 'PaymentRefundFailed',
-          data: { ...base(p), refundId: command.refundId, refundAmount: pending, reason: command.reason, failedAt: command.now },
+          data: {
+            ...base(p),
+            refundId: command.refundId,
+            refundAmount: pending,
+            reason: command.reason,
+            failedAt: command.now,
+          },
         },
       ];
     }

@@ -5,8 +5,8 @@ import { domainErrorsOf } from '@seren/service-kit/errors';
 // Stripe's Idempotency-Key semantics for the payment writes (the approach of commerce's
 // ledger/idempotency.ts, reshaped for work that calls a provider between its appends):
 // - the same key with the same body answers the first response again, without running;
-// - the same key with another body is 400 `idempotency_error`;
-// - while a request with the key runs, another with it is 409 `idempotency_key_in_use`;
+// - the same key with another body is 400 `IDEMPOTENCY_ERROR` (Stripe's idempotency_error);
+// - while a request with the key runs, another with it is 409 `IDEMPOTENCY_KEY_IN_USE`;
 // - keys answer for 24 hours, as Stripe's.
 // Unlike commerce's, the claim is committed before the work (a row with a lease), because the work
 // is several transactions around a provider call: an intent's events are appended after Stripe
@@ -21,7 +21,7 @@ import { domainErrorsOf } from '@seren/service-kit/errors';
 export const IDEMPOTENCY_RETENTION_HOURS = 24;
 const LEASE_SECONDS = 120;
 
-type IdempotencyReason = 'idempotency_error' | 'idempotency_key_in_use';
+type IdempotencyReason = 'IDEMPOTENCY_ERROR' | 'IDEMPOTENCY_KEY_IN_USE';
 const errors = domainErrorsOf<IdempotencyReason>();
 
 export interface IdempotencyRequest {
@@ -47,7 +47,8 @@ function canonical(value: unknown): string {
 }
 
 /** A stable hash of a request's parameters (object keys in any order hash alike). */
-export const requestHashOf = (parameters: unknown) => createHash('sha256').update(canonical(parameters)).digest('hex');
+export const requestHashOf = (parameters: unknown) =>
+  createHash('sha256').update(canonical(parameters)).digest('hex');
 
 /** An id derived from the scope and key: the same retried request names the same record. */
 export function idOfKey(scope: string, key: string): string {
@@ -64,7 +65,7 @@ export async function withIdempotency<T>(
   if (!key) return run();
   if (key.length > MAX_KEY_LENGTH)
     throw errors.validationError(`Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters`, {
-      reason: 'idempotency_error',
+      reason: 'IDEMPOTENCY_ERROR',
     });
   const hash = requestHashOf(request.parameters);
   const claimed: unknown[] = await app.dataSource.query(
@@ -77,15 +78,16 @@ export async function withIdempotency<T>(
     [scope, key, hash, LEASE_SECONDS, IDEMPOTENCY_RETENTION_HOURS],
   );
   if (claimed.length === 0) {
-    const [row]: { request_hash: string; result: { value: T } | null; expired: boolean }[] = await app.dataSource.query(
-      `select request_hash, result, locked_until < now() as expired from payment_idempotency_keys
+    const [row]: { request_hash: string; result: { value: T } | null; expired: boolean }[] =
+      await app.dataSource.query(
+        `select request_hash, result, locked_until < now() as expired from payment_idempotency_keys
         where scope = $1 and key = $2`,
-      [scope, key],
-    );
+        [scope, key],
+      );
     if (row && row.request_hash !== hash)
       throw errors.validationError(
         'Keys for idempotent requests can only be used with the same parameters they were first used with',
-        { reason: 'idempotency_error' },
+        { reason: 'IDEMPOTENCY_ERROR' },
       );
     if (row?.result) return row.result.value;
     // a holder that crashed: its lease ran out, this request takes the key over
@@ -98,17 +100,17 @@ export async function withIdempotency<T>(
       : [];
     if (taken.length === 0)
       throw errors.conflict('A request with this idempotency key is in progress; retry later', {
-        reason: 'idempotency_key_in_use',
+        reason: 'IDEMPOTENCY_KEY_IN_USE',
       });
   }
   let result: T;
   try {
     result = await run();
   } catch (error) {
-    await app.dataSource.query(`delete from payment_idempotency_keys where scope = $1 and key = $2 and result is null`, [
-      scope,
-      key,
-    ]);
+    await app.dataSource.query(
+      `delete from payment_idempotency_keys where scope = $1 and key = $2 and result is null`,
+      [scope, key],
+    );
     throw error;
   }
   await app.dataSource.query(

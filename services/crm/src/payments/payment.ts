@@ -101,7 +101,10 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
   }
   if (state.status === 'none') return state;
   const payment = state.payment;
-  const next = (changes: Partial<Payment>): PaymentState => ({ status: 'created', payment: { ...payment, ...changes } });
+  const next = (changes: Partial<Payment>): PaymentState => ({
+    status: 'created',
+    payment: { ...payment, ...changes },
+  });
   switch (event.type) {
     case 'PaymentIntentConfirmed':
       return next({ status: 'processing' });
@@ -112,7 +115,9 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
     case 'PaymentFailed':
       return next({ status: 'failed' });
     case 'PaymentRefundRequested':
-      return next({ pendingRefunds: { ...payment.pendingRefunds, [event.data.refundId]: event.data.refundAmount } });
+      return next({
+        pendingRefunds: { ...payment.pendingRefunds, [event.data.refundId]: event.data.refundAmount },
+      });
     case 'PaymentRefunded':
       return next({
         amountRefunded: event.data.amountRefunded,

@@ -14,7 +14,17 @@ export const paymentConnectionsProjection = defineProjection<PaymentConnectionEv
           `insert into payment_connections (id, location_id, provider, name, description, payments_url, query_url,
                                             image_url, created_at, updated_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
-          [d.connectionId, d.locationId, d.provider, d.name, d.description, d.paymentsUrl, d.queryUrl, d.imageUrl, d.createdAt],
+          [
+            d.connectionId,
+            d.locationId,
+            d.provider,
+            d.name,
+            d.description,
+            d.paymentsUrl,
+            d.queryUrl,
+            d.imageUrl,
+            d.createdAt,
+          ],
         );
         return;
       }
@@ -28,10 +38,10 @@ export const paymentConnectionsProjection = defineProjection<PaymentConnectionEv
         return;
       }
       case 'PaymentConnectionDisconnected':
-        await manager.query(`update payment_connections set disconnected_at = $2, updated_at = $2 where id = $1`, [
-          event.data.connectionId,
-          event.data.disconnectedAt,
-        ]);
+        await manager.query(
+          `update payment_connections set disconnected_at = $2, updated_at = $2 where id = $1`,
+          [event.data.connectionId, event.data.disconnectedAt],
+        );
         return;
       default:
         return;
@@ -52,7 +62,11 @@ export const paymentsProjection = defineProjection<PaymentEvent>({
   ],
   async apply(event, { manager }) {
     const set = (sql: string, at: string, params: unknown[] = []) =>
-      manager.query(`update payments set ${sql}, updated_at = $2 where id = $1`, [event.data.paymentId, at, ...params]);
+      manager.query(`update payments set ${sql}, updated_at = $2 where id = $1`, [
+        event.data.paymentId,
+        at,
+        ...params,
+      ]);
     switch (event.type) {
       case 'PaymentIntentCreated': {
         const d = event.data;
@@ -88,12 +102,16 @@ export const paymentsProjection = defineProjection<PaymentEvent>({
         await set(`status = 'canceled'`, event.data.canceledAt);
         return;
       case 'PaymentSucceeded':
-        await set(`status = 'succeeded', amount_captured = $3, failure_message = null`, event.data.succeededAt, [
-          event.data.amountCaptured,
-        ]);
+        await set(
+          `status = 'succeeded', amount_captured = $3, failure_message = null`,
+          event.data.succeededAt,
+          [event.data.amountCaptured],
+        );
         return;
       case 'PaymentFailed':
-        await set(`status = 'failed', failure_message = $3`, event.data.failedAt, [event.data.failureMessage]);
+        await set(`status = 'failed', failure_message = $3`, event.data.failedAt, [
+          event.data.failureMessage,
+        ]);
         return;
       case 'PaymentRefunded':
         await set(

@@ -54,12 +54,21 @@ export interface ProviderClient {
     returnUrl: string | null;
   }): Promise<void>;
   cancel(input: { paymentId: string; providerPaymentId: string; reason: string | null }): Promise<void>;
-  refund(input: { paymentId: string; providerPaymentId: string; refundId: string; amount: number }): Promise<RefundAnswer>;
+  refund(input: {
+    paymentId: string;
+    providerPaymentId: string;
+    refundId: string;
+    amount: number;
+  }): Promise<RefundAnswer>;
   /** what the provider reports since `since` about the connection's payments */
   recent(since: Date): Promise<Finding[]>;
 }
 
-export function providerClientOf(crm: Crm, connection: PaymentConnectionView, keys: ProviderKeys): ProviderClient {
+export function providerClientOf(
+  crm: Crm,
+  connection: PaymentConnectionView,
+  keys: ProviderKeys,
+): ProviderClient {
   return connection.provider === 'stripe' ? stripeProvider(crm, keys) : customProvider(crm, connection, keys);
 }
 
@@ -85,13 +94,17 @@ async function stripeCall<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (error) {
     // Stripe's 402 (a card declined) and 400 (a bad request) are the caller's to see
-    if (error instanceof Stripe.errors.StripeCardError || error instanceof Stripe.errors.StripeInvalidRequestError)
+    if (
+      error instanceof Stripe.errors.StripeCardError ||
+      error instanceof Stripe.errors.StripeInvalidRequestError
+    )
       throw providerErrors.paymentRequired(`Stripe: ${error.message}`, { reason: 'PROVIDER_DECLINED' });
     throw error;
   }
 }
 
-const idOf = (value: string | { id: string } | null | undefined) => (typeof value === 'string' ? value : (value?.id ?? null));
+const idOf = (value: string | { id: string } | null | undefined) =>
+  typeof value === 'string' ? value : (value?.id ?? null);
 
 /** The findings of one Stripe event (most events are none of ours). */
 export function stripeFindings(event: Stripe.Event): Finding[] {
@@ -141,10 +154,19 @@ export function stripeFindings(event: Stripe.Event): Finding[] {
   }
 }
 
-const stripeEventTypes = ['payment_intent.succeeded', 'payment_intent.payment_failed', 'refund.created', 'refund.updated', 'refund.failed'];
+const stripeEventTypes = [
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'refund.created',
+  'refund.updated',
+  'refund.failed',
+];
 
 function stripeProvider(crm: Crm, keys: ProviderKeys): ProviderClient {
-  if (!keys.secretKey) throw providerErrors.validationError('the Stripe connection has no secret key for this mode', { reason: 'PROVIDER_NOT_CONFIGURED' });
+  if (!keys.secretKey)
+    throw providerErrors.validationError('the Stripe connection has no secret key for this mode', {
+      reason: 'PROVIDER_NOT_CONFIGURED',
+    });
   const stripe = stripeClientOf(crm, keys.secretKey);
   return {
     async create(input) {
@@ -154,7 +176,11 @@ function stripeProvider(crm: Crm, keys: ProviderKeys): ProviderClient {
             amount: input.amount,
             currency: input.currency.toLowerCase(),
             ...(input.description ? { description: input.description } : {}),
-            metadata: { ...input.metadata, serebro_payment_id: input.paymentId, serebro_contact_id: input.contactId },
+            metadata: {
+              ...input.metadata,
+              serebro_payment_id: input.paymentId,
+              serebro_contact_id: input.contactId,
+            },
             automatic_payment_methods: { enabled: true },
           },
           { idempotencyKey: `serebro-payment-${input.paymentId}` },
@@ -176,7 +202,11 @@ function stripeProvider(crm: Crm, keys: ProviderKeys): ProviderClient {
     },
     async cancel(input) {
       await stripeCall(() =>
-        stripe.paymentIntents.cancel(input.providerPaymentId, {}, { idempotencyKey: `serebro-cancel-${input.paymentId}` }),
+        stripe.paymentIntents.cancel(
+          input.providerPaymentId,
+          {},
+          { idempotencyKey: `serebro-cancel-${input.paymentId}` },
+        ),
       );
     },
     async refund(input) {
@@ -190,14 +220,23 @@ function stripeProvider(crm: Crm, keys: ProviderKeys): ProviderClient {
           { idempotencyKey: `serebro-refund-${input.refundId}` },
         ),
       );
-      const status = refund.status === 'succeeded' ? 'succeeded' : refund.status === 'failed' || refund.status === 'canceled' ? 'failed' : 'pending';
+      const status =
+        refund.status === 'succeeded'
+          ? 'succeeded'
+          : refund.status === 'failed' || refund.status === 'canceled'
+            ? 'failed'
+            : 'pending';
       return { status, providerRefundId: refund.id, message: refund.failure_reason ?? null };
     },
     async recent(since) {
       // Stripe keeps 30 days of events: the ones a webhook may have missed are read back and applied
       // like a delivery (each event id once)
       const findings: Finding[] = [];
-      const list = stripe.events.list({ created: { gte: Math.floor(since.getTime() / 1000) }, types: stripeEventTypes, limit: 100 });
+      const list = stripe.events.list({
+        created: { gte: Math.floor(since.getTime() / 1000) },
+        types: stripeEventTypes,
+        limit: 100,
+      });
       let seen = 0;
       for await (const event of list) {
         findings.push(...stripeFindings(event));
@@ -218,7 +257,9 @@ function stripeProvider(crm: Crm, keys: ProviderKeys): ProviderClient {
  */
 function customProvider(crm: Crm, connection: PaymentConnectionView, keys: ProviderKeys): ProviderClient {
   if (!keys.apiKey || !connection.queryUrl)
-    throw providerErrors.validationError('the custom provider has no keys for this mode', { reason: 'PROVIDER_NOT_CONFIGURED' });
+    throw providerErrors.validationError('the custom provider has no keys for this mode', {
+      reason: 'PROVIDER_NOT_CONFIGURED',
+    });
   const call = async (body: Record<string, unknown>): Promise<Record<string, unknown>> => {
     let response: Response;
     try {
@@ -246,10 +287,16 @@ function customProvider(crm: Crm, connection: PaymentConnectionView, keys: Provi
       // not JSON: judged by the status alone
     }
     if (response.status >= 400 && response.status < 500)
-      throw providerErrors.paymentRequired(`payment provider: ${typeof answer.message === 'string' ? answer.message : `refused (${response.status})`}`, {
-        reason: 'PROVIDER_DECLINED',
-      });
-    if (!response.ok) throw new Error(`payment provider ${connection.id} answered ${response.status} to ${String(body.type)}`);
+      throw providerErrors.paymentRequired(
+        `payment provider: ${typeof answer.message === 'string' ? answer.message : `refused (${response.status})`}`,
+        {
+          reason: 'PROVIDER_DECLINED',
+        },
+      );
+    if (!response.ok)
+      throw new Error(
+        `payment provider ${connection.id} answered ${response.status} to ${String(body.type)}`,
+      );
     return answer;
   };
   const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
@@ -266,14 +313,25 @@ function customProvider(crm: Crm, connection: PaymentConnectionView, keys: Provi
         returnUrl: input.returnUrl,
       });
       const chargeId = str(answer.chargeId);
-      if (!chargeId) throw new Error(`payment provider ${connection.id}: create_payment answered no chargeId`);
+      if (!chargeId)
+        throw new Error(`payment provider ${connection.id}: create_payment answered no chargeId`);
       return { providerPaymentId: chargeId, clientSecret: str(answer.clientSecret) };
     },
     async confirm(input) {
-      await call({ type: 'confirm_payment', transactionId: input.paymentId, chargeId: input.providerPaymentId, paymentMethod: input.paymentMethod });
+      await call({
+        type: 'confirm_payment',
+        transactionId: input.paymentId,
+        chargeId: input.providerPaymentId,
+        paymentMethod: input.paymentMethod,
+      });
     },
     async cancel(input) {
-      await call({ type: 'cancel_payment', transactionId: input.paymentId, chargeId: input.providerPaymentId, reason: input.reason });
+      await call({
+        type: 'cancel_payment',
+        transactionId: input.paymentId,
+        chargeId: input.providerPaymentId,
+        reason: input.reason,
+      });
     },
     async refund(input) {
       const answer = await call({
@@ -283,8 +341,17 @@ function customProvider(crm: Crm, connection: PaymentConnectionView, keys: Provi
         refundId: input.refundId,
         amount: input.amount,
       });
-      const status = answer.status === 'pending' ? 'pending' : answer.success === false || answer.status === 'failed' ? 'failed' : 'succeeded';
-      return { status, providerRefundId: str(answer.refundId) ?? str(answer.id), message: str(answer.message) };
+      const status =
+        answer.status === 'pending'
+          ? 'pending'
+          : answer.success === false || answer.status === 'failed'
+            ? 'failed'
+            : 'succeeded';
+      return {
+        status,
+        providerRefundId: str(answer.refundId) ?? str(answer.id),
+        message: str(answer.message),
+      };
     },
     async recent(since) {
       const answer = await call({ type: 'list_payments', since: since.toISOString() });
@@ -294,8 +361,11 @@ function customProvider(crm: Crm, connection: PaymentConnectionView, keys: Provi
         const common = { paymentId: str(payment.transactionId), providerPaymentId: chargeId };
         const key = `reconcile:${chargeId ?? common.paymentId}`;
         if (payment.status === 'succeeded' && typeof payment.amount === 'number')
-          return [{ kind: 'succeeded', eventId: `${key}:succeeded`, ...common, amountCaptured: payment.amount }];
-        if (payment.status === 'failed') return [{ kind: 'failed', eventId: `${key}:failed`, ...common, message: str(payment.message) }];
+          return [
+            { kind: 'succeeded', eventId: `${key}:succeeded`, ...common, amountCaptured: payment.amount },
+          ];
+        if (payment.status === 'failed')
+          return [{ kind: 'failed', eventId: `${key}:failed`, ...common, message: str(payment.message) }];
         return [];
       });
     },
@@ -308,7 +378,8 @@ export function customFindings(body: Record<string, unknown>): Finding[] {
   const eventId = str(body.id) ?? str(body.eventId);
   if (!eventId) return [];
   const common = { eventId, paymentId: str(body.transactionId), providerPaymentId: str(body.chargeId) };
-  const amount = typeof body.amount === 'number' && Number.isInteger(body.amount) && body.amount >= 0 ? body.amount : null;
+  const amount =
+    typeof body.amount === 'number' && Number.isInteger(body.amount) && body.amount >= 0 ? body.amount : null;
   switch (body.event) {
     case 'payment.captured':
     case 'payment.succeeded':
@@ -317,7 +388,9 @@ export function customFindings(body: Record<string, unknown>): Finding[] {
       return [{ kind: 'failed', ...common, message: str(body.message) }];
     case 'payment.refunded': {
       const refundId = str(body.refundId);
-      return amount === null || !refundId ? [] : [{ kind: 'refunded', ...common, refundId, providerRefundId: str(body.providerRefundId), amount }];
+      return amount === null || !refundId
+        ? []
+        : [{ kind: 'refunded', ...common, refundId, providerRefundId: str(body.providerRefundId), amount }];
     }
     case 'refund.failed': {
       const refundId = str(body.refundId);

@@ -107,15 +107,19 @@ export async function paymentOfConnection(
   connectionId: string,
   paymentId: string,
 ): Promise<PaymentView | undefined> {
-  const rows: PaymentRow[] = await app.dataSource.query(`select * from payments where id = $1 and connection_id = $2`, [
-    paymentId,
-    connectionId,
-  ]);
+  const rows: PaymentRow[] = await app.dataSource.query(
+    `select * from payments where id = $1 and connection_id = $2`,
+    [paymentId, connectionId],
+  );
   return rows[0] && toPayment(rows[0]);
 }
 
 /** A connection's payments still waiting for an outcome, created since `since` (the reconciliation's). */
-export async function openPayments(app: ApplicationContext, connectionId: string, since: Date): Promise<PaymentView[]> {
+export async function openPayments(
+  app: ApplicationContext,
+  connectionId: string,
+  since: Date,
+): Promise<PaymentView[]> {
   const rows: PaymentRow[] = await app.dataSource.query(
     `select * from payments where connection_id = $1 and status in ('requires_confirmation', 'processing', 'failed')
        and created_at >= $2 order by created_at limit 1000`,
@@ -259,7 +263,10 @@ export async function connectionOf(
 }
 
 /** The location's live connections (Stripe and custom), oldest first. */
-export async function connectionsOf(app: ApplicationContext, locationId: string): Promise<PaymentConnectionView[]> {
+export async function connectionsOf(
+  app: ApplicationContext,
+  locationId: string,
+): Promise<PaymentConnectionView[]> {
   const rows: ConnectionRow[] = await app.dataSource.query(
     `select * from payment_connections where location_id = $1 and disconnected_at is null order by created_at, id`,
     [locationId],

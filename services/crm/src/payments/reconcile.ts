@@ -7,8 +7,19 @@ import type { Crm } from '../application.js';
 import type { PaymentMode } from './connection.js';
 import { paymentDecider, type OutcomeSource, type PaymentCommand } from './decide.js';
 import { paymentStream } from './payment.js';
-import { customFindings, providerClientOf, stripeClientOf, stripeFindings, type Finding } from './providers.js';
-import { connectionById, paymentOfConnection, paymentOfProvider, type PaymentConnectionView } from './queries.js';
+import {
+  customFindings,
+  providerClientOf,
+  stripeClientOf,
+  stripeFindings,
+  type Finding,
+} from './providers.js';
+import {
+  connectionById,
+  paymentOfConnection,
+  paymentOfProvider,
+  type PaymentConnectionView,
+} from './queries.js';
 import { openProviderKeys, type ProviderKeys } from './secrets.js';
 
 // Provider outcomes, from webhooks (Stripe's, signed over the raw body; the custom provider's, with
@@ -26,11 +37,30 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300;
 const commandOf = (finding: Finding, source: OutcomeSource, now: string): PaymentCommand => {
   switch (finding.kind) {
     case 'succeeded':
-      return { type: 'RecordPaymentSucceeded', amountCaptured: finding.amountCaptured, providerEventId: finding.eventId, source, now };
+      return {
+        type: 'RecordPaymentSucceeded',
+        amountCaptured: finding.amountCaptured,
+        providerEventId: finding.eventId,
+        source,
+        now,
+      };
     case 'failed':
-      return { type: 'RecordPaymentFailed', failureMessage: finding.message, providerEventId: finding.eventId, source, now };
+      return {
+        type: 'RecordPaymentFailed',
+        failureMessage: finding.message,
+        providerEventId: finding.eventId,
+        source,
+        now,
+      };
     case 'refunded':
-      return { type: 'RecordRefund', refundId: finding.refundId, amount: finding.amount, providerRefundId: finding.providerRefundId, source, now };
+      return {
+        type: 'RecordRefund',
+        refundId: finding.refundId,
+        amount: finding.amount,
+        providerRefundId: finding.providerRefundId,
+        source,
+        now,
+      };
     case 'refund_failed':
       return { type: 'RecordRefundFailed', refundId: finding.refundId, reason: finding.message, now };
     default: {
@@ -45,11 +75,18 @@ async function paymentOf(crm: Crm, connectionId: string, finding: Finding) {
     const payment = await paymentOfConnection(crm, connectionId, finding.paymentId);
     if (payment) return payment;
   }
-  return finding.providerPaymentId ? paymentOfProvider(crm, connectionId, finding.providerPaymentId) : undefined;
+  return finding.providerPaymentId
+    ? paymentOfProvider(crm, connectionId, finding.providerPaymentId)
+    : undefined;
 }
 
 /** Stores the event id; false when it was applied before. */
-async function firstTime(manager: EntityManager, connectionId: string, eventId: string, type: string): Promise<boolean> {
+async function firstTime(
+  manager: EntityManager,
+  connectionId: string,
+  eventId: string,
+  type: string,
+): Promise<boolean> {
   const rows: unknown[] = await manager.query(
     `insert into payment_provider_events (connection_id, event_id, type) values ($1, $2, $3) on conflict do nothing returning 1`,
     [connectionId, eventId, type],
@@ -90,7 +127,11 @@ export interface WebhookOutcome {
   duplicate: boolean;
 }
 
-async function modeKeys(crm: Crm, connection: PaymentConnectionView, mode: PaymentMode): Promise<ProviderKeys | undefined> {
+async function modeKeys(
+  crm: Crm,
+  connection: PaymentConnectionView,
+  mode: PaymentMode,
+): Promise<ProviderKeys | undefined> {
   const keys = connection.keys[mode];
   return keys ? openProviderKeys(crm, connection.locationId, keys.credentialId) : undefined;
 }
@@ -101,7 +142,14 @@ async function connectionFor(crm: Crm, connectionId: string, provider: 'stripe' 
   return connection;
 }
 
-async function applyAll(crm: Crm, connectionId: string, findings: Finding[], eventId: string, type: string, origin: Omit<RequestOrigin, 'caller'>) {
+async function applyAll(
+  crm: Crm,
+  connectionId: string,
+  findings: Finding[],
+  eventId: string,
+  type: string,
+  origin: Omit<RequestOrigin, 'caller'>,
+) {
   const request = { ...origin, caller: anonymous };
   if (findings.length === 0) {
     // an event of no consequence: acknowledged, remembered so its redelivery says duplicate
@@ -144,7 +192,12 @@ export async function handleStripeWebhook(
     throw errors.validationError('Invalid webhook signature', { reason: 'INVALID_SIGNATURE' });
   let event: Stripe.Event;
   try {
-    event = stripeClientOf(crm, keys.secretKey).webhooks.constructEvent(rawBody, signature, keys.webhookSecret, SIGNATURE_TOLERANCE_SECONDS);
+    event = stripeClientOf(crm, keys.secretKey).webhooks.constructEvent(
+      rawBody,
+      signature,
+      keys.webhookSecret,
+      SIGNATURE_TOLERANCE_SECONDS,
+    );
   } catch (error) {
     if (error instanceof Stripe.errors.StripeSignatureVerificationError)
       throw errors.validationError('Invalid webhook signature', { reason: 'INVALID_SIGNATURE' });
@@ -160,9 +213,16 @@ export function customSignatureOf(secret: string, rawBody: Buffer | string, time
 }
 
 function verifies(secret: string, rawBody: Buffer, header: string, nowSeconds: number): boolean {
-  const parts = Object.fromEntries(header.split(',').map((part) => part.trim().split('=', 2) as [string, string]));
+  const parts = Object.fromEntries(
+    header.split(',').map((part) => part.trim().split('=', 2) as [string, string]),
+  );
   const timestamp = Number(parts.t);
-  if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > SIGNATURE_TOLERANCE_SECONDS || !parts.v1) return false;
+  if (
+    !Number.isInteger(timestamp) ||
+    Math.abs(nowSeconds - timestamp) > SIGNATURE_TOLERANCE_SECONDS ||
+    !parts.v1
+  )
+    return false;
   const expected = Buffer.from(customSignatureOf(secret, rawBody, timestamp).split('v1=')[1]!, 'hex');
   const given = Buffer.from(parts.v1, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
@@ -181,7 +241,9 @@ export async function handleCustomWebhook(
   origin: Omit<RequestOrigin, 'caller'> = {},
 ): Promise<WebhookOutcome> {
   const connection = await connectionFor(crm, connectionId, 'custom');
-  const secrets = (await Promise.all((['test', 'live'] as const).map((mode) => modeKeys(crm, connection, mode))))
+  const secrets = (
+    await Promise.all((['test', 'live'] as const).map((mode) => modeKeys(crm, connection, mode)))
+  )
     .map((keys) => keys?.webhookSecret)
     .filter((secret): secret is string => !!secret);
   const now = Math.floor(crm.now().getTime() / 1000);
@@ -194,7 +256,9 @@ export async function handleCustomWebhook(
     throw errors.validationError('Invalid webhook payload', { reason: 'INVALID_PAYLOAD' });
   }
   if (!body || typeof body !== 'object' || typeof body.id !== 'string' || body.id === '')
-    throw errors.validationError('Invalid webhook payload: an event id (`id`) is required', { reason: 'INVALID_PAYLOAD' });
+    throw errors.validationError('Invalid webhook payload: an event id (`id`) is required', {
+      reason: 'INVALID_PAYLOAD',
+    });
   return applyAll(crm, connectionId, customFindings(body), body.id, String(body.event), origin);
 }
 
@@ -221,8 +285,13 @@ export async function reconcileConnection(crm: Crm, connectionId: string): Promi
     if (!keys) continue;
     const found = await providerClientOf(crm, connection, keys).recent(since);
     findings += found.length;
-    for (const finding of found) if (await applyFinding(crm, connectionId, finding, 'reconciliation')) repaired += 1;
+    for (const finding of found)
+      if (await applyFinding(crm, connectionId, finding, 'reconciliation')) repaired += 1;
   }
-  if (repaired > 0) crm.logger.info({ connectionId, repaired }, 'payments: the reconciliation repaired intents a webhook missed');
+  if (repaired > 0)
+    crm.logger.info(
+      { connectionId, repaired },
+      'payments: the reconciliation repaired intents a webhook missed',
+    );
   return { findings, repaired };
 }

@@ -22,25 +22,30 @@ export function paymentRoutes(crm: Crm) {
   return async (server: FastifyInstance) => {
     await server.register(async (scope) => {
       scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) =>
-        done(null, body),
+      scope.addContentTypeParser(
+        '*',
+        { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
+        (_request, body, done) => done(null, body),
       );
       const raw = (body: unknown) => (Buffer.isBuffer(body) ? body : Buffer.alloc(0));
-      scope.post<{ Params: { connectionId: string } }>('/internal/payments/stripe/webhook/:connectionId', async (request, reply) => {
-        const signature = request.headers['stripe-signature'];
-        try {
-          const outcome = await handleStripeWebhook(
-            crm,
-            request.params.connectionId,
-            raw(request.body),
-            typeof signature === 'string' ? signature : undefined,
-            { requestId: request.id, traceparent: request.traceparent, ...clientOf(request) },
-          );
-          return reply.status(200).send(outcome);
-        } catch (error) {
-          return sendDomainError(reply, error);
-        }
-      });
+      scope.post<{ Params: { connectionId: string } }>(
+        '/internal/payments/stripe/webhook/:connectionId',
+        async (request, reply) => {
+          const signature = request.headers['stripe-signature'];
+          try {
+            const outcome = await handleStripeWebhook(
+              crm,
+              request.params.connectionId,
+              raw(request.body),
+              typeof signature === 'string' ? signature : undefined,
+              { requestId: request.id, traceparent: request.traceparent, ...clientOf(request) },
+            );
+            return reply.status(200).send(outcome);
+          } catch (error) {
+            return sendDomainError(reply, error);
+          }
+        },
+      );
       scope.post<{ Params: { connectionId: string } }>(
         '/internal/payments/custom-provider/webhook/:connectionId',
         async (request, reply) => {

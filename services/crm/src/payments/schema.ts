@@ -149,7 +149,11 @@ export const paymentsTypeDefs = gql`
     "creates the intent at the provider; the same idempotencyKey with the same input answers the first intent"
     createPaymentIntent(input: CreatePaymentIntentInput!, idempotencyKey: String): PaymentTransaction!
     "confirms at the provider; succeeded or failed comes by the provider's webhook (or the reconciliation)"
-    confirmPaymentIntent(id: ID!, input: ConfirmPaymentIntentInput, idempotencyKey: String): PaymentTransaction!
+    confirmPaymentIntent(
+      id: ID!
+      input: ConfirmPaymentIntentInput
+      idempotencyKey: String
+    ): PaymentTransaction!
     cancelPaymentIntent(id: ID!, reason: String, idempotencyKey: String): PaymentTransaction!
     "full (no amount) or partial, never more than captured less refunded"
     refundPayment(id: ID!, amount: Int, idempotencyKey: String): PaymentTransaction!

@@ -24,11 +24,18 @@ export async function storeProviderKeys(
     `insert into payment_secrets (credential_id, location_id, key_id, wrapped_key, sealed) values ($1, $2, $3, $4, $5)`,
     [credentialId, locationId, sealed.keyId, sealed.wrappedKey, sealed.sealed],
   );
-  return { credentialId, masked: Object.fromEntries(Object.entries(keys).map(([name, value]) => [name, mask(value)])) };
+  return {
+    credentialId,
+    masked: Object.fromEntries(Object.entries(keys).map(([name, value]) => [name, mask(value)])),
+  };
 }
 
 /** The clear keys: for calling the provider and checking its webhooks only. Never log, event or answer them. */
-export async function openProviderKeys(crm: Crm, locationId: string, credentialId: string): Promise<ProviderKeys> {
+export async function openProviderKeys(
+  crm: Crm,
+  locationId: string,
+  credentialId: string,
+): Promise<ProviderKeys> {
   const rows: { key_id: string; wrapped_key: string; sealed: string }[] = await crm.dataSource.query(
     `select key_id, wrapped_key, sealed from payment_secrets where credential_id = $1 and location_id = $2`,
     [credentialId, locationId],

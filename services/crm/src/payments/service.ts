@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { checkOutboundUrl, OutboundRefused } from '@seren/outbound';
+import { checkOutboundUrl, OutboundRefused, parseOutboundUrl } from '@seren/outbound';
 import { eventMetadataOf, handle, transaction, type RequestOrigin } from '@seren/service-kit';
 import type { Crm } from '../application.js';
 import { checkContact } from '../contact-refs.js';
+import { brandedBaseUrl } from '../domains/queries.js';
 import { locationOf } from '../locations.js';
 import { invalidFields, type FieldProblem } from '../pagination.js';
 import {
@@ -34,15 +35,17 @@ import { openProviderKeys, storeProviderKeys } from './secrets.js';
 
 /**
  * The base of every URL payments make for a location (provider webhook URLs, relative return
- * URLs). Today Serebro's public URL (SEREBRO_PUBLIC_URL); the location's branded domain
- * (domains/ `brandedBaseUrl`) replaces it here, in this one function.
+ * URLs): its verified branded domain, else its agency's, else SEREBRO_PUBLIC_URL (domains/).
  */
-export async function paymentsBaseUrl(crm: Crm, _locationId: string): Promise<string> {
-  return crm.payments.publicUrl;
+export function paymentsBaseUrl(crm: Crm, locationId: string): Promise<string> {
+  return brandedBaseUrl(crm, locationId);
 }
 
 /** The URL a provider posts its events to, on v2 (the gateway forwards it to the crm's internal route). */
-export async function webhookUrlOf(crm: Crm, connection: Pick<PaymentConnectionView, 'id' | 'locationId' | 'provider'>) {
+export async function webhookUrlOf(
+  crm: Crm,
+  connection: Pick<PaymentConnectionView, 'id' | 'locationId' | 'provider'>,
+) {
   const base = await paymentsBaseUrl(crm, connection.locationId);
   const kind = connection.provider === 'stripe' ? 'stripe' : 'custom-provider';
   return `${base}/v2/payments/${kind}/webhook/${connection.id}`;
@@ -61,26 +64,51 @@ const answerOf = async (crm: Crm, connection: PaymentConnectionView): Promise<Pa
   webhookUrl: await webhookUrlOf(crm, connection),
 });
 
-function handleConnection(crm: Crm, manager: Parameters<typeof handle>[1], request: RequestOrigin, connectionId: string, command: PaymentConnectionCommand) {
-  return handle(crm, manager, paymentConnectionStream(connectionId), paymentConnectionDecider, command, eventMetadataOf(request));
+function handleConnection(
+  crm: Crm,
+  manager: Parameters<typeof handle>[1],
+  request: RequestOrigin,
+  connectionId: string,
+  command: PaymentConnectionCommand,
+) {
+  return handle(
+    crm,
+    manager,
+    paymentConnectionStream(connectionId),
+    paymentConnectionDecider,
+    command,
+    eventMetadataOf(request),
+  );
 }
 
-async function liveConnection(crm: Crm, locationId: string, provider: PaymentProvider): Promise<PaymentConnectionView> {
+async function liveConnection(
+  crm: Crm,
+  locationId: string,
+  provider: PaymentProvider,
+): Promise<PaymentConnectionView> {
   const connection = await connectionOf(crm, locationId, provider);
-  if (!connection) throw connectionErrors.notFound(provider === 'stripe' ? 'Stripe connection' : 'custom provider');
+  if (!connection)
+    throw connectionErrors.notFound(provider === 'stripe' ? 'Stripe connection' : 'custom provider');
   return connection;
 }
 
 const text = (value: string | null | undefined) => value?.trim() || null;
 
-async function checkUrl(crm: Crm, value: string | null | undefined, field: string, problems: FieldProblem[], required: boolean) {
+/** `called`: a URL Serebro calls (checked against the outbound policy now, and again at each call); else a page for browsers */
+async function checkUrl(
+  crm: Crm,
+  value: string | null | undefined,
+  field: string,
+  problems: FieldProblem[],
+  options: { required: boolean; called: boolean },
+) {
   if (!value) {
-    if (required) problems.push({ field, message: 'is required' });
+    if (options.required) problems.push({ field, message: 'is required' });
     return null;
   }
   try {
-    // the URL Serebro calls is checked against the outbound policy now, and again at each call
-    await checkOutboundUrl(value, crm.settings.outbound, { field });
+    if (options.called) await checkOutboundUrl(value, crm.settings.outbound, { field });
+    else parseOutboundUrl(value, { field, protocols: ['https:', 'http:'] });
   } catch (error) {
     if (error instanceof OutboundRefused) problems.push({ field, message: error.message });
     else throw error;
@@ -111,14 +139,20 @@ export interface ModeInput {
   [name: string]: string | null | undefined;
 }
 
-function keysOf(input: ModeInput | null | undefined, mode: PaymentMode, names: { required: string[]; optional: string[] }, problems: FieldProblem[]) {
+function keysOf(
+  input: ModeInput | null | undefined,
+  mode: PaymentMode,
+  names: { required: string[]; optional: string[] },
+  problems: FieldProblem[],
+) {
   if (!input) return undefined;
   const keys: Record<string, string> = {};
   for (const name of [...names.required, ...names.optional]) {
     const value = input[name]?.trim();
     if (!value) {
       if (names.required.includes(name)) problems.push({ field: `${mode}.${name}`, message: 'is required' });
-    } else if (value.length > 500) problems.push({ field: `${mode}.${name}`, message: 'must be at most 500 characters' });
+    } else if (value.length > 500)
+      problems.push({ field: `${mode}.${name}`, message: 'must be at most 500 characters' });
     else keys[name] = value;
   }
   return keys;
@@ -137,12 +171,23 @@ export async function connectStripe(
   const locationId = locationOf(request);
   const problems: FieldProblem[] = [];
   const names = { required: ['secretKey', 'webhookSecret'], optional: ['publishableKey'] };
-  const modes = { test: keysOf(input.test, 'test', names, problems), live: keysOf(input.live, 'live', names, problems) };
-  if (!modes.test && !modes.live) problems.push({ field: 'test', message: 'give the keys of test, live or both' });
+  const modes = {
+    test: keysOf(input.test, 'test', names, problems),
+    live: keysOf(input.live, 'live', names, problems),
+  };
+  if (!modes.test && !modes.live)
+    problems.push({ field: 'test', message: 'give the keys of test, live or both' });
   for (const mode of ['test', 'live'] as const) {
     const secret = modes[mode]?.secretKey;
-    if (secret && !secret.startsWith(mode === 'test' ? 'sk_test_' : 'sk_live_') && !secret.startsWith(mode === 'test' ? 'rk_test_' : 'rk_live_'))
-      problems.push({ field: `${mode}.secretKey`, message: `must be a Stripe ${mode}-mode secret or restricted key (sk_${mode}_…)` });
+    if (
+      secret &&
+      !secret.startsWith(mode === 'test' ? 'sk_test_' : 'sk_live_') &&
+      !secret.startsWith(mode === 'test' ? 'rk_test_' : 'rk_live_')
+    )
+      problems.push({
+        field: `${mode}.secretKey`,
+        message: `must be a Stripe ${mode}-mode secret or restricted key (sk_${mode}_…)`,
+      });
   }
   if (problems.length > 0) throw invalidFields(problems);
   const existing = await connectionOf(crm, locationId, 'stripe');
@@ -193,10 +238,20 @@ export async function createCustomProvider(
   const name = text(input.name);
   if (!name || name.length > 200) problems.push({ field: 'name', message: 'must be 1-200 characters' });
   const description = text(input.description);
-  if (description && description.length > 1000) problems.push({ field: 'description', message: 'must be at most 1000 characters' });
-  const queryUrl = await checkUrl(crm, input.queryUrl, 'queryUrl', problems, true);
-  const paymentsUrl = await checkUrl(crm, input.paymentsUrl, 'paymentsUrl', problems, true);
-  const imageUrl = await checkUrl(crm, text(input.imageUrl), 'imageUrl', problems, false);
+  if (description && description.length > 1000)
+    problems.push({ field: 'description', message: 'must be at most 1000 characters' });
+  const queryUrl = await checkUrl(crm, input.queryUrl, 'queryUrl', problems, {
+    required: true,
+    called: true,
+  });
+  const paymentsUrl = await checkUrl(crm, input.paymentsUrl, 'paymentsUrl', problems, {
+    required: true,
+    called: false,
+  });
+  const imageUrl = await checkUrl(crm, text(input.imageUrl), 'imageUrl', problems, {
+    required: false,
+    called: false,
+  });
   if (problems.length > 0) throw invalidFields(problems);
   if (await connectionOf(crm, locationId, 'custom'))
     throw connectionErrors.conflict('the location already has a custom provider; delete it first', {
@@ -244,8 +299,12 @@ export async function connectCustomProvider(
   const connection = await liveConnection(crm, locationId, 'custom');
   const problems: FieldProblem[] = [];
   const names = { required: ['apiKey'], optional: ['publishableKey'] };
-  const modes = { test: keysOf(input.test, 'test', names, problems), live: keysOf(input.live, 'live', names, problems) };
-  if (!modes.test && !modes.live) problems.push({ field: 'test', message: 'give the keys of test, live or both' });
+  const modes = {
+    test: keysOf(input.test, 'test', names, problems),
+    live: keysOf(input.live, 'live', names, problems),
+  };
+  if (!modes.test && !modes.live)
+    problems.push({ field: 'test', message: 'give the keys of test, live or both' });
   if (problems.length > 0) throw invalidFields(problems);
   const webhookSecrets: Partial<Record<PaymentMode, string>> = {};
   await transaction(crm, async (manager) => {
@@ -270,7 +329,11 @@ export async function listPaymentConnections(crm: Crm, request: RequestOrigin) {
 }
 
 /** Removes a connection: no new intents; its transactions stay readable; its reconciliation stops. */
-export async function disconnectPaymentProvider(crm: Crm, request: RequestOrigin, provider: PaymentProvider): Promise<boolean> {
+export async function disconnectPaymentProvider(
+  crm: Crm,
+  request: RequestOrigin,
+  provider: PaymentProvider,
+): Promise<boolean> {
   const locationId = locationOf(request);
   const connection = await liveConnection(crm, locationId, provider);
   await transaction(crm, (manager) =>
@@ -285,14 +348,22 @@ export async function disconnectPaymentProvider(crm: Crm, request: RequestOrigin
 }
 
 /** The provider client of a connection in one mode (its keys opened for this call only). */
-export async function providerFor(crm: Crm, connection: PaymentConnectionView, liveMode: boolean): Promise<ProviderClient> {
+export async function providerFor(
+  crm: Crm,
+  connection: PaymentConnectionView,
+  liveMode: boolean,
+): Promise<ProviderClient> {
   const mode: PaymentMode = liveMode ? 'live' : 'test';
   const keys = connection.keys[mode];
   if (!keys)
     throw paymentErrors.validationError(`the ${connection.provider} connection has no ${mode} keys`, {
       reason: 'PAYMENT_NOT_CONFIRMABLE',
     });
-  return providerClientOf(crm, connection, await openProviderKeys(crm, connection.locationId, keys.credentialId));
+  return providerClientOf(
+    crm,
+    connection,
+    await openProviderKeys(crm, connection.locationId, keys.credentialId),
+  );
 }
 
 // ---- intents -----------------------------------------------------------------------------------
@@ -335,13 +406,32 @@ export interface CreatePaymentIntentInput {
   returnUrl?: string | null;
 }
 
-async function checkRecord(crm: Crm, table: 'opportunities' | 'appointments', locationId: string, id: string | null | undefined, field: string, problems: FieldProblem[]) {
+async function checkRecord(
+  crm: Crm,
+  table: 'opportunities' | 'appointments',
+  locationId: string,
+  id: string | null | undefined,
+  field: string,
+  problems: FieldProblem[],
+) {
   if (!id) return;
-  const rows: unknown[] = await crm.dataSource.query(`select 1 from ${table} where id = $1 and location_id = $2`, [id, locationId]);
-  if (rows.length === 0) problems.push({ field, message: `is not ${table === 'opportunities' ? 'an opportunity' : 'an appointment'} of this location` });
+  const rows: unknown[] = await crm.dataSource.query(
+    `select 1 from ${table} where id = $1 and location_id = $2`,
+    [id, locationId],
+  );
+  if (rows.length === 0)
+    problems.push({
+      field,
+      message: `is not ${table === 'opportunities' ? 'an opportunity' : 'an appointment'} of this location`,
+    });
 }
 
-async function returnUrlOf(crm: Crm, locationId: string, value: string | null | undefined, problems: FieldProblem[]) {
+async function returnUrlOf(
+  crm: Crm,
+  locationId: string,
+  value: string | null | undefined,
+  problems: FieldProblem[],
+) {
   if (!value) return null;
   try {
     const url = new URL(value, `${await paymentsBaseUrl(crm, locationId)}/`);
@@ -383,11 +473,17 @@ export async function createPaymentIntent(
     else if (!connection)
       problems.push({
         field: 'provider',
-        message: connections.length === 0 ? 'the location has no payment connection' : 'name the provider: stripe or custom',
+        message:
+          connections.length === 0
+            ? 'the location has no payment connection'
+            : 'name the provider: stripe or custom',
       });
     const liveMode = input.liveMode ?? false;
     if (connection && !connection.keys[liveMode ? 'live' : 'test'])
-      problems.push({ field: 'liveMode', message: `the ${connection.provider} connection has no ${liveMode ? 'live' : 'test'} keys` });
+      problems.push({
+        field: 'liveMode',
+        message: `the ${connection.provider} connection has no ${liveMode ? 'live' : 'test'} keys`,
+      });
     const intent = checkIntent(input, problems);
     const paymentId = idempotencyKey ? idOfKey(scope, idempotencyKey) : randomUUID();
     const client = await providerFor(crm, connection!, liveMode);
@@ -422,7 +518,10 @@ export async function createPaymentIntent(
 /** Decides on the current state first (a refused command never reaches the provider). */
 async function precheck(crm: Crm, paymentId: string, command: PaymentCommand) {
   const { events } = await crm.store.readStream(paymentStream(paymentId));
-  const state = (events as Parameters<typeof paymentDecider.evolve>[1][]).reduce(paymentDecider.evolve, paymentDecider.initialState());
+  const state = (events as Parameters<typeof paymentDecider.evolve>[1][]).reduce(
+    paymentDecider.evolve,
+    paymentDecider.initialState(),
+  );
   return paymentDecider.decide(command, state);
 }
 
@@ -441,7 +540,11 @@ export async function confirmPaymentIntent(
   const scope = `POST /payments/intents/${paymentId}/confirm:${locationId}`;
   return withIdempotency(crm, { scope, key: idempotencyKey, parameters: input }, async () => {
     const payment = await found(crm, locationId, paymentId);
-    const command: PaymentCommand = { type: 'ConfirmPaymentIntent', locationId, now: crm.now().toISOString() };
+    const command: PaymentCommand = {
+      type: 'ConfirmPaymentIntent',
+      locationId,
+      now: crm.now().toISOString(),
+    };
     if ((await precheck(crm, paymentId, command)).length === 0) return payment;
     const problems: FieldProblem[] = [];
     const returnUrl = (await returnUrlOf(crm, locationId, input.returnUrl, problems)) ?? payment.returnUrl;
@@ -472,7 +575,12 @@ export async function cancelPaymentIntent(
   return withIdempotency(crm, { scope, key: idempotencyKey, parameters: input }, async () => {
     const payment = await found(crm, locationId, paymentId);
     const reason = input.reason?.trim().slice(0, 500) || null;
-    const command: PaymentCommand = { type: 'CancelPaymentIntent', locationId, reason, now: crm.now().toISOString() };
+    const command: PaymentCommand = {
+      type: 'CancelPaymentIntent',
+      locationId,
+      reason,
+      now: crm.now().toISOString(),
+    };
     if ((await precheck(crm, paymentId, command)).length === 0) return payment;
     const client = await providerFor(crm, await connectionOfPayment(crm, payment), payment.liveMode);
     await client.cancel({ paymentId, providerPaymentId: payment.providerPaymentId, reason });
@@ -514,29 +622,53 @@ export async function refundPayment(
     const client = await providerFor(crm, await connectionOfPayment(crm, payment), payment.liveMode);
     let answer;
     try {
-      answer = await client.refund({ paymentId, providerPaymentId: payment.providerPaymentId, refundId, amount });
+      answer = await client.refund({
+        paymentId,
+        providerPaymentId: payment.providerPaymentId,
+        refundId,
+        amount,
+      });
     } catch (error) {
       // a refusal frees the held amount; an outage keeps it held, to be settled by a retry with the
       // same key, the provider's webhook or the reconciliation
       if ((error as { code?: string }).code === 'PAYMENT_REQUIRED')
-        await handlePayment(crm, request, paymentId, { type: 'RecordRefundFailed', refundId, reason: (error as Error).message, now: crm.now().toISOString() });
+        await handlePayment(crm, request, paymentId, {
+          type: 'RecordRefundFailed',
+          refundId,
+          reason: (error as Error).message,
+          now: crm.now().toISOString(),
+        });
       throw error;
     }
     if (answer.status === 'succeeded')
-      await applyFinding(crm, payment.connectionId, {
-        kind: 'refunded',
-        eventId: `refund-response:${refundId}`,
-        paymentId,
-        providerPaymentId: payment.providerPaymentId,
-        refundId,
-        providerRefundId: answer.providerRefundId,
-        amount,
-      }, 'provider_response', request);
+      await applyFinding(
+        crm,
+        payment.connectionId,
+        {
+          kind: 'refunded',
+          eventId: `refund-response:${refundId}`,
+          paymentId,
+          providerPaymentId: payment.providerPaymentId,
+          refundId,
+          providerRefundId: answer.providerRefundId,
+          amount,
+        },
+        'provider_response',
+        request,
+      );
     else if (answer.status === 'failed') {
-      await handlePayment(crm, request, paymentId, { type: 'RecordRefundFailed', refundId, reason: answer.message, now: crm.now().toISOString() });
-      throw paymentErrors.paymentRequired(`the provider refused the refund${answer.message ? `: ${answer.message}` : ''}`, {
-        reason: 'PAYMENT_NOT_REFUNDABLE',
+      await handlePayment(crm, request, paymentId, {
+        type: 'RecordRefundFailed',
+        refundId,
+        reason: answer.message,
+        now: crm.now().toISOString(),
       });
+      throw paymentErrors.paymentRequired(
+        `the provider refused the refund${answer.message ? `: ${answer.message}` : ''}`,
+        {
+          reason: 'PAYMENT_NOT_REFUNDABLE',
+        },
+      );
     }
     return found(crm, locationId, paymentId);
   });
@@ -547,6 +679,11 @@ export function getPayment(crm: Crm, request: RequestOrigin, paymentId: string):
 }
 
 /** HighLevel's List Transactions: newest first, limit/offset, with the total. */
-export function listPayments(crm: Crm, request: RequestOrigin, filter: PaymentFilter, page: { limit?: number | null; offset?: number | null }) {
+export function listPayments(
+  crm: Crm,
+  request: RequestOrigin,
+  filter: PaymentFilter,
+  page: { limit?: number | null; offset?: number | null },
+) {
   return readPayments(crm, locationOf(request), filter, page);
 }

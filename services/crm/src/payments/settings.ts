@@ -7,8 +7,6 @@ export const STRIPE_MOCK_BASE = 'http://127.0.0.1:12111';
 const paymentsConfig = z.object({
   /** api.stripe.com in production; stripe-mock otherwise. Each connection brings its own keys. */
   STRIPE_API_BASE: z.url().default(STRIPE_MOCK_BASE),
-  /** Serebro's public base URL: provider webhook URLs are made from it (until a location has a branded domain) */
-  SEREBRO_PUBLIC_URL: z.url().default('http://127.0.0.1:4002'),
   /** how often each connection's reconciliation runs (Temporal schedule interval, seconds) */
   PAYMENTS_RECONCILE_EVERY_SECONDS: z.coerce.number().int().min(10).default(300),
   /** how far back the reconciliation looks at the provider (hours) */
@@ -17,7 +15,6 @@ const paymentsConfig = z.object({
 
 export interface PaymentSettings {
   stripeApiBase: URL;
-  publicUrl: string;
   reconcileEverySeconds: number;
   reconcileWindowHours: number;
 }
@@ -26,7 +23,6 @@ export function paymentSettingsOf(env: Record<string, string | undefined>): Paym
   const config = loadConfig(paymentsConfig, env);
   return {
     stripeApiBase: new URL(config.STRIPE_API_BASE),
-    publicUrl: config.SEREBRO_PUBLIC_URL.replace(/\/+$/, ''),
     reconcileEverySeconds: config.PAYMENTS_RECONCILE_EVERY_SECONDS,
     reconcileWindowHours: config.PAYMENTS_RECONCILE_WINDOW_HOURS,
   };

@@ -23,7 +23,13 @@ export type PaymentWebhookPayloads = {
   [eventType: string]: (event: PaymentEventLike) => PaymentWebhookBody | PaymentWebhookBody[] | undefined;
 };
 
-const transaction = (d: { paymentId: string; locationId: string; contactId: string; amount: number; currency: string }) => ({
+const transaction = (d: {
+  paymentId: string;
+  locationId: string;
+  contactId: string;
+  amount: number;
+  currency: string;
+}) => ({
   locationId: d.locationId,
   _id: d.paymentId,
   altId: d.locationId,
@@ -35,11 +41,25 @@ const transaction = (d: { paymentId: string; locationId: string; contactId: stri
 export const paymentWebhookPayloads: PaymentWebhookPayloads = {
   PaymentSucceeded: (event) => {
     const d = event.data as EventData<typeof PaymentSucceeded>;
-    return { type: 'PaymentReceived', ...transaction(d), amount: d.amountCaptured, status: 'succeeded', liveMode: d.liveMode, createdAt: d.succeededAt };
+    return {
+      type: 'PaymentReceived',
+      ...transaction(d),
+      amount: d.amountCaptured,
+      status: 'succeeded',
+      liveMode: d.liveMode,
+      createdAt: d.succeededAt,
+    };
   },
   PaymentFailed: (event) => {
     const d = event.data as EventData<typeof PaymentFailed>;
-    return { type: 'PaymentFailed', ...transaction(d), amount: d.amount, status: 'failed', failureMessage: d.failureMessage, createdAt: d.failedAt };
+    return {
+      type: 'PaymentFailed',
+      ...transaction(d),
+      amount: d.amount,
+      status: 'failed',
+      failureMessage: d.failureMessage,
+      createdAt: d.failedAt,
+    };
   },
   PaymentRefunded: (event) => {
     const d = event.data as EventData<typeof PaymentRefunded>;

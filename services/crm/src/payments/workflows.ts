@@ -11,6 +11,8 @@ const { reconcilePayments } = proxyActivities<PaymentActivities>({
  * PAYMENTS_RECONCILE_EVERY_SECONDS): the activity reads the provider and repairs the intents a
  * webhook missed; what it did reaches read models only through the events it appends.
  */
-export async function reconcilePaymentConnection(connectionId: string): Promise<{ findings: number; repaired: number }> {
+export async function reconcilePaymentConnection(
+  connectionId: string,
+): Promise<{ findings: number; repaired: number }> {
   return reconcilePayments(connectionId);
 }

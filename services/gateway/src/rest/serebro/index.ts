@@ -5,6 +5,7 @@ import { locationsRoutes } from './locations.js';
 import { contactsRoutes } from './contacts.js';
 import { opportunitiesRoutes } from './opportunities.js';
 import { appointmentsRoutes } from './appointments.js';
+import { paymentsRoutes } from './payments.js';
 import { webhooksRoutes } from './webhooks.js';
 import { workflowsRoutes } from './workflows.js';
 import { domainsRoutes } from './domains.js';
@@ -20,6 +21,7 @@ export const serebroRoutes: ProductRoutes<'serebro'> = {
     ...contactsRoutes,
     ...opportunitiesRoutes,
     ...appointmentsRoutes,
+    ...paymentsRoutes,
     ...webhooksRoutes,
     ...workflowsRoutes,
     ...domainsRoutes,
