@@ -7,6 +7,7 @@ import { locationDefaultsConsumer } from './location-defaults.js';
 import { domainOrganizationsConsumer } from './domains/organizations.js';
 import { crmLoaders } from './loaders.js';
 import { automationTriggersConsumer } from './automation/consumer.js';
+import { automationRoutes } from './automation/inbound.js';
 import { paymentRoutes } from './payments/routes.js';
 import { startWebhookDelivery, webhooksConsumer } from './webhooks/delivery.js';
 import { resolvers, typeDefs } from './schema.js';
@@ -33,6 +34,7 @@ export function startCrmService(
     graphql: (crm) => ({ typeDefs, resolvers: resolvers(crm), loaders: () => crmLoaders(crm) }),
     routes: async (crm, server) => {
       await paymentRoutes(crm)(server);
+      await automationRoutes(crm)(server);
     },
     // LOCATION_DEFAULTS_GROUP: tests give each instance a consumer group of its own
     consumers: (crm) => [

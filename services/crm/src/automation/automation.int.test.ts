@@ -353,6 +353,47 @@ describe('crm subgraph: workflows and executions', () => {
     expect(tags.contact.tags).toEqual([]);
   });
 
+  it('an inbound_webhook workflow has a URL of its own: a POST naming the contact starts it once per Idempotency-Key', async () => {
+    const contactId = await contact('inbound@example.com');
+    const workflowId = await published({
+      name: 'Inbound',
+      trigger: { type: 'inbound_webhook' },
+      steps: [{ type: 'add_tag', tags: ['{{trigger.campaign}}'] }],
+    });
+    const { workflow } = await ok(`query($id: ID!) { workflow(id: $id) { inboundWebhookUrl } }`, {
+      id: workflowId,
+    });
+    const match = new RegExp(`/hooks/workflows/${workflowId}/([A-Za-z0-9_-]{32})$`).exec(
+      workflow.inboundWebhookUrl,
+    );
+    expect(match).not.toBeNull();
+    const post = (token: string, key: string) =>
+      fetch(`${service.url}/internal/automation/inbound/${workflowId}/${token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ email: 'INBOUND@example.com', campaign: 'spring', nested: { dropped: true } }),
+      });
+    const first = await post(match![1]!, 'k-1');
+    expect(first.status).toBe(202);
+    const { executionIds } = (await first.json()) as { executionIds: string[] };
+    expect(executionIds).toHaveLength(1);
+    const again = await post(match![1]!, 'k-1');
+    expect(((await again.json()) as { executionIds: string[] }).executionIds).toEqual(executionIds);
+    expect((await post('x'.repeat(32), 'k-2')).status).toBe(404);
+    await ended(executionIds[0]!);
+    const tagged = await ok(`query($id: ID!) { contact(id: $id) { tags } }`, { id: contactId });
+    expect(tagged.contact.tags).toEqual(['spring']);
+    const page = await ok(`query($w: ID) { workflowExecutions(workflowId: $w) { meta { total } } }`, {
+      w: workflowId,
+    });
+    expect(page.workflowExecutions.meta.total).toBe(1);
+    const other = await published({ name: 'Manual', steps: [] });
+    expect(
+      (await fetch(`${service.url}/internal/automation/inbound/${other}/${match![1]}`, { method: 'POST' }))
+        .status,
+    ).toBe(404);
+  });
+
   it('an unknown or draft workflow cannot be executed (404)', async () => {
     const contactId = await contact('draft@example.com');
     const draft = await ok(`mutation { createWorkflow(input: { name: "Draft" }) { id status version } }`);

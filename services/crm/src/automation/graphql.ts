@@ -1,6 +1,8 @@
 import { requestInfoOf, resolver, type RequestContext, type Resolvers } from '@seren/service-kit';
 import type { Crm } from '../application.js';
 import type { WorkflowInput } from './decide.js';
+import { inboundWebhookUrl } from './inbound.js';
+import type { WorkflowView } from './queries.js';
 import {
   createWorkflow,
   deleteWorkflow,
@@ -99,6 +101,7 @@ export function automationResolvers(crm: Crm): Resolvers {
       ),
     },
     Workflow: {
+      inboundWebhookUrl: (workflow: WorkflowView) => inboundWebhookUrl(crm, workflow),
       __resolveReference: (ref: { id: string }, context: RequestContext<unknown>) =>
         getWorkflow(crm, requestInfoOf(context), ref.id),
     },

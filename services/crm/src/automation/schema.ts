@@ -18,6 +18,8 @@ export const automationTypeDefs = gql`
     trigger: JSON!
     "the draft's ordered steps: [{type: wait | if_else | add_tag | remove_tag | update_contact_field | create_opportunity | move_opportunity | send_webhook | custom_webhook | go_to | end, ...}]"
     steps: [JSON!]!
+    "an inbound_webhook workflow's own URL (POST a JSON body naming the contact: contactId, email or phone); null for other triggers"
+    inboundWebhookUrl: String
     createdAt: String!
     updatedAt: String!
   }
