@@ -5,8 +5,8 @@ interface QueryRunner {
 
 /**
  * Payments (payments/): the connections (one live connection per provider in a location), the
- * intents (HighLevel's transactions, paged newest first per location), the sealed provider keys,
- * the idempotency keys of the payment writes, and the provider events already applied (webhooks and
+ * intents (HighLevel's transactions, paged newest first per location), the idempotency
+ * keys of the payment writes, and the provider events already applied (webhooks and
  * the reconciliation, once per event id).
  */
 export class CreatePayments1797100000000 {
@@ -57,15 +57,6 @@ export class CreatePayments1797100000000 {
     await runner.query(`create index payments_provider_id on payments (connection_id, provider_payment_id)`);
     await runner.query(`create index payments_open on payments (connection_id, status, created_at)`);
     await runner.query(`
-      create table payment_secrets (
-        credential_id text primary key,
-        location_id text not null,
-        key_id text not null,
-        wrapped_key text not null,
-        sealed text not null,
-        created_at timestamptz not null default now()
-      )`);
-    await runner.query(`
       create table payment_idempotency_keys (
         scope text not null,
         key text not null,
@@ -89,7 +80,6 @@ export class CreatePayments1797100000000 {
     for (const table of [
       'payment_provider_events',
       'payment_idempotency_keys',
-      'payment_secrets',
       'payments',
       'payment_connections',
     ])

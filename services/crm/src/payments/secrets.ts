@@ -1,52 +1,48 @@
-import { randomUUID } from 'node:crypto';
-import { mask, open, seal } from '@seren/service-kit/sealing';
-import type { EntityManager } from 'typeorm';
+import type { RequestOrigin } from '@seren/service-kit';
+import { mask } from '@seren/service-kit/sealing';
 import type { Crm } from '../application.js';
-import type { ModeKeys } from './connection.js';
+import { createCredential, openCredentialValues, rotateCredential } from '../credentials/service.js';
+import type { ModeKeys, PaymentMode } from './connection.js';
+import type { PaymentProvider } from './payment.js';
 
-// Where a connection's provider keys live: sealed under crm's keyring (`crm.settings.keyring`),
-// one row per mode's keys, bound to its id so a sealed row cannot be moved to another. These two
-// functions are the only way in and out, so moving to the location's credential store
-// (credentials/: createCredential / openCredentialValues) changes this file only.
+// Where a connection's provider keys live: the location's credential store (credentials/), one
+// credential per connection and mode ("Stripe test keys (1a2b3c4d)"), sealed there under crm's
+// keyring and shown masked in the location's credential list. Setting a mode's keys again rotates
+// that credential (the previous version stays readable until the next rotation, as the store
+// keeps it). These two functions are payments' only way in and out.
 
 export type ProviderKeys = Record<string, string>;
 
-/** Seals `keys` (in `manager`'s transaction) and answers how events and reads name them. */
+const masksOf = (keys: ProviderKeys) =>
+  Object.fromEntries(Object.entries(keys).map(([name, value]) => [name, mask(value)]));
+
+/**
+ * Stores a mode's keys (a new credential, or a rotation of the mode's current one) and answers how
+ * events and reads name them. Runs in the store's own transaction, before the connection's event:
+ * should that fail, the credential stays, unused, in the location's list.
+ */
 export async function storeProviderKeys(
   crm: Crm,
-  manager: EntityManager,
-  locationId: string,
+  request: RequestOrigin,
+  connection: { id: string; provider: PaymentProvider },
+  mode: PaymentMode,
   keys: ProviderKeys,
+  current: ModeKeys | undefined,
 ): Promise<ModeKeys> {
-  const credentialId = randomUUID();
-  const sealed = seal(crm.settings.keyring.current, `payment-keys:${credentialId}`, JSON.stringify(keys));
-  await manager.query(
-    `insert into payment_secrets (credential_id, location_id, key_id, wrapped_key, sealed) values ($1, $2, $3, $4, $5)`,
-    [credentialId, locationId, sealed.keyId, sealed.wrappedKey, sealed.sealed],
-  );
-  return {
-    credentialId,
-    masked: Object.fromEntries(Object.entries(keys).map(([name, value]) => [name, mask(value)])),
-  };
+  if (current) {
+    await rotateCredential(crm, request, current.credentialId, { values: keys });
+    return { credentialId: current.credentialId, masked: masksOf(keys) };
+  }
+  const label = connection.provider === 'stripe' ? 'Stripe' : 'Custom payment provider';
+  const created = await createCredential(crm, request, {
+    name: `${label} ${mode} keys (${connection.id.slice(0, 8)})`,
+    kind: 'api_key',
+    values: keys,
+  });
+  return { credentialId: created.id, masked: masksOf(keys) };
 }
 
 /** The clear keys: for calling the provider and checking its webhooks only. Never log, event or answer them. */
-export async function openProviderKeys(
-  crm: Crm,
-  locationId: string,
-  credentialId: string,
-): Promise<ProviderKeys> {
-  const rows: { key_id: string; wrapped_key: string; sealed: string }[] = await crm.dataSource.query(
-    `select key_id, wrapped_key, sealed from payment_secrets where credential_id = $1 and location_id = $2`,
-    [credentialId, locationId],
-  );
-  const row = rows[0];
-  if (!row) throw new Error(`payment keys ${credentialId} are missing`);
-  return JSON.parse(
-    open(crm.settings.keyring.all, `payment-keys:${credentialId}`, {
-      keyId: row.key_id,
-      wrappedKey: row.wrapped_key,
-      sealed: row.sealed,
-    }),
-  ) as ProviderKeys;
+export function openProviderKeys(crm: Crm, locationId: string, credentialId: string): Promise<ProviderKeys> {
+  return openCredentialValues(crm, locationId, credentialId);
 }

@@ -116,16 +116,25 @@ async function checkUrl(
   return value;
 }
 
-/** Seals and records one mode's keys on a connection (in `manager`'s transaction). */
+/** Stores one mode's keys in the credential store and records them on the connection (in `manager`'s transaction). */
 async function changeKeys(
   crm: Crm,
   manager: Parameters<typeof handle>[1] & object,
   request: RequestOrigin,
-  connection: Pick<PaymentConnectionView, 'id' | 'locationId'>,
+  connection: Pick<PaymentConnectionView, 'id' | 'locationId' | 'provider'> & {
+    keys?: PaymentConnectionView['keys'];
+  },
   mode: PaymentMode,
   keys: Record<string, string>,
 ) {
-  const stored: ModeKeys = await storeProviderKeys(crm, manager, connection.locationId, keys);
+  const stored: ModeKeys = await storeProviderKeys(
+    crm,
+    request,
+    connection,
+    mode,
+    keys,
+    connection.keys?.[mode],
+  );
   await handleConnection(crm, manager, request, connection.id, {
     type: 'ChangePaymentConnectionKeys',
     locationId: connection.locationId,
@@ -208,7 +217,15 @@ export async function connectStripe(
       });
     for (const mode of ['test', 'live'] as const) {
       const keys = modes[mode];
-      if (keys) await changeKeys(crm, manager, request, { id: connectionId, locationId }, mode, keys);
+      if (keys)
+        await changeKeys(
+          crm,
+          manager,
+          request,
+          { id: connectionId, locationId, provider: 'stripe', keys: existing?.keys },
+          mode,
+          keys,
+        );
     }
   });
   if (!existing) await ensureReconcileSchedule(crm, connectionId);

@@ -161,7 +161,7 @@ describe('Serebro payments', () => {
       expect(connected.body.test.secretKey).not.toContain('sk_test_123');
       expect(connected.body.webhookUrl).toMatch(new RegExp(`/v2/payments/stripe/webhook/${connectionId}$`));
       expect(connected.text).not.toContain(stripeWebhookSecret);
-      const stored = JSON.stringify(await s.crm.dataSource.query(`select * from payment_secrets`));
+      const stored = JSON.stringify(await s.crm.dataSource.query(`select * from credential_secrets`));
       expect(stored).not.toContain(stripeWebhookSecret);
       const bad = await s.serebro('POST', '/payments/stripe/connect', {
         token: shopKey,
