@@ -187,6 +187,40 @@ describe('Serebro workflows', () => {
     ).toBe(404);
   });
 
+  it("v1 and v2: an inbound_webhook workflow's URL takes a POST without a credential and starts it once per Idempotency-Key", async () => {
+    const created = await s.serebro('POST', '/workflows', {
+      token: northKey,
+      body: {
+        name: 'From the form',
+        trigger: { type: 'inbound_webhook' },
+        steps: [{ type: 'add_tag', tags: ['{{trigger.form}}'] }],
+      },
+    });
+    const workflowId = created.body.workflow.id;
+    const published = await s.serebro('POST', `/workflows/${workflowId}/publish`, { token: northKey });
+    const url: string = published.body.workflow.inboundWebhookUrl;
+    const path = new URL(url).pathname;
+    expect(path).toMatch(new RegExp(`^/hooks/workflows/${workflowId}/[A-Za-z0-9_-]{32}$`));
+    const sent = await s.serebro('POST', path, {
+      body: { email: 'flow@example.com', form: 'signup' },
+      headers: { 'idempotency-key': 'form-1' },
+    });
+    expect(sent.status).toBe(202);
+    expect(sent.body).toEqual({ received: true, executionIds: [expect.any(String)] });
+    const resent = await s.serebro('POST', `/v2${path}`, {
+      body: { email: 'flow@example.com', form: 'signup' },
+      headers: { 'idempotency-key': 'form-1' },
+    });
+    expect(resent.body.executionIds).toEqual(sent.body.executionIds);
+    expect((await executionOf(sent.body.executionIds[0])).status).toBe('completed');
+    const wrong = await s.serebro('POST', `/hooks/workflows/${workflowId}/${'x'.repeat(32)}`, {
+      body: { email: 'flow@example.com' },
+    });
+    expect(wrong.status).toBe(404);
+    const nobody = await s.serebro('POST', path, { body: { email: 'nobody@example.com' } });
+    expect(nobody.status).toBe(400);
+  });
+
   it('refuses a bad definition with every field in one 400, and a private URL', async () => {
     const answer = await s.serebro('POST', '/workflows', {
       token: northKey,

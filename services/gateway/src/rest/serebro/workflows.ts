@@ -514,6 +514,37 @@ export const workflowsRoutes = [
     errors: [403, 404],
   }),
 
+  // ---- the inbound webhook trigger ------------------------------------------------------------------
+  route.forward({
+    method: 'POST',
+    path: '/hooks/workflows/{workflowId}/{token}',
+    section: 'workflows',
+    summary: 'Trigger an inbound-webhook workflow',
+    description:
+      "The URL of a workflow whose trigger is `inbound_webhook` (its `inboundWebhookUrl`; the token is the credential, as HighLevel's inbound webhook URLs). The JSON body names an existing contact of the location (`contactId`, `email` or `phone`); its flat fields are the trigger's data (`{{trigger.<field>}}`). An `Idempotency-Key` header makes a resend start nothing twice. 404 for a wrong token or a workflow not published on this trigger.",
+    beyondSpec: "Serebro: the inbound webhook trigger of a workflow (HighLevel's Inbound Webhook trigger)",
+    auth: 'none',
+    rateLimit: 'api',
+    forward: {
+      service: 'crm',
+      path: '/internal/automation/inbound/{workflowId}/{token}',
+      headers: ['idempotency-key'],
+    },
+    request: {
+      params: z.object({ workflowId: id, token: z.string() }),
+      body: z
+        .record(z.string(), z.unknown())
+        .describe('names the contact (contactId, email or phone); its flat fields are the trigger data'),
+    },
+    response: {
+      status: 202,
+      description: 'Accepted: the executions started (none twice for one Idempotency-Key)',
+      schema: z.object({ received: z.literal(true), executionIds: z.array(z.string()) }),
+    },
+    errors: [400, 404],
+    bodyLimit: 256 * 1024,
+  }),
+
   // ---- credentials of custom webhook actions (§4.2) ------------------------------------------------
   route.operation({
     method: 'GET',

@@ -16,6 +16,7 @@ export const WorkflowFields = graphql(`
     locationId
     trigger
     steps
+    inboundWebhookUrl
   }
 `);
 
@@ -32,6 +33,12 @@ export const workflowSchema = z.object({
 export const workflowDefinitionSchema = workflowSchema.extend({
   trigger: z.record(z.string(), z.unknown()).describe('{type, filters}'),
   steps: z.array(z.record(z.string(), z.unknown())).describe('the draft’s ordered steps'),
+  inboundWebhookUrl: z
+    .string()
+    .nullable()
+    .describe(
+      'an inbound_webhook workflow’s own URL (POST /hooks/workflows/{id}/{token}); null for other triggers',
+    ),
 });
 
 export function workflowToRest(ref: FragmentOf<typeof WorkflowFields>): z.input<typeof workflowSchema> {
@@ -55,6 +62,7 @@ export function workflowDefinitionToRest(
     ...workflowToRest(ref),
     trigger: w.trigger as Record<string, unknown>,
     steps: w.steps as Record<string, unknown>[],
+    inboundWebhookUrl: w.inboundWebhookUrl ?? null,
   };
 }
 
