@@ -185,15 +185,27 @@ export function automationActivities(crm: Crm) {
           await recordStep('succeeded', { field: step.field });
           return { next };
         case 'create_opportunity': {
-          const opportunity = await createOpportunity(crm, request, {
-            name: renderTemplate(step.name, context),
-            contactId: input.contactId,
-            pipelineId: step.pipelineId,
-            pipelineStageId: step.pipelineStageId,
-            monetaryValue: step.monetaryValue,
-            status: step.status,
-          });
-          await recordStep('succeeded', { opportunityId: opportunity.id });
+          // the opportunity's source names the execution's step, so an activity retried after the
+          // create (before its record) finds it instead of opening a second one
+          const source = `workflow:${input.executionId}:${at.seq}`;
+          const [existing]: { id: string }[] = await crm.dataSource.query(
+            `select id from opportunities where location_id = $1 and contact_id = $2 and source = $3`,
+            [input.locationId, input.contactId, source],
+          );
+          const opportunityId =
+            existing?.id ??
+            (
+              await createOpportunity(crm, request, {
+                name: renderTemplate(step.name, context),
+                contactId: input.contactId,
+                pipelineId: step.pipelineId,
+                pipelineStageId: step.pipelineStageId,
+                monetaryValue: step.monetaryValue,
+                status: step.status,
+                source,
+              })
+            ).id;
+          await recordStep('succeeded', { opportunityId });
           return { next };
         }
         case 'move_opportunity': {

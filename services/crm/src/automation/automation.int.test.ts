@@ -394,6 +394,43 @@ describe('crm subgraph: workflows and executions', () => {
     ).toBe(404);
   });
 
+  it('opens an opportunity for the contact and moves it won, if/else choosing the branch from contact fields', async () => {
+    const contactId = await contact('deal@example.com', { companyName: 'Acme' });
+    const workflowId = await published({
+      name: 'Deal',
+      steps: [
+        {
+          type: 'if_else',
+          conditions: [{ field: 'companyName', operator: 'eq', value: 'acme' }],
+          elseStep: 3,
+        },
+        { type: 'create_opportunity', name: 'Deal for {{contact.companyName}}', monetaryValue: 120 },
+        { type: 'move_opportunity', status: 'won' },
+        { type: 'end' },
+      ],
+    });
+    const done = await ended(await execute(workflowId, contactId));
+    expect(
+      done.steps.map((s: { stepType: string; outcome: string }) => `${s.stepType}:${s.outcome}`),
+    ).toEqual([
+      'if_else:succeeded',
+      'create_opportunity:succeeded',
+      'move_opportunity:succeeded',
+      'end:succeeded',
+    ]);
+    expect(done.steps[0].detail).toEqual({ branch: 'then' });
+    const rows: { name: string; status: string; source: string }[] = await service.dataSource.query(
+      `select name, status, source from opportunities where contact_id = $1`,
+      [contactId],
+    );
+    expect(rows).toEqual([
+      { name: 'Deal for Acme', status: 'won', source: expect.stringMatching(/^workflow:/) },
+    ]);
+    const other = await contact('nodeal@example.com');
+    const skipped = await ended(await execute(workflowId, other));
+    expect(skipped.steps.map((s: { stepType: string }) => s.stepType)).toEqual(['if_else', 'end']);
+  });
+
   it('an unknown or draft workflow cannot be executed (404)', async () => {
     const contactId = await contact('draft@example.com');
     const draft = await ok(`mutation { createWorkflow(input: { name: "Draft" }) { id status version } }`);
