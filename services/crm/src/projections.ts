@@ -4,9 +4,9 @@ import { customFieldsProjection } from './custom-fields/projection.js';
 import { calendarsProjection } from './calendars/projection.js';
 import { opportunitiesProjection } from './opportunities/projection.js';
 import { pipelinesProjection } from './pipelines/projection.js';
-import { paymentConnectionsProjection, paymentsProjection } from './payments/projection.js';
 import { webhooksProjection } from './webhooks/projection.js';
 import { brandedDomainsProjection } from './domains/projection.js';
+import { paymentConnectionsProjection, paymentsProjection } from './payments/projection.js';
 import { credentialsProjection } from './credentials/projection.js';
 import { executionsProjection, workflowsProjection } from './automation/projection.js';
 
@@ -24,4 +24,5 @@ export const crmProjections = [
   executionsProjection,
   paymentConnectionsProjection,
   paymentsProjection,
+  brandedDomainsProjection,
 ];
