@@ -13,11 +13,12 @@ import { restAgent } from '../../test-support/rest-flows';
 async function usageApplied(suite: RestSuite, publisherId: string, count: number): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const [{ applied }] = (await suite.commerce.dataSource.query(
+    const rows = (await suite.commerce.dataSource.query(
       `select count(*)::int as applied from processed_events p join events e on e.event_id = p.event_id
        where p.group_id = 'commerce.publisher-usage' and e.type = 'PublisherCallCompleted' and e.data->>'publisherId' = $1`,
       [publisherId],
     )) as { applied: number }[];
+    const applied = rows[0]?.applied ?? 0;
     if (applied >= count) return;
     if (Date.now() > deadline) throw new Error(`usage consumer applied ${applied} of ${count} events`);
     await new Promise((resolve) => setTimeout(resolve, 100));

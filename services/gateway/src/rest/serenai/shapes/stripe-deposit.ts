@@ -27,7 +27,9 @@ export const depositSchema = z.object({
     .describe('confirm the PaymentIntent with it (Stripe.js); never logged'),
   amount_cents: z.number().int(),
   currency: z.literal('usd'),
-  status: z.enum(['pending', 'succeeded', 'failed', 'canceled']),
+  status: z
+    .enum(['pending', 'succeeded', 'failed', 'canceled', 'refunded', 'disputed'])
+    .describe('refunded or disputed once Stripe reversed it (a replay by its idempotency key shows it)'),
   created_at: z.string(),
 });
 
