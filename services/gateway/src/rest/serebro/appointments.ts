@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { graphql } from '../graphql.js';
-import { route } from './route.js';
+import { route, succeded } from './route.js';
 import { AppointmentFields, appointmentSchema, appointmentToRest } from './shapes/appointment.js';
 import { CalendarFields, calendarSchema, calendarToRest } from './shapes/calendar.js';
 import { metaSchema, metaToRest } from './shapes/meta.js';
@@ -85,10 +85,6 @@ const bookingFields = {
   notes: optionalText,
   appointmentStatus: text.optional().describe('new, confirmed (default), showed or noshow'),
 };
-
-const succeded = z.object({
-  succeded: z.literal(true).describe("HighLevel's spelling, kept for its clients"),
-});
 
 const shared = { auth: 'required', rateLimit: 'api' } as const;
 const read = { ...shared, scope: 'appointments:read' } as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { graphql, readFragment } from '../graphql.js';
-import { route } from './route.js';
+import { route, succeded } from './route.js';
 import {
   ContactFields,
   contactSchema,
@@ -154,7 +154,6 @@ const UpdateContact = graphql(
 );
 
 const contactResponse = z.object({ contact: contactSchema });
-const succeeded = z.literal(true).describe("HighLevel's spelling, kept for its clients");
 const listResponse = z.object({ contacts: z.array(contactSchema), meta: metaSchema });
 
 const shared = { auth: 'required', rateLimit: 'api' } as const;
@@ -270,7 +269,7 @@ function updateRow(method: 'PUT' | 'PATCH') {
     response: {
       status: 200,
       description: 'The contact as it is now',
-      schema: z.object({ succeded: succeeded, contact: contactSchema }),
+      schema: succeded.extend({ contact: contactSchema }),
       body: (data) => ({ succeded: true as const, contact: contactToRest(data.updateContact) }),
     },
     errors: [400, 403, 404],
@@ -403,7 +402,7 @@ export const contactsRoutes = [
     response: {
       status: 200,
       description: 'Deleted',
-      schema: z.object({ succeded: succeeded }),
+      schema: succeded,
       body: () => ({ succeded: true as const }),
     },
     errors: [403, 404],
@@ -613,7 +612,7 @@ export const contactsRoutes = [
     response: {
       status: 200,
       description: 'Deleted',
-      schema: z.object({ succeded: succeeded }),
+      schema: succeded,
       body: () => ({ succeded: true as const }),
     },
     errors: [403, 404],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { graphql } from '../graphql.js';
 import { lower } from '../mapping.js';
-import { route } from './route.js';
+import { route, succeded } from './route.js';
 import { BrandedDomainFields, brandedDomainSchema, brandedDomainToRest } from './shapes/branded-domain.js';
 
 // Branded domains (Serebro §6 "Branded Domains & API Routing"): the spec names no paths, so these
@@ -28,7 +28,6 @@ const setBody = z.object({
     .describe('a host name such as api.yourbrand.com (a pasted URL is reduced to its host)'),
 });
 const domainResponse = z.object({ domain: brandedDomainSchema });
-const succeeded = z.literal(true).describe("HighLevel's spelling, as its other deletes");
 const brandingSchema = z.object({
   domain: z.string().nullable().describe('the verified domain generated links carry, or null'),
   source: z.enum(['location', 'agency', 'default']),
@@ -142,7 +141,7 @@ export const domainsRoutes = [
     response: {
       status: 200,
       description: 'Removed',
-      schema: z.object({ succeded: succeeded }),
+      schema: succeded,
       body: () => ({ succeded: true as const }),
     },
     errors: [403, 404],
@@ -261,7 +260,7 @@ export const domainsRoutes = [
     response: {
       status: 200,
       description: 'Removed',
-      schema: z.object({ succeded: succeeded }),
+      schema: succeded,
       body: () => ({ succeded: true as const }),
     },
     errors: [403, 404],

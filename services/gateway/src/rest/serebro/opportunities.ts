@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { graphql } from '../graphql.js';
-import { route } from './route.js';
+import { route, succeded } from './route.js';
 import { metaSchema, metaToRest } from './shapes/meta.js';
 import { OpportunityFields, opportunitySchema, opportunityToRest } from './shapes/opportunity.js';
 import { PipelineFields, pipelineSchema, pipelineToRest } from './shapes/pipeline.js';
@@ -100,9 +100,6 @@ const GetOpportunity = graphql(
 );
 
 const opportunityResponse = z.object({ opportunity: opportunitySchema });
-const succeeded = z.object({
-  succeded: z.literal(true).describe("HighLevel's spelling, kept for its clients"),
-});
 
 const createBody = z.object({
   locationId: id.optional().describe('required with an agency credential'),
@@ -354,7 +351,7 @@ export const opportunitiesRoutes = [
     response: {
       status: 200,
       description: 'Done',
-      schema: succeeded,
+      schema: succeded,
       body: () => ({ succeded: true as const }),
     },
     errors: [400, 403, 404],
@@ -378,7 +375,7 @@ export const opportunitiesRoutes = [
     response: {
       status: 200,
       description: 'Deleted',
-      schema: succeeded,
+      schema: succeded,
       body: () => ({ succeded: true as const }),
     },
     errors: [403, 404],

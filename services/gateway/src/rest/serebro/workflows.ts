@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { graphql } from '../graphql.js';
 import type { RouteRequest } from '../types.js';
-import { route } from './route.js';
+import { route, succeded } from './route.js';
 import { metaSchema, metaToRest } from './shapes/meta.js';
 import {
   CredentialFields,
@@ -32,9 +32,6 @@ const location = { locationId: id.optional().describe('required with an agency c
 const shared = { auth: 'required', rateLimit: 'api' } as const;
 const read = { ...shared, scope: 'workflows:read' } as const;
 const write = { ...shared, scope: 'workflows:write' } as const;
-const succeeded = z.object({
-  succeded: z.literal(true).describe("HighLevel's spelling, kept for its clients"),
-});
 
 const idempotencyKeyOf = (request: RouteRequest<unknown, unknown, unknown>) => {
   const key = request.headers['idempotency-key'];
@@ -361,7 +358,7 @@ export const workflowsRoutes = [
     response: {
       status: 201,
       description: 'Added',
-      schema: succeeded.extend({ executionId: z.string().describe("Serebro's: the execution started") }),
+      schema: succeded.extend({ executionId: z.string().describe("Serebro's: the execution started") }),
       body: (data) => ({ succeded: true as const, executionId: data.addContactToWorkflow.executionId }),
     },
     errors: [400, 403, 404],
@@ -391,7 +388,7 @@ export const workflowsRoutes = [
     response: {
       status: 200,
       description: 'Removed',
-      schema: succeeded.extend({
+      schema: succeded.extend({
         cancelled: z.array(z.string()).describe("Serebro's: the executions cancelled"),
       }),
       body: (data) => ({ succeded: true as const, cancelled: data.removeContactFromWorkflow.cancelled }),
@@ -508,7 +505,7 @@ export const workflowsRoutes = [
     response: {
       status: 200,
       description: 'Deleted',
-      schema: succeeded,
+      schema: succeded,
       body: () => ({ succeded: true as const }),
     },
     errors: [403, 404],
@@ -691,7 +688,7 @@ export const workflowsRoutes = [
     response: {
       status: 200,
       description: 'Deleted',
-      schema: succeeded,
+      schema: succeded,
       body: () => ({ succeded: true as const }),
     },
     errors: [403, 404],
