@@ -1,16 +1,15 @@
 // npm test: the real servers (infra/, started if not running), the static checks (every package's
-// typecheck, tests included, and lint), then every package's tests through turbo, then one summary
+// typecheck, tests included, and lint) and every package's tests through turbo, then one summary
 // line for the whole suite. Exits non-zero on any failure (a failed static check too, after the tests
 // ran), on a test suite that could not run, and on a run that executed no test at all.
 //
-// TEST_LANES=2 runs the package suites in two lanes side by side (the default, 1, runs them one after
-// another, as arguments such as `-- --filter=@seren/crm` do): each lane takes the next package from
-// one queue, longest expected first, the gateway's suite (the longest: every file starts the four
+// The package suites run in TEST_LANES lanes side by side (default 2; 1 runs them one after another,
+// as arguments such as `-- --filter=@seren/crm` do): each lane takes the next package from one
+// queue, longest expected first, the gateway's suite (the longest: every file starts the four
 // services and a gateway) as two jest shards, so the second core works while a suite waits on
-// PostgreSQL, Kafka or Temporal. Not the default yet: service instances that run at once must not
-// share a Kafka consumer group (they split its partitions and lose each other's events), and some
-// suites still start consumers on the default group (commerce.publisher-usage, and crm's webhooks,
-// domain-organizations and automation-triggers groups in the gateway's suites).
+// PostgreSQL, Kafka or Temporal. The static checks run beside the lanes, once the builds they need
+// are made. Service instances that run at once never share a Kafka consumer group: the tests give
+// every instance fresh groups (@seren/testing's freshConsumerGroupEnv).
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -97,20 +96,26 @@ if (run(process.execPath, [join(root, 'infra', 'cli.ts'), 'up']) !== 0) {
 }
 
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
-const staticStartedAt = Date.now();
-const staticStatus = run(turbo, ['run', 'typecheck', 'lint', '--continue']);
-const staticMs = Date.now() - staticStartedAt;
-
 rmSync(resultsDir, { recursive: true, force: true });
 const extra = process.argv.slice(2);
-const testsStartedAt = Date.now();
-const laneCount = extra.length > 0 ? 1 : Math.max(1, Number(process.env.TEST_LANES ?? 1) || 1);
+const laneCount = extra.length > 0 ? 1 : Math.max(1, Number(process.env.TEST_LANES ?? 2) || 1);
+let staticMs = 0;
+const staticChecks = async () => {
+  const startedAt = Date.now();
+  const status = await runAside(turbo, ['run', 'typecheck', 'lint', '--continue']);
+  staticMs = Date.now() - startedAt;
+  return status;
+};
+let staticStatus: number;
 let turboStatus: number;
+let testsStartedAt = Date.now();
 if (laneCount === 1) {
+  staticStatus = await staticChecks();
+  testsStartedAt = Date.now();
   turboStatus = run(turbo, ['run', 'test', '--concurrency=1', '--continue', ...extra]);
 } else {
-  // the builds the tests depend on first, once; then each job runs its package's test task only
-  // (--only), so two turbo runs never build the same package at once
+  // the builds the tests and the static checks depend on first, once; then each job runs its
+  // package's test task only (--only), so two turbo runs never build the same package at once
   const buildStatus = run(turbo, ['run', 'build', '--continue']);
   const queue = testJobs();
   const lane = async (): Promise<number> => {
@@ -122,7 +127,11 @@ if (laneCount === 1) {
     }
     return status;
   };
-  const laneStatuses = await Promise.all(Array.from({ length: laneCount }, lane));
+  const [checks, ...laneStatuses] = await Promise.all([
+    staticChecks(),
+    ...Array.from({ length: laneCount }, lane),
+  ]);
+  staticStatus = checks!;
   turboStatus = [buildStatus, ...laneStatuses].find((status) => status !== 0) ?? 0;
 }
 const testsMs = Date.now() - testsStartedAt;

@@ -57,3 +57,34 @@ export async function freshConsumerGroup(
   }
   return groupId;
 }
+
+/**
+ * The consumer-group settings of every service (each service's README lists its own), with the
+ * group's label and the topics it reads.
+ */
+const serviceGroups = {
+  AUDIT_LOG_GROUP: { label: 'identity.audit-log' },
+  WALLET_RECOVERY_GROUP: { label: 'commerce.wallet-recovery' },
+  PUBLISHER_USAGE_GROUP: { label: 'commerce.publisher-usage' },
+  CONTENT_BILLING_CUSTOMERS_GROUP: { label: 'content.billing-customers', topics: ['identity.user'] },
+  LOCATION_DEFAULTS_GROUP: { label: 'crm.location-defaults' },
+  WEBHOOKS_GROUP: { label: 'crm.webhooks' },
+  DOMAIN_ORGANIZATIONS_GROUP: { label: 'crm.domain-organizations' },
+  AUTOMATION_TRIGGERS_GROUP: { label: 'crm.automation-triggers' },
+} satisfies Record<string, { label: string; topics?: string[] }>;
+
+export type ConsumerGroupEnv = Record<keyof typeof serviceGroups, string>;
+
+/**
+ * A fresh group (freshConsumerGroup) for every consumer of every service, as the settings that name
+ * them: spread it into each service's env when the services run on Kafka next to other tests' instances.
+ */
+export async function freshConsumerGroupEnv(): Promise<ConsumerGroupEnv> {
+  const entries = await Promise.all(
+    Object.entries(serviceGroups).map(
+      async ([setting, group]) =>
+        [setting, await freshConsumerGroup(group.label, 'topics' in group ? group.topics : undefined)] as const,
+    ),
+  );
+  return Object.fromEntries(entries) as ConsumerGroupEnv;
+}

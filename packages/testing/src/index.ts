@@ -15,7 +15,7 @@ export {
   type WorkerOptions,
   type WorkflowKit,
 } from './workflows.js';
-export { freshConsumerGroup } from './consumer-groups.js';
+export { freshConsumerGroup, freshConsumerGroupEnv, type ConsumerGroupEnv } from './consumer-groups.js';
 export { OAuthBrowser, scriptedConsent } from './oauth-browser.js';
 export { startOutsideProvider, type OutsideClient, type OutsideProvider } from './outside-oauth-provider.js';
 export { startFacebookGraphServer, type FacebookGraphServer, type GraphPage } from './facebook-graph-server.js';

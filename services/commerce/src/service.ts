@@ -50,7 +50,7 @@ export function startCommerceService(
     },
     consumers: (commerce) => [
       walletRecoveryConsumer(commerce.wallet.recoveryGroup),
-      publisherUsageConsumer(),
+      publisherUsageConsumer((env ?? process.env).PUBLISHER_USAGE_GROUP),
     ],
     graphql: (commerce) => ({ typeDefs, resolvers: resolvers(commerce) }),
     worker: { workflowsPath: require.resolve('./workflows'), activities: commerceActivities },

@@ -4,7 +4,13 @@ import { startCommerceService, type CommerceService } from '@seren/commerce';
 import { startContentService, type ContentService } from '@seren/content';
 import { startCrmService, type CrmService } from '@seren/crm';
 import { startIdentityService, type IdentityService } from '@seren/identity';
-import { freshConsumerGroup, startMailCatcher, testServiceEnv, type MailCatcher } from '@seren/testing';
+import {
+  freshConsumerGroupEnv,
+  startMailCatcher,
+  testServiceEnv,
+  type ConsumerGroupEnv,
+  type MailCatcher,
+} from '@seren/testing';
 import { loadGatewayConfig } from '../config';
 import { startGateway, type Gateway } from '../gateway';
 import { STRONG_PASSWORD, uniqueEmail } from './suite';
@@ -29,6 +35,8 @@ export interface RestSuite {
   gateway: Gateway;
   mail: MailCatcher;
   logs: LogCapture;
+  /** the services' consumer groups (each fresh, given to every service) */
+  groups: ConsumerGroupEnv;
   /** GraphQL through the gateway's /graphql, as a client would send it */
   client: GatewayGraphQL;
   serenai: (
@@ -73,19 +81,9 @@ export async function startRestSuite(
     crmEnv?: Record<string, string>;
   } = {},
 ): Promise<RestSuite> {
-  // identity's own audit-log group and commerce's own wallet-recovery group: parallel suites
-  // sharing one would split the partitions
-  const [mail, auditLogGroup, walletRecoveryGroup, locationDefaultsGroup, billingCustomersGroup] =
-    await Promise.all([
-      startMailCatcher(),
-      freshConsumerGroup('identity.audit-log'),
-      freshConsumerGroup('commerce.wallet-recovery'),
-      freshConsumerGroup('crm.location-defaults'),
-      freshConsumerGroup('content.billing-customers', ['identity.user']),
-    ]);
+  // every consumer a group of its own: parallel suites sharing one would split its partitions
+  const [mail, groups] = await Promise.all([startMailCatcher(), freshConsumerGroupEnv()]);
   const logs = new LogCapture();
-  // crm's webhook consumer group of its own, like location defaults'
-  const webhooksGroup = await freshConsumerGroup('crm.webhooks');
   // Serebro's port is known before identity starts: it is the OAuth issuer (SEREBRO_PUBLIC_URL)
   const serebroPort = await freePort();
   const [identity, content, commerce, crm] = await Promise.all([
@@ -96,7 +94,7 @@ export async function startRestSuite(
           SMTP_URL: mail.url,
           CONSOLE_URL: 'http://console.test',
           LOG_LEVEL: 'debug',
-          AUDIT_LOG_GROUP: auditLogGroup,
+          ...groups,
           ...options.identityEnv,
         },
       }),
@@ -106,13 +104,13 @@ export async function startRestSuite(
     ),
     startContentService(
       testServiceEnv('content', {
-        env: { CONTENT_BILLING_CUSTOMERS_GROUP: billingCustomersGroup, ...options.contentEnv },
+        env: { ...groups, ...options.contentEnv },
       }),
     ),
     startCommerceService(
       testServiceEnv('commerce', {
         env: {
-          WALLET_RECOVERY_GROUP: walletRecoveryGroup,
+          ...groups,
           // the tests' upstreams (HTTP APIs, PostgreSQL, A2A agents) are loopback servers; other
           // private addresses (RFC 1918, link-local, metadata) stay refused
           OUTBOUND_ALLOW_PRIVATE: '127.0.0.0/8,::1/128,localhost',
@@ -124,7 +122,7 @@ export async function startRestSuite(
     ),
     startCrmService(
       testServiceEnv('crm', {
-        env: { LOCATION_DEFAULTS_GROUP: locationDefaultsGroup, WEBHOOKS_GROUP: webhooksGroup, ...options.crmEnv },
+        env: { ...groups, ...options.crmEnv },
       }),
     ),
   ]);
@@ -177,6 +175,7 @@ export async function startRestSuite(
     gateway,
     mail,
     logs,
+    groups,
     client: new GatewayGraphQL(gateway.listeners.graphql.url),
     serenai: call(gateway.listeners.serenai.url),
     serelo: call(gateway.listeners.serelo.url),

@@ -6,7 +6,7 @@ import { startContentService } from '@seren/content';
 import { startCrmService } from '@seren/crm';
 import { startIdentityService } from '@seren/identity';
 import type { DomainService } from '@seren/service-kit';
-import { freshConsumerGroup, testServiceEnv } from '@seren/testing';
+import { freshConsumerGroupEnv, testServiceEnv } from '@seren/testing';
 import { loadGatewayConfig } from '../config';
 import { startGateway, type Gateway, type GatewayOverrides } from '../gateway';
 
@@ -19,25 +19,21 @@ export async function startSubgraphs(): Promise<{
   close(): Promise<void>;
 }> {
   const mailDir = mkdtempSync(join(tmpdir(), 'gateway-test-mail-'));
-  // identity's own audit-log group: parallel suites sharing one would split the partitions
-  const [auditLogGroup, walletRecoveryGroup, locationDefaultsGroup] = await Promise.all([
-    freshConsumerGroup('identity.audit-log'),
-    freshConsumerGroup('commerce.wallet-recovery'),
-    freshConsumerGroup('crm.location-defaults'),
-  ]);
+  // every consumer a group of its own: parallel suites sharing one would split its partitions
+  const groups = await freshConsumerGroupEnv();
   const [identity, content, commerce, crm] = await Promise.all([
     startIdentityService(
       testServiceEnv('identity', {
         env: {
           MAIL_DIR: mailDir,
           CONSOLE_URL: 'http://console.test',
-          AUDIT_LOG_GROUP: auditLogGroup,
+          ...groups,
         },
       }),
     ),
-    startContentService(testServiceEnv('content')),
-    startCommerceService(testServiceEnv('commerce', { env: { WALLET_RECOVERY_GROUP: walletRecoveryGroup } })),
-    startCrmService(testServiceEnv('crm', { env: { LOCATION_DEFAULTS_GROUP: locationDefaultsGroup } })),
+    startContentService(testServiceEnv('content', { env: groups })),
+    startCommerceService(testServiceEnv('commerce', { env: groups })),
+    startCrmService(testServiceEnv('crm', { env: groups })),
   ]);
   await Promise.all([
     waitReady(identity.url),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
-import { freshConsumerGroup, startDnsServer, type DnsTestServer } from '@seren/testing';
+import { startDnsServer, type DnsTestServer } from '@seren/testing';
 import type { RestSuite } from '../../test-support/rest-suite';
 import { startSerebroOAuth, type SerebroOAuth } from '../../test-support/serebro-oauth';
 import { eventuallyValue, serebroRecords } from '../../test-support/serebro-records';
@@ -30,7 +30,6 @@ describe('Serebro branded domains (§6)', () => {
       suite: {
         crmEnv: {
           DNS_SERVERS: dns.server,
-          DOMAIN_ORGANIZATIONS_GROUP: await freshConsumerGroup('crm.domain-organizations'),
         },
         // a removed or verified domain shows at once (the cache's TTL is the only invalidation)
         env: { BRANDED_HOST_CACHE_TTL_MS: '0' },

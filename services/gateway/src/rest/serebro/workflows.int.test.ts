@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { freshConsumerGroup } from '@seren/testing';
 import type { RestSuite } from '../../test-support/rest-suite';
 import { startSerebroOAuth, type SerebroOAuth } from '../../test-support/serebro-oauth';
 import { eventuallyValue, serebroRecords } from '../../test-support/serebro-records';
@@ -43,7 +42,6 @@ describe('Serebro workflows', () => {
       suite: {
         crmEnv: {
           OUTBOUND_ALLOW_PRIVATE: '127.0.0.1',
-          AUTOMATION_TRIGGERS_GROUP: await freshConsumerGroup('crm.automation-triggers'),
         },
       },
     });

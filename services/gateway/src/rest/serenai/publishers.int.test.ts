@@ -15,8 +15,8 @@ async function usageApplied(suite: RestSuite, publisherId: string, count: number
   for (;;) {
     const rows = (await suite.commerce.dataSource.query(
       `select count(*)::int as applied from processed_events p join events e on e.event_id = p.event_id
-       where p.group_id = 'commerce.publisher-usage' and e.type = 'PublisherCallCompleted' and e.data->>'publisherId' = $1`,
-      [publisherId],
+       where p.group_id = $2 and e.type = 'PublisherCallCompleted' and e.data->>'publisherId' = $1`,
+      [publisherId, suite.groups.PUBLISHER_USAGE_GROUP],
     )) as { applied: number }[];
     const applied = rows[0]?.applied ?? 0;
     if (applied >= count) return;
