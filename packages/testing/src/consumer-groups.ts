@@ -83,7 +83,10 @@ export async function freshConsumerGroupEnv(): Promise<ConsumerGroupEnv> {
   const entries = await Promise.all(
     Object.entries(serviceGroups).map(
       async ([setting, group]) =>
-        [setting, await freshConsumerGroup(group.label, 'topics' in group ? group.topics : undefined)] as const,
+        [
+          setting,
+          await freshConsumerGroup(group.label, 'topics' in group ? group.topics : undefined),
+        ] as const,
     ),
   );
   return Object.fromEntries(entries) as ConsumerGroupEnv;
