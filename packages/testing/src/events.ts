@@ -35,12 +35,23 @@ export async function waitForEvent(
   const kafka = new Kafka({ clientId: 'test-wait', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `test-wait-${randomUUID()}` });
   await consumer.connect();
+  const deadline = Date.now() + timeoutMs;
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
+    // the topic may not exist yet, or have no leader yet (the relay's first event creates it): the
+    // broker's answer is a retriable error until then
+    for (;;) {
+      try {
+        await consumer.subscribe({ topic, fromBeginning: true });
+        break;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
     return await new Promise<ReceivedEvent>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`no matching event on ${topic} within ${timeoutMs} ms`)),
-        timeoutMs,
+        Math.max(0, deadline - Date.now()),
       );
       consumer
         .run({

@@ -12,6 +12,7 @@ import { ChargeFunctionSkipsDeletedPublishers1796800100000 } from './17968001000
 import { ChargesThroughput1797300000000 } from './1797300000000-charges-throughput.js';
 import { StripeDepositReversals1797300100000 } from './1797300100000-stripe-deposit-reversals.js';
 import { DropUnusedChargeIndexes1797300200000 } from './1797300200000-drop-unused-charge-indexes.js';
+import { LedgerDebitLockedShards1797350000000 } from './1797350000000-ledger-debit-locked-shards.js';
 import { ProxyCallFunctions1797400000000 } from './1797400000000-proxy-call-functions.js';
 
 // Each commerce feature numbers its migrations in its own range, so helpers working side by side
@@ -32,5 +33,6 @@ export const commerceMigrations = [
   ChargesThroughput1797300000000,
   StripeDepositReversals1797300100000,
   DropUnusedChargeIndexes1797300200000,
+  LedgerDebitLockedShards1797350000000,
   ProxyCallFunctions1797400000000,
 ];
