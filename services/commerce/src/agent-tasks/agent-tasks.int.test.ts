@@ -174,6 +174,143 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
     });
   });
 
+  describe('GraphQL startAgentTask (the root call of an agent publisher found by its slug)', () => {
+    const START = `mutation ($slug: String!, $message: JSON!, $geoRouting: Boolean) {
+      startAgentTask(slug: $slug, message: $message, geoRouting: $geoRouting) { ${TASK} } }`;
+    const owner = `org-${randomUUID()}`;
+    const create = async (input: Record<string, unknown>) => {
+      const slug = `gql-${randomUUID().slice(0, 8)}`;
+      const created = await graphql<{ createPublisher: { id: string } }>(
+        service.url,
+        `
+          mutation ($input: PublisherInput!) {
+            createPublisher(organizationId: "default", input: $input) {
+              id
+            }
+          }
+        `,
+        { input: { slug, name: 'Research agent', billingModel: 'prepaid_credits', ...input } },
+        await asCaller({
+          subject: `user-${owner}`,
+          organizationId: owner,
+          permissions: ['publisher.manage'],
+        }),
+      );
+      expect(created.errors).toBeUndefined();
+      return { slug, id: created.data!.createPublisher.id };
+    };
+    const agentInput = () => ({
+      computeType: 'agent',
+      a2aEndpointUrl: agent.url,
+      hourlyRate: '36', // $0.60 a minute: the first payment held
+      minCharge: '0.05',
+    });
+    const errorOf = (result: { errors?: { message: string; extensions?: Record<string, unknown> }[] }) =>
+      result.errors?.[0];
+
+    it('starts the task with its first payment held, answers it as agentTask does, and it runs to its charge', async () => {
+      const publisher = await create(agentInput());
+      const org = await organization();
+      const started = await org.call<{ startAgentTask: TaskData & Record<string, unknown> }>(START, {
+        slug: publisher.slug.toUpperCase(),
+        message: { message: 'quick look' },
+      });
+      expect(started.errors).toBeUndefined();
+      const task = started.data!.startAgentTask;
+      expect(task).toMatchObject({
+        organizationId: org.organizationId,
+        agentId: org.subject,
+        publisherId: publisher.id,
+        publisherSlug: publisher.slug,
+        status: 'submitted',
+        input: { role: 'user', parts: [{ kind: 'text', text: 'quick look' }] },
+        hourlyRateAtomic: '36000000',
+        minChargeAtomic: '50000',
+        costAtomic: '0',
+        lastSequence: 1,
+      });
+      const held = await balanceOf(
+        commerce().dataSource.manager,
+        accounts.agentHeld(org.organizationId, 'USDC'),
+      );
+      expect(held === 600_000n || held === 0n).toBe(true); // held, unless the quick task already ended
+      const done = await org.until(task.id, (t) => t.status === 'completed');
+      expect(done.costAtomic).toBe('50000');
+      expect(agent.received.filter((id) => id === task.id)).toHaveLength(1);
+      expect(await org.wallet()).toBe(10_000_000n - 50_000n);
+      expect(
+        await balanceOf(commerce().dataSource.manager, accounts.agentHeld(org.organizationId, 'USDC')),
+      ).toBe(0n);
+    });
+
+    it('refuses with the REST root call’s errors as GraphQL codes, nothing held', async () => {
+      const publisher = await create(agentInput());
+      const poor = await organization(100_000n); // below the minute held
+      expect(errorOf(await poor.call(START, { slug: publisher.slug, message: 'hi' }))).toMatchObject({
+        extensions: { code: 'PAYMENT_REQUIRED', reason: 'INSUFFICIENT_FUNDS' },
+      });
+      expect(await poor.wallet()).toBe(100_000n);
+      const org = await organization();
+      expect(
+        errorOf(await org.call(START, { slug: `missing-${randomUUID()}`, message: 'hi' })),
+      ).toMatchObject({
+        extensions: { code: 'NOT_FOUND', reason: 'PUBLISHER_NOT_FOUND' },
+      });
+      const api = await create({ integrationType: 'api', apiUrl: `${agent.url}/api`, pricePerCall: '0.01' });
+      expect(errorOf(await org.call(START, { slug: api.slug, message: 'hi' }))).toMatchObject({
+        extensions: { code: 'VALIDATION_ERROR', reason: 'NOT_AN_AGENT_PUBLISHER' },
+      });
+      expect(errorOf(await org.call(START, { slug: publisher.slug, message: '' }))).toMatchObject({
+        extensions: { code: 'VALIDATION_ERROR' },
+      });
+      const anonymous = await graphql(service.url, START, { slug: publisher.slug, message: 'hi' });
+      expect(errorOf(anonymous)).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+      expect(await org.wallet()).toBe(10_000_000n);
+    });
+
+    it('counts the agent’s calls per minute (RATE_LIMITED with retryAfterSeconds) and keeps the geo restriction (FORBIDDEN GEO_RESTRICTED unless geoRouting)', async () => {
+      const limited = await create({
+        ...agentInput(),
+        hourlyRate: null,
+        minCharge: null,
+        maxQueriesPerMinute: 1,
+      });
+      const org = await organization();
+      // one call a minute: a second one within it is refused (the window may turn over once in between)
+      let refused: { message: string; extensions?: Record<string, unknown> } | undefined;
+      for (let i = 0; i < 3 && !refused; i++)
+        refused = errorOf(await org.call(START, { slug: limited.slug, message: 'reply one' }));
+      expect(refused).toMatchObject({
+        extensions: { code: 'RATE_LIMITED', reason: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) },
+      });
+
+      const restricted = await create({
+        ...agentInput(),
+        hourlyRate: null,
+        minCharge: null,
+        isGeoRestricted: true,
+        geoProxyRegion: 'eu-west-1',
+      });
+      expect(errorOf(await org.call(START, { slug: restricted.slug, message: 'reply two' }))).toMatchObject({
+        extensions: {
+          code: 'FORBIDDEN',
+          reason: 'GEO_RESTRICTED',
+          proxy_region: 'eu-west-1',
+          publisher: restricted.slug,
+        },
+      });
+      const routed = await org.call<{ startAgentTask: TaskData }>(START, {
+        slug: restricted.slug,
+        message: 'reply two',
+        geoRouting: true,
+      });
+      expect(routed.errors).toBeUndefined();
+      expect((await org.until(routed.data!.startAgentTask.id, (t) => t.status === 'completed')).status).toBe(
+        'completed',
+      );
+    });
+  });
+
   it('charges the run time at the hourly rate beyond the minimum charge', async () => {
     const org = await organization();
     const publisher = publisherOf(agent.url); // $0.10 a second, minimum $0.05; a minute ($6) held

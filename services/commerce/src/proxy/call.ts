@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { eventMetadataOf, type RequestOrigin } from '@seren/service-kit';
-import { isDomainError } from '@seren/service-kit/errors';
+import { domainErrorsOf, httpStatusOf, isDomainError, unauthenticated } from '@seren/service-kit/errors';
 import { OutboundRefused, outboundFetch } from '@seren/outbound';
 import type { EventData } from '@seren/contracts';
 import type { PublisherCallCompleted } from '@seren/contracts';
@@ -30,7 +30,7 @@ import {
 } from '../publishers/index.js';
 import { placeCallHold, settleCallHold, type CallHold } from './call-functions.js';
 import { QueryFailed } from './database.js';
-import { countCall, geoRefusal, giveFreeCallBack, takeFreeCall } from './limits.js';
+import { countCall, GEO_ROUTING_HEADER, geoRefusal, giveFreeCallBack, takeFreeCall } from './limits.js';
 import {
   abandonCallPayment,
   bookCallPayment,
@@ -144,8 +144,12 @@ export async function callPublisher(
   );
 }
 
-/** The agent's calls per minute, when the publisher limits them: 429 with Retry-After past it. */
-async function rateRefusal(commerce: Commerce, publisher: ProxyPublisher, payer: Payer) {
+/** Counts the agent's call in its minute when the publisher limits them: the limit and when the window ends once past it. */
+async function overRate(
+  commerce: Commerce,
+  publisher: ProxyPublisher,
+  payer: Payer,
+): Promise<{ limit: number; retryAfterSeconds: number } | undefined> {
   const limit = priceFor(publisher)?.maxQueriesPerMinute ?? publisher.maxQueriesPerMinute;
   if (limit === null) return undefined;
   const counted = await countCall(
@@ -155,13 +159,19 @@ async function rateRefusal(commerce: Commerce, publisher: ProxyPublisher, payer:
     limit,
     commerce.now(),
   );
-  if (counted.allowed) return undefined;
-  return errorAnswer(
-    429,
-    'RATE_LIMITED',
-    `at most ${limit} calls per minute to ${publisher.slug} per agent`,
-    { 'retry-after': String(counted.retryAfterSeconds) },
-  );
+  return counted.allowed ? undefined : { limit, retryAfterSeconds: counted.retryAfterSeconds };
+}
+
+const rateMessage = (limit: number, publisher: ProxyPublisher) =>
+  `at most ${limit} calls per minute to ${publisher.slug} per agent`;
+
+/** The agent's calls per minute, when the publisher limits them: 429 with Retry-After past it. */
+async function rateRefusal(commerce: Commerce, publisher: ProxyPublisher, payer: Payer) {
+  const over = await overRate(commerce, publisher, payer);
+  if (!over) return undefined;
+  return errorAnswer(429, 'RATE_LIMITED', rateMessage(over.limit, publisher), {
+    'retry-after': String(over.retryAfterSeconds),
+  });
 }
 
 /** The publisher's opened secrets, reused like the publisher itself (PROXY_PUBLISHER_CACHE_MS). */
@@ -785,26 +795,17 @@ async function startTask(
   publisher: ProxyPublisher,
   input: CallInput,
 ): Promise<CallAnswer> {
-  const payer = payerOf(origin);
-  if (!payer.organizationId)
-    return errorAnswer(401, 'UNAUTHENTICATED', 'an agent task is paid from a wallet: call with an API key');
   let message: unknown;
-  try {
-    message = await jsonBody(input.body);
-  } catch {
-    return errorAnswer(400, 'VALIDATION_ERROR', 'the body must be JSON');
+  if (payerOf(origin).organizationId) {
+    try {
+      message = await jsonBody(input.body);
+    } catch {
+      return errorAnswer(400, 'VALIDATION_ERROR', 'the body must be JSON');
+    }
   }
-  const limited = await rateRefusal(commerce, publisher, payer);
-  if (limited) return limited;
   try {
-    const { taskId } = await startAgentTask(commerce, {
-      publisher,
-      organizationId: payer.organizationId,
-      agentId: payer.agentId,
-      message,
-      request: origin,
-    });
-    const tasks = `/organizations/${payer.organizationId}/agents/tasks/${taskId}`;
+    const { taskId, organizationId } = await startPublisherTask(commerce, origin, publisher, message);
+    const tasks = `/organizations/${organizationId}/agents/tasks/${taskId}`;
     return {
       status: 202,
       headers: { location: tasks },
@@ -822,10 +823,89 @@ async function startTask(
     };
   } catch (error) {
     if (isDomainError(error)) {
-      const status =
-        error.code === 'PAYMENT_REQUIRED' ? 402 : error.code === 'VALIDATION_ERROR' ? 400 : undefined;
-      if (status) return errorAnswer(status, error.reason ?? error.code, error.message);
+      const retryAfter = error.details.retryAfterSeconds;
+      return errorAnswer(
+        httpStatusOf[error.code],
+        error.reason ?? error.code,
+        error.message,
+        typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {},
+      );
     }
     throw error;
   }
+}
+
+export type AgentTaskStartReason = 'PUBLISHER_NOT_FOUND' | 'GEO_RESTRICTED' | 'RATE_LIMITED';
+const taskStartErrors = domainErrorsOf<AgentTaskStartReason>();
+
+/**
+ * Starts an agent task on an agent publisher the caller found (the root call `POST /publishers/{slug}`
+ * and GraphQL's `startAgentTask` both come here): the caller's wallet pays, so an anonymous caller
+ * is UNAUTHENTICATED; the agent's calls per minute (RATE_LIMITED with `retryAfterSeconds`); then
+ * agent tasks' `startAgentTask` (its hold, PAYMENT_REQUIRED `INSUFFICIENT_FUNDS`; the message,
+ * VALIDATION_ERROR; NOT_AN_AGENT_PUBLISHER; the workflow). Throws DomainErrors, never answers.
+ */
+export async function startPublisherTask(
+  commerce: Commerce,
+  origin: RequestOrigin,
+  publisher: ProxyPublisher,
+  message: unknown,
+): Promise<{ taskId: string; organizationId: string }> {
+  const payer = payerOf(origin);
+  if (!payer.organizationId)
+    throw unauthenticated('an agent task is paid from a wallet: call with an API key');
+  const over = await overRate(commerce, publisher, payer);
+  if (over)
+    throw taskStartErrors.rateLimited(rateMessage(over.limit, publisher), {
+      reason: 'RATE_LIMITED',
+      retryAfterSeconds: over.retryAfterSeconds,
+    });
+  const { taskId } = await startAgentTask(commerce, {
+    publisher,
+    organizationId: payer.organizationId,
+    agentId: payer.agentId,
+    message,
+    request: origin,
+  });
+  return { taskId, organizationId: payer.organizationId };
+}
+
+export interface StartTaskBySlugInput {
+  slug: string;
+  /** what the root call's body would be: see agent tasks' inputMessageOf */
+  message: unknown;
+  /** the caller opts in to the publisher's routing region (REST: `X-Seren-Geo-Routing: enabled`) */
+  geoRouting?: boolean | null;
+}
+
+/**
+ * GraphQL's `startAgentTask`: the root call of an agent publisher found by its slug, with the
+ * root call's refusals as DomainErrors: an unknown, inactive or deleted publisher NOT_FOUND
+ * `PUBLISHER_NOT_FOUND`; its geo restriction FORBIDDEN `GEO_RESTRICTED` (GraphQL carries no
+ * country header, so a restricted publisher counts the caller's country as unknown; `geoRouting`
+ * is the header's opt-in); then `startPublisherTask`.
+ */
+export async function startAgentTaskBySlug(
+  commerce: Commerce,
+  origin: RequestOrigin,
+  input: StartTaskBySlugInput,
+): Promise<{ taskId: string; organizationId: string }> {
+  const slug = input.slug.trim().toLowerCase();
+  const publisher = await commerce.proxy.publishers.get(`publisher:${slug}`, () =>
+    findPublisherBySlug(commerce.dataSource.manager, slug),
+  );
+  if (!publisher || publisher.status !== 'active')
+    throw taskStartErrors.notFound('Publisher', { reason: 'PUBLISHER_NOT_FOUND' });
+  const publicBase = `${commerce.x402.chain.resourceBase.replace(/\/$/, '')}/publishers/${encodeURIComponent(slug)}`;
+  const geo = geoRefusal(
+    publisher,
+    input.geoRouting ? { [GEO_ROUTING_HEADER]: 'enabled' } : {},
+    commerce.proxy.region,
+    publicBase,
+  );
+  if (geo) {
+    const { error: _error, message, ...details } = geo;
+    throw taskStartErrors.forbidden(message, { reason: 'GEO_RESTRICTED', ...details });
+  }
+  return startPublisherTask(commerce, origin, publisher, input.message);
 }

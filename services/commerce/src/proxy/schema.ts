@@ -24,4 +24,15 @@ export const proxyTypeDefs = gql`
       assetId: String
     ): PublisherQueryEstimate!
   }
+
+  extend type Mutation {
+    """
+    Starts an agent task on the agent publisher \`slug\` (compute_type agent), as its root call
+    POST /publishers/{slug} does: the caller's wallet holds the first payment (402 INSUFFICIENT_FUNDS
+    when it cannot), the task is followed to its end (agentTask, agentTaskEvents, cancelAgentTask).
+    \`message\`: what the root call's body would be (a string, {message|text|query|prompt|input},
+    A2A parts, else one data part). \`geoRouting\`: the opt-in of X-Seren-Geo-Routing.
+    """
+    startAgentTask(slug: String!, message: JSON!, geoRouting: Boolean): AgentTask!
+  }
 `;

@@ -299,6 +299,64 @@ describe('SerenAI agent tasks through the gateway', () => {
     }
   });
 
+  it('GraphQL startAgentTask: an agent publisher created over REST is started by its slug through the edge, its hold and charge as the root call’s; refusals are GraphQL errors with the commerce codes', async () => {
+    const owner = await restAgent(s, 'Agent publisher');
+    const slug = `gql-agent-${randomUUID().slice(0, 8)}`;
+    const created = await s.serenai('POST', '/organizations/default/publishers', {
+      token: owner.token,
+      body: {
+        name: 'Research agent',
+        slug,
+        description: 'Researches a topic and reports',
+        compute_type: 'agent',
+        a2a_endpoint_url: agent.url,
+        billing_model: 'prepaid_credits',
+        hourly_rate: '36',
+        min_charge: '0.03',
+      },
+    });
+    expect(created.status).toBe(201);
+    const START = `mutation ($slug: String!, $message: JSON!) {
+      startAgentTask(slug: $slug, message: $message) { id status publisherId publisherSlug input costAtomic } }`;
+
+    const caller = await fundedAgent();
+    const started = await s.client.ok<{
+      startAgentTask: { id: string; status: string; publisherId: string; publisherSlug: string };
+    }>(START, { slug, message: { message: 'slow 4 250' } }, { token: caller.token });
+    expect(started.startAgentTask).toMatchObject({
+      status: 'submitted',
+      publisherId: created.body.data.id,
+      publisherSlug: slug,
+      input: { role: 'user', parts: [{ kind: 'text', text: 'slow 4 250' }] },
+      costAtomic: '0',
+    });
+    const taskId = started.startAgentTask.id;
+    // a minute at $36/h held from the wallet while it runs
+    const during = await s.serenai('GET', '/wallet/balance', { token: caller.token });
+    expect(during.body.data.balance_atomic).toBe(5_000_000 - 600_000);
+    const done = await until(caller.token, taskId, (status) => status === 'completed');
+    expect(done.body.data).toMatchObject({ publisher_slug: slug, cost: '0.03', agent_id: caller.id });
+    const wallet = await s.serenai('GET', '/wallet/balance', { token: caller.token });
+    expect(wallet.body.data.balance_atomic).toBe(5_000_000 - 30_000);
+
+    const poor = await restAgent(s);
+    expect(await s.client.error(START, { slug, message: 'hi' }, { token: poor.token })).toMatchObject({
+      code: 'PAYMENT_REQUIRED',
+      reason: 'INSUFFICIENT_FUNDS',
+    });
+    expect(
+      await s.client.error(
+        START,
+        { slug: `missing-${randomUUID()}`, message: 'hi' },
+        { token: caller.token },
+      ),
+    ).toMatchObject({ code: 'NOT_FOUND', reason: 'PUBLISHER_NOT_FOUND' });
+    expect(await s.client.error(START, { slug, message: '' }, { token: caller.token })).toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+    expect(await s.client.error(START, { slug, message: 'hi' })).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
   it('GET stream: 404 in the product error shape for a task of another organization, 401 without a credential', async () => {
     const caller = await fundedAgent();
     const taskId = await start(caller, 'reply hi');
