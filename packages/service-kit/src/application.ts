@@ -1,4 +1,10 @@
-import type { Decider, EventMetadata, EventShape, EventStore } from '@seren/event-store';
+import {
+  ConcurrencyError,
+  type Decider,
+  type EventMetadata,
+  type EventShape,
+  type EventStore,
+} from '@seren/event-store';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
@@ -10,12 +16,31 @@ export interface ApplicationContext {
   dataSource: DataSource;
 }
 
-/** Runs work in one transaction: several streams and read tables change together or not at all. */
-export function transaction<T>(
+/** How many times `transaction` runs its work, at most, when newer transactions keep appending first. */
+const ORDERING_ATTEMPTS = 5;
+
+/**
+ * Runs work in one transaction: several streams and read tables change together or not at all.
+ *
+ * An append refused because a newer transaction appended to the stream first (ConcurrencyError,
+ * not `inOrder`: the event store keeps each stream in transaction order) can only pass in a new
+ * transaction, so the work runs again in one, up to ORDERING_ATTEMPTS times. It happens when
+ * several writers of one stream wait for each other and a later one wins the race (three
+ * concurrent updates of one publisher did). `work` must therefore do nothing outside the database
+ * that cannot be repeated.
+ */
+export async function transaction<T>(
   app: Pick<ApplicationContext, 'dataSource'>,
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
-  return app.dataSource.transaction(work);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await app.dataSource.transaction(work);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || error.inOrder || attempt >= ORDERING_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
 }
 
 /**

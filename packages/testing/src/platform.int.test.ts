@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UserRegistered } from '@seren/contracts';
 import type { InlineProjection } from '@seren/event-store';
-import { startDomainService, type DomainService } from '@seren/service-kit';
+import { startDomainService, transaction, type DomainService } from '@seren/service-kit';
 import { testServiceEnv } from './service-env';
 
 // The platform wiring every domain service gets from startDomainService: the event store with its
@@ -97,6 +97,27 @@ describe.each([
     await service.eventStore.append(`user-${userId}`, 'user', [registration(userId)], { expectedVersion: 0 });
     await eventually(() => seen.includes(userId));
     expect(seen.filter((id) => id === userId)).toHaveLength(1);
+  });
+
+  it('runs a transaction again when a newer transaction appended to its stream first', async () => {
+    const stream = `user-u_${randomUUID()}`;
+    await service.eventStore.append(stream, 'user', [registration(`u_${randomUUID()}`)], {
+      expectedVersion: 0,
+    });
+    let attempts = 0;
+    const appended = await transaction({ dataSource: service.dataSource }, async (tx) => {
+      attempts += 1;
+      await tx.query('select pg_current_xact_id()');
+      // the first time, a transaction that starts later appends first: only a new one can follow it
+      if (attempts === 1)
+        await service.eventStore.append(stream, 'user', [registration(`u_${randomUUID()}`)]);
+      const { version } = await service.eventStore.readStream(stream, { manager: tx });
+      return service.eventStore.append(stream, 'user', [registration(`u_${randomUUID()}`)], {
+        manager: tx,
+        expectedVersion: version,
+      });
+    });
+    expect({ attempts, version: appended.version }).toEqual({ attempts: 2, version: 3 });
   });
 
   it(`runs the relay only with Kafka`, () => {
