@@ -163,6 +163,172 @@ describe('crm subgraph: contacts', () => {
     ]);
   });
 
+  it("sorts HighLevel's search by each of its fields, both ways, nulls last, and pages alike by page and by searchAfter", async () => {
+    const sorted = `${location}-sorts`;
+    const people = [
+      { firstName: 'bob', lastName: 'Zed', companyName: 'acme', email: 'b1@x.com', source: 'Web' },
+      {
+        firstName: 'Alice',
+        lastName: 'Young',
+        companyName: 'Acme',
+        phone: '+14155550201',
+        source: 'web',
+        dnd: true,
+      },
+      { lastName: 'Young', email: 'a3@x.com' },
+      { firstName: 'alice', companyName: 'Beta', email: 'c4@x.com', dnd: true },
+      { firstName: 'Carol', lastName: 'Xu', phone: '+14155550205', source: 'Ads' },
+      { firstName: 'bob', lastName: 'young', companyName: 'beta', email: 'a6@x.com' },
+    ];
+    const ids: string[] = [];
+    for (const person of people) {
+      const made = await create(sorted, person);
+      expect(made.errors).toBeUndefined();
+      ids.push(made.data!.createContact.id);
+    }
+    // the first contact changes last: newest by dateUpdated, oldest by dateAdded
+    await run(sorted, `mutation($id: ID!) { updateContact(id: $id, input: {city: "Paris"}) { id } }`, {
+      id: ids[0],
+    });
+    const query = `query($s: [ContactSearchSort!], $p: Int, $l: Int, $a: [JSON]) {
+      searchContacts(sort: $s, page: $p, pageLimit: $l, searchAfter: $a) {
+        contacts { id firstName lastName companyName email source dnd dateAdded dateUpdated }
+        meta { total nextPage }
+        searchAfter
+      }
+    }`;
+    type Found = {
+      contacts: Array<Record<string, string | boolean | null> & { id: string }>;
+      meta: { total: number; nextPage: number | null };
+      searchAfter: unknown[][];
+    };
+    const search = async (variables: Record<string, unknown>) => {
+      const answer = await run<{ searchContacts: Found }>(sorted, query, variables);
+      expect(answer.errors).toBeUndefined();
+      return answer.data!.searchContacts;
+    };
+    const all = (await search({ l: 100 })).contacts;
+    expect(all).toHaveLength(6);
+
+    // what each sort means, written out: text by its lower case, no value after every value
+    const valueOf = (contact: (typeof all)[number], field: string) => {
+      const of: Record<string, unknown> = {
+        dateAdded: Date.parse(contact.dateAdded as string),
+        dateUpdated: Date.parse(contact.dateUpdated as string),
+        firstNameLowerCase: (contact.firstName as string | null)?.toLowerCase() ?? null,
+        firstName: (contact.firstName as string | null)?.toLowerCase() ?? null,
+        lastNameLowerCase: (contact.lastName as string | null)?.toLowerCase() ?? null,
+        businessName: (contact.companyName as string | null)?.toLowerCase() ?? null,
+        companyName: (contact.companyName as string | null)?.toLowerCase() ?? null,
+        email: contact.email,
+        source: (contact.source as string | null)?.toLowerCase() ?? null,
+        dnd: contact.dnd,
+      };
+      return of[field] as number | string | boolean | null;
+    };
+    const expected = (sort: { field: string; direction: 'asc' | 'desc' }[]) =>
+      [...all]
+        .sort((a, b) => {
+          for (const { field, direction } of sort) {
+            const [x, y] = [valueOf(a, field), valueOf(b, field)];
+            if (x === y) continue;
+            if (x === null) return 1;
+            if (y === null) return -1;
+            return (x < y ? -1 : 1) * (direction === 'asc' ? 1 : -1);
+          }
+          return (a.id < b.id ? -1 : 1) * (sort[0]!.direction === 'asc' ? 1 : -1);
+        })
+        .map((c) => c.id);
+
+    const sorts: { field: string; direction: 'asc' | 'desc' }[][] = [
+      [{ field: 'dateAdded', direction: 'asc' }],
+      [{ field: 'dateUpdated', direction: 'desc' }],
+      [{ field: 'firstNameLowerCase', direction: 'asc' }],
+      [{ field: 'firstName', direction: 'desc' }],
+      [{ field: 'lastNameLowerCase', direction: 'asc' }],
+      [{ field: 'businessName', direction: 'desc' }],
+      [{ field: 'companyName', direction: 'asc' }],
+      [{ field: 'email', direction: 'asc' }],
+      [{ field: 'email', direction: 'desc' }],
+      [{ field: 'source', direction: 'asc' }],
+      [{ field: 'dnd', direction: 'desc' }],
+      [
+        { field: 'lastNameLowerCase', direction: 'asc' },
+        { field: 'firstNameLowerCase', direction: 'desc' },
+      ],
+      [
+        { field: 'dnd', direction: 'asc' },
+        { field: 'businessName', direction: 'asc' },
+      ],
+    ];
+    for (const sort of sorts) {
+      const want = expected(sort);
+      // by searchAfter, two at a time
+      const walked: string[] = [];
+      let after: unknown[] | undefined;
+      for (let round = 0; round < 5; round++) {
+        const page = await search({ s: sort, l: 2, a: after });
+        expect(page.searchAfter).toHaveLength(page.contacts.length);
+        page.contacts.forEach((contact, index) =>
+          expect(page.searchAfter[index]).toEqual([
+            ...sort.map((s) => valueOf(contact, s.field)),
+            contact.id,
+          ]),
+        );
+        walked.push(...page.contacts.map((c) => c.id));
+        if (page.meta.nextPage === null) break;
+        after = page.searchAfter[page.searchAfter.length - 1];
+      }
+      expect({ sort, order: walked }).toEqual({ sort, order: want });
+      // by page number
+      const paged: string[] = [];
+      for (const p of [1, 2, 3])
+        paged.push(...(await search({ s: sort, l: 2, p })).contacts.map((c) => c.id));
+      expect({ sort, order: paged }).toEqual({ sort, order: want });
+    }
+    // newest first without a sort; a contact without a first name carries null in its cursor
+    expect((await search({ l: 100 })).contacts.map((c) => c.id)).toEqual([...ids].reverse());
+    const byName = await search({ s: [{ field: 'firstNameLowerCase', direction: 'asc' }], l: 100 });
+    expect(byName.searchAfter[5]).toEqual([null, ids[2]]);
+
+    const refused = await run(sorted, query, {
+      s: [
+        { field: 'shoeSize', direction: 'asc' },
+        { field: 'email', direction: 'up' },
+      ],
+    });
+    expect(refused.errors?.[0]?.extensions?.fields).toEqual([
+      { field: 'sort.0.field', message: expect.stringContaining('firstNameLowerCase') },
+      { field: 'sort.1.direction', message: 'asc or desc' },
+    ]);
+    const three = await run(sorted, query, {
+      s: [{ field: 'email' }, { field: 'dnd' }, { field: 'source' }],
+    });
+    expect(three.errors?.[0]?.extensions?.fields).toEqual([
+      { field: 'sort', message: 'at most 2 sort fields (the first is primary)' },
+    ]);
+    const twice = await run(sorted, query, { s: [{ field: 'firstName' }, { field: 'firstNameLowerCase' }] });
+    expect(twice.errors?.[0]?.extensions?.fields).toEqual([
+      { field: 'sort.1.field', message: 'already sorted by that field' },
+    ]);
+    for (const [sort, after] of [
+      [[{ field: 'dateAdded' }], ['yesterday', ids[0]]],
+      [[{ field: 'email' }], [42, ids[0]]],
+      [
+        [{ field: 'email' }, { field: 'dnd' }],
+        ['a3@x.com', ids[0]],
+      ],
+    ] as const) {
+      const wrong = await run(sorted, query, { s: sort, a: after });
+      expect(wrong.errors?.[0]?.extensions).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        fields: [
+          { field: 'searchAfter', message: expect.stringContaining("the last contact's searchAfter") },
+        ],
+      });
+    }
+  });
+
   it("extends identity's Organization with its contacts, for the caller's own location only", async () => {
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Organization { id contacts(limit: 1) { meta { total } } customFields { fieldKey } } } }`;
     const own = await run(location, query, { r: [{ __typename: 'Organization', id: location }] });

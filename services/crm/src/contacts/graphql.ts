@@ -28,7 +28,10 @@ export function contactsResolvers(crm: Crm): Resolvers {
         listContacts(c, request, args.filter ?? {}, args).then(page),
       ),
       searchContacts: resolver(crm, (c, request, args: ContactSearchInput) =>
-        searchContacts(c, request, args).then(page),
+        searchContacts(c, request, args).then((found) => ({
+          ...page(found),
+          searchAfter: found.searchAfter,
+        })),
       ),
       contact: resolver(crm, (c, request, args: { id: string }) => getContact(c, request, args.id)),
     },

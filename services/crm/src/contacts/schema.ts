@@ -48,6 +48,8 @@ export const contactsTypeDefs = gql`
   type ContactPage {
     contacts: [Contact!]!
     meta: ListMeta!
+    "searchContacts only (null on lists): each contact's searchAfter, in the order of contacts: its sort values (epoch ms for dates, null where it has none), then its id"
+    searchAfter: [JSON!]
   }
 
   "A custom field value to set: the field by id or key (contact.<key>); a null value clears it."
@@ -106,8 +108,9 @@ export const contactsTypeDefs = gql`
     filters: [ContactSearchFilter!]
   }
 
+  "One of HighLevel's search sorts (at most two; the first is primary; ties by id; contacts without the value last)."
   input ContactSearchSort {
-    "dateAdded"
+    "dateAdded, dateUpdated, firstNameLowerCase (or firstName), lastNameLowerCase (or lastName), businessName (or companyName), email, dnd, source; text ignores case"
     field: String
     "asc or desc (default)"
     direction: String
@@ -116,14 +119,15 @@ export const contactsTypeDefs = gql`
   extend type Query {
     "the caller's location's contacts, newest first, by cursor (limit 1-100, default 20)"
     contacts(filter: ContactFilter, limit: Int, startAfter: Float, startAfterId: ID, page: Int): ContactPage!
-    "HighLevel's contact search: page/pageLimit up to 10,000 deep, searchAfter ([dateAdded ms, id]) past that"
+    "HighLevel's contact search: page/pageLimit up to 10,000 deep, searchAfter (a contact's: its sort values, then its id) past that"
     searchContacts(
       query: String
       filters: [ContactSearchFilter!]
       sort: [ContactSearchSort!]
       page: Int
       pageLimit: Int
-      searchAfter: [JSON!]
+      "the last contact's searchAfter (a value may be null: the contact had none)"
+      searchAfter: [JSON]
     ): ContactPage!
     "one of the caller's location's contacts; another location's is NOT_FOUND"
     contact(id: ID!): Contact!

@@ -9,11 +9,16 @@ import { contactStream } from './contact.js';
 import { contactDecider, contactErrors, type ContactCommand, type ContactInput } from './decide.js';
 import { countryOf, emailOf, phoneOf } from './fields.js';
 import {
+  CONTACT_SORT_KEYS,
   findContact,
   findDuplicate,
   listContacts as readContacts,
+  searchContactRows,
   type ContactCondition,
   type ContactFilter,
+  type ContactSort,
+  type ContactSortKey,
+  type ContactSortValue,
   type ContactView,
 } from './queries.js';
 
@@ -246,8 +251,83 @@ export interface ContactSearchInput {
   sort?: { field?: string | null; direction?: string | null }[] | null;
   page?: number | null;
   pageLimit?: number | null;
-  /** HighLevel's deep-paging cursor: the last contact's `[dateAdded epoch ms, id]` */
+  /** HighLevel's deep-paging cursor: the last contact's `searchAfter` (its sort values, then its id) */
   searchAfter?: unknown[] | null;
+}
+
+/** The fields HighLevel's search sorts by (its names, and ours where they differ), and their keys. */
+const SORT_FIELDS: Record<string, ContactSortKey> = {
+  dateAdded: 'dateAdded',
+  dateUpdated: 'dateUpdated',
+  firstNameLowerCase: 'firstName',
+  firstName: 'firstName',
+  lastNameLowerCase: 'lastName',
+  lastName: 'lastName',
+  businessName: 'companyName',
+  companyName: 'companyName',
+  email: 'email',
+  dnd: 'dnd',
+  source: 'source',
+};
+/** HighLevel combines at most two sorts. */
+export const MAX_SEARCH_SORTS = 2;
+
+function sortsOf(input: ContactSearchInput['sort'], problems: FieldProblem[]): ContactSort[] {
+  const sorts: ContactSort[] = [];
+  if ((input?.length ?? 0) > MAX_SEARCH_SORTS) {
+    problems.push({
+      field: 'sort',
+      message: `at most ${MAX_SEARCH_SORTS} sort fields (the first is primary)`,
+    });
+    return sorts;
+  }
+  (input ?? []).forEach((sort, index) => {
+    const key = SORT_FIELDS[sort.field ?? ''];
+    if (!key)
+      problems.push({
+        field: `sort.${index}.field`,
+        message: `must be one of ${Object.keys(SORT_FIELDS).join(', ')}`,
+      });
+    else if (sorts.some((s) => s.key === key))
+      problems.push({ field: `sort.${index}.field`, message: 'already sorted by that field' });
+    const direction = (sort.direction ?? 'desc').toLowerCase();
+    if (direction !== 'asc' && direction !== 'desc')
+      problems.push({ field: `sort.${index}.direction`, message: 'asc or desc' });
+    else if (key) sorts.push({ key, direction });
+  });
+  return input?.length ? sorts : [{ key: 'dateAdded', direction: 'desc' }];
+}
+
+/** The contact's sort values and id from HighLevel's `searchAfter`, checked against the sorts. */
+function searchAfterOf(
+  raw: unknown[],
+  sorts: readonly ContactSort[],
+  problems: FieldProblem[],
+): { values: ContactSortValue[]; id: string } | null {
+  const id = raw[sorts.length];
+  const values = raw.slice(0, sorts.length);
+  const fits = values.every((value, index) => {
+    switch (CONTACT_SORT_KEYS[sorts[index]!.key].type) {
+      case 'time':
+        return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+      case 'text':
+        return value === null || (typeof value === 'string' && value.length <= 1000);
+      case 'boolean':
+        return typeof value === 'boolean';
+    }
+  });
+  if (raw.length !== sorts.length + 1 || !fits || typeof id !== 'string' || !id || id.length > 100) {
+    const shape = [
+      ...sorts.map((s) => `${s.key} ${CONTACT_SORT_KEYS[s.key].type === 'time' ? 'epoch ms' : 'value'}`),
+      'id',
+    ];
+    problems.push({
+      field: 'searchAfter',
+      message: `must be the last contact's searchAfter: [${shape.join(', ')}]`,
+    });
+    return null;
+  }
+  return { values: values as ContactSortValue[], id };
 }
 
 /** HighLevel's search pages by number up to 10,000 records deep; past that, `searchAfter`. */
@@ -329,35 +409,22 @@ function conditionsOf(
 }
 
 /**
- * HighLevel's contact search in the caller's location: `query`, AND-ed `filters`, `sort` by
- * dateAdded (newest first by default), `page`/`pageLimit` (≤ 100, at most 10,000 deep) or
- * `searchAfter` (the last contact's `[dateAdded ms, id]`) past that.
+ * HighLevel's contact search in the caller's location: `query`, AND-ed `filters`, `sort` by up to two
+ * fields (newest first by default; ties by id; contacts without the value last), `page`/`pageLimit`
+ * (≤ 100, at most 10,000 deep) or `searchAfter` (the last contact's sort values and id) past that.
+ * Each contact comes with its own `searchAfter`.
  */
 export async function searchContacts(crm: Crm, request: RequestOrigin, input: ContactSearchInput) {
   const locationId = locationOf(request);
   const problems: FieldProblem[] = [];
   const conditions: ContactCondition[] = [];
   conditionsOf(input.filters ?? [], 'filters', problems, conditions);
-  let direction: 'asc' | 'desc' = 'desc';
-  (input.sort ?? []).forEach((sort, index) => {
-    if (sort.field !== 'dateAdded')
-      problems.push({ field: `sort.${index}.field`, message: 'only dateAdded' });
-    const d = (sort.direction ?? 'desc').toLowerCase();
-    if (d !== 'asc' && d !== 'desc')
-      problems.push({ field: `sort.${index}.direction`, message: 'asc or desc' });
-    else direction = d;
-  });
-  let startAfter: number | null = null;
-  let startAfterId: string | null = null;
-  if (input.searchAfter) {
-    const [at, id] = input.searchAfter;
-    if (input.searchAfter.length !== 2 || typeof at !== 'number' || typeof id !== 'string')
-      problems.push({ field: 'searchAfter', message: "must be the last contact's [dateAdded epoch ms, id]" });
-    else [startAfter, startAfterId] = [at, id];
-  }
+  const sorts = sortsOf(input.sort, problems);
+  const after =
+    input.searchAfter && sorts.length > 0 ? searchAfterOf(input.searchAfter, sorts, problems) : null;
   let cursor;
   try {
-    cursor = cursorPageOf({ limit: input.pageLimit, page: input.page, startAfter, startAfterId });
+    cursor = cursorPageOf({ limit: input.pageLimit, page: input.page });
   } catch (error) {
     problems.push(
       ...((error as { details?: { fields?: FieldProblem[] } }).details?.fields ?? []).map((p) => ({
@@ -373,6 +440,20 @@ export async function searchContacts(crm: Crm, request: RequestOrigin, input: Co
       message: `pages reach ${MAX_SEARCH_DEPTH} contacts deep; use searchAfter past that`,
     });
   if (problems.length > 0 || !cursor) throw invalidFields(problems);
-  const filter: ContactFilter = { query: input.query, conditions, direction };
-  return readContacts(crm, locationId, filter, cursor, offset);
+  const filter: ContactFilter = { query: input.query, conditions };
+  const found = await searchContactRows(crm, locationId, filter, sorts, after, cursor.limit, offset);
+  const last = found.more ? found.searchAfter[found.searchAfter.length - 1] : undefined;
+  const lastTime = last && CONTACT_SORT_KEYS[sorts[0]!.key].type === 'time' ? (last[0] as number) : null;
+  return {
+    items: found.items,
+    searchAfter: found.searchAfter,
+    meta: {
+      total: found.total,
+      startAfterId: last ? (last[last.length - 1] as string) : null,
+      startAfter: lastTime,
+      currentPage: cursor.page,
+      nextPage: found.more ? cursor.page + 1 : null,
+      prevPage: cursor.page > 1 ? cursor.page - 1 : null,
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { CreateCalendarsAppointments1796200100000 } from './1796200100000-create
 import { CreatePayments1797100000000 } from './1797100000000-create-payments.js';
 import { CreateWebhooks1796900000000 } from './1796900000000-create-webhooks.js';
 import { CreateBrandedDomains1797200000000 } from './1797200000000-create-branded-domains.js';
+import { ContactsSearchSortIndexes1797200100000 } from './1797200100000-contacts-search-sort-indexes.js';
 import { CreateCredentials1797000000000 } from './1797000000000-create-credentials.js';
 import { CreateWorkflowsExecutions1797000100000 } from './1797000100000-create-workflows-executions.js';
 
@@ -18,4 +19,5 @@ export const crmMigrations = [
   CreateWorkflowsExecutions1797000100000,
   CreateBrandedDomains1797200000000,
   CreatePayments1797100000000,
+  ContactsSearchSortIndexes1797200100000,
 ];

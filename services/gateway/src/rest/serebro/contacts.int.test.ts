@@ -291,19 +291,75 @@ describe('Serebro contacts (v1 and v2, spec and HighLevel paths)', () => {
       page: 2,
     });
     expect(page2.body.contacts.map((c: { email: string }) => c.email)).toEqual(['alpha.search@example.com']);
+    // HighLevel's other sorts: first name (lower case) then email, each contact's searchAfter their values
+    const searchable = [{ field: 'tags', operator: 'contains', value: 'searchable' }];
+    const byName = [
+      { field: 'firstNameLowerCase', direction: 'asc' },
+      { field: 'email', direction: 'desc' },
+    ];
+    const named = await search({ filters: searchable, sort: byName, pageLimit: 2 });
+    expect(named.status).toBe(200);
+    expect(named.body.contacts.map((c: { email: string }) => c.email)).toEqual([
+      'gamma.search@example.com',
+      'beta.search@example.com',
+    ]);
+    expect(named.body.contacts[0].searchAfter).toEqual([
+      'other',
+      'gamma.search@example.com',
+      named.body.contacts[0].id,
+    ]);
+    const namedNext = await search({
+      filters: searchable,
+      sort: byName,
+      pageLimit: 2,
+      searchAfter: named.body.contacts[1].searchAfter,
+    });
+    expect(namedNext.body.contacts.map((c: { email: string }) => c.email)).toEqual([
+      'alpha.search@example.com',
+    ]);
+    // none of them has a business name: null in the cursor, and the cursor goes back as it came
+    const byBusiness = await search({
+      filters: searchable,
+      sort: [{ field: 'businessName', direction: 'asc' }],
+      pageLimit: 1,
+    });
+    expect(byBusiness.body.contacts[0].searchAfter).toEqual([null, byBusiness.body.contacts[0].id]);
+    const businessNext = await search({
+      filters: searchable,
+      sort: [{ field: 'businessName', direction: 'asc' }],
+      pageLimit: 5,
+      searchAfter: byBusiness.body.contacts[0].searchAfter,
+    });
+    expect(businessNext.status).toBe(200);
+    expect(businessNext.body.contacts).toHaveLength(2);
+    expect(businessNext.body.contacts.map((c: { id: string }) => c.id)).not.toContain(
+      byBusiness.body.contacts[0].id,
+    );
     const bad = await search({
       filters: [
         { field: 'shoeSize', operator: 'eq', value: 9 },
         { field: 'email', operator: 'near' },
       ],
+      sort: [{ field: 'rating', direction: 'asc' }],
       pageLimit: 500,
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f: { field: string }) => f.field)).toEqual([
       'filters.0.field',
       'filters.1.operator',
+      'sort.0.field',
       'pageLimit',
     ]);
+    const threeSorts = await search({
+      sort: [{ field: 'email' }, { field: 'dnd' }, { field: 'source' }],
+    });
+    expect(threeSorts.status).toBe(400);
+    expect(threeSorts.body.error.fields).toEqual([
+      { field: 'sort', message: 'at most 2 sort fields (the first is primary)' },
+    ]);
+    const staleCursor = await search({ sort: byName, searchAfter: filtered.body.contacts[0].searchAfter });
+    expect(staleCursor.status).toBe(400);
+    expect(staleCursor.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['searchAfter']);
   });
 
   it("adds and removes tags on HighLevel's /v2/contacts/{id}/tags", async () => {

@@ -324,6 +324,9 @@ function tagsRow(method: 'POST' | 'DELETE') {
   });
 }
 
+/** One value of a search cursor: a sort value (epoch ms, text, boolean, or null for none) or the id. */
+const searchAfterValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+
 /** HighLevel's search filter: `{field, operator, value}` or a group `{group: 'AND', filters}`. */
 type SearchFilter = {
   field?: string;
@@ -417,7 +420,7 @@ export const contactsRoutes = [
     section: 'contacts',
     summary: 'Search contacts',
     description:
-      "HighLevel's Search Contacts: `query` over name, email, company and phone; AND-ed `filters` (`{field, operator, value}`; fields firstName, lastName, name, email, phone, companyName, address1, city, state, postalCode, country, website, timezone, source, assignedTo, dnd, tags, dateAdded, dateUpdated, id); `sort` by dateAdded; `page` + `pageLimit` (≤ 100) up to 10,000 contacts deep, `searchAfter` (a contact's `searchAfter`) past that.",
+      "HighLevel's Search Contacts: `query` over name, email, company and phone; AND-ed `filters` (`{field, operator, value}`; fields firstName, lastName, name, email, phone, companyName, address1, city, state, postalCode, country, website, timezone, source, assignedTo, dnd, tags, dateAdded, dateUpdated, id); `sort`: up to two `{field, direction}` (the first is primary; `asc` or `desc`, default `desc`; newest first without one) by dateAdded, dateUpdated, firstNameLowerCase (or firstName), lastNameLowerCase (or lastName), businessName (or companyName), email, dnd or source. Text sorts ignore case (code-point order of the lower case, as HighLevel's LowerCase fields); ties go by contact id; contacts without the value come last in either direction. `page` + `pageLimit` (≤ 100) up to 10,000 contacts deep, `searchAfter` past that: each contact's `searchAfter` is its sort values (dates in epoch ms, null where it has none) then its id, e.g. `[dateAdded ms, id]`; send the last one to continue after it, with the same sort.",
     versions: ['v2'],
     highLevel: true,
     beyondSpec: "HighLevel's Search Contacts (`POST /contacts/search`), the v2 search of GET /contacts",
@@ -427,10 +430,25 @@ export const contactsRoutes = [
         locationId: id.optional().describe('required with an agency credential'),
         query: z.string().optional(),
         filters: z.array(searchFilter).optional(),
-        sort: z.array(z.object({ field: z.string(), direction: z.string().optional() })).optional(),
+        sort: z
+          .array(
+            z.object({
+              field: z
+                .string()
+                .describe(
+                  'dateAdded, dateUpdated, firstNameLowerCase, lastNameLowerCase, businessName, email, dnd, source',
+                ),
+              direction: z.string().optional().describe('asc or desc (default)'),
+            }),
+          )
+          .optional()
+          .describe('at most two; the first is primary'),
         page: z.number().int().optional(),
         pageLimit: z.number().int().optional().describe('1-100, default 20'),
-        searchAfter: z.array(z.union([z.number(), z.string()])).optional(),
+        searchAfter: z
+          .array(searchAfterValue)
+          .optional()
+          .describe("the last contact's searchAfter (its sort values, then its id), with the same sort"),
       }),
     },
     operation: graphql(
@@ -441,7 +459,7 @@ export const contactsRoutes = [
           $sort: [ContactSearchSort!]
           $page: Int
           $pageLimit: Int
-          $searchAfter: [JSON!]
+          $searchAfter: [JSON]
         ) {
           searchContacts(
             query: $query
@@ -452,6 +470,7 @@ export const contactsRoutes = [
             searchAfter: $searchAfter
           ) {
             ...ContactPageFields
+            searchAfter
           }
         }
       `,
@@ -469,16 +488,21 @@ export const contactsRoutes = [
       status: 200,
       description: 'The matching contacts (each with its `searchAfter` cursor) and how many match',
       schema: z.object({
-        contacts: z.array(contactSchema.extend({ searchAfter: z.tuple([z.number(), z.string()]) })),
+        contacts: z.array(contactSchema.extend({ searchAfter: z.array(searchAfterValue) })),
         total: z.number().int(),
       }),
-      body: (data) => ({
-        contacts: readFragment(ContactPage, data.searchContacts).contacts.map((ref) => {
-          const contact = contactToRest(ref);
-          return { ...contact, searchAfter: [Date.parse(contact.dateAdded), contact.id] as [number, string] };
-        }),
-        total: readFragment(ContactPage, data.searchContacts).meta.total,
-      }),
+      body: (data) => {
+        const page = readFragment(ContactPage, data.searchContacts);
+        // the crm gives each contact's cursor for the sort it ran, in the order of the contacts
+        const cursors = (data.searchContacts.searchAfter ?? []) as z.output<typeof searchAfterValue>[][];
+        return {
+          contacts: page.contacts.map((ref, index) => ({
+            ...contactToRest(ref),
+            searchAfter: cursors[index] ?? [],
+          })),
+          total: page.meta.total,
+        };
+      },
     },
     errors: [400, 403],
   }),
