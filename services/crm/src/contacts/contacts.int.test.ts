@@ -314,6 +314,8 @@ describe('crm subgraph: contacts', () => {
     for (const [sort, after] of [
       [[{ field: 'dateAdded' }], ['yesterday', ids[0]]],
       [[{ field: 'email' }], [42, ids[0]]],
+      [[{ field: 'dateUpdated' }], [9e15, ids[0]]],
+      [[{ field: 'dnd' }], [null, ids[0]]],
       [
         [{ field: 'email' }, { field: 'dnd' }],
         ['a3@x.com', ids[0]],

@@ -309,14 +309,16 @@ function searchAfterOf(
   const fits = values.every((value, index) => {
     switch (CONTACT_SORT_KEYS[sorts[index]!.key].type) {
       case 'time':
-        return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+        // the range of a JavaScript date (and within PostgreSQL's)
+        return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 8.64e15;
       case 'text':
         return value === null || (typeof value === 'string' && value.length <= 1000);
       case 'boolean':
         return typeof value === 'boolean';
     }
   });
-  if (raw.length !== sorts.length + 1 || !fits || typeof id !== 'string' || !id || id.length > 100) {
+  const idFits = typeof id === 'string' && id.length > 0 && id.length <= 100;
+  if (raw.length !== sorts.length + 1 || !fits || !idFits) {
     const shape = [
       ...sorts.map((s) => `${s.key} ${CONTACT_SORT_KEYS[s.key].type === 'time' ? 'epoch ms' : 'value'}`),
       'id',
