@@ -14,6 +14,7 @@ import { accounts, postEntry, requestHashOf, withIdempotency } from '../ledger/i
 import { callerOrganization } from '../plans/access.js';
 import { RECOVERY_REQUIRED_MESSAGE } from '../wallet/decide.js';
 import { hasRecovery } from '../wallet/recovery.js';
+import { collectShortfall } from '../wallet/shortfall.js';
 import {
   checkDepositAmount,
   decideDeposit,
@@ -282,7 +283,13 @@ async function depositSucceeded(
     },
     at: now,
   });
-  await collectShortfall(tx, deposit, credited, { stripeEventId, at: now });
+  await collectShortfall(tx, {
+    organizationId: deposit.organizationId,
+    credited,
+    reference: deposit.id,
+    metadata: { payment_intent_id: deposit.paymentIntentId, stripe_event_id: stripeEventId },
+    at: now,
+  });
   await handle(
     commerce,
     tx,
@@ -314,8 +321,8 @@ async function paymentIntentOfCharge(commerce: Commerce, chargeId: string | unde
  * `stripe_dispute` (reference the dispute id), and StripeDepositReversed, under the deposit's lock.
  * The money leaves the funded balance as far as it still holds it, never below zero (an agent
  * account has no overdraft); what it already spent is the shortfall, posted to
- * `system:stripe_losses` (the platform's loss until the organization's next Stripe deposit pays it
- * back: collectShortfall).
+ * `system:stripe_losses` (the platform's loss until the organization's next deposit, by card or
+ * x402, pays it back: wallet/shortfall.ts, collectShortfall).
  * The clearing account gets the whole amount back: it mirrors what Stripe holds for us.
  */
 async function depositReversed(
@@ -462,51 +469,6 @@ async function disputeReinstated(
     manager: tx,
     expectedVersion: version,
     metadata: eventMetadataOf(request, { actor: 'stripe', organizationId: deposit.organizationId }),
-  });
-}
-
-/**
- * What Stripe took back from the organization's deposits beyond what their funded balance still held
- * (the shortfalls booked on `system:stripe_losses` by depositReversed) is collected from its next
- * Stripe deposit: right after that deposit's credit, in its transaction, one entry of kind
- * `stripe_shortfall_collected` (reference the deposit: once per deposit) moves up to the credited
- * amount from the funded balance back to `system:stripe_losses`. What is owed is the journal's own
- * figure: minus the sum of the organization's entries' lines on `system:stripe_losses` (shortfalls
- * debit it, won disputes and collections credit it back), read while the credit's update holds the
- * funded balance's row lock, which every reversal takes too, so a reversal and a collection of one
- * organization take turns. A deposit smaller than the debt collects all of it and the rest waits for
- * the next one.
- */
-async function collectShortfall(
-  tx: EntityManager,
-  deposit: DepositView,
-  credited: bigint,
-  context: { stripeEventId: string; at: Date },
-): Promise<void> {
-  const losses = accounts.system('stripe_losses', 'USDC');
-  const [{ owed }] = (await tx.query(
-    `select coalesce(-sum(l.amount), 0)::text as owed
-     from ledger_entries e join ledger_lines l on l.entry_id = e.id and l.account = $2
-     where e.organization_id = $1`,
-    [deposit.organizationId, losses],
-  )) as [{ owed: string }];
-  const collected = BigInt(owed) < credited ? BigInt(owed) : credited;
-  if (collected <= 0n) return;
-  await postEntry(tx, {
-    kind: 'stripe_shortfall_collected',
-    reference: deposit.id,
-    organizationId: deposit.organizationId,
-    lines: [
-      { account: accounts.agentFunded(deposit.organizationId, 'USDC'), asset: 'USDC', amount: -collected },
-      { account: losses, asset: 'USDC', amount: collected },
-    ],
-    metadata: {
-      payment_intent_id: deposit.paymentIntentId,
-      stripe_event_id: context.stripeEventId,
-      owed_atomic: owed,
-      collected_atomic: collected.toString(),
-    },
-    at: context.at,
   });
 }
 

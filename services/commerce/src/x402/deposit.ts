@@ -5,8 +5,9 @@
 //    named network), so either generation of client can pay.
 // 2. With `PAYMENT-SIGNATURE` (v2) or `X-PAYMENT` (v1): the in-process facilitator verifies the
 //    signed EIP-3009 authorization and settles it on-chain; the organization's funded USDC balance
-//    is credited by one ledger entry whose reference is the settled transaction hash, and the
-//    settlement comes back in `PAYMENT-RESPONSE` / `X-PAYMENT-RESPONSE`.
+//    is credited by one ledger entry whose reference is the settled transaction hash (and a Stripe
+//    shortfall the organization owes is collected from it in the same transaction:
+//    wallet/shortfall.ts), and the settlement comes back in `PAYMENT-RESPONSE` / `X-PAYMENT-RESPONSE`.
 //
 // Once per authorization: its (network, payer, nonce) is locked for the whole settlement and
 // recorded with the credit in one transaction (x402_settlements), so a replay is refused (402,
@@ -34,6 +35,7 @@ import { getAddress, isAddressEqual, parseAbi, parseEventLogs, type Address, typ
 import type { Commerce } from '../application.js';
 import { findPublisher } from '../charges/index.js';
 import { accounts, agentWallet, balances, formatAmount, parseAmount, postEntry } from '../ledger/index.js';
+import { collectShortfall } from '../wallet/shortfall.js';
 import type { X402Chain } from './chain.js';
 
 export interface X402 {
@@ -275,6 +277,15 @@ export async function cryptoDeposit(
     // a transaction credited before under another authorization cannot happen (one transfer per
     // nonce); refuse rather than answer a deposit that moved nothing
     if (duplicate) return refuse(NONCE_ALREADY_USED);
+    // what the organization still owes of a card deposit Stripe took back is paid first, as from a
+    // Stripe deposit (reference the transaction: a retried settlement collects once)
+    await collectShortfall(tx, {
+      organizationId,
+      credited: amount,
+      reference: txHash,
+      metadata: { tx_hash: txHash, network, payer: authorization.from },
+      at: now,
+    });
     await tx.query(
       `insert into x402_settlements (authorization_key, x402_version, network, payer, nonce, amount, organization_id, publisher_id, tx_hash, entry_id, settled_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,

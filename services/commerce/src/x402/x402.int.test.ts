@@ -11,7 +11,7 @@ import { wrapFetchWithPaymentFromConfig } from '@x402/fetch';
 import pg from 'pg';
 import { createPublicClient, http, parseAbi, type Address, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { balances } from '../ledger/index.js';
+import { accounts, balances, postEntry } from '../ledger/index.js';
 import { startCommerceService, type CommerceService } from '../service';
 import { NONCE_ALREADY_USED } from './deposit.js';
 import { v1PayingFetch, v2PayingFetch } from './test-support/clients.js';
@@ -263,6 +263,201 @@ describe('x402 deposits: POST /wallet/deposit/crypto settled on the local chain'
     expect((await funded()) - before).toBe(400_000n);
     expect((await onChain(payTo)) - treasuryBefore).toBe(400_000n);
     expect(await service.dataSource.query(`select 1 from x402_pending_settlements`)).toEqual([]);
+  });
+
+  it("collects what Stripe took back beyond the balance from the next x402 deposits, in the credit's transaction, once per settlement; every entry balances", async () => {
+    // an organization of its own: what it owes must not reach the other tests' deposits
+    const debtor = `org-${randomUUID()}`;
+    const losses = accounts.system('stripe_losses', 'USDC');
+    const debtorFunded = accounts.agentFunded(debtor, 'USDC');
+    const fundedOf = async () =>
+      (await service.dataSource.transaction((tx) => balances(tx, debtor, 'USDC'))).funded;
+    const postAs = async (amount: string, header: string) =>
+      fetch(url(), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'PAYMENT-SIGNATURE': header,
+          ...(await asCaller({ subject: `agent-${debtor}`, kind: 'agent', organizationId: debtor })),
+        },
+        body: body(amount),
+      });
+    const webhook = async (event: Record<string, unknown>) => {
+      const payload = JSON.stringify(event);
+      const signature = service.application.stripe.client.webhooks.generateTestHeaderString({
+        payload,
+        secret: service.application.stripe.webhookSecret,
+      });
+      const response = await fetch(`${service.url}/internal/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        body: payload,
+      });
+      expect(response.status).toBe(200);
+    };
+
+    // a card deposit of 10 USD (stripe-mock's PaymentIntent, credited by the signed webhook) ...
+    await service.dataSource.query(
+      `insert into wallet_recovery_setups (user_id, set_up_at) values ($1, now())`,
+      [`user-${debtor}`],
+    );
+    const started = await graphql<{ createStripeDeposit: { depositId: string; paymentIntentId: string } }>(
+      service.url,
+      `
+        mutation {
+          createStripeDeposit(amountCents: 1000) {
+            depositId
+            paymentIntentId
+          }
+        }
+      `,
+      {},
+      await asCaller({ subject: `user-${debtor}`, organizationId: debtor, permissions: ['billing.manage'] }),
+    );
+    expect(started.errors).toBeUndefined();
+    const { depositId, paymentIntentId } = started.data!.createStripeDeposit;
+    const created = Math.floor(Date.now() / 1000);
+    await webhook({
+      id: `evt_${randomUUID()}`,
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      created,
+      data: {
+        object: {
+          id: paymentIntentId,
+          object: 'payment_intent',
+          amount: 1000,
+          amount_received: 1000,
+          currency: 'usd',
+          status: 'succeeded',
+          metadata: { deposit_id: depositId, organization_id: debtor },
+        },
+      },
+    });
+    expect(await fundedOf()).toBe(10_000_000n);
+    // ... 8 USDC of it spent, then the whole deposit disputed: 8 USDC is the shortfall
+    await service.dataSource.transaction((tx) =>
+      postEntry(tx, {
+        kind: 'test_spend',
+        reference: randomUUID(),
+        organizationId: debtor,
+        lines: [
+          { account: debtorFunded, asset: 'USDC', amount: -8_000_000n },
+          { account: accounts.system('fees', 'USDC'), asset: 'USDC', amount: 8_000_000n },
+        ],
+      }),
+    );
+    await webhook({
+      id: `evt_${randomUUID()}`,
+      object: 'event',
+      type: 'charge.dispute.created',
+      created,
+      data: {
+        object: {
+          id: `dp_${randomUUID().slice(0, 12)}`,
+          object: 'dispute',
+          amount: 1000,
+          currency: 'usd',
+          charge: `ch_${depositId.slice(0, 8)}`,
+          payment_intent: paymentIntentId,
+          reason: 'fraudulent',
+          status: 'needs_response',
+        },
+      },
+    });
+    expect(await fundedOf()).toBe(0n);
+    const owed = async () => {
+      const [row] = (await service.dataSource.query(
+        `select coalesce(-sum(l.amount), 0)::text as owed from ledger_entries e
+         join ledger_lines l on l.entry_id = e.id and l.account = $2 where e.organization_id = $1`,
+        [debtor, losses],
+      )) as { owed: string }[];
+      return BigInt(row!.owed);
+    };
+    expect(await owed()).toBe(8_000_000n);
+    const collections = async () =>
+      (await service.dataSource.query(
+        `select e.reference, e.metadata, json_object_agg(l.account, l.amount::text) as lines
+         from ledger_entries e join ledger_lines l on l.entry_id = e.id
+         where e.kind = 'stripe_shortfall_collected' and e.organization_id = $1
+         group by e.id order by e.created_at, e.reference`,
+        [debtor],
+      )) as { reference: string; metadata: Record<string, string>; lines: Record<string, string> }[];
+    const treasuryBefore = await onChain(payTo);
+
+    // the first x402 deposit (5 USDC) pays 5 of the 8 back: the balance says what is left to spend
+    const first = await postAs('5.00', await signedHeader('5.00'));
+    expect(first.status).toBe(200);
+    const firstBody = (await first.json()) as {
+      tx_hash: string;
+      deposited_amount: string;
+      balance_amount: string;
+    };
+    expect(firstBody).toMatchObject({ deposited_amount: '5.00', balance_amount: '0.00' });
+    expect(await fundedOf()).toBe(0n);
+    expect(await owed()).toBe(3_000_000n);
+
+    // the next one's credit was lost (mined, then the process died): its retry credits it and
+    // collects the remaining 3 once; the replay after that collects nothing more
+    const header = await signedHeader('4.00');
+    const payload = decodePaymentSignatureHeader(header);
+    const settled = await service.application.x402.facilitator.settle(payload, payload.accepted);
+    expect(settled.success).toBe(true);
+    expect(await fundedOf()).toBe(0n);
+    const retry = await postAs('4.00', header);
+    expect(retry.status).toBe(200);
+    const retryBody = (await retry.json()) as { tx_hash: string; balance_amount: string };
+    expect(retryBody).toMatchObject({ tx_hash: settled.transaction.toLowerCase(), balance_amount: '1.00' });
+    const replay = await postAs('4.00', header);
+    expect(replay.status).toBe(402);
+    expect(await fundedOf()).toBe(1_000_000n);
+    expect(await owed()).toBe(0n);
+
+    // nothing is owed any more: a third deposit is the organization's whole
+    const third = await postAs('0.50', await signedHeader('0.50'));
+    expect(third.status).toBe(200);
+    expect(await fundedOf()).toBe(1_500_000n);
+    expect((await onChain(payTo)) - treasuryBefore).toBe(9_500_000n);
+
+    expect(await collections()).toEqual([
+      {
+        reference: firstBody.tx_hash,
+        metadata: expect.objectContaining({
+          tx_hash: firstBody.tx_hash,
+          network: 'eip155:84532',
+          owed_atomic: '8000000',
+          collected_atomic: '5000000',
+        }),
+        lines: { [debtorFunded]: '-5000000', [losses]: '5000000' },
+      },
+      {
+        reference: retryBody.tx_hash,
+        metadata: expect.objectContaining({ owed_atomic: '3000000', collected_atomic: '3000000' }),
+        lines: { [debtorFunded]: '-3000000', [losses]: '3000000' },
+      },
+    ]);
+    // the ledger's invariants over this organization's entries: each balances per asset, one credit
+    // per settlement, and the funded balance is the sum of its lines, never below zero
+    expect(
+      await service.dataSource.query(
+        `select l.entry_id, l.asset from ledger_lines l join ledger_entries e on e.id = l.entry_id
+         where e.organization_id = $1 group by l.entry_id, l.asset having sum(l.amount) <> 0`,
+        [debtor],
+      ),
+    ).toEqual([]);
+    expect(
+      await service.dataSource.query(
+        `select reference from ledger_entries where organization_id = $1 and kind in ('deposit_x402', 'stripe_shortfall_collected')
+         group by kind, reference having count(*) > 1`,
+        [debtor],
+      ),
+    ).toEqual([]);
+    const [sums] = (await service.dataSource.query(
+      `select (select coalesce(sum(amount), 0)::text from ledger_lines where account = $1) as lines,
+              (select coalesce(sum(balance), 0)::text from ledger_balances where account = $1) as balance`,
+      [debtorFunded],
+    )) as { lines: string; balance: string }[];
+    expect(sums).toEqual({ lines: '1500000', balance: '1500000' });
   });
 
   it('refuses a payment for another amount than the body asks, and answers 404 and 400 as documented', async () => {
