@@ -24,6 +24,7 @@ export * from './commerce/plans.js';
 export * from './commerce/wallet.js';
 export * from './commerce/x402.js';
 export * from './commerce/usage.js';
+export * from './commerce/low-balance.js';
 export * from './commerce/agent-tasks.js';
 export * from './commerce/publishers.js';
 export * from './asyncapi.js';

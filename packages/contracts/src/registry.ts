@@ -6,6 +6,7 @@ import { stripeDepositEvents } from './commerce/stripe.js';
 import { walletEvents } from './commerce/wallet.js';
 import { x402DepositEvents } from './commerce/x402.js';
 import { publisherCallEvents } from './commerce/usage.js';
+import { lowBalanceEvents } from './commerce/low-balance.js';
 import { agentTaskEvents } from './commerce/agent-tasks.js';
 import { publisherCatalogEvents } from './commerce/publishers.js';
 import { billingEvents } from './content/billing.js';
@@ -48,6 +49,7 @@ export const allEvents: readonly EventContract[] = [
   ...walletEvents,
   ...x402DepositEvents,
   ...publisherCallEvents,
+  ...lowBalanceEvents,
   ...agentTaskEvents,
 ];
 

@@ -14,6 +14,7 @@ import { StripeDepositReversals1797300100000 } from './1797300100000-stripe-depo
 import { DropUnusedChargeIndexes1797300200000 } from './1797300200000-drop-unused-charge-indexes.js';
 import { LedgerDebitLockedShards1797350000000 } from './1797350000000-ledger-debit-locked-shards.js';
 import { ProxyCallFunctions1797400000000 } from './1797400000000-proxy-call-functions.js';
+import { LowBalanceNotices1797500000000 } from './1797500000000-low-balance-notices.js';
 
 // Each commerce feature numbers its migrations in its own range, so helpers working side by side
 // never collide: ledger and charges 17957001xxxxx, wallet 17957002xxxxx, stripe/payment methods/plans
@@ -35,4 +36,5 @@ export const commerceMigrations = [
   DropUnusedChargeIndexes1797300200000,
   LedgerDebitLockedShards1797350000000,
   ProxyCallFunctions1797400000000,
+  LowBalanceNotices1797500000000,
 ];

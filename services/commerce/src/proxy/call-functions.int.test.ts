@@ -166,7 +166,7 @@ describe('a paid call in two statements (proxy_hold_place, proxy_hold_settle)', 
       at: new Date(),
       event,
     });
-    expect(settled).toEqual({ settled: true, captured: 35n, entryId });
+    expect(settled).toEqual({ settled: true, captured: 35n, entryId, balance: null, noticed: false });
     // 15 not captured: back to funded (20 came from it)
     expect(await balancesOf(org)).toEqual({ funded: 95n, promotional: 0n, held: 0n });
     expect(await balanceOf(manager, accounts.publisherEarnings(publisherId, 'USDC'))).toBe(
@@ -201,7 +201,7 @@ describe('a paid call in two statements (proxy_hold_place, proxy_hold_settle)', 
       at: new Date(),
       event: { ...event, streamId: `publisher-call-${randomUUID()}` },
     });
-    expect(again).toEqual({ settled: false, captured: 35n, entryId });
+    expect(again).toEqual({ settled: false, captured: 35n, entryId, balance: null, noticed: false });
     expect(await balancesOf(org)).toEqual({ funded: 95n, promotional: 0n, held: 0n });
   });
 
@@ -215,7 +215,7 @@ describe('a paid call in two statements (proxy_hold_place, proxy_hold_settle)', 
       metadata: { reason: 'upstream 503' },
       at: new Date(),
     });
-    expect(settled).toEqual({ settled: true, captured: null, entryId });
+    expect(settled).toEqual({ settled: true, captured: null, entryId, balance: null, noticed: false });
     expect(await balancesOf(org)).toEqual({ funded: 100n, promotional: 30n, held: 0n });
     expect(await findHold(manager, hold.id)).toMatchObject({ status: 'released', captured: null });
     const { items } = await entriesOf(manager, {
@@ -252,6 +252,102 @@ describe('a paid call in two statements (proxy_hold_place, proxy_hold_settle)', 
     ]);
     expect(race.filter((r) => r.settled)).toHaveLength(1);
     expect(await balanceOf(manager, accounts.agentHeld(org, 'USDC'))).toBe(90n);
+  });
+
+  describe('low_balance_threshold', () => {
+    const threshold = 60n;
+    const call = async (org: string, amount: bigint, capture: bigint | null = amount, below = threshold) => {
+      const placed = await placeCallHold(service.application.dataSource, {
+        holdId: randomUUID(),
+        organizationId: org,
+        publisherId,
+        asset: 'USDC',
+        amount,
+        minimum: null,
+        expiresAt: new Date(Date.now() + 60_000),
+        metadata: { kind: 'proxy', publisher_slug: 'fn-test', agent_id: '' },
+        at: new Date(),
+        lowBalanceThreshold: below,
+      });
+      if (placed.status !== 'held') throw new Error(placed.status);
+      const callId = placed.hold.id;
+      return settleCallHold(service.application.dataSource, placed.hold, {
+        capture,
+        entryId: randomUUID(),
+        metadata: {},
+        at: new Date(),
+        lowBalance: {
+          threshold: below,
+          notice: {
+            streamId: `low-balance-notice-${callId}`,
+            streamType: 'low_balance_notice',
+            events: service.application.store.encodeEvents([
+              {
+                type: 'LowBalanceThresholdCrossed',
+                data: {
+                  organizationId: org,
+                  agentWallet: '0xabc',
+                  agentId: null,
+                  publisherId,
+                  publisherSlug: 'fn-test',
+                  callId,
+                  asset: 'USDC',
+                  balance: '0',
+                  threshold: below.toString(),
+                  at: new Date().toISOString(),
+                },
+              },
+            ]),
+          },
+        },
+      });
+    };
+    const notices = async (org: string) =>
+      (
+        (await manager.query(
+          `select data from events where type = 'LowBalanceThresholdCrossed' and data->>'organizationId' = $1
+           order by position`,
+          [org],
+        )) as { data: { balance: string; threshold: string } }[]
+      ).map((row) => row.data.balance);
+
+    it('answers the balance after a capture and notices once per crossing; a hold at or above the threshold re-arms it', async () => {
+      const org = await wallet(0n, 100n);
+      // 100 → 60: at the threshold, not below it
+      expect(await call(org, 40n)).toMatchObject({ settled: true, balance: 60n, noticed: false });
+      // 60 → 50: crosses it
+      expect(await call(org, 10n)).toMatchObject({ balance: 50n, noticed: true });
+      // 50 → 40: still below, no second notice
+      expect(await call(org, 10n)).toMatchObject({ balance: 40n, noticed: false });
+      // a release is not a paid call: no balance, no notice
+      expect(await call(org, 10n, null)).toMatchObject({ settled: true, balance: null, noticed: false });
+      expect(await notices(org)).toEqual(['50']);
+      // topped up to 100: the next call finds it above (re-armed) and takes it below again: a new crossing
+      await service.application.dataSource.transaction((m) => postEntry(m, credit(org, 'funded', 60n)));
+      expect(await call(org, 55n)).toMatchObject({ balance: 45n, noticed: true });
+      expect(await notices(org)).toEqual(['50', '45']);
+      const [row] = await manager.query(
+        `select balance::text, threshold::text from proxy_low_balance_notices where organization_id = $1`,
+        [org],
+      );
+      expect(row).toEqual({ balance: '45', threshold: '60' });
+    });
+
+    it('promotional credit counts: spendable is funded + promotional', async () => {
+      const org = await wallet(50n, 30n);
+      expect(await call(org, 15n)).toMatchObject({ balance: 65n, noticed: false });
+      expect(await call(org, 10n)).toMatchObject({ balance: 55n, noticed: true });
+      expect(await balancesOf(org)).toEqual({ funded: 30n, promotional: 25n, held: 0n });
+    });
+
+    it('ten concurrent calls that cross it together notice once', async () => {
+      const org = await wallet(0n, 100n);
+      const settled = await Promise.all(Array.from({ length: 10 }, () => call(org, 10n, 10n, 55n)));
+      expect(settled.every((s) => s.settled)).toBe(true);
+      expect(settled.filter((s) => s.noticed)).toHaveLength(1);
+      expect(await notices(org)).toHaveLength(1);
+      expect(await balancesOf(org)).toEqual({ funded: 0n, promotional: 0n, held: 0n });
+    });
   });
 
   it('refuses to run with functions other than the code defines', async () => {

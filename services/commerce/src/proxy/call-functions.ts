@@ -24,9 +24,32 @@ import { accounts, agentWallet, type Asset } from '../ledger/index.js';
 //                      A hold settled before (the sweep released it) answers settled_before and
 //                      writes nothing.
 //
+// The publisher's `low_balance_threshold` rides along (p_low_balance_threshold, null: none), so its
+// notices cost no round trip: proxy_hold_settle of a capture reads the agent's spendable balance
+// (funded + promotional) after it and answers it; below the threshold, a row in
+// `proxy_low_balance_notices` (organization, publisher, asset) records the crossing and, when the
+// row is new, the notice LowBalanceThresholdCrossed is appended in the same statement (the event
+// store's statement again, its $1-$4 renamed to the notice's own parameters; the balance filled in
+// here: the event was encoded before the balance was known). proxy_hold_place re-arms it: a hold
+// that finds the balance at or above the threshold deletes the row, so the next fall below it is a
+// new crossing, and a call below it again is not.
+//
 // The functions embed the event store's append and call `ledger_post`; a process refuses to use
 // them while the database's bodies differ from these (callFunctionsChecked), as charge_create does:
 // a change needs a migration that runs callFunctionsSql() again.
+
+// The event store's new-stream append once more, for the notice: its $1-$4 (stream id, event count,
+// events, stream type) are the function's first four parameters, the call's; here they are the notice's.
+const NOTICE_PARAMETERS: Record<string, string> = {
+  '1': 'p_notice_stream_id',
+  '2': 'v_notice_count',
+  '3': 'v_notice_events',
+  '4': 'p_notice_stream_type',
+};
+const NOTICE_APPEND_SQL = NEW_STREAM_APPEND_SQL.replace(
+  /\$([1-4])(?![0-9])/g,
+  (_, n: string) => NOTICE_PARAMETERS[n]!,
+);
 
 export const HOLD_PLACE_BODY = `
 declare
@@ -79,6 +102,11 @@ begin
     return query select 'held'::text, h.from_promotional, h.from_funded from ledger_holds h where h.id = p_hold_id;
     return;
   end if;
+  if p_low_balance_threshold is not null and v_funded + v_promotional >= p_low_balance_threshold then
+    -- at or above the threshold: the next fall below it is a new crossing
+    delete from proxy_low_balance_notices n
+    where n.organization_id = p_organization and n.publisher_id = p_publisher_id and n.asset = p_asset;
+  end if;
   insert into ledger_holds (id, organization_id, publisher_id, asset, amount, from_promotional, from_funded,
                             status, hold_entry_id, metadata, expires_at, created_at)
   values (p_hold_id, p_organization, p_publisher_id, p_asset, p_amount, v_from_promotional, v_from_funded,
@@ -99,13 +127,17 @@ declare
   v_position bigint;
   v_version bigint;
   v_recorded timestamptz;
+  v_balance bigint;
+  v_noticed boolean := false;
+  v_notice_events jsonb;
+  v_notice_count int := 1;
 begin
   select * into h from ledger_holds where id = p_hold_id for update;
   if not found then
     raise exception 'no hold %', p_hold_id;
   end if;
   if h.status <> 'held' then
-    return query select 'settled_before'::text, h.captured, h.settle_entry_id;
+    return query select 'settled_before'::text, h.captured, h.settle_entry_id, null::bigint, false;
     return;
   end if;
   if p_capture is null then
@@ -156,7 +188,28 @@ begin
       raise exception 'call stream % exists', p_stream_id;
     end if;
   end if;
-  return query select 'settled'::text, p_capture, p_entry_id;
+  if p_low_balance_threshold is not null and p_capture > 0 then
+    -- the agent's spendable balance after the capture (its rows are locked by ledger_post above
+    -- when it moved them; a promotional-only capture reads funded as committed)
+    select coalesce(sum(b.balance), 0) into v_balance from ledger_balances b
+    where b.account in (p_accounts[1], p_accounts[3]);
+    if v_balance < p_low_balance_threshold then
+      insert into proxy_low_balance_notices (organization_id, publisher_id, asset, call_id, balance,
+                                             threshold, noticed_at)
+      values (h.organization_id, h.publisher_id, h.asset, p_hold_id, v_balance, p_low_balance_threshold, p_at)
+      on conflict do nothing;
+      v_noticed := found;
+      if v_noticed and p_notice_events is not null then
+        v_notice_events := jsonb_set(p_notice_events, '{0,d,balance}', to_jsonb(v_balance::text));
+        ${NOTICE_APPEND_SQL}
+        into v_position, v_version, v_recorded;
+        if v_version is null then
+          raise exception 'notice stream % exists', p_notice_stream_id;
+        end if;
+      end if;
+    end if;
+  end if;
+  return query select 'settled'::text, p_capture, p_entry_id, v_balance, v_noticed;
 end`;
 
 /** The statements that (re)create the two functions as the code now defines them. */
@@ -164,14 +217,16 @@ export const callFunctionsSql = () => [
   `create or replace function proxy_hold_place(
   p_hold_id text, p_entry_id uuid, p_organization text, p_publisher_id text, p_asset text,
   p_amount bigint, p_minimum bigint, p_expires_at timestamptz, p_entry_metadata jsonb,
-  p_hold_metadata jsonb, p_at timestamptz, p_accounts text[], p_wallet text
+  p_hold_metadata jsonb, p_at timestamptz, p_accounts text[], p_wallet text, p_low_balance_threshold bigint
 ) returns table (hold_status text, hold_from_promotional bigint, hold_from_funded bigint)
 language plpgsql as $hold$${HOLD_PLACE_BODY}$hold$`,
   `create or replace function proxy_hold_settle(
   p_stream_id text, p_event_count int, p_events jsonb, p_stream_type text,
   p_hold_id text, p_capture bigint, p_entry_id uuid, p_entry_metadata jsonb, p_at timestamptz,
-  p_accounts text[], p_wallet text
-) returns table (settle_status text, settle_captured bigint, settle_entry_id uuid)
+  p_accounts text[], p_wallet text, p_low_balance_threshold bigint, p_notice_stream_id text,
+  p_notice_events jsonb, p_notice_stream_type text
+) returns table (settle_status text, settle_captured bigint, settle_entry_id uuid, settle_balance bigint,
+                 settle_noticed boolean)
 language plpgsql as $settle$${HOLD_SETTLE_BODY}$settle$`,
 ];
 
@@ -237,10 +292,12 @@ export interface PlaceCallHoldInput {
   /** what the sweep needs to report the call (never a secret) */
   metadata: Record<string, string>;
   at: Date;
+  /** the publisher's low_balance_threshold: a balance at or above it re-arms the notice; null: none */
+  lowBalanceThreshold?: bigint | null;
 }
 
 const PLACE_CALL = `select hold_status, hold_from_promotional::text, hold_from_funded::text
-  from proxy_hold_place($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+  from proxy_hold_place($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
 
 /** The call's hold in one statement: held (with its split), or why not (nothing written). */
 export async function placeCallHold(
@@ -274,6 +331,7 @@ export async function placeCallHold(
         accounts.agentPromotional(org, input.asset),
       ],
       agentWallet(org),
+      input.lowBalanceThreshold?.toString() ?? null,
     ],
   });
   const row = rows[0]!;
@@ -302,23 +360,40 @@ export interface SettleCallHoldInput {
   at: Date;
   /** the call's event, appended when the hold is settled now: stream id, events as encodeEvents gives them, stream type */
   event?: { streamId: string; events: string; streamType: string };
+  /**
+   * The publisher's low_balance_threshold, and the notice to append when this capture crosses it
+   * (its one event encoded with `balance` "0": the statement fills in the balance it read).
+   */
+  lowBalance?: { threshold: bigint; notice?: { streamId: string; events: string; streamType: string } };
 }
 
-const SETTLE_CALL = `select settle_status, settle_captured::text, settle_entry_id::text
-  from proxy_hold_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
+const SETTLE_CALL = `select settle_status, settle_captured::text, settle_entry_id::text, settle_balance::text,
+  settle_noticed from proxy_hold_settle($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
+
+export interface SettledCallHold {
+  settled: boolean;
+  captured: bigint | null;
+  entryId: string | null;
+  /** the agent's spendable balance after a capture, when a threshold was given (else null) */
+  balance: bigint | null;
+  /** this capture crossed the threshold: the notice was appended */
+  noticed: boolean;
+}
 
 /** Captures or releases the hold in one statement, with the call's event; `settled` false when it was settled before (nothing written). */
 export async function settleCallHold(
   dataSource: DataSource,
   hold: CallHold,
   input: SettleCallHoldInput,
-): Promise<{ settled: boolean; captured: bigint | null; entryId: string | null }> {
+): Promise<SettledCallHold> {
   await callFunctionsChecked(dataSource);
   const org = hold.organizationId;
   const { rows } = await poolOf(dataSource).query<{
     settle_status: 'settled' | 'settled_before';
     settle_captured: string | null;
     settle_entry_id: string | null;
+    settle_balance: string | null;
+    settle_noticed: boolean;
   }>({
     name: 'seren_proxy_hold_settle',
     text: SETTLE_CALL,
@@ -339,6 +414,10 @@ export async function settleCallHold(
         accounts.publisherEarnings(hold.publisherId, hold.asset),
       ],
       agentWallet(org),
+      input.lowBalance?.threshold.toString() ?? null,
+      input.lowBalance?.notice?.streamId ?? null,
+      input.lowBalance?.notice?.events ?? null,
+      input.lowBalance?.notice?.streamType ?? null,
     ],
   });
   const row = rows[0]!;
@@ -346,5 +425,7 @@ export async function settleCallHold(
     settled: row.settle_status === 'settled',
     captured: row.settle_captured === null ? null : BigInt(row.settle_captured),
     entryId: row.settle_entry_id,
+    balance: row.settle_balance === null ? null : BigInt(row.settle_balance),
+    noticed: row.settle_noticed,
   };
 }

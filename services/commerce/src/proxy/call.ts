@@ -15,7 +15,7 @@ import { eventMetadataOf, type RequestOrigin } from '@seren/service-kit';
 import { domainErrorsOf, httpStatusOf, isDomainError, unauthenticated } from '@seren/service-kit/errors';
 import { OutboundRefused, outboundFetch } from '@seren/outbound';
 import type { EventData } from '@seren/contracts';
-import type { PublisherCallCompleted } from '@seren/contracts';
+import type { LowBalanceThresholdCrossed, PublisherCallCompleted } from '@seren/contracts';
 import type { SettleResponse } from '@x402/core/types';
 import type { EntityManager } from 'typeorm';
 import type { Commerce } from '../application.js';
@@ -241,6 +241,7 @@ async function payFor(
       agent_id: payer.agentId ?? '',
     },
     at: commerce.now(),
+    lowBalanceThreshold: priceFor(publisher)?.lowBalanceThreshold ?? null,
   });
   if (placed.status === 'below_minimum')
     return refused('insufficient_balance: below the publisher minimum_balance');
@@ -351,6 +352,7 @@ async function complete(
             paidWith: 'wallet',
             agentWallet: walletOf,
           });
+    const threshold = priceFor(publisher)?.lowBalanceThreshold ?? null;
     const settled = await settleCallHold(commerce.dataSource, hold, {
       capture,
       entryId,
@@ -370,12 +372,20 @@ async function complete(
           metadata: eventMetadataOf(call.origin, { organizationId: publisher.organizationId }),
         }),
       },
+      ...(threshold !== null && capture !== null && capture > 0n
+        ? { lowBalance: { threshold, notice: lowBalanceNotice(commerce, call, hold, threshold, now) } }
+        : {}),
     });
     if (settled.settled) commerce.store.appendedOutside();
     else if (capture !== null)
       // the sweep released it first (the call outlived its hold): served, not paid
       commerce.logger.warn({ callId: call.callId }, 'call succeeded after its hold was released');
-    return { headers: {} };
+    return {
+      headers:
+        threshold !== null && settled.balance !== null && settled.balance < threshold
+          ? lowBalanceHeaders(settled.balance, threshold)
+          : {},
+    };
   }
 
   // x402
@@ -446,6 +456,49 @@ async function complete(
     ),
   );
   return { headers: {} };
+}
+
+/**
+ * The answer's headers of a paid call that left the wallet below the publisher's
+ * `low_balance_threshold` (the spec names none; see the README, "Low-balance notices"), on every
+ * such call: `X-Seren-Low-Balance: true`, the spendable balance after it and the threshold, in USDC.
+ */
+export const LOW_BALANCE_HEADERS = {
+  flag: 'x-seren-low-balance',
+  balance: 'x-seren-balance',
+  threshold: 'x-seren-low-balance-threshold',
+} as const;
+
+const lowBalanceHeaders = (balance: bigint, threshold: bigint): Record<string, string> => ({
+  [LOW_BALANCE_HEADERS.flag]: 'true',
+  [LOW_BALANCE_HEADERS.balance]: formatAmount(balance, ASSET),
+  [LOW_BALANCE_HEADERS.threshold]: formatAmount(threshold, ASSET),
+});
+
+/**
+ * The notice a capture appends when it crosses the threshold, encoded before the balance is known
+ * (`balance` "0"; proxy_hold_settle writes the balance it read in its place).
+ */
+function lowBalanceNotice(commerce: Commerce, call: Call, hold: CallHold, threshold: bigint, now: Date) {
+  const data: EventData<typeof LowBalanceThresholdCrossed> = {
+    organizationId: hold.organizationId,
+    agentWallet: agentWallet(hold.organizationId),
+    agentId: call.payer.agentId,
+    publisherId: call.publisher.id,
+    publisherSlug: call.publisher.slug,
+    callId: call.callId,
+    asset: ASSET,
+    balance: '0',
+    threshold: threshold.toString(),
+    at: now.toISOString(),
+  };
+  return {
+    streamId: `low-balance-notice-${call.callId}`,
+    streamType: 'low_balance_notice',
+    events: commerce.store.encodeEvents([{ type: 'LowBalanceThresholdCrossed', data }], {
+      metadata: eventMetadataOf(call.origin, { organizationId: hold.organizationId }),
+    }),
+  };
 }
 
 /** An HTTP API (or MCP) upstream: the request streamed there and its answer streamed back. */
@@ -548,13 +601,22 @@ async function proxyHttp(
   const upstreamBase = new URL(base);
   return {
     status: response.status,
-    headers: { ...returnedHeaders(response.headers, upstreamBase, input.publicBase), ...ended.headers },
+    headers: {
+      ...withoutOurHeaders(returnedHeaders(response.headers, upstreamBase, input.publicBase)),
+      ...ended.headers,
+    },
     body: buffered
       ? Readable.from([buffered])
       : response.body
         ? Readable.fromWeb(response.body as never)
         : undefined,
   };
+}
+
+/** An upstream's own low-balance headers are not passed on: they are ours to set. */
+function withoutOurHeaders(headers: Record<string, string>): Record<string, string> {
+  for (const name of Object.values(LOW_BALANCE_HEADERS)) delete headers[name];
+  return headers;
 }
 
 function upstreamFailure(commerce: Commerce, publisher: ProxyPublisher, error: unknown): CallAnswer {

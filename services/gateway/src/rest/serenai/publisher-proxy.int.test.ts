@@ -7,7 +7,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { v1PayingFetch, v2PayingFetch } from '@seren/commerce/dist/x402/test-support/clients.js';
 import { startTestAgent } from '@seren/commerce/dist/agent-tasks/test-support/a2a-agent.js';
 import { accounts, balanceOf, postEntry } from '@seren/commerce/dist/ledger/index.js';
-import { ANVIL_DEV_KEYS, infraChainEnv, infraEndpoints, withinOneWindow } from '@seren/testing';
+import { ANVIL_DEV_KEYS, infraChainEnv, infraEndpoints, waitForEvent, withinOneWindow } from '@seren/testing';
 import { startRestSuite, type RestSuite } from '../../test-support/rest-suite';
 import { restAgent } from '../../test-support/rest-flows';
 
@@ -42,6 +42,8 @@ async function startUpstream() {
     };
     if (path === '/token') return json(200, { access_token: `tok-${seen.length}`, expires_in: 3600 });
     if (path.endsWith('/fail')) return json(503, { upstream: 'down' });
+    if (path.endsWith('/spoof'))
+      return json(200, { spoof: true }, { 'x-seren-low-balance': 'true', 'x-seren-balance': '99.00' });
     if (path.endsWith('/metered')) return json(200, { answer: 42, usage: { cost: '0.004' } });
     if (path.endsWith('/paywall'))
       return request.headers['x-payment']
@@ -225,6 +227,63 @@ describe('the publisher proxy through the gateway', () => {
     const tx = await s.serenai('GET', '/wallet/transactions?include_usage=true', { token: agent.token });
     expect(tx.status).toBe(200);
     expect(JSON.stringify(tx.body)).toContain('usage');
+  });
+
+  it('low_balance_threshold: a paid call that leaves the wallet below it says so in X-Seren-Low-Balance headers, and LowBalanceThresholdCrossed is published once per crossing', async () => {
+    const p = await api({}, { pricePerCall: '0.25', lowBalanceThreshold: '0.60' });
+    const agent = await fundedAgent(1_000_000n);
+    const call = (path = 'v1/echo') =>
+      s.serenai('GET', `/publishers/${p.slug}/${path}`, { token: agent.token });
+    // 1.00 → 0.75: above it; the upstream's own low-balance headers are not passed on
+    const above = await call('v1/spoof');
+    expect(above.status).toBe(200);
+    expect(above.headers.get('x-seren-low-balance')).toBeNull();
+    expect(above.headers.get('x-seren-balance')).toBeNull();
+    // 0.75 → 0.50: below it
+    const crossed = await call();
+    expect(crossed.status).toBe(200);
+    expect(crossed.headers.get('x-seren-low-balance')).toBe('true');
+    expect(crossed.headers.get('x-seren-balance')).toBe('0.50');
+    expect(crossed.headers.get('x-seren-low-balance-threshold')).toBe('0.60');
+    // 0.50 → 0.25: still below, the answer says so again, no second notice
+    const still = await call();
+    expect(still.headers.get('x-seren-low-balance')).toBe('true');
+    expect(still.headers.get('x-seren-balance')).toBe('0.25');
+    // a failed call is not paid: no headers
+    const failed = await call('v1/fail');
+    expect(failed.status).toBe(503);
+    expect(failed.headers.get('x-seren-low-balance')).toBeNull();
+
+    const calls = await callsOf(p.id);
+    expect(calls.map((c) => c.outcome)).toEqual(['captured', 'captured', 'captured', 'released']);
+    const notices: { data: Record<string, unknown> }[] = await manager().query(
+      `select data from events where type = 'LowBalanceThresholdCrossed' and data->>'publisherId' = $1`,
+      [p.id],
+    );
+    expect(notices.map((n) => n.data)).toEqual([
+      {
+        organizationId: agent.organizationId,
+        agentWallet: calls[1]!.agentWallet,
+        agentId: agent.id,
+        publisherId: p.id,
+        publisherSlug: p.slug,
+        callId: calls[1]!.callId,
+        asset: 'USDC',
+        balance: '500000',
+        threshold: '600000',
+        at: expect.any(String),
+      },
+    ]);
+    // consuming teams read it on Kafka, as a CloudEvent keyed by its stream
+    const published = await waitForEvent(
+      'commerce.low_balance_notice',
+      (e) => (e.data as { callId?: string }).callId === calls[1]!.callId,
+    );
+    expect(published).toMatchObject({
+      type: 'LowBalanceThresholdCrossed',
+      key: `low-balance-notice-${calls[1]!.callId}`,
+      data: { balance: '500000', organizationId: agent.organizationId },
+    });
   });
 
   it('streams a POST body up and the answer back; an upstream redirect within it points through the proxy, one elsewhere is dropped', async () => {
