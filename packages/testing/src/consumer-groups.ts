@@ -66,6 +66,7 @@ const serviceGroups = {
   AUDIT_LOG_GROUP: { label: 'identity.audit-log' },
   WALLET_RECOVERY_GROUP: { label: 'commerce.wallet-recovery' },
   PUBLISHER_USAGE_GROUP: { label: 'commerce.publisher-usage' },
+  PUBLISHER_CACHE_GROUP: { label: 'commerce.publisher-cache', topics: ['commerce.publisher'] },
   CONTENT_BILLING_CUSTOMERS_GROUP: { label: 'content.billing-customers', topics: ['identity.user'] },
   LOCATION_DEFAULTS_GROUP: { label: 'crm.location-defaults' },
   WEBHOOKS_GROUP: { label: 'crm.webhooks' },

@@ -8,6 +8,7 @@ import { commerceMigrations } from './migrations/index.js';
 import { commerceProjections } from './projections.js';
 import { proxyRoutes } from './proxy/routes.js';
 import { publisherUsageConsumer } from './publishers/analytics.js';
+import { publisherCacheConsumer, publisherCacheGroup } from './proxy/publisher-cache.js';
 import { sweepPeriodically } from './proxy/sweep.js';
 import { resolvers, typeDefs } from './schema.js';
 import { stripeRoutes } from './stripe/routes.js';
@@ -51,6 +52,10 @@ export function startCommerceService(
     consumers: (commerce) => [
       walletRecoveryConsumer(commerce.wallet.recoveryGroup),
       publisherUsageConsumer((env ?? process.env).PUBLISHER_USAGE_GROUP),
+      // with the cache off there is nothing to drop
+      ...(commerce.proxy.publishers.ttlMs > 0
+        ? [publisherCacheConsumer(commerce.proxy.publishers, publisherCacheGroup(env ?? process.env))]
+        : []),
     ],
     graphql: (commerce) => ({ typeDefs, resolvers: resolvers(commerce) }),
     worker: { workflowsPath: require.resolve('./workflows'), activities: commerceActivities },

@@ -73,6 +73,8 @@ export async function registerPublisher(
       ),
     () => chargeErrors.conflict('a publisher with this slug exists', { reason: 'SLUG_TAKEN' }),
   );
+  // the proxy of this instance may have found no publisher of this slug just before
+  commerce.proxy.publishers.forget(publisherId, input.slug.trim().toLowerCase());
   return (await findPublisher(commerce.dataSource.manager, publisherId))!;
 }
 

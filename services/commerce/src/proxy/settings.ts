@@ -2,6 +2,7 @@ import { loadConfig } from '@seren/service-kit';
 import { outboundPolicyFromEnv, type OutboundPolicy } from '@seren/outbound';
 import { z } from 'zod';
 import { PublisherDatabases } from './database.js';
+import { PublisherCache } from './publisher-cache.js';
 import { ClientCredentialsTokens } from './upstream.js';
 
 const proxyConfig = z.object({
@@ -16,8 +17,11 @@ const proxyConfig = z.object({
   PROXY_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   /** the region this proxy calls upstreams from (the geo-restriction 403's `proxy_region` when the publisher names none) */
   PROXY_REGION: z.string().min(1).default('us-east-1'),
-  /** how long a publisher (settings, pricing, opened secrets) is reused between calls; 0 reads it every call */
-  PROXY_PUBLISHER_CACHE_MS: z.coerce.number().int().nonnegative().default(1_000),
+  /**
+   * how long a publisher (settings, pricing, opened secrets) is reused between calls at most; a change
+   * drops it sooner (publisher-cache.ts), so this is the backstop; 0 reads it every call
+   */
+  PROXY_PUBLISHER_CACHE_MS: z.coerce.number().int().nonnegative().default(30_000),
 });
 
 /** The proxy's settings and what it keeps between calls (OAuth tokens, database pools). */
@@ -30,33 +34,8 @@ export interface ProxyRuntime {
   policy: OutboundPolicy;
   tokens: ClientCredentialsTokens;
   databases: PublisherDatabases;
-  /** the publishers of recent calls, by slug (PROXY_PUBLISHER_CACHE_MS) */
+  /** the publishers of recent calls, by slug (PROXY_PUBLISHER_CACHE_MS; dropped when they change) */
   publishers: PublisherCache;
-}
-
-interface Cached<T> {
-  value: T;
-  until: number;
-}
-
-/**
- * The publishers (and their opened secrets) of recent calls, kept `ttlMs` in this process: a change
- * (pricing, settings, a soft delete, a new credential) reaches calls within that time. Limit: per
- * process, not invalidated by the publisher's events.
- */
-export class PublisherCache {
-  private readonly entries = new Map<string, Cached<unknown>>();
-  constructor(readonly ttlMs: number) {}
-
-  async get<T>(key: string, load: () => Promise<T>, now = Date.now()): Promise<T> {
-    if (this.ttlMs === 0) return load();
-    const hit = this.entries.get(key);
-    if (hit && hit.until > now) return hit.value as T;
-    const value = await load();
-    if (this.entries.size > 10_000) this.entries.clear();
-    this.entries.set(key, { value, until: now + this.ttlMs });
-    return value;
-  }
 }
 
 export function proxyRuntimeOf(env: Record<string, string | undefined>): ProxyRuntime {

@@ -167,7 +167,10 @@ export async function createPublisher(
       }),
     () => publisherErrors.conflict('Publisher slug already exists', { reason: 'SLUG_TAKEN' }),
   );
-  return (await findPublisherRecord(commerce.dataSource.manager, publisherId))!;
+  const created = (await findPublisherRecord(commerce.dataSource.manager, publisherId))!;
+  // a call just before may have found no publisher of this slug
+  commerce.proxy.publishers.forget(publisherId, created.slug);
+  return created;
 }
 
 /** The organization's publishers (not deleted), newest first. */
@@ -247,6 +250,7 @@ export async function updatePublisher(
     );
     await storePublisherSecrets(commerce, tx, publisherId, parseSecrets(input));
   });
+  commerce.proxy.publishers.forget(publisherId);
   return (await findPublisherRecord(commerce.dataSource.manager, publisherId))!;
 }
 
@@ -271,6 +275,7 @@ export async function deletePublisher(
       request,
     );
   });
+  commerce.proxy.publishers.forget(publisherId);
   return (await findPublisherRecord(commerce.dataSource.manager, publisherId))!;
 }
 
@@ -303,6 +308,7 @@ export async function setPublisherPricing(
       request,
     );
   });
+  commerce.proxy.publishers.forget(publisherId);
   return { publisher: (await findPublisherRecord(commerce.dataSource.manager, publisherId))!, assetId };
 }
 
