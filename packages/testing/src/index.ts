@@ -21,3 +21,4 @@ export { startOutsideProvider, type OutsideClient, type OutsideProvider } from '
 export { startFacebookGraphServer, type FacebookGraphServer, type GraphPage } from './facebook-graph-server.js';
 export { startServiceChild } from './service-child.js';
 export { startDnsServer, type DnsTestServer } from './dns.js';
+export { startPrivateChain, type PrivateChain } from './chain.js';

@@ -1,6 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { ANVIL_DEV_KEYS, asCaller, graphql, infraChainEnv, testServiceEnv } from '@seren/testing';
+import {
+  ANVIL_DEV_KEYS,
+  asCaller,
+  graphql,
+  infraChainEnv,
+  startPrivateChain,
+  testServiceEnv,
+  type PrivateChain,
+} from '@seren/testing';
 import {
   decodePaymentRequiredHeader,
   decodePaymentResponseHeader,
@@ -21,9 +29,17 @@ import { startCommerceChild } from './test-support/commerce-process.js';
 // by the official clients: @x402/fetch (v2) with a viem account and the legacy x402-fetch (v1) with
 // a viem wallet client. Dev account 3 settles for this file (its own nonces), 4 and 5 pay.
 
-const chainEnv = infraChainEnv();
-const usdc = chainEnv.USDC_ADDRESS as Address;
-const payTo = chainEnv.X402_PAY_TO as Address;
+// This file turns automine off (the pending and the killed settlements): on a chain of its own, a copy
+// of infra/'s, so the other suites' settlements on the shared chain never wait on it. Same addresses.
+let chain: PrivateChain;
+let chainEnv: Record<string, string>;
+beforeAll(async () => {
+  chain = await startPrivateChain();
+  chainEnv = chain.env;
+}, 60_000);
+afterAll(() => chain?.close());
+const usdc = infraChainEnv().USDC_ADDRESS as Address;
+const payTo = infraChainEnv().X402_PAY_TO as Address;
 const facilitatorKey = ANVIL_DEV_KEYS[3];
 const payerV2 = privateKeyToAccount(ANVIL_DEV_KEYS[4]);
 const erc20 = parseAbi(['function balanceOf(address) view returns (uint256)']);
@@ -567,7 +583,7 @@ describe('x402 deposits: POST /wallet/deposit/crypto settled on the local chain'
 // off): nothing was credited, the transaction mines afterwards, and a new process given the same
 // payment header credits that transaction once, without sending another. Dev account 9 settles
 // there, 5 pays. In this file, not its own: it turns anvil's automine off, like the pending test above.
-const chainClient = createPublicClient({ transport: http(chainEnv.RPC_URL) });
+const chainClient = () => createPublicClient({ transport: http(chainEnv.RPC_URL) });
 const rpc = async (method: string, params: unknown[] = []) => {
   const response = await fetch(chainEnv.RPC_URL!, {
     method: 'POST',
@@ -578,8 +594,12 @@ const rpc = async (method: string, params: unknown[] = []) => {
 };
 
 describe('x402 deposits: a commerce process killed mid-settlement', () => {
-  const env = testServiceEnv('commerce', {
-    env: { ...chainEnv, X402_FACILITATOR_PRIVATE_KEY: ANVIL_DEV_KEYS[9] },
+  // one database for both processes; the chain is known once the file's beforeAll ran
+  let env: ReturnType<typeof testServiceEnv>;
+  beforeAll(() => {
+    env = testServiceEnv('commerce', {
+      env: { ...chainEnv, X402_FACILITATOR_PRIVATE_KEY: ANVIL_DEV_KEYS[9] },
+    });
   });
   const organizationId = `org-${randomUUID()}`;
   const children: ChildProcess[] = [];
@@ -603,7 +623,7 @@ describe('x402 deposits: a commerce process killed mid-settlement', () => {
       'content-type': 'application/json',
       ...(await asCaller({ subject: `agent-${organizationId}`, kind: 'agent', organizationId })),
     });
-    const treasuryBefore = (await chainClient.readContract({
+    const treasuryBefore = (await chainClient().readContract({
       address: usdc,
       abi: erc20,
       functionName: 'balanceOf',
@@ -633,7 +653,7 @@ describe('x402 deposits: a commerce process killed mid-settlement', () => {
     await paying;
     await rpc('evm_setAutomine', [true]);
     await rpc('evm_mine');
-    const receipt = await chainClient.getTransactionReceipt({ hash: pending[0] as Hex });
+    const receipt = await chainClient().getTransactionReceipt({ hash: pending[0] as Hex });
     expect(receipt.status).toBe('success');
 
     const second = await startCommerceChild(env);
@@ -654,7 +674,7 @@ describe('x402 deposits: a commerce process killed mid-settlement', () => {
     expect(replay.status).toBe(402);
     const credited = await depositEntries(env, organizationId);
     expect(credited).toBe(1);
-    const treasuryAfter = (await chainClient.readContract({
+    const treasuryAfter = (await chainClient().readContract({
       address: usdc,
       abi: erc20,
       functionName: 'balanceOf',
