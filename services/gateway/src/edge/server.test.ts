@@ -110,6 +110,11 @@ describe('an edge listener', () => {
     const allowed = await preflight('https://console.example');
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://console.example');
+    // what a browser client may read of an answer: x402's payment headers among them
+    const answer = await call('GET', '/things/1', { origin: 'https://console.example' });
+    expect(answer.headers.get('access-control-expose-headers')?.split(/, */)).toEqual(
+      expect.arrayContaining(['x-request-id', 'retry-after', 'payment-required', 'payment-response']),
+    );
     const other = await preflight('https://evil.example');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     expect(other.status).toBe(204);

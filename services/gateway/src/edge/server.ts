@@ -324,6 +324,14 @@ export async function createEdgeApp(options: EdgeAppOptions): Promise<EdgeApp> {
         'x-ratelimit-interval-milliseconds',
         'x-ratelimit-max',
         'retry-after',
+        // x402: a browser client reads the payment it owes and the settlement's receipt (v2, v1)
+        'payment-required',
+        'payment-response',
+        'x-payment-response',
+        // SerenAI's proxy: the agent's balance fell below the publisher's low_balance_threshold
+        'x-seren-low-balance',
+        'x-seren-balance',
+        'x-seren-low-balance-threshold',
       ],
     });
   }
