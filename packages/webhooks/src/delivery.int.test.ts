@@ -5,9 +5,16 @@ import { WebhookManager } from '@gohighlevel/api-client';
 import { outboundPolicy } from '@seren/outbound';
 import { Client, Pool } from 'pg';
 import { ed25519Signer, verifySignature } from './signing';
-import { attemptsOf, enqueueDeliveries, findDelivery, listDeliveries, redeliver } from './queue';
+import {
+  attemptsOf,
+  enqueueDeliveries,
+  findDelivery,
+  listDeliveries,
+  purgeFinishedDeliveries,
+  redeliver,
+} from './queue';
 import type { Receiver } from './attempt';
-import { webhookTables, webhookTablesSql } from './tables';
+import { webhookPurgeIndexSql, webhookTables, webhookTablesSql } from './tables';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './worker';
 
 // The engine against the real PostgreSQL infra/ runs and a real HTTP receiver on loopback.
@@ -103,6 +110,7 @@ beforeAll(async () => {
   url.pathname = `/${database}`;
   pool = new Pool({ connectionString: url.href, max: 10 });
   for (const sql of webhookTablesSql('webhook')) await pool.query(sql);
+  await pool.query(webhookPurgeIndexSql('webhook'));
 });
 
 afterAll(async () => {
@@ -294,5 +302,64 @@ describe('delivery worker', () => {
       await running.stop();
       await server.close();
     }
+  });
+
+  it('purges finished deliveries (delivered, failed, rejected) older than the cut-off with their attempts, in batches; recent and pending ones stay', async () => {
+    const day = 24 * 60 * 60_000;
+    const now = Date.now();
+    const row = async (id: string, state: string, ageDays: number) => {
+      const at = new Date(now - ageDays * day).toISOString();
+      await pool.query(
+        `insert into ${tables.deliveries} (id, receiver_id, owner_id, event_id, event_type, payload, state, attempts,
+           next_attempt_at, schedule_from, created_at, updated_at, delivered_at)
+         values ($1, 'r-purge', 'loc-1', $1, 'ContactUpdate', '{}', $2, 1, $3, $3, $3, $3,
+           case when $2 = 'delivered' then $3::timestamptz end)`,
+        [id, state, at],
+      );
+      await pool.query(
+        `insert into ${tables.attempts} (delivery_id, number, started_at, duration_ms, outcome, request_url)
+         values ($1, 1, $2, 5, 'retry', 'http://127.0.0.1/')`,
+        [id, at],
+      );
+    };
+    // five old finished ones (batches of two: three statements), and what must stay
+    for (const n of [1, 2, 3]) await row(`p-old-delivered-${n}`, 'delivered', 40);
+    await row('p-old-failed', 'failed', 31);
+    await row('p-old-rejected', 'rejected', 35);
+    await row('p-recent-delivered', 'delivered', 29);
+    await row('p-recent-failed', 'failed', 1);
+    await row('p-old-pending', 'pending', 40);
+    await row('p-old-sending', 'sending', 40);
+
+    const cutoff = new Date(now - 30 * day);
+    expect(await purgeFinishedDeliveries(pool, tables, cutoff, 2)).toBe(5);
+    const left = await pool.query(
+      `select id from ${tables.deliveries} where receiver_id = 'r-purge' order by id`,
+    );
+    expect(left.rows.map((r: { id: string }) => r.id)).toEqual([
+      'p-old-pending',
+      'p-old-sending',
+      'p-recent-delivered',
+      'p-recent-failed',
+    ]);
+    const attempts = await pool.query(
+      `select delivery_id from ${tables.attempts} where delivery_id like 'p-%' order by delivery_id`,
+    );
+    expect(attempts.rows.map((r: { delivery_id: string }) => r.delivery_id)).toEqual(
+      left.rows.map((r) => r.id),
+    );
+    // idempotent: again, and from two callers at once, nothing more goes
+    expect(await purgeFinishedDeliveries(pool, tables, cutoff)).toBe(0);
+    await row('p-old-again-1', 'delivered', 40);
+    await row('p-old-again-2', 'rejected', 40);
+    const both = await Promise.all([
+      purgeFinishedDeliveries(pool, tables, cutoff, 1),
+      purgeFinishedDeliveries(pool, tables, cutoff, 1),
+    ]);
+    expect(both[0] + both[1]).toBe(2);
+    expect(
+      (await pool.query(`select count(*)::int as n from ${tables.deliveries} where receiver_id = 'r-purge'`))
+        .rows[0].n,
+    ).toBe(4);
   });
 });

@@ -25,12 +25,13 @@ export {
   type WebhookMethod,
 } from './attempt.js';
 export { DEFAULT_RETRY_SCHEDULE, nextAttemptAt, retryDelayMs, type RetrySchedule } from './schedule.js';
-export { webhookTables, webhookTablesSql, type WebhookTables } from './tables.js';
+export { webhookPurgeIndexSql, webhookTables, webhookTablesSql, type WebhookTables } from './tables.js';
 export {
   attemptsOf,
   enqueueDeliveries,
   findDelivery,
   listDeliveries,
+  purgeFinishedDeliveries,
   redeliver,
   resetReceiverHealth,
   type AttemptView,

@@ -239,3 +239,39 @@ export async function resetReceiverHealth(
 ): Promise<void> {
   await sql.query(`delete from ${tables.health} where receiver_id = $1`, [receiverId]);
 }
+
+/**
+ * Deletes finished deliveries (delivered, failed, rejected) whose last change is before `olderThan`,
+ * with their attempts (cascade); pending and sending rows are never touched. In batches of
+ * `batchSize` (1,000), each its own statement, so a large backlog holds its row locks briefly; rows
+ * another process is deleting or updating are skipped (`SKIP LOCKED`), so every instance may run it
+ * at once. A delivery redelivered by hand is pending again, so it stays. Answers how many went.
+ */
+export async function purgeFinishedDeliveries(
+  sql: Queryable,
+  tables: WebhookTables,
+  olderThan: Date,
+  batchSize = 1_000,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [row] = rowsOf<{ n: number }>(
+      await sql.query(
+        // the states written out (not a parameter) so the planner uses the partial index
+        `with gone as (
+           delete from ${tables.deliveries} where id in (
+             select id from ${tables.deliveries}
+             where state in ('delivered', 'failed', 'rejected') and updated_at < $1
+             limit $2
+             for update skip locked)
+           and state in ('delivered', 'failed', 'rejected')
+           returning 1)
+         select count(*)::int as n from gone`,
+        [olderThan.toISOString(), batchSize],
+      ),
+    );
+    const n = row?.n ?? 0;
+    total += n;
+    if (n < batchSize) return total;
+  }
+}

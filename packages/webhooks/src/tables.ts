@@ -77,3 +77,13 @@ export function webhookTablesSql(prefix: string): string[] {
     )`,
   ];
 }
+
+/**
+ * The index `purgeFinishedDeliveries` reads finished rows by (when they last changed), for the owner's
+ * migration; `if not exists`, so a migration may run it whatever `webhookTablesSql` made.
+ */
+export function webhookPurgeIndexSql(prefix: string): string {
+  const t = webhookTables(prefix);
+  return `create index if not exists ${t.deliveries}_finished on ${t.deliveries} (updated_at)
+    where state in ('delivered', 'failed', 'rejected')`;
+}

@@ -8,6 +8,7 @@ import { CreateBrandedDomains1797200000000 } from './1797200000000-create-brande
 import { ContactsSearchSortIndexes1797200100000 } from './1797200100000-contacts-search-sort-indexes.js';
 import { CreateCredentials1797000000000 } from './1797000000000-create-credentials.js';
 import { CreateWorkflowsExecutions1797000100000 } from './1797000100000-create-workflows-executions.js';
+import { WebhookDeliveriesPurgeIndex1797300500000 } from './1797300500000-webhook-deliveries-purge-index.js';
 
 export const crmMigrations = [
   CreateEchoes1795700000000,
@@ -20,4 +21,5 @@ export const crmMigrations = [
   CreateBrandedDomains1797200000000,
   CreatePayments1797100000000,
   ContactsSearchSortIndexes1797200100000,
+  WebhookDeliveriesPurgeIndex1797300500000,
 ];

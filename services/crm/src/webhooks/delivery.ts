@@ -1,14 +1,20 @@
 import { contractOf, topicFor } from '@seren/contracts';
 import type { ConsumedEvent } from '@seren/event-store';
 import type { ConsumerDefinition, Platform } from '@seren/service-kit';
-import { DeliveryWorker, enqueueDeliveries, webhookTables, type DeliveryToEnqueue } from '@seren/webhooks';
+import {
+  DeliveryWorker,
+  enqueueDeliveries,
+  purgeFinishedDeliveries,
+  webhookTables,
+  type DeliveryToEnqueue,
+} from '@seren/webhooks';
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import type { Crm } from '../application.js';
 import { handle } from '@seren/service-kit';
 import { webhookDecider } from './decide.js';
-import type { WebhookBody } from './payloads.js';
+import type { WebhookBody, WebhookPayloadContext } from './payloads.js';
 import { receiverOf } from './queries.js';
 import { webhookPayloads } from './registry.js';
 import { webhookRuntimeOf, type WebhookRuntime } from './runtime.js';
@@ -19,9 +25,9 @@ export const WEBHOOKS_GROUP = 'crm.webhooks';
 /** crm's delivery queue and log (@seren/webhooks): webhook_deliveries, webhook_attempts, webhook_receiver_health. */
 export const deliveryTables = webhookTables('webhook');
 
-const bodiesOf = (event: ConsumedEvent): WebhookBody[] => {
+const bodiesOf = async (event: ConsumedEvent, context: WebhookPayloadContext): Promise<WebhookBody[]> => {
   const map = webhookPayloads[event.type];
-  const out = map ? map(event) : undefined;
+  const out = map ? await map(event, context) : undefined;
   return out === undefined ? [] : Array.isArray(out) ? out : [out];
 };
 
@@ -30,7 +36,8 @@ const bodiesOf = (event: ConsumedEvent): WebhookBody[] => {
  * subscriptions of the body's location, enabled, listing its type. In the consumer's transaction,
  * keyed by (subscription, event id and body type), so a redelivered event enqueues nothing twice.
  * The payload is complete when enqueued: `webhookId` is the delivery's id (stable across retries),
- * `timestamp` when the event happened.
+ * `timestamp` when the event happened. A mapping may read crm's read models in this transaction
+ * (ContactUpdate: the whole contact); the stored payload is what every retry and redelivery sends.
  */
 export const webhooksConsumer = (crm: Crm, groupId = WEBHOOKS_GROUP): ConsumerDefinition => {
   const types = Object.keys(webhookPayloads);
@@ -47,7 +54,7 @@ export const webhooksConsumer = (crm: Crm, groupId = WEBHOOKS_GROUP): ConsumerDe
     topics,
     pollIntervalMs: 100,
     handler: async (event, { manager }) => {
-      const bodies = bodiesOf(event);
+      const bodies = await bodiesOf(event, { crm, manager });
       if (bodies.length === 0) return;
       const deliveries: DeliveryToEnqueue[] = [];
       for (const body of bodies) {
@@ -72,14 +79,39 @@ export const webhooksConsumer = (crm: Crm, groupId = WEBHOOKS_GROUP): ConsumerDe
   };
 };
 
+/**
+ * Removes finished deliveries (delivered, failed, rejected) and their attempts whose last change is
+ * older than the retention (CRM_WEBHOOK_DELIVERY_RETENTION_DAYS, 30 days); pending and sending ones
+ * stay. Answers how many went. Every crm process runs it hourly (startWebhookDelivery).
+ */
+export async function purgeOldDeliveries(crm: Crm): Promise<number> {
+  const { deliveryRetentionMs } = webhookRuntimeOf(crm);
+  return purgeFinishedDeliveries(
+    crm.dataSource,
+    deliveryTables,
+    new Date(crm.now().getTime() - deliveryRetentionMs),
+  );
+}
+
+/** Purges old deliveries every hour (each instance; the delete is idempotent and skips locked rows). */
+function purgeDeliveriesHourly(crm: Crm, platform: Platform) {
+  const timer = setInterval(() => {
+    purgeOldDeliveries(crm).catch((error: unknown) =>
+      crm.logger.warn({ err: error }, 'purging old webhook deliveries failed; next hour again'),
+    );
+  }, 3_600_000);
+  timer.unref();
+  platform.onClose(() => clearInterval(timer));
+}
+
 const workers = new WeakMap<Crm, DeliveryWorker>();
 
 /** The running delivery worker of a crm context (tests, the bench). */
 export const deliveryWorkerOf = (crm: Crm) => workers.get(crm);
 
 /**
- * Starts this process's delivery worker (stopped at shutdown); answers the context. CRM_WEBHOOK_* configure it
- * (runtime.ts); several processes share the queue.
+ * Starts this process's delivery worker (stopped at shutdown) and the hourly purge of old deliveries;
+ * answers the context. CRM_WEBHOOK_* configure them (runtime.ts); several processes share the queue.
  */
 export function startWebhookDelivery(
   crm: Crm,
@@ -121,5 +153,6 @@ export function startWebhookDelivery(
     .start()
     .catch((error: unknown) => crm.logger.error({ err: error }, 'webhook delivery worker did not start'));
   platform.onClose(() => worker.stop());
+  purgeDeliveriesHourly(crm, platform);
   return crm;
 }

@@ -1,5 +1,6 @@
 import type { ConsumedEvent } from '@seren/event-store';
-import type { WebhookBody, WebhookPayloads, WebhookTypes } from './payloads.js';
+import { findContact } from '../contacts/queries.js';
+import type { WebhookBody, WebhookPayloadContext, WebhookPayloads, WebhookTypes } from './payloads.js';
 
 // HighLevel's webhook bodies for crm's records and identity's app installs. Field names and shapes
 // are HighLevel's (ContactCreate carries the contact's fields at the top level, AppointmentCreate an
@@ -20,6 +21,24 @@ function contactBody(type: string, event: ConsumedEvent, timeField: string): Web
     ...(type === 'ContactCreate' ? { dateAdded: dataOf(event).createdAt } : {}),
     timestamp: at(event),
   };
+}
+
+/**
+ * HighLevel's ContactUpdate carries the whole contact, with the fields of ContactCreate (and
+ * `dateUpdated`): read from the contacts read model in the consumer's transaction, so it is the
+ * contact as it is when the consumer builds the body (right after the change, unless later changes
+ * were committed before the consumer reached this event). A contact deleted meanwhile has no row:
+ * the body then carries the fields this event changed, as before.
+ */
+async function contactUpdateBody(
+  event: ConsumedEvent,
+  { crm, manager }: WebhookPayloadContext,
+): Promise<WebhookBody> {
+  const { contactId, locationId } = dataOf(event) as { contactId: string; locationId: string };
+  const contact = await findContact(crm, locationId, contactId, manager);
+  if (!contact) return contactBody('ContactUpdate', event, 'updatedAt');
+  const { id, locationId: _location, dateAdded, dateUpdated, ...fields } = contact;
+  return { type: 'ContactUpdate', locationId, id, ...fields, dateAdded, dateUpdated, timestamp: at(event) };
 }
 
 function opportunityBody(type: string, event: ConsumedEvent): WebhookBody {
@@ -86,7 +105,7 @@ function installBody(event: ConsumedEvent): WebhookBody | undefined {
 
 export const recordWebhookPayloads: WebhookPayloads = {
   ContactCreated: (e) => contactBody('ContactCreate', e, 'createdAt'),
-  ContactUpdated: (e) => contactBody('ContactUpdate', e, 'updatedAt'),
+  ContactUpdated: contactUpdateBody,
   ContactDeleted: (e) => contactBody('ContactDelete', e, 'deletedAt'),
   ContactTagAdded: (e) => {
     const { contactId, locationId, tags, added } = dataOf(e);

@@ -26,6 +26,8 @@ const webhookConfig = z.object({
     .int()
     .positive()
     .default(24 * 60 * 60_000),
+  /** finished deliveries (delivered, failed, rejected) and their attempts are kept this long, then purged */
+  CRM_WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().positive().default(30),
 });
 
 export interface WebhookRuntime {
@@ -38,6 +40,8 @@ export interface WebhookRuntime {
   perReceiver: number;
   pollIntervalMs: number;
   secretOverlapMs: number;
+  /** how long a finished delivery stays in the log (ms) */
+  deliveryRetentionMs: number;
 }
 
 const runtimes = new WeakMap<Crm, WebhookRuntime>();
@@ -63,6 +67,7 @@ export function webhookRuntimeFromEnv(env: Record<string, string | undefined>): 
     perReceiver: config.CRM_WEBHOOK_PER_RECEIVER,
     pollIntervalMs: config.CRM_WEBHOOK_POLL_MS,
     secretOverlapMs: config.CRM_WEBHOOK_SECRET_OVERLAP_MS,
+    deliveryRetentionMs: config.CRM_WEBHOOK_DELIVERY_RETENTION_DAYS * 24 * 60 * 60_000,
   };
 }
 

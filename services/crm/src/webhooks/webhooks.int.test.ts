@@ -3,12 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { WebhookManager } from '@gohighlevel/api-client';
 import { asCaller, freshConsumerGroup, graphql, testServiceEnv } from '@seren/testing';
+import type { ConsumedEvent } from '@seren/event-store';
 import { startCrmService, type CrmService } from '../service';
+import { purgeOldDeliveries } from './delivery';
+import { recordWebhookPayloads } from './records-payloads';
+import { webhookRuntimeFromEnv } from './runtime';
 
 // Webhooks of the crm subgraph on the real PostgreSQL and Kafka, with a real HTTP receiver on
 // loopback (allowed by OUTBOUND_ALLOW_PRIVATE for 127.0.0.1 only): a contact created is delivered
 // as HighLevel's ContactCreate, retried through three 500s, every attempt logged, both signatures
-// verify; private addresses are refused at creation; rotation signs with both secrets; redelivery.
+// verify; private addresses are refused at creation; rotation signs with both secrets; redelivery;
+// ContactUpdate carries the whole contact; old finished deliveries are purged.
 
 interface Hit {
   headers: IncomingMessage['headers'];
@@ -219,5 +224,141 @@ describe('crm subgraph: webhooks', () => {
       createHmac('sha256', newSecret).update(`${t}.${tagHit.body}`).digest('hex'),
       createHmac('sha256', secret).update(`${t}.${tagHit.body}`).digest('hex'),
     ]);
+  });
+
+  it('sends ContactUpdate with the whole contact as it is after the change, while the ContactUpdated event names only what changed', async () => {
+    const created = await createWebhook({ url: receiverUrl, events: ['ContactUpdate'] });
+    expect(created.errors).toBeUndefined();
+    const contact = await run(
+      `mutation { createContact(input: { email: "whole@example.com", firstName: "Ada", lastName: "Lovelace", companyName: "Engines", city: "London", tags: ["lead"] }) { id dateAdded } }`,
+    );
+    expect(contact.errors).toBeUndefined();
+    const { id: contactId, dateAdded } = contact.data!.createContact as { id: string; dateAdded: string };
+    hits.length = 0;
+    const updated = await run(
+      `mutation($id: ID!) { updateContact(id: $id, input: { city: "Paris" }) { id dateUpdated } }`,
+      { id: contactId },
+    );
+    expect(updated.errors).toBeUndefined();
+    const hit = await until(async () =>
+      hits.find((h) => {
+        const body = JSON.parse(h.body);
+        return body.type === 'ContactUpdate' && body.id === contactId;
+      }),
+    );
+    const body = JSON.parse(hit.body);
+    expect(body).toEqual({
+      type: 'ContactUpdate',
+      locationId: location,
+      id: contactId,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      name: 'Ada Lovelace',
+      email: 'whole@example.com',
+      phone: null,
+      companyName: 'Engines',
+      address1: null,
+      city: 'Paris',
+      state: null,
+      postalCode: null,
+      country: null,
+      website: null,
+      timezone: null,
+      dnd: false,
+      tags: ['lead'],
+      source: null,
+      customFields: [],
+      assignedTo: null,
+      dateOfBirth: null,
+      dateAdded,
+      dateUpdated: updated.data!.updateContact.dateUpdated,
+      webhookId: expect.any(String),
+      timestamp: expect.any(String),
+    });
+
+    // the event (what automation's contact_updated trigger reads its `fields` from) is unchanged
+    const stream = await service.eventStore.readStream(`contact-${contactId}`);
+    const event = stream.events.at(-1)!;
+    expect(event.type).toBe('ContactUpdated');
+    expect(Object.keys(event.data as object).sort()).toEqual([
+      'city',
+      'contactId',
+      'locationId',
+      'updatedAt',
+    ]);
+
+    // the same event built again (a redelivery to the consumer) gives the same body; once the
+    // contact is gone, the body carries what the event changed
+    const consumed: ConsumedEvent = {
+      id: event.id,
+      type: event.type,
+      data: event.data,
+      schemaVersion: event.schemaVersion,
+      source: 'crm',
+      subject: `contact-${contactId}`,
+      time: new Date(event.recordedAt),
+      metadata: event.metadata,
+      topic: 'crm.contact',
+    };
+    const context = { crm: service.application, manager: service.dataSource.manager };
+    const { webhookId: _id, ...sent } = body;
+    expect(await recordWebhookPayloads.ContactUpdated!(consumed, context)).toEqual(sent);
+    expect(await recordWebhookPayloads.ContactUpdated!(consumed, context)).toEqual(sent);
+    expect(
+      (await run(`mutation($id: ID!) { deleteContact(id: $id) }`, { id: contactId })).errors,
+    ).toBeUndefined();
+    expect(await recordWebhookPayloads.ContactUpdated!(consumed, context)).toEqual({
+      type: 'ContactUpdate',
+      locationId: location,
+      id: contactId,
+      city: 'Paris',
+      timestamp: sent.timestamp,
+    });
+  });
+
+  it('purges finished deliveries older than CRM_WEBHOOK_DELIVERY_RETENTION_DAYS (30 by default) with their attempts; recent and pending ones stay', async () => {
+    expect(webhookRuntimeFromEnv({}).deliveryRetentionMs).toBe(30 * 24 * 60 * 60_000);
+    expect(webhookRuntimeFromEnv({ CRM_WEBHOOK_DELIVERY_RETENTION_DAYS: '7' }).deliveryRetentionMs).toBe(
+      7 * 24 * 60 * 60_000,
+    );
+    expect(() => webhookRuntimeFromEnv({ CRM_WEBHOOK_DELIVERY_RETENTION_DAYS: '0' })).toThrow(
+      /CRM_WEBHOOK_DELIVERY_RETENTION_DAYS/,
+    );
+    const day = 24 * 60 * 60_000;
+    const tag = `purge-${Date.now().toString(36)}`;
+    const receiver = `wh-${tag}`;
+    const row = async (name: string, state: string, ageDays: number) => {
+      const at = new Date(Date.now() - ageDays * day).toISOString();
+      // a pending one is due tomorrow, so no running worker takes it meanwhile
+      const due = state === 'pending' ? new Date(Date.now() + day).toISOString() : at;
+      await service.dataSource.query(
+        `insert into webhook_deliveries (id, receiver_id, owner_id, event_id, event_type, payload, state, attempts,
+           next_attempt_at, schedule_from, created_at, updated_at)
+         values ($1, $2, $3, $1, 'ContactUpdate', '{}', $4, 1, $5, $6, $6, $6)`,
+        [`${tag}-${name}`, receiver, location, state, due, at],
+      );
+      await service.dataSource.query(
+        `insert into webhook_attempts (delivery_id, number, started_at, duration_ms, outcome, request_url)
+         values ($1, 1, $2, 5, 'retry', 'http://127.0.0.1/')`,
+        [`${tag}-${name}`, at],
+      );
+    };
+    await row('old-delivered', 'delivered', 31);
+    await row('old-failed', 'failed', 45);
+    await row('old-rejected', 'rejected', 60);
+    await row('recent-delivered', 'delivered', 29);
+    await row('old-pending', 'pending', 45);
+    expect(await purgeOldDeliveries(service.application)).toBeGreaterThanOrEqual(3);
+    const left: Array<{ id: string }> = await service.dataSource.query(
+      `select id from webhook_deliveries where receiver_id = $1 order by id`,
+      [receiver],
+    );
+    expect(left.map((r) => r.id)).toEqual([`${tag}-old-pending`, `${tag}-recent-delivered`]);
+    const attempts: Array<{ delivery_id: string }> = await service.dataSource.query(
+      `select delivery_id from webhook_attempts where delivery_id like $1 order by delivery_id`,
+      [`${tag}-%`],
+    );
+    expect(attempts.map((r) => r.delivery_id)).toEqual(left.map((r) => r.id));
+    await service.dataSource.query(`delete from webhook_deliveries where receiver_id = $1`, [receiver]);
   });
 });
