@@ -221,6 +221,8 @@ const commerce = {
   dataSource,
   store: new EventStore({ dataSource, projections: commerceProjections }),
   now: () => new Date(),
+  // no proxy here: registerPublisher has no cached publisher to drop
+  proxy: { publishers: { forget: () => undefined } },
 } as never;
 const load = [loadavg()[0]!];
 try {

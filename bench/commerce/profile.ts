@@ -33,6 +33,8 @@ const commerce = {
   dataSource,
   store: new EventStore({ dataSource, projections: commerceProjections }),
   now: () => new Date(),
+  // no proxy here: registerPublisher has no cached publisher to drop
+  proxy: { publishers: { forget: () => undefined } },
 } as never;
 const caller = (organizationId: string) => ({
   caller: {
