@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkOutboundUrl, OutboundRefused } from '@seren/outbound';
-import { eventMetadataOf, handle, type RequestOrigin } from '@seren/service-kit';
+import { eventMetadataOf, handle, transaction, type RequestOrigin } from '@seren/service-kit';
 import { seal } from '@seren/service-kit/sealing';
 import {
   attemptsOf,
@@ -112,7 +112,7 @@ export async function createWebhook(
   const webhookId = randomUUID();
   const secretId = randomUUID();
   const secret = newSecret();
-  await crm.dataSource.transaction(async (manager) => {
+  await transaction(crm, async (manager) => {
     await run(
       crm,
       request,
@@ -153,7 +153,7 @@ export async function updateWebhook(
   const locationId = locationOf(request);
   const before = await found(crm, locationId, webhookId);
   await checkedUrl(crm, input.url);
-  await crm.dataSource.transaction(async (manager) => {
+  await transaction(crm, async (manager) => {
     await run(
       crm,
       request,
@@ -189,7 +189,7 @@ export async function rotateWebhookSecret(
   const secret = newSecret();
   const now = crm.now();
   const until = new Date(now.getTime() + webhookRuntimeOf(crm).secretOverlapMs).toISOString();
-  await crm.dataSource.transaction(async (manager) => {
+  await transaction(crm, async (manager) => {
     await run(
       crm,
       request,
