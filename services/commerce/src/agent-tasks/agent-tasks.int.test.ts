@@ -175,8 +175,9 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
   });
 
   describe('GraphQL startAgentTask (the root call of an agent publisher found by its slug)', () => {
-    const START = `mutation ($slug: String!, $message: JSON!, $geoRouting: Boolean) {
-      startAgentTask(slug: $slug, message: $message, geoRouting: $geoRouting) { ${TASK} } }`;
+    const START = `mutation ($slug: String!, $message: JSON!, $geoRouting: Boolean, $idempotencyKey: String) {
+      startAgentTask(slug: $slug, message: $message, geoRouting: $geoRouting, idempotencyKey: $idempotencyKey) {
+        ${TASK} } }`;
     const owner = `org-${randomUUID()}`;
     const create = async (input: Record<string, unknown>) => {
       const slug = `gql-${randomUUID().slice(0, 8)}`;
@@ -241,6 +242,36 @@ describe('agent tasks (A2A, Temporal, ledger, SSE)', () => {
       expect(
         await balanceOf(commerce().dataSource.manager, accounts.agentHeld(org.organizationId, 'USDC')),
       ).toBe(0n);
+    });
+
+    it('with an idempotency key, a retry answers the first task and holds and sends nothing more; another message is IDEMPOTENCY_ERROR', async () => {
+      const publisher = await create(agentInput());
+      const org = await organization();
+      const idempotencyKey = `task-${randomUUID()}`;
+      const start = (message: string) =>
+        org.call<{ startAgentTask: TaskData }>(START, { slug: publisher.slug, message, idempotencyKey });
+      const [first, second] = await Promise.all([start('once'), start('once')]);
+      // at once, the second is either the first's task or 409 while the first is in flight
+      const answered = [first, second].filter((r) => !r.errors);
+      expect(answered.length).toBeGreaterThanOrEqual(1);
+      for (const r of [first, second].filter((r) => r.errors))
+        expect(errorOf(r)).toMatchObject({ extensions: { reason: 'IDEMPOTENCY_KEY_IN_USE' } });
+      const taskId = answered[0]!.data!.startAgentTask.id;
+      const again = await start('once');
+      expect(again.errors).toBeUndefined();
+      expect(again.data!.startAgentTask.id).toBe(taskId);
+      expect(errorOf(await start('another'))).toMatchObject({
+        extensions: { code: 'VALIDATION_ERROR', reason: 'IDEMPOTENCY_ERROR' },
+      });
+      const done = await org.until(taskId, (t) => t.status === 'completed');
+      expect(done.costAtomic).toBe('50000');
+      const tasks: unknown[] = await commerce().dataSource.query(
+        `select 1 from events where type = 'AgentTaskCreated' and data->>'organizationId' = $1`,
+        [org.organizationId],
+      );
+      expect(tasks).toHaveLength(1);
+      expect(agent.received.filter((id) => id === taskId)).toHaveLength(1);
+      expect(await org.wallet()).toBe(10_000_000n - 50_000n);
     });
 
     it('refuses with the REST root call’s errors as GraphQL codes, nothing held', async () => {

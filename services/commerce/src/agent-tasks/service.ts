@@ -15,6 +15,7 @@ import {
   releaseHold,
   type EntryLine,
 } from '../ledger/index.js';
+import { requestHashOf, withIdempotency } from '../ledger/idempotency.js';
 import { PRIMARY_ASSET, type ProxyPublisher } from '../publishers/index.js';
 import {
   agentTaskDecider,
@@ -63,6 +64,11 @@ export interface StartAgentTaskInput {
   message: unknown;
   /** who asked, for the events' metadata (request id, trace) */
   request?: RequestOrigin;
+  /**
+   * The client's idempotency key (REST `Idempotency-Key`, GraphQL `idempotencyKey`): the same key with
+   * the same message answers the first task again, holding nothing more; another message 400.
+   */
+  idempotencyKey?: string | null;
 }
 
 export const agentTaskWorkflowId = (taskId: string) => `agent-task-${taskId}`;
@@ -99,45 +105,60 @@ export async function startAgentTask(
       },
     );
   const message = inputMessageOf(input.message);
-  const taskId = randomUUID();
   const pricing = pricingOf(publisher);
   const hold = startHoldOf(pricing);
   const now = commerce.now();
-  await commerce.dataSource.transaction(async (tx) => {
-    if (hold > 0n)
-      await placeHold(tx, {
-        holdId: taskId,
-        organizationId: input.organizationId,
-        publisherId: publisher.id,
-        asset: ASSET,
-        amount: hold,
-        // the workflow settles it; the sweep only after the longest a task may be followed
-        expiresAt: new Date(now.getTime() + HOLD_LIFETIME_MS),
-        metadata: { publisher_slug: publisher.slug, task_id: taskId, kind: 'task' },
-        at: now,
-      });
-    await handle(
-      commerce,
-      tx,
-      agentTaskStream(taskId),
-      agentTaskDecider,
-      {
-        type: 'CreateAgentTask',
-        taskId,
-        publisherId: publisher.id,
-        publisherSlug: publisher.slug,
-        organizationId: input.organizationId,
-        agentId: input.agentId,
-        a2aEndpointUrl: endpoint,
-        input: message,
-        pricing,
-        now: now.toISOString(),
-      },
-      input.request
-        ? eventMetadataOf(input.request, { organizationId: input.organizationId })
-        : systemMetadata(input.organizationId),
-    );
-  });
+  // with a key, a retry answers the task its first request made (its hold, its workflow) and starts
+  // nothing; `created` is the task this call recorded (a replay, or a run rolled back for a key taken
+  // meanwhile, leaves another)
+  let created: string | undefined;
+  const { taskId } = await withIdempotency(
+    commerce,
+    {
+      scope: `POST /publishers/${publisher.slug}:agent-task:${input.organizationId}`,
+      key: input.idempotencyKey || undefined,
+      requestHash: requestHashOf({ message }),
+    },
+    async (tx) => {
+      const taskId = randomUUID();
+      if (hold > 0n)
+        await placeHold(tx, {
+          holdId: taskId,
+          organizationId: input.organizationId,
+          publisherId: publisher.id,
+          asset: ASSET,
+          amount: hold,
+          // the workflow settles it; the sweep only after the longest a task may be followed
+          expiresAt: new Date(now.getTime() + HOLD_LIFETIME_MS),
+          metadata: { publisher_slug: publisher.slug, task_id: taskId, kind: 'task' },
+          at: now,
+        });
+      await handle(
+        commerce,
+        tx,
+        agentTaskStream(taskId),
+        agentTaskDecider,
+        {
+          type: 'CreateAgentTask',
+          taskId,
+          publisherId: publisher.id,
+          publisherSlug: publisher.slug,
+          organizationId: input.organizationId,
+          agentId: input.agentId,
+          a2aEndpointUrl: endpoint,
+          input: message,
+          pricing,
+          now: now.toISOString(),
+        },
+        input.request
+          ? eventMetadataOf(input.request, { organizationId: input.organizationId })
+          : systemMetadata(input.organizationId),
+      );
+      created = taskId;
+      return { taskId };
+    },
+  );
+  if (created !== taskId) return { taskId };
   try {
     await commerce.workflows.workflow.start<typeof runAgentTask>('runAgentTask', {
       taskQueue: commerce.taskQueue,

@@ -866,7 +866,10 @@ async function startTask(
     }
   }
   try {
-    const { taskId, organizationId } = await startPublisherTask(commerce, origin, publisher, message);
+    const key = input.headers['idempotency-key'];
+    const { taskId, organizationId } = await startPublisherTask(commerce, origin, publisher, message, {
+      idempotencyKey: typeof key === 'string' ? key : null,
+    });
     const tasks = `/organizations/${organizationId}/agents/tasks/${taskId}`;
     return {
       status: 202,
@@ -912,6 +915,7 @@ export async function startPublisherTask(
   origin: RequestOrigin,
   publisher: ProxyPublisher,
   message: unknown,
+  options: { idempotencyKey?: string | null } = {},
 ): Promise<{ taskId: string; organizationId: string }> {
   const payer = payerOf(origin);
   if (!payer.organizationId)
@@ -928,6 +932,7 @@ export async function startPublisherTask(
     agentId: payer.agentId,
     message,
     request: origin,
+    idempotencyKey: options.idempotencyKey,
   });
   return { taskId, organizationId: payer.organizationId };
 }
@@ -938,6 +943,8 @@ export interface StartTaskBySlugInput {
   message: unknown;
   /** the caller opts in to the publisher's routing region (REST: `X-Seren-Geo-Routing: enabled`) */
   geoRouting?: boolean | null;
+  /** REST's `Idempotency-Key`: a retry with it answers the first task, holding nothing more */
+  idempotencyKey?: string | null;
 }
 
 /**
@@ -969,5 +976,7 @@ export async function startAgentTaskBySlug(
     const { error: _error, message, ...details } = geo;
     throw taskStartErrors.forbidden(message, { reason: 'GEO_RESTRICTED', ...details });
   }
-  return startPublisherTask(commerce, origin, publisher, input.message);
+  return startPublisherTask(commerce, origin, publisher, input.message, {
+    idempotencyKey: input.idempotencyKey,
+  });
 }

@@ -32,7 +32,9 @@ export const proxyTypeDefs = gql`
     when it cannot), the task is followed to its end (agentTask, agentTaskEvents, cancelAgentTask).
     \`message\`: what the root call's body would be (a string, {message|text|query|prompt|input},
     A2A parts, else one data part). \`geoRouting\`: the opt-in of X-Seren-Geo-Routing.
+    \`idempotencyKey\`: as the root call's Idempotency-Key, the same key and message answer the first
+    task again and hold nothing more (another message: VALIDATION_ERROR IDEMPOTENCY_ERROR).
     """
-    startAgentTask(slug: String!, message: JSON!, geoRouting: Boolean): AgentTask!
+    startAgentTask(slug: String!, message: JSON!, geoRouting: Boolean, idempotencyKey: String): AgentTask!
   }
 `;

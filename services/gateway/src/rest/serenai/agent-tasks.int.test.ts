@@ -263,12 +263,24 @@ describe('SerenAI agent tasks through the gateway', () => {
       expect(priced.status).toBe(200);
 
       const caller = await fundedAgent();
+      // a retry with the same Idempotency-Key answers the same task and holds nothing more
+      const idempotent = { 'idempotency-key': `task-${randomUUID()}` };
       const accepted = await s.serenai('POST', `/publishers/${slug}`, {
         token: caller.token,
         body: { message: 'slow 2 200' },
+        headers: idempotent,
       });
       expect(accepted.status).toBe(202);
       const taskId: string = accepted.body.data.task_id;
+      const retried = await s.serenai('POST', `/publishers/${slug}`, {
+        token: caller.token,
+        body: { message: 'slow 2 200' },
+        headers: idempotent,
+      });
+      expect({ status: retried.status, task: retried.body.data?.task_id }).toEqual({
+        status: 202,
+        task: taskId,
+      });
       const read = await readSse(streamUrl(taskId), { authorization: `Bearer ${caller.token}` });
       expect(read.ended).toBe(true);
       expect(read.frames.map((f) => Number(f.id))).toEqual(

@@ -58,7 +58,7 @@ export const publisherProxyRoutes = [
     description:
       'Database publishers: the body `{query, params?, database?}` runs read-only (statement timeout, row cap) and is priced per 1,000 rows returned; ' +
       'the answer is `{data: {columns, rows, row_count, truncated, cost, cost_atomic, asset_symbol}}`; 400 INVALID_QUERY (a write, a syntax error), 504 QUERY_TIMEOUT. ' +
-      'API publishers: proxied to the upstream root. Agent publishers (compute_type=agent): an agent task, 202 with `{data: {task_id, ...}}`. ' +
+      'API publishers: proxied to the upstream root. Agent publishers (compute_type=agent): an agent task, 202 with `{data: {task_id, ...}}`; an `Idempotency-Key` header makes a retry answer the same task and hold nothing more (the same key with another body: 400 IDEMPOTENCY_ERROR). ' +
       'MCP publishers: 400 MCP_ROOT_NOT_SUPPORTED (call their tool and resource endpoints). ' +
       paymentDescription,
     auth: 'optional',
