@@ -306,3 +306,32 @@ describe.each<Transport>(['kafka', 'postgres'])('consumer over %s', (transport) 
     expect((await effects(r)).every((e) => e.n === 1)).toBe(true);
   });
 });
+
+describe('consumer over kafka, on a topic that is still being created', () => {
+  it('starts on a topic created a moment ago, before it has a leader (another process creating it, or the broker auto-creating it)', async () => {
+    const db = await createTestDatabase('es_new');
+    const topics = [uniqueName('es-new-a'), uniqueName('es-new-b'), uniqueName('es-new-c')];
+    const admin = testKafka.admin();
+    await admin.connect();
+    const consumer = createConsumer({
+      groupId: uniqueName('group'),
+      topics,
+      dataSource: db.dataSource,
+      handler: async () => {},
+      logger: testLogger,
+      kafka: { brokers: KAFKA_BROKERS },
+    });
+    try {
+      // created without waiting for leaders: the consumer sees the topics listed and subscribes at once
+      await admin.createTopics({
+        topics: topics.map((topic) => ({ topic, numPartitions: 3 })),
+        waitForLeaders: false,
+      });
+      await expect(consumer.start()).resolves.toBeUndefined();
+    } finally {
+      await consumer.stop();
+      await admin.disconnect();
+      await db.drop();
+    }
+  });
+});

@@ -16,6 +16,9 @@ import { toConsumedEvent } from './event.js';
 import { EventProcessor, type Delivery } from './processing.js';
 import type { ConsumedEvent, Consumer, ConsumerOptions, Handler } from './types.js';
 
+/** How long a start waits for a topic being created elsewhere to get its leader. */
+const SUBSCRIBE_PATIENCE_MS = 30_000;
+
 interface Item {
   message: KafkaMessage;
   event: ConsumedEvent;
@@ -75,8 +78,7 @@ export class KafkaConsumer implements Consumer {
       this.logger.warn({ err: payload.error, restart: payload.restart }, 'consumer crashed'),
     );
     await this.consumer.connect();
-    // A new group starts at the beginning: events published before its first deployment count too.
-    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+    await this.subscribe();
     await this.consumer.run({
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatchAutoResolve: false,
@@ -172,6 +174,26 @@ export class KafkaConsumer implements Consumer {
       acks: -1,
       messages: [{ key: message.key, value: message.value, headers }],
     });
+  }
+
+  /**
+   * Subscribes from the beginning: a new group reads the events published before its first
+   * deployment too. A topic another process is creating at this moment exists without a leader for
+   * a while, and the broker answers that with a retriable error ("does not host this
+   * topic-partition"): subscribing is tried again for up to SUBSCRIBE_PATIENCE_MS.
+   */
+  private async subscribe(): Promise<void> {
+    const deadline = Date.now() + SUBSCRIBE_PATIENCE_MS;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.consumer!.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+        return;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+        this.logger.debug({ err: error, attempt }, 'a subscribed topic has no leader yet; subscribing again');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2_000)));
+      }
+    }
   }
 
   /**
