@@ -109,6 +109,8 @@ export const MarketplaceAppInstalled = defineEvent({
     installType: userType,
     scopes: z.array(z.string()),
     companyName: z.string().optional(),
+    /** the app's webhook URL when it was installed (null: it has none); the crm sends INSTALL there */
+    webhookUrl: z.string().nullable().optional(),
     timestamp: at,
   }),
 });
@@ -130,6 +132,8 @@ export const MarketplaceAppUninstalled = defineEvent({
     installType: userType,
     reason: z.enum(['uninstalled', 'app_deleted']),
     uninstalledBy: id.nullable(),
+    /** the app's webhook URL when it was uninstalled (null: it has none); the crm sends UNINSTALL there */
+    webhookUrl: z.string().nullable().optional(),
     timestamp: at,
   }),
 });

@@ -9,6 +9,7 @@ import { ContactsSearchSortIndexes1797200100000 } from './1797200100000-contacts
 import { CreateCredentials1797000000000 } from './1797000000000-create-credentials.js';
 import { CreateWorkflowsExecutions1797000100000 } from './1797000100000-create-workflows-executions.js';
 import { WebhookDeliveriesPurgeIndex1797300500000 } from './1797300500000-webhook-deliveries-purge-index.js';
+import { CreateAppWebhookReceivers1797600000000 } from './1797600000000-create-app-webhook-receivers.js';
 
 export const crmMigrations = [
   CreateEchoes1795700000000,
@@ -22,4 +23,5 @@ export const crmMigrations = [
   CreatePayments1797100000000,
   ContactsSearchSortIndexes1797200100000,
   WebhookDeliveriesPurgeIndex1797300500000,
+  CreateAppWebhookReceivers1797600000000,
 ];

@@ -15,12 +15,16 @@ import type { Crm } from '../application.js';
 import { handle } from '@seren/service-kit';
 import { webhookDecider } from './decide.js';
 import type { WebhookBody, WebhookPayloadContext } from './payloads.js';
+import { appDeliveries, appOfReceiver } from './app-receivers.js';
 import { receiverOf } from './queries.js';
 import { webhookPayloads } from './registry.js';
 import { webhookRuntimeOf, type WebhookRuntime } from './runtime.js';
 import { webhookStream } from './webhook.js';
 
 export const WEBHOOKS_GROUP = 'crm.webhooks';
+
+/** identity's events whose body also goes to the app's own webhook URL (app-receivers.ts) */
+const APP_EVENTS = new Set(['MarketplaceAppInstalled', 'MarketplaceAppUninstalled']);
 
 /** crm's delivery queue and log (@seren/webhooks): webhook_deliveries, webhook_attempts, webhook_receiver_health. */
 export const deliveryTables = webhookTables('webhook');
@@ -33,7 +37,8 @@ const bodiesOf = async (event: ConsumedEvent, context: WebhookPayloadContext): P
 
 /**
  * Enqueues one delivery per matching subscription for each crm (and identity app-install) event:
- * subscriptions of the body's location, enabled, listing its type. In the consumer's transaction,
+ * subscriptions of the body's location, enabled, listing its type; an install's INSTALL/UNINSTALL
+ * also to the app's webhook URL. In the consumer's transaction,
  * keyed by (subscription, event id and body type), so a redelivered event enqueues nothing twice.
  * The payload is complete when enqueued: `webhookId` is the delivery's id (stable across retries),
  * `timestamp` when the event happened. A mapping may read crm's read models in this transaction
@@ -54,9 +59,11 @@ export const webhooksConsumer = (crm: Crm, groupId = WEBHOOKS_GROUP): ConsumerDe
     topics,
     pollIntervalMs: 100,
     handler: async (event, { manager }) => {
+      const deliveries: DeliveryToEnqueue[] = APP_EVENTS.has(event.type)
+        ? await appDeliveries(event, manager)
+        : [];
       const bodies = await bodiesOf(event, { crm, manager });
-      if (bodies.length === 0) return;
-      const deliveries: DeliveryToEnqueue[] = [];
+      if (bodies.length === 0 && deliveries.length === 0) return;
       for (const body of bodies) {
         const subscriptions: Array<{ id: string }> = await manager.query(
           `select id from webhook_subscriptions where location_id = $1 and enabled and $2 = any(events)`,
@@ -134,6 +141,10 @@ export function startWebhookDelivery(
     pollIntervalMs: runtime.pollIntervalMs,
     logger: crm.logger,
     onReceiverDisabled: async (webhookId, consecutiveFailures) => {
+      if (appOfReceiver(webhookId) !== undefined) {
+        crm.logger.warn({ receiverId: webhookId, consecutiveFailures }, "an app's webhook URL keeps failing");
+        return;
+      }
       await handle(
         crm,
         undefined,

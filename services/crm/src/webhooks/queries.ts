@@ -1,5 +1,7 @@
 import { mask, open, type Sealed } from '@seren/service-kit/sealing';
+import type { Receiver } from '@seren/webhooks';
 import type { Crm } from '../application.js';
+import { appOfReceiver, appReceiverOf } from './app-receivers.js';
 
 /** A subscription as the application layer answers it: header values masked, never the secret. */
 export interface WebhookView {
@@ -80,7 +82,9 @@ export async function findWebhook(
 }
 
 /** What the delivery needs of a subscription: URL, method, clear headers and the live signing secrets (newest first). */
-export async function receiverOf(crm: Crm, webhookId: string) {
+export async function receiverOf(crm: Crm, webhookId: string): Promise<Receiver | undefined> {
+  const appId = appOfReceiver(webhookId);
+  if (appId !== undefined) return appReceiverOf(crm, appId);
   const rows: WebhookRow[] = await crm.dataSource.query(`select * from webhook_subscriptions where id = $1`, [
     webhookId,
   ]);

@@ -1,5 +1,6 @@
 import type { ConsumedEvent } from '@seren/event-store';
 import { findContact } from '../contacts/queries.js';
+import { installFields } from './app-receivers.js';
 import type { WebhookBody, WebhookPayloadContext, WebhookPayloads, WebhookTypes } from './payloads.js';
 
 // HighLevel's webhook bodies for crm's records and identity's app installs. Field names and shapes
@@ -86,21 +87,11 @@ function appointmentBody(type: string, event: ConsumedEvent, extra: Data = {}): 
 }
 
 /** INSTALL / UNINSTALL (identity's app-install events carry HighLevel's fields): location installs only. */
+/** INSTALL / UNINSTALL of an app on a location, for the location's subscriptions (agency installs go to the app only). */
 function installBody(event: ConsumedEvent): WebhookBody | undefined {
-  const {
-    installId: _i,
-    organizationId: _o,
-    scopes: _s,
-    clientId: _c,
-    reason: _r,
-    uninstalledBy: _u,
-    ...fields
-  } = dataOf(event);
+  const fields = installFields(event);
   if (!fields.locationId) return undefined;
-  return {
-    ...(fields as { type: string; locationId: string }),
-    timestamp: (fields.timestamp as string) ?? at(event),
-  };
+  return fields as WebhookBody;
 }
 
 export const recordWebhookPayloads: WebhookPayloads = {

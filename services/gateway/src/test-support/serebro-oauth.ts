@@ -32,7 +32,7 @@ export interface SerebroOAuth {
   asOwner<T>(query: string, variables: Record<string, unknown>): Promise<T>;
   registerApp(
     scopes: string[],
-    options?: { distribution?: 'AGENCY' | 'LOCATION'; name?: string },
+    options?: { distribution?: 'AGENCY' | 'LOCATION'; name?: string; webhookUrl?: string },
   ): Promise<SerebroApp>;
   /** Authorization code + PKCE, consented by the owner for `organizationId`: the token response. */
   authorizationCodeToken(
@@ -95,18 +95,18 @@ export async function startSerebroOAuth(options: {
 
   const registerApp: SerebroOAuth['registerApp'] = async (
     scopes,
-    { distribution = 'LOCATION', name = 'Edge Sync' } = {},
+    { distribution = 'LOCATION', name = 'Edge Sync', webhookUrl } = {},
   ) => {
     const redirectUri = 'http://localhost:9876/callback';
     const data = await asOwner<{
       registerMarketplaceApp: { clientSecret: string; app: { id: string; clientId: string } };
     }>(
-      `mutation($o: ID!, $n: String!, $s: [String!]!, $r: [String!]!, $d: MarketplaceDistribution!) {
-        registerMarketplaceApp(organizationId: $o, name: $n, redirectUris: $r, scopes: $s, distribution: $d) {
+      `mutation($o: ID!, $n: String!, $s: [String!]!, $r: [String!]!, $d: MarketplaceDistribution!, $w: String) {
+        registerMarketplaceApp(organizationId: $o, name: $n, redirectUris: $r, scopes: $s, distribution: $d, webhookUrl: $w) {
           clientSecret app { id clientId }
         }
       }`,
-      { o: agencyId, n: name, s: scopes, r: [redirectUri], d: distribution },
+      { o: agencyId, n: name, s: scopes, r: [redirectUri], d: distribution, w: webhookUrl ?? null },
     );
     const { app, clientSecret } = data.registerMarketplaceApp;
     return { appId: app.id, clientId: app.clientId, clientSecret, redirectUri };

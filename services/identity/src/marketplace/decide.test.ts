@@ -182,6 +182,7 @@ describe('install decider', () => {
     clientId: 'c1',
     appScopes: ['contacts:read', 'contacts:write'],
     appDistribution: 'location' as const,
+    appWebhookUrl: 'https://app.example.com/hooks',
     organizationId: 'loc1',
     companyId: 'ag1',
     locationId: 'loc1',
@@ -203,6 +204,7 @@ describe('install decider', () => {
       userId: 'u1',
       installType: 'Location',
       scopes: ['contacts:read'],
+      webhookUrl: 'https://app.example.com/hooks',
       timestamp: T0,
     },
   };
@@ -218,6 +220,7 @@ describe('install decider', () => {
       installType: 'Location',
       reason: 'uninstalled',
       uninstalledBy: 'u2',
+      webhookUrl: 'https://app.example.com/hooks',
       timestamp: DAY,
     },
   };
@@ -253,15 +256,16 @@ describe('install decider', () => {
   });
 
   it('uninstalls once, with the UNINSTALL payload', () => {
-    given([installed])
-      .when({ type: 'Uninstall', reason: 'uninstalled', by: 'u2', now: DAY })
-      .then([uninstalled]);
-    given([installed, uninstalled])
-      .when({ type: 'Uninstall', reason: 'uninstalled', by: 'u2', now: DAY })
-      .thenNothing();
-    given([])
-      .when({ type: 'Uninstall', reason: 'uninstalled', by: 'u2', now: DAY })
-      .thenThrows({ code: 'NOT_FOUND' });
+    const uninstall = {
+      type: 'Uninstall' as const,
+      reason: 'uninstalled' as const,
+      by: 'u2',
+      appWebhookUrl: 'https://app.example.com/hooks',
+      now: DAY,
+    };
+    given([installed]).when(uninstall).then([uninstalled]);
+    given([installed, uninstalled]).when(uninstall).thenNothing();
+    given([]).when(uninstall).thenThrows({ code: 'NOT_FOUND' });
   });
 });
 

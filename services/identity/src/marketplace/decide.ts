@@ -199,6 +199,8 @@ export type InstallCommand =
       /** the app's own scopes: an install never holds more */
       appScopes: string[];
       appDistribution: Distribution;
+      /** the app's webhook URL now: INSTALL is delivered there */
+      appWebhookUrl: string | null;
       organizationId: string;
       companyId: string | null;
       locationId: string | null;
@@ -208,7 +210,14 @@ export type InstallCommand =
       scopes: string[];
       now: string;
     }
-  | { type: 'Uninstall'; reason: 'uninstalled' | 'app_deleted'; by: string | null; now: string };
+  | {
+      type: 'Uninstall';
+      reason: 'uninstalled' | 'app_deleted';
+      by: string | null;
+      /** the app's webhook URL now: UNINSTALL is delivered there */
+      appWebhookUrl: string | null;
+      now: string;
+    };
 
 export function decideInstall(command: InstallCommand, state: InstallState): InstallEvent[] {
   switch (command.type) {
@@ -244,6 +253,7 @@ export function decideInstall(command: InstallCommand, state: InstallState): Ins
             installType: command.userType,
             scopes,
             ...(command.companyName !== undefined && { companyName: command.companyName }),
+            webhookUrl: command.appWebhookUrl,
             timestamp: command.now,
           },
         },
@@ -265,6 +275,7 @@ export function decideInstall(command: InstallCommand, state: InstallState): Ins
             installType: state.installType,
             reason: command.reason,
             uninstalledBy: command.by,
+            webhookUrl: command.appWebhookUrl,
             timestamp: command.now,
           },
         },

@@ -107,7 +107,7 @@ export async function recordInstall(
 ): Promise<{ installId: string }> {
   const db = manager ?? identity.dataSource.manager;
   const apps: Row[] = await db.query(
-    `select id, client_id, scopes, distribution from marketplace_apps where id = $1 and deleted_at is null`,
+    `select id, client_id, scopes, distribution, webhook_url from marketplace_apps where id = $1 and deleted_at is null`,
     [input.appId],
   );
   const app = apps[0];
@@ -146,6 +146,7 @@ export async function recordInstall(
       clientId: input.clientId,
       appScopes: app.scopes as string[],
       appDistribution: app.distribution as 'agency' | 'location',
+      appWebhookUrl: (app.webhook_url as string | null) ?? null,
       organizationId: input.organizationId,
       companyId: wanted === 'location' ? org.parent_id : org.id,
       locationId: wanted === 'location' ? org.id : null,
@@ -181,6 +182,7 @@ export async function uninstallAllOfApp(
     `select id, organization_id from marketplace_installs where app_id = $1 and active`,
     [appId],
   );
+  const appWebhookUrl = await webhookUrlOfApp(manager, appId);
   for (const row of rows)
     await handleInstall(
       identity,
@@ -191,6 +193,7 @@ export async function uninstallAllOfApp(
         type: 'Uninstall',
         reason: 'app_deleted',
         by: request.caller.subject ?? null,
+        appWebhookUrl,
         now: identity.now().toISOString(),
       },
       request,
@@ -212,6 +215,15 @@ async function canManage(identity: Identity, request: RequestInfo, install: Inst
     }
   }
   return false;
+}
+
+/** The app's webhook URL (deleted apps' too: their UNINSTALLs still go there); null when it has none. */
+async function webhookUrlOfApp(manager: EntityManager, appId: string): Promise<string | null> {
+  const rows: { webhook_url: string | null }[] = await manager.query(
+    `select webhook_url from marketplace_apps where id = $1`,
+    [appId],
+  );
+  return rows[0]?.webhook_url ?? null;
 }
 
 async function appOrganization(identity: Identity, appId: string): Promise<string | undefined> {
@@ -252,6 +264,7 @@ export async function uninstallApp(
       type: 'Uninstall',
       reason: 'uninstalled',
       by: request.caller.subject ?? null,
+      appWebhookUrl: await webhookUrlOfApp(identity.dataSource.manager, install.appId),
       now: identity.now().toISOString(),
     },
     request,
