@@ -9,7 +9,8 @@
 // services and a gateway) as two jest shards, so the second core works while a suite waits on
 // PostgreSQL, Kafka or Temporal. The static checks run beside the lanes, once the builds they need
 // are made. Service instances that run at once never share a Kafka consumer group: the tests give
-// every instance fresh groups (@seren/testing's freshConsumerGroupEnv).
+// every instance fresh groups (@seren/testing's freshConsumerGroupEnv). A package whose tests stop
+// a shared server (ALONE: event-store's broker outage) runs after the lanes, alone.
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -38,6 +39,8 @@ interface TestJob {
   shard?: string;
   /** how long it is expected to take, relative: test files, an integration test file counting 3 */
   weight: number;
+  /** its tests stop a shared server (ALONE): it runs after the lanes, with nothing beside it */
+  alone?: boolean;
 }
 
 /** Test files under `dir` (src/ and test/), integration ones (`.int.test.ts`) weighing 3. */
@@ -58,6 +61,14 @@ function weightOf(dir: string): number {
   }
   return weight;
 }
+
+/**
+ * Packages whose tests stop and restart a shared server: event-store's faults.int.test.ts takes
+ * Kafka down (a broker outage) and brings it back, which would fail any other package's service
+ * starting or publishing at that moment (it did: a content service's start in CI). They run on
+ * their own after the lanes.
+ */
+const ALONE = new Set(['@seren/event-store']);
 
 /**
  * Every workspace package with a test script, longest expected first, so the lanes that take the
@@ -84,7 +95,7 @@ function testJobs(): TestJob[] {
       const weight = weightOf(dir) * (manifest.name === '@seren/gateway' ? 2 : 1);
       if (manifest.name === '@seren/gateway')
         for (const shard of ['1/2', '2/2']) jobs.push({ name: manifest.name, shard, weight: weight / 2 });
-      else jobs.push({ name: manifest.name, weight });
+      else jobs.push({ name: manifest.name, weight, alone: ALONE.has(manifest.name) });
     }
   }
   return jobs.sort((a, b) => b.weight - a.weight);
@@ -117,12 +128,20 @@ if (laneCount === 1) {
   // the builds the tests and the static checks depend on first, once; then each job runs its
   // package's test task only (--only), so two turbo runs never build the same package at once
   const buildStatus = run(turbo, ['run', 'build', '--continue']);
-  const queue = testJobs();
+  const jobs = testJobs();
+  const runJob = (job: TestJob) =>
+    runAside(turbo, [
+      'run',
+      'test',
+      '--only',
+      `--filter=${job.name}`,
+      ...(job.shard ? ['--', `--shard=${job.shard}`] : []),
+    ]);
+  const queue = jobs.filter((job) => !job.alone);
   const lane = async (): Promise<number> => {
     let status = 0;
     for (let job = queue.shift(); job; job = queue.shift()) {
-      const shard = job.shard ? ['--', `--shard=${job.shard}`] : [];
-      const code = await runAside(turbo, ['run', 'test', '--only', `--filter=${job.name}`, ...shard]);
+      const code = await runJob(job);
       if (code !== 0) status = code;
     }
     return status;
@@ -131,6 +150,7 @@ if (laneCount === 1) {
     staticChecks(),
     ...Array.from({ length: laneCount }, lane),
   ]);
+  for (const job of jobs.filter((j) => j.alone)) laneStatuses.push(await runJob(job));
   staticStatus = checks!;
   turboStatus = [buildStatus, ...laneStatuses].find((status) => status !== 0) ?? 0;
 }
