@@ -86,7 +86,6 @@ function appointmentBody(type: string, event: ConsumedEvent, extra: Data = {}): 
   };
 }
 
-/** INSTALL / UNINSTALL (identity's app-install events carry HighLevel's fields): location installs only. */
 /** INSTALL / UNINSTALL of an app on a location, for the location's subscriptions (agency installs go to the app only). */
 function installBody(event: ConsumedEvent): WebhookBody | undefined {
   const fields = installFields(event);
